@@ -1,0 +1,92 @@
+"""`aicapex data load|validate`, `aicapex facts`, `aicapex deals`, `aicapex entities`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from ..dataset import Store, build_dataset
+from ..errors import DataError
+from .common import FORMAT_OPTION, STATE, Format, dataset, emit
+
+data_app = typer.Typer(help="Load the dataset into the store, or validate a file.", no_args_is_help=True)
+
+
+@data_app.command("load")
+def load(user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) to load with the shipped data.")) -> None:
+    """Validate the shipped dataset plus user files, then load them into the store in one transaction."""
+    store = Store(STATE.db)
+    ds = store.load(user or [])
+    Console(stderr=True).print(
+        f"loaded {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
+        f"{len(ds.constants)} constants into {store.path}")
+
+
+@data_app.command("validate")
+def validate(files: list[Path] = typer.Argument(..., help="YAML or CSV files to check.")) -> None:
+    """Check files against the schema (and the shipped entities) without touching the store."""
+    try:
+        build_dataset(files)
+    except DataError as exc:
+        for p in exc.problems:
+            typer.echo(str(p), err=True)
+        raise
+    typer.echo(f"ok: {', '.join(str(f) for f in files)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(data_app, name="data")
+
+    @app.command("facts")
+    def facts(
+        entity: Optional[str] = typer.Option(None, "--entity"),
+        metric: Optional[str] = typer.Option(None, "--metric"),
+        period: Optional[str] = typer.Option(None, "--period"),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Every reported figure with its source and original sentence."""
+        ds = dataset(user)
+        df = ds.facts
+        if entity:
+            ds.entity(entity)
+            df = df[df["entity"] == entity]
+        if metric:
+            df = df[df["metric"] == metric]
+        if period:
+            df = df[df["period"] == period.upper()]
+        cols = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source",
+                "outlet", "quote", "note", "origin"]
+        if fmt is Format.table:
+            cols = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source"]
+        emit(df[cols], fmt, title="facts")
+
+    @app.command("deals")
+    def deals(
+        entity: Optional[str] = typer.Option(None, "--entity", help="Deals where this entity is either party."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """The deal table: who pays, invests in or backstops whom."""
+        ds = dataset(user)
+        df = ds.deals
+        if entity:
+            ds.entity(entity)
+            df = df[(df["from"] == entity) | (df["to"] == entity)]
+        cols = ["id", "from", "to", "kind", "value", "low", "high", "unit", "scale", "share_of", "gw", "start",
+                "end", "status", "conditions", "source", "outlet", "quote", "note", "origin"]
+        if fmt is Format.table:
+            cols = ["id", "from", "to", "kind", "value", "low", "high", "unit", "scale", "gw", "start", "end",
+                    "status"]
+        emit(df[cols], fmt, title="deals")
+
+    @app.command("entities")
+    def entities(
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Companies and aggregates in the dataset, with their fiscal-year end month."""
+        emit(dataset(user).entities, fmt, title="entities")

@@ -1,0 +1,229 @@
+"""The dataset: four typed tables (entities, facts, deals, constants) and the rule that picks
+a default value when several reports of one figure exist.
+
+`build_dataset` reads the shipped files and any user files, validates all of them first,
+applies user overrides and checks references; it never returns a half-valid dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, ModelError, Problem
+from ..units import convert
+from .reader import TABLES, read_file, to_frame
+from .schema import BASIS_PRIORITY, OVERRIDE_KEYS
+
+SHIPPED_DIR = resources.files("aicapex") / "dataset" / "data"
+
+
+def shipped_files() -> list[Path]:
+    """The shipped YAML files: entities first, then one file per source article."""
+    root = Path(str(SHIPPED_DIR))
+    return [root / "entities.yaml", *sorted((root / "shipped").glob("*.yaml"))]
+
+
+def shipped_hash() -> str:
+    """A fingerprint of the shipped files, so a store can tell it is out of date."""
+    h = hashlib.sha256()
+    for p in shipped_files():
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The default value of one figure and the reports it came from."""
+
+    entity: str
+    metric: str
+    period: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    scale: float
+    rows: pd.DataFrame = field(repr=False)
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    entities: pd.DataFrame
+    facts: pd.DataFrame
+    deals: pd.DataFrame
+    constants: pd.DataFrame
+
+    # ---- lookups -------------------------------------------------------------------------
+    def entity(self, entity_id: str) -> pd.Series:
+        hit = self.entities[self.entities["id"] == entity_id]
+        if hit.empty:
+            raise ModelError(f"unknown entity '{entity_id}'; known: {', '.join(self.entities['id'])}")
+        return hit.iloc[0]
+
+    def reports(self, entity: str, metric: str, period: str | None = None) -> pd.DataFrame:
+        f = self.facts
+        mask = (f["entity"] == entity) & (f["metric"] == metric)
+        if period is not None:
+            mask &= f["period"] == period
+        return f[mask]
+
+    def resolve(self, entity: str, metric: str, period: str) -> Resolved | None:
+        """The default value of (entity, metric, period), by the rule in docs/dataset.md.
+
+        1. user rows win; 2. else the most authoritative basis (actual > guidance > annualised >
+        analyst_estimate > article_estimate); 3. a range's central value is its midpoint;
+        4. several remaining reports: the median of their central values. Ranges combine as
+        the min of lows and max of highs. All rows must share one unit; scales are converted.
+        """
+        rows = self.reports(entity, metric, period)
+        if rows.empty:
+            return None
+        user = rows[rows["origin"].fillna("").str.startswith("user:")]
+        if not user.empty:
+            rows, rule = user, "user override"
+        else:
+            for basis in BASIS_PRIORITY:
+                sub = rows[rows["basis"] == basis]
+                if not sub.empty:
+                    rows, rule = sub, f"basis '{basis}'"
+                    break
+        unit = rows["unit"].iloc[0]
+        scale = float(rows["scale"].iloc[0])
+        if (rows["unit"] != unit).any():
+            raise ModelError(f"{entity}.{metric}.{period}: reports in different units {sorted(set(rows['unit']))}")
+        factor = rows["scale"].to_numpy(float) / scale
+        value = rows["value"].to_numpy(float) * factor
+        low = rows["low"].to_numpy(float) * factor
+        high = rows["high"].to_numpy(float) * factor
+        mid = np.where(np.isnan(low) | np.isnan(high), np.nan, (low + high) / 2)
+        one_bound = np.where(np.isnan(low), high, low)
+        central = np.where(~np.isnan(value), value, np.where(~np.isnan(mid), mid, one_bound))
+        central_value = float(np.median(central))
+        if len(rows) > 1:
+            rule += f", median of {len(rows)} reports"
+        low_all = np.fmin(np.where(np.isnan(low), central, low), central)
+        high_all = np.fmax(np.where(np.isnan(high), central, high), central)
+        return Resolved(entity, metric, period, central_value, float(low_all.min()), float(high_all.max()),
+                        unit, scale, rows, rule)
+
+    def value(self, entity: str, metric: str, period: str, *, unit: str | None = None,
+              scale: float | None = None) -> float | None:
+        """Default value of a figure in (unit, scale); money defaults to USD billions. None if absent."""
+        r = self.resolve(entity, metric, period)
+        if r is None:
+            return None
+        unit = unit or r.unit
+        if scale is None:
+            scale = 1e9 if unit == "USD" else r.scale
+        return convert(r.value, r.unit, r.scale, unit, scale)
+
+    def constant(self, constant_id: str) -> pd.Series:
+        hit = self.constants[self.constants["id"] == constant_id]
+        if hit.empty:
+            raise ModelError(f"unknown constant '{constant_id}'")
+        return hit.iloc[0]
+
+    def constant_value(self, constant_id: str, *, unit: str | None = None, scale: float = 1.0) -> float:
+        """A constant's central value (value, else midpoint, else the one bound) in (unit, scale)."""
+        c = self.constant(constant_id)
+        vals = [c["low"], c["high"]]
+        if pd.notna(c["value"]):
+            central = float(c["value"])
+        else:
+            bounds = [float(v) for v in vals if pd.notna(v)]
+            central = sum(bounds) / len(bounds)
+        return convert(central, c["unit"], float(c["scale"]), unit or c["unit"], scale)
+
+    def with_tables(self, **tables: pd.DataFrame) -> "Dataset":
+        return Dataset(**{t: tables.get(t, getattr(self, t)) for t in TABLES})
+
+
+def _concat(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else to_frame(table, [])
+
+
+def _apply_overrides(table: str, base: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    if user.empty:
+        return base
+    keys = list(OVERRIDE_KEYS[table])
+    user_keys = pd.MultiIndex.from_frame(user[keys].astype(str))
+    base_keys = pd.MultiIndex.from_frame(base[keys].astype(str))
+    kept = base[~base_keys.isin(user_keys)]
+    return pd.concat([kept, user], ignore_index=True)
+
+
+def check_references(ds: Dataset, files_by_origin: dict[str, str] | None = None) -> list[Problem]:
+    """Whole-dataset checks: every entity a fact or deal names exists; ids are unique."""
+    files_by_origin = files_by_origin or {}
+    known = set(ds.entities["id"])
+    problems: list[Problem] = []
+
+    def where(row) -> str | None:
+        return files_by_origin.get(row["origin"], row["origin"])
+
+    for t in ("entities", "constants", "deals"):
+        df = getattr(ds, t)
+        dup = df[df["id"].duplicated(keep="first")]
+        for _, row in dup.iterrows():
+            problems.append(Problem(where(row), None, "id", row["id"], f"{t} id defined twice"))
+    for _, row in ds.facts[~ds.facts["entity"].isin(known)].iterrows():
+        problems.append(Problem(where(row), f"fact {row['metric']} {row['period']}", "entity", row["entity"],
+                                "unknown entity"))
+    for col in ("from", "to"):
+        for _, row in ds.deals[~ds.deals[col].isin(known)].iterrows():
+            problems.append(Problem(where(row), f"deal {row['id']}", col, row[col], "unknown entity"))
+    return problems
+
+
+def build_dataset(user_files: list[str | Path] | tuple = (), *, shipped: bool = True,
+                  base: Dataset | None = None) -> Dataset:
+    """Read shipped files (or start from `base`) plus user files; validate all, then merge.
+
+    User rows override shipped rows by key (see docs/dataset.md) and carry origin
+    'user:<file name>'. Raises DataError listing every problem in every file.
+    """
+    problems: list[Problem] = []
+    base_tables: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    files_by_origin: dict[str, str] = {}
+    if base is not None:
+        for t in TABLES:
+            base_tables[t].append(getattr(base, t))
+    elif shipped:
+        for path in shipped_files():
+            origin = f"shipped:{path.name}"
+            files_by_origin[origin] = str(path)
+            try:
+                for t, df in read_file(path, require_quote=True, origin=origin).items():
+                    base_tables[t].append(df)
+            except DataError as exc:
+                problems.extend(exc.problems)
+    user_tables: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    for path in user_files:
+        path = Path(path)
+        origin = f"user:{path.name}"
+        files_by_origin[origin] = str(path)
+        try:
+            for t, df in read_file(path, origin=origin).items():
+                user_tables[t].append(df)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    merged = {t: _concat(t, base_tables[t]) for t in TABLES}
+    for t in TABLES:  # files in the order given: a later user file wins over an earlier one
+        for user in user_tables[t]:
+            merged[t] = _apply_overrides(t, merged[t], user).reset_index(drop=True)
+    ds = Dataset(**merged)
+    problems = check_references(ds, files_by_origin)
+    if problems:
+        raise DataError(problems)
+    return ds
