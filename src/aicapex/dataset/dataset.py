@@ -87,14 +87,14 @@ class Dataset:
         if rows.empty:
             return None
         user = rows[rows["origin"].fillna("").str.startswith("user:")]
+        rule = ""
         if not user.empty:
-            rows, rule = user, "user override"
-        else:
-            for basis in BASIS_PRIORITY:
-                sub = rows[rows["basis"] == basis]
-                if not sub.empty:
-                    rows, rule = sub, f"basis '{basis}'"
-                    break
+            rows, rule = user, "user override, "
+        for basis in BASIS_PRIORITY:
+            sub = rows[rows["basis"] == basis]
+            if not sub.empty:
+                rows, rule = sub, rule + f"basis '{basis}'"
+                break
         unit = rows["unit"].iloc[0]
         scale = float(rows["scale"].iloc[0])
         if (rows["unit"] != unit).any():

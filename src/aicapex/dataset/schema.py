@@ -196,8 +196,8 @@ class Deal(_Amount):
             raise ValueError(f"unit mix-up: a deal amount is USD, shares or ratio, not '{self.unit}'")
         if self.unit == "ratio" and not self.share_of:
             raise ValueError("a ratio amount needs share_of (the metric of 'to' it is a share of)")
-        if not has_amount and self.gw is None:
-            raise ValueError("a deal needs an amount or a capacity in GW")
+        if not has_amount and self.gw is None and not self.note:
+            raise ValueError("a deal with neither amount nor GW needs a note saying why the amount is unknown")
         if self.start and self.end and parse_period(self.start).year > parse_period(self.end).year:
             raise ValueError(f"start {self.start} is after end {self.end}")
         return self
