@@ -1,0 +1,26 @@
+"""`aicapex report` (HTML + Markdown + CSV report) and `aicapex explain` (derivation of one number)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from ..report import DEFAULT_PATHS, build_report
+from .common import dataset
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    def report(
+        scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Scenario name(s) to compare."),
+        paths: int = typer.Option(DEFAULT_PATHS, "--paths", help="Monte Carlo paths for fan charts."),
+        seed: int = typer.Option(20260, "--seed", help="Random seed."),
+        out: Path = typer.Option(Path("build/report.html"), "--out", help="HTML file; the .md twin and CSVs go beside it."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+    ) -> None:
+        """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
+        written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed)
+        Console(stderr=True).print(f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files")

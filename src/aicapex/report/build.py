@@ -1,0 +1,101 @@
+"""`build_report`: assemble the sections from each layer's public API and write the HTML report,
+its Markdown twin and the tables as CSV."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from ..dataset import Dataset
+from ..errors import AicapexError, ModelError
+from . import coverage
+from .content import Section
+from .render import render_html, render_markdown, write_csvs
+
+DEFAULT_PATHS = 2000
+DEFAULT_SEED = 20260
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every section builder receives: the dataset and the run settings."""
+
+    dataset: Dataset
+    scenarios: tuple[str, ...] = ()
+    paths: int = DEFAULT_PATHS
+    seed: int = DEFAULT_SEED
+    cache: dict = field(default_factory=dict, compare=False)
+
+
+def layer(name: str) -> ModuleType:
+    """Import a model layer (`financial`, `network`, ...); raises LayerMissing if it is not built yet."""
+    try:
+        return importlib.import_module(f"aicapex.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(f"aicapex.{name}"):
+            raise LayerMissing(f"the {name} layer (aicapex.{name}) is not built yet") from None
+        raise
+
+
+class LayerMissing(Exception):
+    """A layer, or the part of its API a section needs, does not exist yet."""
+
+
+def guarded(section_id: str, title: str, build: Callable[[ReportContext], Section]) -> Callable[[ReportContext], Section]:
+    """Wrap a section builder: a missing layer or an aicapex error becomes a visible message."""
+
+    def run(ctx: ReportContext) -> Section:
+        try:
+            return build(ctx)
+        except LayerMissing as exc:
+            return Section.unavailable(section_id, title, str(exc))
+        except AicapexError as exc:
+            return Section.unavailable(section_id, title, f"could not be computed: {exc}")
+
+    run.__name__ = f"section_{section_id}"
+    return run
+
+
+def _sections() -> list[Callable[[ReportContext], Section]]:
+    from . import sections  # layer sections; imported lazily so a broken layer never breaks the dataset part
+
+    return [*sections.LAYER_SECTIONS,
+            lambda ctx: coverage.key_figures_section(ctx.dataset),
+            lambda ctx: coverage.coverage_section(ctx.dataset)]
+
+
+def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] = (), paths: int = DEFAULT_PATHS,
+                   seed: int = DEFAULT_SEED) -> list[Section]:
+    """All report sections, headline answers first."""
+    if paths < 1:
+        raise ModelError(f"paths must be at least 1, got {paths}")
+    from .sections import headline_section
+
+    ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed))
+    body = [build(ctx) for build in _sections()]
+    return [headline_section(ctx, body), *body]
+
+
+def build_report(dataset: Dataset, out_path: str | Path, *, scenarios: tuple[str, ...] | list[str] = (),
+                 paths: int = DEFAULT_PATHS, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
+
+    Returns the paths written, HTML first.
+    """
+    out_path = Path(out_path)
+    if out_path.suffix.lower() not in (".html", ".htm"):
+        raise ModelError(f"--out must end in .html, got '{out_path}'")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    sections = build_sections(dataset, scenarios=scenarios, paths=paths, seed=seed)
+    csv_dir_name = f"{out_path.stem}_tables"
+    title = "aicapex: the economics of the AI-infrastructure build-out"
+    subtitle = (f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "
+                f"seed {seed}.")
+    out_path.write_text(render_html(title, subtitle, sections, csv_dir_name), encoding="utf-8")
+    md_path = out_path.with_suffix(".md")
+    md_path.write_text(render_markdown(title, subtitle, sections, csv_dir_name, out_path.name), encoding="utf-8")
+    csvs = write_csvs(sections, out_path.parent / csv_dir_name)
+    return [out_path, md_path, *csvs]

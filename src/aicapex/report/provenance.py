@@ -1,0 +1,119 @@
+"""Provenance of every input shown in the report: a stable reference per fact, constant and deal,
+with its value, source file, outlet and the quoted sentence (docs/dataset.md, "Provenance")."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+
+from ..units import UNITS
+
+PROVENANCE_COLUMNS = ["ref", "kind", "item", "value", "basis", "source", "outlet", "quote", "note", "origin"]
+
+_SCALE_WORDS = {1e12: "tn", 1e9: "bn", 1e6: "m", 1e3: "k", 1.0: ""}
+
+
+def _num(x) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return math.nan
+    return v
+
+
+def format_number(v: float, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return f"{v:,.{digits}g}" if abs(v) < 1e4 else f"{v:,.0f}"
+
+
+def format_amount(value, low, high, unit, scale) -> str:
+    """'180 USD bn', '6-10 GW', '0.6 ratio' — a record's amount as a reader would write it."""
+    value, low, high, scale = _num(value), _num(low), _num(high), _num(scale)
+    if isinstance(unit, str) and unit in UNITS:
+        word = _SCALE_WORDS.get(scale)
+        suffix = f"{unit} {word}".strip() if word is not None else f"{unit} x{scale:g}"
+    else:
+        suffix = ""
+    if not math.isnan(value):
+        text = format_number(value)
+        if not (math.isnan(low) and math.isnan(high)):
+            text += f" ({format_number(low)}-{format_number(high)})"
+    elif not (math.isnan(low) and math.isnan(high)):
+        text = f"{format_number(low)}-{format_number(high)}".strip("-")
+    else:
+        return ""
+    return f"{text} {suffix}".strip()
+
+
+def _ref(prefix: str, *parts) -> str:
+    key = "|".join("" if p is None or (isinstance(p, float) and math.isnan(p)) else str(p) for p in parts)
+    return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+def fact_ref(row) -> str:
+    return _ref("f", row["entity"], row["metric"], row["period"], row["basis"], row["outlet"], row["origin"])
+
+
+def constant_ref(row) -> str:
+    return _ref("c", row["id"], row["origin"])
+
+
+def deal_ref(row) -> str:
+    return _ref("d", row["id"], row["origin"])
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=PROVENANCE_COLUMNS)
+
+
+def _clean(v) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v)
+
+
+def facts_provenance(facts: pd.DataFrame) -> pd.DataFrame:
+    rows = [{"ref": fact_ref(r), "kind": "fact", "item": f"{r['entity']}.{r['metric']}.{r['period']}",
+             "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]),
+             "basis": _clean(r["basis"]), "source": _clean(r["source"]), "outlet": _clean(r["outlet"]),
+             "quote": _clean(r["quote"]), "note": _clean(r["note"]), "origin": _clean(r["origin"])}
+            for _, r in facts.iterrows()]
+    return _frame(rows)
+
+
+def constants_provenance(constants: pd.DataFrame) -> pd.DataFrame:
+    rows = [{"ref": constant_ref(r), "kind": "constant", "item": str(r["id"]),
+             "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]), "basis": "",
+             "source": _clean(r["source"]), "outlet": _clean(r["outlet"]), "quote": _clean(r["quote"]),
+             "note": _clean(r["note"]), "origin": _clean(r["origin"])}
+            for _, r in constants.iterrows()]
+    return _frame(rows)
+
+
+def deals_provenance(deals: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for _, r in deals.iterrows():
+        amount = format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"])
+        if pd.notna(r.get("gw")):
+            amount = f"{amount}; {format_number(float(r['gw']))} GW".lstrip("; ")
+        rows.append({"ref": deal_ref(r), "kind": "deal", "item": f"{r['id']} ({r['from']} -> {r['to']}, {r['kind']})",
+                     "value": amount, "basis": _clean(r["status"]), "source": _clean(r["source"]),
+                     "outlet": _clean(r["outlet"]), "quote": _clean(r["quote"]), "note": _clean(r["note"]),
+                     "origin": _clean(r["origin"])})
+    return _frame(rows)
+
+
+def assumption_provenance(name: str, value: str, rationale: str, origin: str = "assumption") -> pd.DataFrame:
+    """A row for a model assumption (scenario value or user override) with its rationale."""
+    return _frame([{"ref": _ref("a", name, value, origin), "kind": "assumption", "item": name, "value": value,
+                    "basis": "", "source": origin, "outlet": "", "quote": "", "note": rationale, "origin": origin}])
+
+
+def combine(*frames: pd.DataFrame | None) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
+        return _frame([])
+    return pd.concat(frames, ignore_index=True).drop_duplicates("ref").reset_index(drop=True)

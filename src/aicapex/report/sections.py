@@ -1,0 +1,60 @@
+"""Sections for the model layers, each built from that layer's public API only, and the headline
+section that collects their one-line answers. A layer not built yet shows 'not available yet'."""
+
+from __future__ import annotations
+
+from .build import ReportContext, guarded, layer
+from .content import Section
+
+
+def _financial(ctx: ReportContext) -> Section:
+    layer("financial")
+    raise _missing("financial")
+
+
+def _network(ctx: ReportContext) -> Section:
+    layer("network")
+    raise _missing("network")
+
+
+def _physical(ctx: ReportContext) -> Section:
+    layer("physical")
+    raise _missing("physical")
+
+
+def _uncertainty(ctx: ReportContext) -> Section:
+    layer("uncertainty")
+    raise _missing("uncertainty")
+
+
+def _reconcile(ctx: ReportContext) -> Section:
+    layer("importers")
+    raise _missing("importers")
+
+
+def _missing(name: str):
+    from .build import LayerMissing
+
+    return LayerMissing(f"the report section for the {name} layer is not written yet")
+
+
+LAYER_SECTIONS = [
+    guarded("financial", "Capex, cash flow, depreciation and funding", _financial),
+    guarded("network", "The deal graph: cycles and stress", _network),
+    guarded("physical", "Gigawatts: supply, demand and power", _physical),
+    guarded("uncertainty", "Uncertainty: fan charts, tornado and scenarios", _uncertainty),
+    guarded("reconcile", "Press figures against filings", _reconcile),
+]
+
+
+def headline_section(ctx: ReportContext, body: list[Section]) -> Section:
+    """The answers first: one line per question, from the sections that could compute them."""
+    ds = ctx.dataset
+    lines = [f"Dataset: {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
+             f"{len(ds.constants)} constants."]
+    for s in body:
+        if s.available:
+            lines += [x for x in s.lines if x.startswith("Answer:")]
+        else:
+            lines.append(f"{s.title}: not available yet.")
+    return Section(id="headline", title="Headline answers", lines=lines)

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from aicapex.dataset import build_dataset
+
+TINY = """
+entities:
+  - {id: acme, name: Acme Cloud, kind: hyperscaler, fiscal_year_end_month: 12}
+  - {id: labco, name: Lab Co, kind: model_lab, fiscal_year_end_month: 12}
+facts:
+  - {entity: acme, metric: capex, period: FY2026, value: 180, unit: USD, scale: 1.0e9, basis: guidance,
+     source: a.txt, outlet: Outlet A, quote: "Acme will spend 180 billion."}
+  - {entity: acme, metric: capex, period: FY2026, value: 190, unit: USD, scale: 1.0e9, basis: guidance,
+     source: b.txt, outlet: Outlet B, quote: "Acme plans 190 billion."}
+  - {entity: acme, metric: operating_cash_flow, period: FY2026, low: 100000, high: 120000, unit: USD, scale: 1.0e6,
+     basis: analyst_estimate, source: b.txt, outlet: Outlet B, quote: "Cash flow of 100 to 120 billion."}
+deals:
+  - {id: labco-acme-compute, from: labco, to: acme, kind: compute_purchase, value: 50, unit: USD, scale: 1.0e9,
+     status: signed, source: a.txt, outlet: Outlet A, quote: "Lab Co buys 50 billion of compute."}
+constants:
+  - {id: capex_per_gw, value: 50, unit: USD/GW, scale: 1.0e9, source: a.txt, outlet: Outlet A,
+     quote: "1 GW costs 50 billion."}
+"""
+
+
+@pytest.fixture
+def tiny_dataset(tmp_path: Path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    return build_dataset([path], shipped=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_dataset():
+    return build_dataset()

@@ -1,0 +1,75 @@
+"""The written report: self-contained HTML (no network), Markdown twin, CSVs, working provenance links."""
+
+import re
+
+import pandas as pd
+import plotly.offline
+import pytest
+
+from aicapex.cli import main
+from aicapex.errors import ModelError
+from aicapex.report import build_report
+from aicapex.report.build import guarded, layer
+from aicapex.report.content import Section
+
+
+def test_report_files_and_offline_html(tiny_dataset, tmp_path):
+    written = build_report(tiny_dataset, tmp_path / "out" / "r.html", paths=50)
+    html_path, md_path = written[0], written[1]
+    assert html_path.name == "r.html" and md_path.name == "r.md"
+    html = html_path.read_text(encoding="utf-8")
+    # no script, stylesheet or image is fetched from the network
+    assert not re.search(r'<script[^>]+src=["\']?(https?:)?//', html)
+    assert not re.search(r'<link[^>]+href=["\']?(https?:)?//', html)
+    # plotly.js is inlined exactly once
+    assert html.count(plotly.offline.get_plotlyjs()[:300]) == 1
+    assert len(re.findall(r"Plotly\.newPlot", html)) >= 1
+    assert len(html) > 1_000_000  # the library itself is inside
+    csvs = {p.name for p in written[2:]}
+    assert {"coverage_by_entity.csv", "coverage_by_source.csv", "key_figures.csv", "provenance.csv"} <= csvs
+    key = pd.read_csv(tmp_path / "out" / "r_tables" / "key_figures.csv")
+    assert key.loc[key["metric"] == "capex", "value"].tolist() == [185.0]
+    md = md_path.read_text(encoding="utf-8")
+    assert "Acme will spend 180 billion." in md and "## Dataset coverage" in md
+
+
+def test_every_internal_link_has_a_target(tiny_dataset, tmp_path):
+    html = build_report(tiny_dataset, tmp_path / "r.html", paths=50)[0].read_text(encoding="utf-8")
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    targets = set(re.findall(r'href="#([^"]+)"', html))
+    assert targets and targets <= ids
+
+
+def test_every_figure_links_to_its_provenance(tiny_dataset, tmp_path):
+    html = build_report(tiny_dataset, tmp_path / "r.html", paths=50)[0].read_text(encoding="utf-8")
+    figures = re.findall(r"<figure.*?</figure>", html, flags=re.S)
+    assert figures
+    for fig in figures:
+        assert re.search(r'href="#prov-[a-z-]+"', fig)
+
+
+def test_out_must_be_html(tiny_dataset, tmp_path):
+    with pytest.raises(ModelError, match="must end in .html"):
+        build_report(tiny_dataset, tmp_path / "r.pdf")
+
+
+def test_missing_layer_is_a_visible_message():
+    def needs_missing_layer(ctx):
+        layer("no_such_layer_xyz")
+        return Section("x", "X")
+
+    s = guarded("x", "X", needs_missing_layer)(None)
+    assert not s.available
+    assert "not built yet" in s.lines[0]
+
+
+def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
+    out = tmp_path / "report.html"
+    assert main(["--db", str(tmp_path / "s.duckdb"), "report", "--out", str(out), "--paths", "200"]) == 0
+    html = out.read_text(encoding="utf-8")
+    # a shipped quote (000_0bf8f8a29dd3db6b.txt, Amazon's 2026 capex guidance) is shown verbatim
+    quote = shipped_dataset.facts.query("entity == 'amazon' and metric == 'capex'")["quote"].iloc[0]
+    assert quote in html
+    assert out.with_suffix(".md").exists()
+    for section in ("Headline answers", "Dataset coverage", "Key reported figures per company"):
+        assert section in html
