@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
 
-from ..report import DEFAULT_PATHS, build_report
+from ..report import DEFAULT_PATHS, build_report, explain
 from .common import dataset
 
 
@@ -24,3 +25,19 @@ def register(app: typer.Typer) -> None:
         """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
         written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed)
         Console(stderr=True).print(f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files")
+
+    @app.command("explain")
+    def explain_cmd(
+        entity: str = typer.Option(..., "--entity", help="Entity id, e.g. meta."),
+        metric: str = typer.Option(..., "--metric", help="Metric, e.g. fcf, depreciation, capex, gw, stress_loss."),
+        year: int = typer.Option(..., "--year", help="Fiscal year, e.g. 2026."),
+        scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name."),
+        as_json: bool = typer.Option(False, "--json", help="Print the derivation tree as JSON."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+    ) -> None:
+        """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
+        tree = explain(dataset(user), entity, metric, year, scenario=scenario)
+        if as_json:
+            typer.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            typer.echo(tree.render())
