@@ -28,7 +28,10 @@ constants:
 def tiny_dataset(tmp_path: Path):
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY, encoding="utf-8")
-    return build_dataset([path], shipped=False)
+    ds = build_dataset([path], shipped=False)
+    # present the tiny file as shipped data, so only later user files count as overrides
+    return ds.with_tables(**{t: getattr(ds, t).assign(origin="shipped:tiny.yaml")
+                             for t in ("entities", "facts", "deals", "constants")})
 
 
 @pytest.fixture(scope="session")
