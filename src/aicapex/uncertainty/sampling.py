@@ -1,0 +1,96 @@
+"""Seeded, chunked sampling of a set of named inputs.
+
+Each input draws from its own stream, `SeedSequence(seed, spawn_key=(hash(name),))`, so adding
+or removing an input never changes another input's draws. A stream is consumed strictly in
+order, chunk after chunk, and NumPy's Generator methods fill arrays element by element, so the
+draws for path i are the same whatever the chunk size (tests/uncertainty/test_sampling.py checks
+this bit for bit). Correlated inputs draw standard normals from their own streams and are mixed
+row by row (Gaussian copula), which keeps that property.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import ScenarioError
+from .correlation import correlate_normals, normal_cholesky, rank_matrix
+from .distributions import Constant, Distribution
+
+
+def stream_key(name: str) -> int:
+    """A stable 32-bit key for an input's name (Python's hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "little")
+
+
+def input_generator(seed: int, name: str) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream_key(name),))))
+
+
+@dataclass(frozen=True)
+class InputSet:
+    """Named inputs (distributions or constants) and rank correlations between some of them."""
+
+    inputs: Mapping[str, Distribution]
+    correlations: tuple[tuple[str, str, float], ...] = ()
+    _chol: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _correlated: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        for name, dist in self.inputs.items():
+            if not isinstance(dist, Distribution):
+                raise ScenarioError(f"input '{name}' = {dist!r}: not a distribution")
+        names: list[str] = []
+        for a, b, rho in self.correlations:
+            for n in (a, b):
+                if n not in self.inputs:
+                    raise ScenarioError(f"correlation [{a}, {b}, {rho}]: '{n}' is not an assumption of this scenario")
+                if self.inputs[n].is_constant:
+                    raise ScenarioError(f"correlation [{a}, {b}, {rho}]: '{n}' is a constant; only distributions "
+                                        "can be correlated")
+                if n not in names:
+                    names.append(n)
+        if names:
+            object.__setattr__(self, "_correlated", tuple(names))
+            object.__setattr__(self, "_chol", normal_cholesky(names, rank_matrix(names, list(self.correlations))))
+
+    @property
+    def uncertain(self) -> list[str]:
+        """Names of the inputs that are not constants, in order."""
+        return [n for n, d in self.inputs.items() if not d.is_constant]
+
+    def medians(self) -> dict[str, float]:
+        return {n: (d.value if isinstance(d, Constant) else d.median()) for n, d in self.inputs.items()}
+
+    def sampler(self, seed: int) -> "Sampler":
+        return Sampler(self, seed)
+
+
+class Sampler:
+    """Draws successive chunks of paths; constants come back as Python floats (they broadcast)."""
+
+    def __init__(self, input_set: InputSet, seed: int):
+        if not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ScenarioError(f"seed = {seed!r}: must be a non-negative integer")
+        self.input_set = input_set
+        self.generators = {n: input_generator(int(seed), n) for n, d in input_set.inputs.items()
+                           if not d.is_constant}
+
+    def draw(self, n: int) -> dict[str, np.ndarray | float]:
+        s = self.input_set
+        out: dict[str, np.ndarray | float] = {}
+        correlated = set(s._correlated)
+        for name, dist in s.inputs.items():
+            if dist.is_constant:
+                out[name] = float(dist.median()) if not isinstance(dist, Constant) else dist.value
+            elif name not in correlated:
+                out[name] = dist.sample(self.generators[name], n)
+        if correlated:
+            z = np.column_stack([self.generators[name].standard_normal(n) for name in s._correlated])
+            zc = correlate_normals(z, s._chol)
+            for i, name in enumerate(s._correlated):
+                out[name] = s.inputs[name].from_normal(zc[:, i])
+        return out
