@@ -1,0 +1,101 @@
+"""`aicapex import sec|epoch`, `aicapex filings` and `aicapex reconcile`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from ..dataset import Store
+from ..errors import AicapexError
+from .common import FORMAT_OPTION, STATE, Format, dataset, emit
+
+import_app = typer.Typer(help="Import public data: SEC XBRL company facts, Epoch AI datasets.",
+                         no_args_is_help=True)
+
+
+@import_app.command("sec")
+def import_sec_command(
+    source: str = typer.Argument(..., metavar="FILE|CIK",
+                                 help="A companyfacts JSON file, or a CIK to download (cached)."),
+    since: Optional[int] = typer.Option(None, "--since", help="First fiscal year to keep, e.g. 2020."),
+    entity: Optional[str] = typer.Option(None, "--entity", help="Entity id to file the facts under "
+                                                                "(default: from the CIK)."),
+) -> None:
+    """Import a company's XBRL facts from its SEC filings into the store (table filing_facts)."""
+    from ..importers import import_sec
+
+    store = Store(STATE.db)
+    result = import_sec(source, store, since=since, entity=entity)
+    info = result.entity
+    added = "" if info.known else " (not in the CIK table: added to filing_entities)"
+    Console(stderr=True).print(
+        f"imported {len(result.facts)} facts ({result.facts['metric'].nunique()} metrics) for "
+        f"{info.id}{added}, fiscal year ending month {info.fiscal_year_end_month}; "
+        f"{len(result.superseded)} restated values remembered; store {store.path}")
+
+
+@import_app.command("epoch")
+def import_epoch_command(
+    directory: Path = typer.Argument(..., help="Folder of Epoch AI files (e.g. ../shared/data/epoch-ai-chip-counts)."),
+) -> None:
+    """Import Epoch AI datasets into the store."""
+    try:
+        from ..importers.epoch import import_epoch
+    except ModuleNotFoundError as exc:
+        if exc.name != "aicapex.importers.epoch":
+            raise
+        raise AicapexError("the Epoch AI importer is not available in this version") from None
+    counts = import_epoch(directory, Store(STATE.db))
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items()) or "nothing"
+    Console(stderr=True).print(f"imported {summary} from {directory}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(import_app, name="import")
+
+    @app.command("filings")
+    def filings(
+        entity: Optional[str] = typer.Option(None, "--entity"),
+        metric: Optional[str] = typer.Option(None, "--metric"),
+        period: Optional[str] = typer.Option(None, "--period"),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Facts imported from SEC filings, with concept, accession, form and filing date."""
+        from ..importers import read_filing_facts
+
+        df = read_filing_facts(Store(STATE.db))
+        if df.empty:
+            raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
+        for col, want in (("entity", entity), ("metric", metric), ("period", period and period.upper())):
+            if want:
+                df = df[df[col] == want]
+        cols = list(df.columns)
+        if fmt is Format.table:
+            df = df.assign(unit=df["unit"] + " x " + df["scale"].map("{:g}".format))
+            cols = ["entity", "metric", "period", "value", "unit", "concept", "form", "accession", "filed"]
+        emit(df[cols], fmt, title="filing facts", float_format="{:,.3f}")
+
+    @app.command("reconcile")
+    def reconcile_command(
+        entity: Optional[str] = typer.Option(None, "--entity", help="Only this entity."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Press figures against SEC filings: both values, the difference and its likely reason."""
+        from ..importers import read_filing_facts, reconcile
+
+        filings_df = read_filing_facts(Store(STATE.db))
+        if filings_df.empty:
+            raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
+        ds = dataset(user)
+        if entity:
+            ds.entity(entity)
+        df = reconcile(ds, filings_df, entity=entity)
+        cols = list(df.columns)
+        if fmt is Format.table:
+            cols = ["entity", "metric", "period", "press_value", "filing_value", "difference", "difference_pct",
+                    "likely_reason", "press_source", "filing_accession"]
+        emit(df[cols], fmt, title="press vs filings (USD bn)", float_format="{:,.3f}")
