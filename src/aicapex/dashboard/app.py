@@ -1,0 +1,103 @@
+"""The Streamlit page. Run through `aicapex dashboard` (see launch.py); it only reads controls,
+calls `results.compute` and draws what comes back. Errors are shown in the page, never a trace."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from aicapex.dashboard import controls as C
+from aicapex.dashboard.results import compute, default_entities
+from aicapex.dataset import build_dataset, open_dataset
+from aicapex.errors import AicapexError, DataError
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default=None)
+    return parser.parse_known_args(sys.argv[1:])[0]
+
+
+@st.cache_resource(show_spinner=False)
+def _dataset(db: str | None):
+    return open_dataset(db)
+
+
+def _with_user_file(ds, upload):
+    if upload is None:
+        return ds
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        if suffix not in (".yaml", ".yml", ".csv"):
+            raise DataError(f"{upload.name}: a user file must be YAML or CSV")
+        return build_dataset([path], base=ds)
+
+
+def _slider(label: str, spec: tuple[float, float, float, float], key: str, help: str) -> float:
+    lo, hi, default, step = spec
+    return st.sidebar.slider(label, min_value=lo, max_value=hi, value=default, step=step, key=key, help=help)
+
+
+def main() -> None:
+    st.set_page_config(page_title="aicapex dashboard", layout="wide")
+    st.title("aicapex: AI capex, depreciation and cash")
+    args = _args()
+    try:
+        base = _dataset(args.db)
+    except AicapexError as exc:
+        st.error(f"Cannot load the dataset: {exc}")
+        return
+    upload = st.sidebar.file_uploader("User file (YAML or CSV) overriding the dataset", type=["yaml", "yml", "csv"])
+    try:
+        ds = _with_user_file(base, upload)
+    except DataError as exc:
+        st.error("The user file was rejected:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        ds = base
+    except Exception as exc:  # a malformed upload must never show a stack trace
+        st.error(f"The user file could not be read: {exc}")
+        ds = base
+    choices = list(ds.entities["id"])
+    defaults = [e for e in default_entities(ds) if e in choices]
+    entities = st.sidebar.multiselect("Companies", choices, default=defaults, key="entities")
+    life = _slider("Server useful life (years)", C.SERVER_LIFE, "server_life",
+                   "Companies disclose 5-6 years; Michael Burry argues 2-3.")
+    ocf = _slider("OCF growth (% a year)", C.OCF_GROWTH_PCT, "ocf_growth", "Analysts (FactSet): 19 %.")
+    capex = _slider("Capex growth after guidance (% a year)", C.CAPEX_GROWTH_PCT, "capex_growth",
+                    "0 %: capex held at the last guided level.")
+    rental = _slider("GPU rental-price decline (% a year)", C.RENTAL_DECLINE_PCT, "rental_decline", "")
+    shock_entity = st.sidebar.selectbox("Deal party hit by a shock", ["(none)", *choices], key="shock_entity")
+    shock = _slider("Shock: share of its obligations that fail (%)", C.SHOCK_PCT, "shock", "")
+    try:
+        controls = C.Controls(entities=tuple(entities), server_life_years=float(life), ocf_growth=ocf / 100,
+                              capex_growth=capex / 100, rental_decline=rental / 100,
+                              shock_entity=None if shock_entity == "(none)" else shock_entity, shock=shock / 100)
+        results = compute(ds, controls)
+    except AicapexError as exc:
+        st.error(f"These settings cannot be computed: {exc}")
+        return
+    except Exception as exc:  # never a stack trace in the page
+        st.error(f"Unexpected error: {type(exc).__name__}: {exc}")
+        return
+    if results.headlines:
+        cols = st.columns(len(results.headlines))
+        for col, h in zip(cols, results.headlines):
+            col.metric(f"{h.label} ({h.unit})", h.text, help=h.help or None)
+    for message in results.messages:
+        st.info(message)
+    for title, fig in results.figures:
+        st.plotly_chart(fig, width="stretch", key=f"fig-{title}")
+    csv = results.csv()
+    if csv:
+        st.download_button("Download results (CSV)", csv, file_name="aicapex_results.csv", mime="text/csv")
+    for name, df in results.tables.items():
+        with st.expander(f"Table: {name}"):
+            st.dataframe(df, hide_index=True)
+
+
+main()

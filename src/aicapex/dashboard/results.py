@@ -1,0 +1,82 @@
+"""What the dashboard shows for one setting of the controls: headline numbers, charts and a
+results table, computed through the layers' public APIs (no model logic here). Panels for
+layers not built yet carry a message instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..report import charts
+from ..report.build import LayerMissing
+from ..report.coverage import key_figures
+from ..errors import AicapexError
+from .controls import Controls
+
+
+@dataclass
+class Headline:
+    key: str
+    label: str
+    value: float | None
+    unit: str
+    help: str = ""
+
+    @property
+    def text(self) -> str:
+        return "n/a" if self.value is None else f"{self.value:,.1f}"
+
+
+@dataclass
+class DashboardResults:
+    headlines: list[Headline] = field(default_factory=list)
+    figures: list[tuple[str, object]] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    def csv(self) -> str:
+        """All result tables as one long CSV (table, then its columns)."""
+        frames = [df.assign(table=name) for name, df in self.tables.items() if not df.empty]
+        if not frames:
+            return ""
+        out = pd.concat(frames, ignore_index=True)
+        cols = ["table", *[c for c in out.columns if c != "table"]]
+        return out[cols].to_csv(index=False)
+
+
+def default_entities(ds: Dataset) -> list[str]:
+    """Companies with a reported annual capex figure: the ones the financial model can run."""
+    kinds = ds.entities.set_index("id")["kind"]
+    f = ds.facts[(ds.facts["metric"] == "capex") & ds.facts["period"].str.fullmatch(r"FY\d{4}")]
+    ids = [e for e in dict.fromkeys(f["entity"]) if kinds.get(e) in ("hyperscaler", "neocloud")]
+    return ids
+
+
+def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
+    kf = key_figures(ds)
+    kf = kf[kf["entity"].isin(c.entities)]
+    capex = kf[(kf["metric"] == "capex") & (kf["unit"] == "USD bn")]
+    if not capex.empty:
+        out.figures.append(("Reported capex (USD bn)", charts.grouped_bars_with_range(
+            capex, x="entity", group="period", title="Reported capex per company", y_title="capex (USD bn)")))
+    out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
+
+
+PANELS = []  # functions (ds, controls, results) -> None, one per layer; see panels.py
+
+
+def compute(ds: Dataset, controls: Controls) -> DashboardResults:
+    """Run every panel; a panel whose layer is missing or rejects the inputs adds a message."""
+    from .panels import LAYER_PANELS
+
+    out = DashboardResults()
+    for name, panel in [("reported figures", _reported_panel), *LAYER_PANELS]:
+        try:
+            panel(ds, controls, out)
+        except LayerMissing as exc:
+            out.messages.append(f"{name}: not available yet ({exc})")
+        except AicapexError as exc:
+            out.messages.append(f"{name}: {exc}")
+    return out

@@ -1,0 +1,100 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright.
+
+Starts the app on a free local port with a store in tmp_path, moves the server-life slider with
+the keyboard and checks that the headline depreciation equals what the financial layer computes
+for the new life. Skips only when /usr/bin/chromium is missing outside CI; under CI it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from aicapex.dashboard import streamlit_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium; `make test` does it)",
+                allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the dashboard exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"the dashboard did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "w")
+    proc = subprocess.Popen(streamlit_command(port, "127.0.0.1", tmp_path / "store.duckdb"), stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_server(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def page(tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing"
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch_persistent_context(str(tmp_path / "chromium-profile"),
+                                                       executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                                       headless=True, viewport={"width": 1400, "height": 1000})
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def _slider_value(page) -> float:
+    return float(page.get_by_role("slider", name=re.compile("Server useful life")).input_value())
+
+
+def test_server_life_slider_updates_the_page(app_url, page, tmp_path):
+    page.goto(app_url)
+    slider = page.get_by_role("slider", name=re.compile("Server useful life"))
+    slider.wait_for(timeout=60_000)
+    assert _slider_value(page) == 6.0
+    slider.focus()
+    for _ in range(6):  # 6 steps of 0.5 years: 6 -> 3 years
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')")
+    page.wait_for_timeout(1500)
+    assert _slider_value(page) == 3.0
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+    assert (tmp_path / "dashboard.png").stat().st_size > 10_000
