@@ -1,0 +1,55 @@
+"""SimulationResult: summary statistics and event probabilities against closed forms."""
+
+import math
+
+import numpy as np
+import pytest
+
+from aicapex.errors import ScenarioError
+from aicapex.uncertainty import distributions as d
+from aicapex.uncertainty.montecarlo import FunctionModel, run_model
+from aicapex.uncertainty.sampling import InputSet
+from aicapex.uncertainty.stats import quantile_label
+
+N = 100_000
+
+
+@pytest.fixture(scope="module")
+def result():
+    model = FunctionModel(lambda x: {"u": x["u"], "v": x["u"] - 0.5 + x["w"]}, ["u", "v"], entity="acme", year=2026)
+    return run_model(model, InputSet({"u": d.uniform(0, 1), "w": d.normal(0, 0.1)}), N, 2, chunk_size=30_000,
+                     scenario="test")
+
+
+def test_summary_quantiles_and_prob_negative(result):
+    s = result.summary((0.05, 0.5, 0.95, 0.25)).set_index("metric")
+    se = math.sqrt(0.05 * 0.95 / N)  # for U(0,1) the sd of the p-quantile is sqrt(p(1-p)/N)
+    assert abs(s.loc["u", "p5"] - 0.05) < 4 * se
+    assert abs(s.loc["u", "p95"] - 0.95) < 4 * se
+    assert abs(s.loc["u", "p25"] - 0.25) < 4 * math.sqrt(0.25 * 0.75 / N)
+    assert abs(s.loc["u", "mean"] - 0.5) < 4 * math.sqrt(1 / 12 / N)
+    assert s.loc["u", "prob_negative"] == 0.0
+    # v = U - 0.5 + N(0, 0.1) is symmetric around 0
+    assert abs(s.loc["v", "prob_negative"] - 0.5) < 4 * math.sqrt(0.25 / N)
+    assert (s["scenario"] == "test").all() and (s["entity"] == "acme").all() and (s["year"] == 2026).all()
+
+
+def test_prob_of_events(result):
+    p = result.prob("u", "<", 0.3, entity="acme", year=2026)
+    assert abs(p - 0.3) < 4 * math.sqrt(0.21 / N)
+    both = result.prob(["u", "v"], ">", 0.9)
+    assert len(both) == 2
+    # P(u > 0.9 or v > 0.9): v > 0.9 needs u + w > 1.4, which implies u > 0.9 unless w > 0.5 (5 sd)
+    assert result.prob(["u", "v"], ">", 0.9, any_of=True) == pytest.approx(float(both["prob"].iloc[0]), abs=1e-4)
+
+
+def test_samples_and_errors(result):
+    assert result.samples("u").shape == (N,)
+    with pytest.raises(ScenarioError, match="no output with metric"):
+        result.summary(metric="fcf")
+    with pytest.raises(ScenarioError, match="op"):
+        result.prob("u", "==", 0)
+
+
+def test_quantile_labels():
+    assert [quantile_label(q) for q in (0.05, 0.5, 0.95, 0.975)] == ["p5", "p50", "p95", "p97.5"]
