@@ -1,0 +1,19 @@
+"""Financial layer: capex vintages, depreciation under any useful life, cash waterfall and funding gap.
+
+Money is USD billions; arrays are shaped (paths, entities, years); the year axis is each
+company's fiscal-year label (FY2026 -> 2026; Microsoft's fiscal year ends in June).
+"""
+
+from .assumptions import CAPEX_CASES, FinancialAssumptions
+from .depreciation import depreciation_fraction, run_rate_depreciation, vintage_depreciation
+from .model import resolved_assumptions, run_financials
+from .result import OUTPUTS, FinancialResult
+from .series import path_from_points, range_case
+from .summary import financial_summary, required_ocf_growth
+from .waterfall import Waterfall, cash_waterfall
+
+__all__ = [
+    "CAPEX_CASES", "OUTPUTS", "FinancialAssumptions", "FinancialResult", "Waterfall", "cash_waterfall",
+    "depreciation_fraction", "financial_summary", "path_from_points", "range_case", "required_ocf_growth",
+    "resolved_assumptions", "run_financials", "run_rate_depreciation", "vintage_depreciation",
+]

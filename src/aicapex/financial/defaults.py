@@ -1,0 +1,86 @@
+"""Every default of the financial layer, in one place, each with its source or rationale.
+
+Figures that the sources state are read from the dataset (constants and facts named here);
+the rest are assumptions, marked as such. `FinancialAssumptions` fields left as None take
+their value from here at run time (see `model.run_financials`).
+
+Years: the model's year axis is the fiscal-year label of each company (FY2026 -> 2026), and
+the calendar year for aggregates reported by calendar year (CY2026 -> 2026). Microsoft's
+fiscal year ends in June (FY2026 = July 2025 - June 2026), so its 2026 is half a year ahead
+of the calendar-year companies; the model does not shift it.
+"""
+
+from __future__ import annotations
+
+import math
+
+# ---- years ---------------------------------------------------------------------------------
+DEFAULT_YEARS: tuple[int, ...] = tuple(range(2025, 2031))
+
+# ---- figures the model reads, in order of preference ---------------------------------------
+# Capex as the company reports it in the cash-flow statement ("capex") is preferred; capex
+# including finance leases is a different, larger metric, used only where no cash capex exists.
+# The metric chosen is recorded per entity (`EntityExplanation.capex_metric`).
+CAPEX_METRICS: tuple[str, ...] = ("capex", "capex_incl_finance_leases")
+OCF_METRIC = "operating_cash_flow"
+FCF_METRIC = "free_cash_flow"
+RETURNS_METRIC = "buybacks_and_dividends"
+RETURNS_PARTS: tuple[str, ...] = ("buybacks", "dividends")
+RESIDUAL_METRIC = "residual_cash_after_returns"
+DEBT_METRICS: tuple[str, ...] = ("total_debt", "long_term_debt")
+CASH_METRIC = "cash"
+DEPRECIATION_METRIC = "depreciation"
+REVENUE_METRIC = "revenue"
+SERVER_LIFE_METRIC = "server_useful_life"
+SERVER_SHARE_METRIC = "server_share_of_capex"
+
+# ---- sourced defaults (dataset constants and facts) ----------------------------------------
+# Servers ~60 % of capex: "根據Alphabet的說法,僅伺服器一項就將佔其總支出的60%" (Barron's).
+SERVER_SHARE_CONSTANT = "server_share_of_capex"
+# Fallback server life for an entity with no disclosed `server_useful_life` fact: the central
+# value of "伺服器和網路裝置通常在五到六年內折舊" (5-6 years -> 5.5).
+SERVER_LIFE_CONSTANT = "server_useful_life_company"
+# The alternative ("true") server life: Burry's 2-3 years; the upper end, 3 years, is the
+# life the issue and the report ask about, and the conservative end of his range.
+ALT_SERVER_LIFE_CONSTANT = "server_useful_life_burry"
+ALT_SERVER_LIFE_BOUND = "high"
+# OCF growth: "而FactSet調查的分析師平均預測增速僅為19%" (Barron's), stored as a fact of the group.
+OCF_GROWTH_FACT: tuple[str, str, str] = ("big4_hyperscalers", "operating_cash_flow_growth", "CY2026")
+
+# ---- assumptions (not in the sources) ------------------------------------------------------
+# Buildings and power infrastructure: the sources only say "其餘資產則在更長周期內折舊" (the rest
+# over a longer period). 25 years is an assumption within the 15-39 year lives US filers use
+# for buildings and electrical plant.
+BUILDING_LIFE_YEARS = 25.0
+# Land is not depreciated (GAAP and IFRS).
+LAND_LIFE_YEARS = math.inf
+# No source splits non-server capex into land and buildings: all of it counts as buildings,
+# which makes non-server depreciation an upper bound.
+LAND_SHARE = 0.0
+# After the last guided year capex is held flat: no source guides beyond 2026, and Jensen
+# Huang expects the build-out to last another 7-8 years (constant `ai_buildout_horizon`), so
+# neither a fall nor a further rise is the neutral case.
+CAPEX_GROWTH = 0.0
+# Interest rate on new debt: an assumption near the 2025-26 yield of long investment-grade
+# corporate bonds; the sources give issuance volumes, not coupons.
+RATE = 0.05
+# Dividends and buybacks after the last sourced year stay at that level (the sources discuss
+# cutting buybacks as an option, not a plan).
+RETURNS_GROWTH = 0.0
+# An entity with no sourced dividends and buybacks is modelled with none: its funding gap is
+# then the FCF shortfall alone, a lower bound.
+MISSING_RETURNS_USD_BN = 0.0
+# An entity with no sourced debt or cash starts from zero: debt and cash then show the change
+# since the model starts, which is what the funding-gap argument is about.
+MISSING_OPENING_BALANCE_USD_BN = 0.0
+# EBITDA proxy: operating cash flow. OCF is EBITDA less cash taxes and interest, plus
+# working-capital effects; the sources give OCF, not EBITDA, for the hyperscalers. Leverage
+# (net debt / EBITDA) and coverage (EBITDA / interest) use this proxy.
+EBITDA_PROXY = "operating_cash_flow"
+# Depreciation of assets bought before an entity's first modelled capex year: the last
+# reported `depreciation` before that year, held flat (the installed base's vintages are not in
+# the dataset, so its run-off cannot be modelled); zero where none is reported.
+LEGACY_DEPRECIATION_RULE = "last reported depreciation before the first modelled capex year, held flat"
+
+# Entities modelled by default: those with an annual capex figure in the requested years.
+# Aggregates of companies (the articles' "four hyperscalers") are modelled like a company.

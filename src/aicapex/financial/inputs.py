@@ -1,0 +1,130 @@
+"""The sourced figures a financial run reads for each entity, with their provenance.
+
+For each entity this collects the annual figures the model needs (capex, OCF, FCF, dividends
+and buybacks, residual cash, debt, cash, depreciation, revenue, server life and share) as
+`Figure`s: the default value by the dataset's rule (`Dataset.resolve`), its low/high and the
+dataset rows behind it, so `aicapex explain` can quote the sentence a number came from.
+Derivations (e.g. OCF = FCF + capex) happen on arrays in `model.py` and are recorded there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..periods import parse_period
+from ..units import convert
+from . import defaults as D
+
+MONEY = "USD"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure (entity, metric, year) as the model uses it. Money in USD bn, lives in years."""
+
+    entity: str
+    metric: str
+    year: int
+    period: str
+    value: float
+    low: float
+    high: float
+    point: bool  # False when the reports only bound it ("超過5000億": a lower bound)
+    rule: str
+    rows: pd.DataFrame = field(repr=False, compare=False)
+
+
+@dataclass
+class EntityFigures:
+    """The figures of one entity, by metric and year, plus what is missing."""
+
+    entity: str
+    capex_metric: str | None
+    figures: dict[str, dict[int, Figure]]
+
+    def get(self, metric: str) -> dict[int, Figure]:
+        return self.figures.get(metric, {})
+
+
+def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
+    """Model year -> period code of the entity's annual reports of a metric (FY before CY)."""
+    f = ds.facts
+    codes = f.loc[(f["entity"] == entity) & (f["metric"] == metric), "period"].dropna().unique()
+    by_year: dict[int, str] = {}
+    for code in sorted(codes, key=lambda c: (c.startswith("CY"), c)):  # FY first
+        p = parse_period(code)
+        if p.is_annual:
+            by_year.setdefault(p.year, p.code)
+    return by_year
+
+
+def _is_point(rows: pd.DataFrame) -> bool:
+    has_value = rows["value"].notna()
+    has_range = rows["low"].notna() & rows["high"].notna()
+    return bool((has_value | has_range).any())
+
+
+def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure | None:
+    """The default value of one figure, money converted to USD bn, with its rows."""
+    r = ds.resolve(entity, metric, period)
+    if r is None:
+        return None
+    to_unit, to_scale = (MONEY, 1e9) if r.unit == MONEY else (r.unit, 1.0)
+    conv = lambda v: convert(v, r.unit, r.scale, to_unit, to_scale)  # noqa: E731
+    return Figure(entity, metric, parse_period(period).year, period, conv(r.value), conv(r.low), conv(r.high),
+                  _is_point(r.rows), r.rule, r.rows)
+
+
+def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
+    out = {}
+    for year, code in _annual_periods(ds, entity, metric).items():
+        fig = resolve_figure(ds, entity, metric, code)
+        if fig is not None:
+            out[year] = fig
+    return out
+
+
+MODEL_METRICS: tuple[str, ...] = (
+    D.OCF_METRIC, D.FCF_METRIC, D.RETURNS_METRIC, *D.RETURNS_PARTS, D.RESIDUAL_METRIC, *D.DEBT_METRICS,
+    D.CASH_METRIC, D.DEPRECIATION_METRIC, D.REVENUE_METRIC, D.SERVER_LIFE_METRIC, D.SERVER_SHARE_METRIC,
+)
+
+
+def entity_figures(ds: Dataset, entity: str) -> EntityFigures:
+    """Collect an entity's figures; the capex metric is the first of `CAPEX_METRICS` reported."""
+    capex_metric = None
+    figures: dict[str, dict[int, Figure]] = {}
+    for metric in D.CAPEX_METRICS:
+        figs = metric_figures(ds, entity, metric)
+        if figs:
+            capex_metric = metric
+            figures["capex"] = figs
+            break
+    for metric in MODEL_METRICS:
+        figs = metric_figures(ds, entity, metric)
+        if figs:
+            figures[metric] = figs
+    return EntityFigures(entity, capex_metric, figures)
+
+
+def capex_entities(ds: Dataset, years: tuple[int, ...]) -> list[str]:
+    """Entities with an annual capex figure in `years`, in the dataset's entity order."""
+    f = ds.facts[ds.facts["metric"].isin(D.CAPEX_METRICS)]
+    have = set()
+    for entity, code in zip(f["entity"], f["period"]):
+        p = parse_period(code)
+        if p.is_annual and p.year in years:
+            have.add(entity)
+    return [e for e in ds.entities["id"] if e in have]
+
+
+def figure_from_override(entity: str, metric: str, period: str, value: np.ndarray) -> Figure:
+    """A figure that only an override supplies (not in the dataset)."""
+    v = float(np.mean(value))
+    empty = pd.DataFrame(columns=["source", "outlet", "quote", "basis", "period"])
+    return Figure(entity, metric, parse_period(period).year, parse_period(period).code, v, float(np.min(value)),
+                  float(np.max(value)), True, "override", empty)

@@ -1,0 +1,133 @@
+"""`FinancialResult`: the arrays of a run, their units, and where their inputs came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .assemble import EntityExplanation
+
+MONEY_UNIT = "USD bn"
+
+# Output name -> unit, in the order frames show them. Money is USD bn; a flow is per year.
+OUTPUTS: dict[str, str] = {
+    "capex": MONEY_UNIT,
+    "depreciation": MONEY_UNIT,
+    "ocf": MONEY_UNIT,
+    "fcf": MONEY_UNIT,
+    "shareholder_returns": MONEY_UNIT,
+    "residual": MONEY_UNIT,
+    "funding_gap": MONEY_UNIT,
+    "debt": MONEY_UNIT,
+    "cash": MONEY_UNIT,
+    "net_debt": MONEY_UNIT,
+    "interest": MONEY_UNIT,
+    "new_debt": MONEY_UNIT,
+    "incremental_interest": MONEY_UNIT,
+    "capex_servers": MONEY_UNIT,
+    "capex_buildings": MONEY_UNIT,
+    "capex_land": MONEY_UNIT,
+    "depreciation_servers": MONEY_UNIT,
+    "legacy_depreciation": MONEY_UNIT,
+    "depreciation_alt_life": MONEY_UNIT,
+    "depreciation_servers_alt_life": MONEY_UNIT,
+    "added_depreciation": MONEY_UNIT,
+    "added_server_depreciation": MONEY_UNIT,
+    "earnings_overstated": MONEY_UNIT,
+    "earnings_overstated_cumulative": MONEY_UNIT,
+    "ebitda": MONEY_UNIT,
+    "operating_income": MONEY_UNIT,
+    "operating_income_alt_life": MONEY_UNIT,
+    "revenue": MONEY_UNIT,
+    "operating_margin": "ratio",
+    "operating_margin_alt_life": "ratio",
+    "leverage": "multiple",  # net debt / EBITDA proxy
+    "coverage": "multiple",  # EBITDA proxy / interest
+    "required_ocf_growth": "ratio",
+    "server_life_years": "years",
+}
+
+
+@dataclass(frozen=True)
+class FinancialResult:
+    """Arrays (paths, entities, years) for every output in `OUTPUTS`; read them as attributes
+    (`result.fcf`). `explanation[entity]` says which facts fed the entity and what was derived
+    or assumed; `capex_metric[entity]` names the capex metric used."""
+
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+    arrays: dict[str, np.ndarray]
+    explanation: dict[str, EntityExplanation]
+    assumptions: Any
+    resolved: dict[str, Any] = field(repr=False)
+    capex_metric: dict[str, str] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        arrays = self.__dict__.get("arrays", {})
+        if name in arrays:
+            return arrays[name]
+        raise AttributeError(name)
+
+    @property
+    def paths(self) -> int:
+        return next(iter(self.arrays.values())).shape[0]
+
+    def index(self, entity: str, year: int) -> tuple[int, int]:
+        """Positions of an entity and a year on the arrays' axes."""
+        return self.entities.index(entity), self.years.index(year)
+
+    def value(self, output: str, entity: str, year: int, path: int | None = None) -> float:
+        """One number: a path's value, or the mean over paths (USD bn for money)."""
+        e, t = self.index(entity, year)
+        x = self.arrays[output][:, e, t]
+        return float(x[path]) if path is not None else float(np.mean(x))
+
+    def to_frame(self, path: int | None = None, *, outputs: list[str] | None = None,
+                 long: bool = False) -> pd.DataFrame:
+        """One row per entity and year (wide) or per entity, year and output (long).
+
+        For paths > 1: the mean over paths, or the given path. Money columns are USD bn
+        (`unit`); leverage and coverage are multiples, margins and growth ratios.
+        """
+        names = [o for o in (outputs or OUTPUTS) if o in self.arrays]
+        n_e, n_t = len(self.entities), len(self.years)
+        data: dict[str, Any] = {
+            "entity": np.repeat(self.entities, n_t),
+            "year": np.tile(self.years, n_e),
+            "unit": MONEY_UNIT,
+            "capex_metric": np.repeat([self.capex_metric.get(e, "capex") for e in self.entities], n_t),
+        }
+        for name in names:
+            arr = self.arrays[name]
+            if path is not None:
+                values = arr[path]
+            elif arr.shape[0] == 1:
+                values = arr[0]
+            else:
+                with np.errstate(invalid="ignore"):
+                    values = np.where(np.isnan(arr).all(axis=0), np.nan, np.nanmean(arr, axis=0))
+            data[name] = np.asarray(values, float).reshape(-1)
+        wide = pd.DataFrame(data)
+        if not long:
+            return wide
+        out = wide.melt(id_vars=["entity", "year", "capex_metric"], value_vars=names, var_name="output")
+        out["unit"] = out["output"].map(OUTPUTS)
+        return out[["entity", "year", "output", "value", "unit", "capex_metric"]]
+
+    def sources(self, entity: str | None = None) -> pd.DataFrame:
+        """Every figure the run used, with the dataset rows (source, quote) behind it."""
+        chosen = [entity] if entity else list(self.entities)
+        frames = [self.explanation[e].frame() for e in chosen]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    def notes(self) -> pd.DataFrame:
+        """Per entity: status, capex metric, and what was assumed for missing figures."""
+        rows = []
+        for e in self.entities:
+            ex = self.explanation[e]
+            rows.append({"entity": e, "status": ex.status, "capex_metric": ex.capex_metric,
+                         "notes": "; ".join(ex.notes)})
+        return pd.DataFrame(rows)
