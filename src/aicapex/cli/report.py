@@ -10,7 +10,17 @@ import typer
 from rich.console import Console
 
 from ..report import DEFAULT_PATHS, build_report, explain
-from .common import dataset
+from ..dataset import Store
+from .common import STATE, dataset
+
+
+def _filing_facts():
+    """Imported SEC facts from the store, or None when the importers layer is not installed."""
+    try:
+        from ..importers import read_filing_facts
+    except ImportError:
+        return None
+    return read_filing_facts(Store(STATE.db))
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +33,8 @@ def register(app: typer.Typer) -> None:
         user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
-        written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed)
+        written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed,
+                               filing_facts=_filing_facts())
         Console(stderr=True).print(f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files")
 
     @app.command("explain")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+import pandas as pd
+
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
 from . import coverage
@@ -27,6 +29,7 @@ class ReportContext:
     scenarios: tuple[str, ...] = ()
     paths: int = DEFAULT_PATHS
     seed: int = DEFAULT_SEED
+    filing_facts: pd.DataFrame | None = field(default=None, compare=False)  # imported SEC facts, if any
     cache: dict = field(default_factory=dict, compare=False)
 
 
@@ -68,28 +71,30 @@ def _sections() -> list[Callable[[ReportContext], Section]]:
 
 
 def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] = (), paths: int = DEFAULT_PATHS,
-                   seed: int = DEFAULT_SEED) -> list[Section]:
+                   seed: int = DEFAULT_SEED, filing_facts: pd.DataFrame | None = None) -> list[Section]:
     """All report sections, headline answers first."""
     if paths < 1:
         raise ModelError(f"paths must be at least 1, got {paths}")
     from .sections import headline_section
 
-    ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed))
+    ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed), filing_facts)
     body = [build(ctx) for build in _sections()]
     return [headline_section(ctx, body), *body]
 
 
 def build_report(dataset: Dataset, out_path: str | Path, *, scenarios: tuple[str, ...] | list[str] = (),
-                 paths: int = DEFAULT_PATHS, seed: int = DEFAULT_SEED) -> list[Path]:
+                 paths: int = DEFAULT_PATHS, seed: int = DEFAULT_SEED,
+                 filing_facts: pd.DataFrame | None = None) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
+    `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison.
     Returns the paths written, HTML first.
     """
     out_path = Path(out_path)
     if out_path.suffix.lower() not in (".html", ".htm"):
         raise ModelError(f"--out must end in .html, got '{out_path}'")
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    sections = build_sections(dataset, scenarios=scenarios, paths=paths, seed=seed)
+    sections = build_sections(dataset, scenarios=scenarios, paths=paths, seed=seed, filing_facts=filing_facts)
     csv_dir_name = f"{out_path.stem}_tables"
     title = "aicapex: the economics of the AI-infrastructure build-out"
     subtitle = (f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "

@@ -3,6 +3,7 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 
 from __future__ import annotations
 
+from . import physical_section, reconcile_section
 from .build import ReportContext, guarded, layer
 from .content import Section
 
@@ -17,19 +18,9 @@ def _network(ctx: ReportContext) -> Section:
     raise _missing("network")
 
 
-def _physical(ctx: ReportContext) -> Section:
-    layer("physical")
-    raise _missing("physical")
-
-
 def _uncertainty(ctx: ReportContext) -> Section:
     layer("uncertainty")
     raise _missing("uncertainty")
-
-
-def _reconcile(ctx: ReportContext) -> Section:
-    layer("importers")
-    raise _missing("importers")
 
 
 def _missing(name: str):
@@ -41,9 +32,9 @@ def _missing(name: str):
 LAYER_SECTIONS = [
     guarded("financial", "Capex, cash flow, depreciation and funding", _financial),
     guarded("network", "The deal graph: cycles and stress", _network),
-    guarded("physical", "Gigawatts: supply, demand and power", _physical),
+    guarded("physical", physical_section.TITLE, physical_section.physical_section),
     guarded("uncertainty", "Uncertainty: fan charts, tornado and scenarios", _uncertainty),
-    guarded("reconcile", "Press figures against filings", _reconcile),
+    guarded("reconcile", reconcile_section.TITLE, reconcile_section.reconcile_section),
 ]
 
 
