@@ -6,11 +6,12 @@ Steps, each a vectorised table operation:
    `fy`/`fp` (sec_calendar);
 3. restatements: per concept and date range the latest filing's value wins; it is cited by the
    first filing that reported that value; earlier different values go to a `superseded` table;
-4. quarters: a three-month value where one is reported, else (for flows) the difference of two
-   year-to-date values: Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M (10-Qs of cash-flow items
-   report only year-to-date figures);
-5. per metric and period, the first concept in the table's priority order that has a value
-   (Nvidia's capex moves from PaymentsToAcquirePropertyPlantAndEquipment to
+4. quarters: for flows, the difference of two year-to-date values (Q2 = 6M - 3M, Q3 = 9M - 6M,
+   Q4 = FY - 9M; 10-Qs of cash-flow items report only year-to-date figures), else a reported
+   three-month value;
+5. per metric and fiscal year, one concept: the one reporting most of that year's periods, ties
+   broken by the table's priority; periods it lacks fall back to the next concepts (Nvidia's
+   capex moves from PaymentsToAcquirePropertyPlantAndEquipment to
    PaymentsToAcquireProductiveAssets after FY2020).
 Money is stored in USD billions (scale 1e9), shares in millions (scale 1e6).
 """
@@ -131,10 +132,28 @@ def _period_values(kept: pd.DataFrame) -> pd.DataFrame:
     out.append(derived)
     values = pd.concat([d for d in out if not d.empty] or [kept.head(0).assign(period_q=0, how="")],
                        ignore_index=True)
-    # a reported quarter beats one derived from year-to-date values
-    values = values.assign(_derived=values["how"] == "derived")
-    values = values.sort_values(["concept", "fiscal_year", "period_q", "_derived"], kind="stable")
-    return values.drop_duplicates(["concept", "fiscal_year", "period_q"], keep="first").drop(columns="_derived")
+    # A quarter derived from the year-to-date figures of the cash-flow statement beats a three-month
+    # value found elsewhere in a filing: it adds up to the year, and a stray three-month value can be
+    # another measure under the same tag (Apple's 10-Ks tag quarterly dividends declared as
+    # PaymentsOfDividends, which differ from the dividends paid in its cash-flow statement).
+    values = values.assign(_reported=values["how"] == "reported")
+    values = values.sort_values(["concept", "fiscal_year", "period_q", "_reported"], kind="stable")
+    return values.drop_duplicates(["concept", "fiscal_year", "period_q"], keep="first").drop(columns="_reported")
+
+
+def _choose_concepts(values: pd.DataFrame) -> pd.DataFrame:
+    """One value per metric and period: within a fiscal year, the concept reporting the most of its
+    periods (ties: the table's priority), so a year's quarters and total come from one concept where
+    possible; a period that concept lacks falls back to the others in priority order."""
+    periods = values.groupby(["metric", "fiscal_year", "concept"])["period"].transform("size")
+    ranked = values.assign(_n=periods).sort_values(["metric", "fiscal_year", "_n", "priority"],
+                                                   ascending=[True, True, False, True], kind="stable")
+    primary = ranked.drop_duplicates(["metric", "fiscal_year"])[["metric", "fiscal_year", "concept"]]
+    ranked = ranked.merge(primary.assign(_primary=True), on=["metric", "fiscal_year", "concept"], how="left")
+    ranked["_primary"] = ranked["_primary"].fillna(False).astype(bool)
+    ranked = ranked.sort_values(["metric", "period", "_primary", "priority"], ascending=[True, True, False, True],
+                                kind="stable")
+    return ranked.drop_duplicates(["metric", "period"]).drop(columns=["_n", "_primary"])
 
 
 def _describe(v: pd.DataFrame, entity_name: str) -> pd.DataFrame:
@@ -183,9 +202,7 @@ def read_companyfacts(path: str | Path, since: int | None = None, *, entity: str
     values = _period_values(kept)
     values = values.assign(period="FY" + values["fiscal_year"].astype(str)
                            + np.where(values["period_q"] > 0, "Q" + values["period_q"].astype(str), ""))
-    # first concept in priority order per metric and period
-    values = values.sort_values(["metric", "fiscal_year", "period_q", "priority"], kind="stable")
-    values = values.drop_duplicates(["metric", "period"], keep="first")
+    values = _choose_concepts(values)
     if since is not None:
         values = values[values["fiscal_year"] >= since]
     values = values.sort_values(["metric", "fiscal_year", "period_q"]).reset_index(drop=True)
