@@ -64,7 +64,7 @@ def test_every_distribution_key(tmp_path):
     s = load_scenario(write(tmp_path, "all.yaml", text))
     assert s.name == "all"
     kinds = {k: v.kind for k, v in s.parameters.items()}
-    assert kinds == {"a": "normal", "b": "lognormal", "c": "lognormal", "e": "triangular", "f": "beta",
+    assert kinds == {"a": "normal", "b": "lognormal", "c": "lognormal", "e": "triangular", "f": "pert",
                      "g": "beta", "h": "discrete", "i": "mixture", "j": "truncated", "k": "constant",
                      "l": "uniform"}
 

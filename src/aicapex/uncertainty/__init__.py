@@ -25,3 +25,8 @@ __all__ = [
     "parse_distribution", "pert", "run_model", "shipped_scenarios", "sobol_indices", "to", "tornado_table",
     "triangular", "truncate", "uniform",
 ]
+
+from .api import compare, simulate, sobol, tornado  # noqa: E402
+from .model import KEY_METRICS, METRICS, PARAMETERS, ScenarioModel  # noqa: E402
+
+__all__ += ["KEY_METRICS", "METRICS", "PARAMETERS", "ScenarioModel", "compare", "simulate", "sobol", "tornado"]

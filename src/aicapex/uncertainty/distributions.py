@@ -202,6 +202,13 @@ class Beta(Distribution):
 
 
 @dataclass(frozen=True)
+class Pert(Beta):
+    """PERT: a Beta on [low, high] built from (low, mode, high); see `pert`."""
+
+    kind = "pert"
+
+
+@dataclass(frozen=True)
 class Discrete(Distribution):
     values: tuple[float, ...]
     weights: tuple[float, ...]
@@ -360,14 +367,14 @@ def triangular(low: float, mode: float, high: float) -> Triangular:
     return Triangular(float(low), float(mode), float(high))
 
 
-def pert(low: float, mode: float, high: float, lam: float = 4.0) -> Beta:
+def pert(low: float, mode: float, high: float, lam: float = 4.0) -> Pert:
     """PERT: a beta on [low, high] with mean (low + lam*mode + high)/(lam + 2) (Vose, 2008)."""
     _finite("pert", low=low, mode=mode, high=high, lam=lam)
     _check(high > low, "pert", "high", high, f"must be greater than low = {low!r}")
     _check(low <= mode <= high, "pert", "mode", mode, f"must lie in [{low!r}, {high!r}]")
     _check(lam > 0, "pert", "lambda", lam, "must be > 0")
     span = high - low
-    return Beta(1 + lam * (mode - low) / span, 1 + lam * (high - mode) / span, float(low), float(high))
+    return Pert(1 + lam * (mode - low) / span, 1 + lam * (high - mode) / span, float(low), float(high))
 
 
 def beta(a: float, b: float, low: float = 0.0, high: float = 1.0) -> Beta:

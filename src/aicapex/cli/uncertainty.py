@@ -1,0 +1,100 @@
+"""`aicapex simulate`, `aicapex sensitivity`, `aicapex compare`, `aicapex scenarios`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import ScenarioError
+from .common import FORMAT_OPTION, Format, dataset, emit
+
+SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
+
+
+def _filter(df, years):
+    return df[df["year"].isin(years)].reset_index(drop=True) if years else df
+
+
+def register(app: typer.Typer) -> None:
+    from .. import uncertainty as U
+
+    @app.command("simulate")
+    def simulate(
+        scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
+        paths: int = typer.Option(100_000, "--paths", help="Monte Carlo paths."),
+        seed: int = typer.Option(1, "--seed", help="Seed; the same seed gives identical results."),
+        metric: Optional[list[str]] = typer.Option(None, "--metric", help="Output (repeatable): any column of "
+                                                   "`aicapex financials`, or gw, accelerators, twh_per_year. Default fcf."),
+        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable); default: all modelled."),
+        year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable); default: all."),
+        quantile: Optional[list[float]] = typer.Option(None, "--quantile", help="Quantiles to report (default 0.05 0.5 0.95)."),
+        chunk_size: Optional[int] = typer.Option(None, "--chunk-size", help="Paths per chunk (memory bound)."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
+        ds = dataset(user)
+        result = U.simulate(ds, scenario, paths, seed, chunk_size=chunk_size, metrics=metric or ["fcf"],
+                            entities=entity or None, years=U.api._years(None, year or []))
+        df = _filter(result.summary(tuple(quantile) if quantile else (0.05, 0.5, 0.95)), year)
+        emit(df, fmt, title=f"simulate: scenario {result.scenario}, {paths:,} paths, seed {seed}")
+
+    @app.command("sensitivity")
+    def sensitivity(
+        metric: str = typer.Option("fcf", "--metric", help="Output to explain."),
+        entity: str = typer.Option("meta", "--entity", help="Entity id."),
+        year: int = typer.Option(2026, "--year", help="Year."),
+        method: str = typer.Option("tornado", "--method", help="tornado (one at a time, p5/p95) or sobol (global)."),
+        scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
+        n: int = typer.Option(512, "--n", help="Sobol base samples (a power of two); runs n x (inputs + 2)."),
+        seed: int = typer.Option(1, "--seed", help="Seed of the Sobol sequence."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
+        ds = dataset(user)
+        if method == "tornado":
+            df = U.tornado(ds, scenario, metric=metric, entity=entity, year=year)
+        elif method == "sobol":
+            df = U.sobol(ds, scenario, metric=metric, entity=entity, year=year, n=n, seed=seed)
+        else:
+            raise ScenarioError(f"--method: {method!r}: expected tornado or sobol")
+        emit(df, fmt, title=f"{method}: {entity} {metric} {year}", float_format="{:,.4g}")
+
+    @app.command("compare")
+    def compare(
+        scenarios: list[str] = typer.Argument(..., help="Scenario names or YAML files, e.g. base burry huang."),
+        paths: int = typer.Option(20_000, "--paths", help="Monte Carlo paths per scenario."),
+        seed: int = typer.Option(1, "--seed", help="Seed (the same for every scenario)."),
+        metric: Optional[list[str]] = typer.Option(None, "--metric", help="Output (repeatable); default fcf."),
+        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+        year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable)."),
+        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Key outputs of several scenarios side by side (same seed and paths)."""
+        ds = dataset(user)
+        long = U.compare(ds, scenarios, paths=paths, seed=seed, metrics=metric or ["fcf"], entities=entity or None,
+                         years=U.api._years(None, year or []), wide=fmt is Format.table)
+        df = _filter(long, year)
+        if fmt is Format.table:
+            keep = ["entity", "metric", "year"] + [c for c in df.columns if c.endswith((" p5", " p50", " p95"))]
+            df = df[keep]
+        emit(df, fmt, title=f"compare: {', '.join(scenarios)} ({paths:,} paths, seed {seed}; USD bn for money)")
+
+    @app.command("scenarios")
+    def scenarios(
+        name: Optional[str] = typer.Argument(None, help="Show this scenario's assumptions (name or YAML file)."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """The shipped scenarios, or one scenario's assumptions with rationale and source."""
+        import pandas as pd
+
+        if name is None:
+            rows = [{"scenario": n, "description": U.load_scenario(n).description} for n in U.shipped_scenarios()]
+            emit(pd.DataFrame(rows), fmt, title="scenarios")
+            return
+        s = U.load_scenario(name)
+        emit(s.table(), fmt, title=f"scenario {s.name}: {s.description}", float_format="{:,.4g}")

@@ -1,0 +1,131 @@
+"""The model adapter: scenario assumption names -> the model layers' inputs -> named outputs.
+
+Parameters are routed by name (the names their CLI flags use):
+    financial  every numeric field of `financial.FinancialAssumptions` (server_life_years,
+               ocf_growth, capex_growth, capex_case, rate, ...)
+    physical   usd_per_gw_bn, gpus_per_gw, pue, utilisation (capex -> GW -> accelerators -> TWh)
+    facts      ENTITY.METRIC.PERIOD replaces a figure, given in the fact's own unit and scale
+               (money converted to USD bn for the model)
+Outputs are columns (entity, metric, year): every output of the financial layer (USD bn for
+money), plus `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..errors import DataError, ModelError, ScenarioError
+from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
+from ..financial import FinancialAssumptions, run_financials
+from ..financial import defaults as financial_defaults
+from ..units import MONEY_METRICS, convert
+from .scenario import Scenario
+
+FINANCIAL_PARAMETERS = tuple(n for n in FinancialAssumptions.model_fields if n != "convention")
+PHYSICAL_PARAMETERS = ("usd_per_gw_bn", "gpus_per_gw", "pue", "utilisation")
+PHYSICAL_OUTPUTS = {"gw": "GW", "accelerators": "count", "twh_per_year": "TWh"}
+PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS
+METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS)
+KEY_METRICS = ("fcf", "funding_gap", "net_debt", "depreciation")
+
+
+def metric_unit(metric: str) -> str:
+    return FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS[metric]
+
+
+def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
+    """Multiplier from the fact's own (unit, scale) to the model's unit (USD bn for money)."""
+    r = dataset.resolve(entity, metric, period)
+    if r is None:  # a figure the dataset lacks: given in model units
+        return 1.0
+    if r.unit == "USD":
+        return convert(1.0, r.unit, r.scale, "USD", 1e9)
+    if metric in MONEY_METRICS:
+        raise ScenarioError(f"{entity}.{metric}.{period}: the fact is in {r.unit}, not USD")
+    return r.scale
+
+
+class ScenarioModel:
+    """The whole model (financial + physical layers) for one scenario, as `columns`/`evaluate`."""
+
+    def __init__(self, dataset: Dataset, scenario: Scenario, *, metrics: Sequence[str] = ("fcf",),
+                 entities: Iterable[str] | None = None, years: Iterable[int] | None = None):
+        self.dataset = dataset
+        self.scenario = scenario
+        unknown_metrics = [m for m in metrics if m not in METRICS]
+        if unknown_metrics:
+            raise ScenarioError(f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}")
+        self.metrics = tuple(dict.fromkeys(metrics))
+        params = scenario.parameters
+        unknown = [p for p in params if p not in PARAMETERS]
+        if unknown:
+            raise ScenarioError(f"scenario {scenario.name!r}: unknown parameter(s) {unknown}; the model takes "
+                                f"{', '.join(PARAMETERS)} or ENTITY.METRIC.PERIOD fact overrides")
+        self.financial_params = [p for p in params if p in FINANCIAL_PARAMETERS]
+        self.physical_params = [p for p in params if p in PHYSICAL_PARAMETERS]
+        self.facts = {f"{e}.{m}.{p}": (e, m, p) for (e, m, p) in scenario.fact_overrides}
+        self.fact_factor = {name: _fact_factor(dataset, *key) for name, key in self.facts.items()}
+        self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
+        self._coefs = None
+        if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
+            from ..physical import press_coefficients
+
+            self._coefs = press_coefficients(dataset)
+        # one deterministic pass (every input at its median) fixes the entities the run covers
+        medians = scenario.input_set().medians()
+        probe = self._financials(medians, 1, entities)
+        self.entities = probe.entities
+        self.columns = pd.DataFrame(
+            [(e, m, y) for m in self.metrics for e in self.entities for y in self.years],
+            columns=["entity", "metric", "year"]).astype({"year": "int64"})
+        self.columns["unit"] = self.columns["metric"].map(metric_unit)
+
+    def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None):
+        kwargs = {p: inputs[p] for p in self.financial_params}
+        overrides = {key: np.asarray(inputs[name], float) * self.fact_factor[name] for name, key in self.facts.items()}
+        try:
+            assumptions = FinancialAssumptions(**kwargs)
+            return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
+                                  getattr(self, "entities", None), years=self.years, paths=n, overrides=overrides)
+        except DataError as exc:
+            raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
+                                "bound the distribution with min/max") from None
+
+    def _physical(self, capex: np.ndarray, inputs: Mapping[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+        from ..physical import convert_capex
+
+        n = capex.shape[0]
+        cells = capex.shape[1] * capex.shape[2]
+        flat = capex.reshape(n, cells)
+        ok = np.isfinite(flat)
+        kwargs = {}
+        for p in self.physical_params:
+            v = np.broadcast_to(np.asarray(inputs[p], float).reshape(-1, 1), (n, cells))
+            kwargs[p] = v[ok]
+        out = {m: np.full((n, cells), np.nan) for m in PHYSICAL_OUTPUTS}
+        if ok.any():
+            try:
+                conv = convert_capex(flat[ok], self._coefs, **kwargs)
+            except ModelError as exc:
+                raise ScenarioError(f"scenario {self.scenario.name!r}: the physical layer rejects a sampled input "
+                                    f"({exc}); bound the distribution with min/max") from None
+            for m in PHYSICAL_OUTPUTS:
+                out[m][ok] = getattr(conv, m)
+        return {m: v.reshape(capex.shape) for m, v in out.items()}
+
+    def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int) -> np.ndarray:
+        res = self._financials(inputs, n)
+        arrays = res.arrays
+        if self._coefs is not None:
+            arrays = {**arrays, **self._physical(np.broadcast_to(arrays["capex"], (n,) + arrays["capex"].shape[1:]),
+                                                 inputs)}
+        per_metric = len(self.entities) * len(self.years)
+        out = np.empty((n, per_metric * len(self.metrics)))
+        for i, m in enumerate(self.metrics):
+            a = np.broadcast_to(arrays[m], (n, len(self.entities), len(self.years)))
+            out[:, i * per_metric:(i + 1) * per_metric] = a.reshape(n, per_metric)
+        return out
