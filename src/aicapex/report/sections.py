@@ -3,14 +3,9 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 
 from __future__ import annotations
 
-from . import physical_section, reconcile_section
+from . import financial_section, physical_section, reconcile_section
 from .build import ReportContext, guarded, layer
 from .content import Section
-
-
-def _financial(ctx: ReportContext) -> Section:
-    layer("financial")
-    raise _missing("financial")
 
 
 def _network(ctx: ReportContext) -> Section:
@@ -30,7 +25,7 @@ def _missing(name: str):
 
 
 LAYER_SECTIONS = [
-    guarded("financial", "Capex, cash flow, depreciation and funding", _financial),
+    guarded("financial", financial_section.TITLE, financial_section.financial_section),
     guarded("network", "The deal graph: cycles and stress", _network),
     guarded("physical", physical_section.TITLE, physical_section.physical_section),
     guarded("uncertainty", "Uncertainty: fan charts, tornado and scenarios", _uncertainty),

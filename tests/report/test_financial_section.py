@@ -1,0 +1,44 @@
+"""The financial section on the shipped data, checked against hand calculations from the sources."""
+
+import pytest
+
+from aicapex.report.build import ReportContext
+from aicapex.report.financial_section import financial_section, lives_frame
+
+
+@pytest.fixture(scope="module")
+def section(shipped_dataset):
+    return financial_section(ReportContext(shipped_dataset))
+
+
+def _table(section, name):
+    return next(t.df for t in section.tables if t.name == name)
+
+
+def test_added_depreciation_of_alphabet(section):
+    fin = _table(section, "financials").set_index(["entity", "year"])
+    # 185 $bn guided capex (騰訊科技, 000_0bf8f8a29dd3db6b.txt), 60 % servers over Alphabet's disclosed 6 years,
+    # 40 % buildings over the layer's 25-year default: 185*0.6/6 + 185*0.4/25 = 18.5 + 2.96
+    assert fin.loc[("alphabet", 2026), "added_depreciation"] == pytest.approx(21.46)
+
+
+def test_amazon_turns_fcf_negative_in_2026(section):
+    # Barron's: Amazon guides 200 $bn of 2026 capex; 北美財經: analysts expect 180 $bn of OCF -> FCF -20 $bn
+    assert any(line == "Answer: FCF-negative (first year): amazon in 2026 (-20.0 $bn)." for line in section.lines)
+
+
+def test_depreciation_under_four_lives(shipped_dataset):
+    df = lives_frame(shipped_dataset, entities=["alphabet"]).set_index(["year", "server_life_years"])
+    # 2027 = 21 (2025 depreciation held flat as legacy) + 185*0.6/L + 185*0.4/25
+    for life in (3, 4, 5, 6):
+        assert df.loc[(2027, float(life)), "depreciation"] == pytest.approx(21 + 111 / life + 2.96)
+
+
+def test_every_figure_has_provenance_with_quotes(section):
+    names = {f.name for f in section.figures}
+    assert {"capex-vs-ocf", "fcf-lines", "depreciation-lives", "funding-gap"} <= names
+    prov = section.provenance
+    assert "alphabet.capex.FY2026" in set(prov["item"])
+    quotes = prov.loc[prov["item"] == "alphabet.capex.FY2026", "quote"]
+    assert quotes.str.contains("1850億美元").any()
+    assert {"building_life_years", "ocf_growth"} <= set(prov["item"])
