@@ -107,8 +107,9 @@ class FinancialResult:
             elif arr.shape[0] == 1:
                 values = arr[0]
             else:
-                with np.errstate(invalid="ignore"):
-                    values = np.where(np.isnan(arr).all(axis=0), np.nan, np.nanmean(arr, axis=0))
+                known = (~np.isnan(arr)).sum(axis=0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    values = np.where(known > 0, np.nansum(arr, axis=0) / known, np.nan)
             data[name] = np.asarray(values, float).reshape(-1)
         wide = pd.DataFrame(data)
         if not long:

@@ -1,0 +1,121 @@
+"""run_financials: paths, overrides, entity selection, explanation, and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aicapex.dataset import build_dataset
+from aicapex.errors import AicapexError, DataError, ModelError
+from aicapex.financial import OUTPUTS, FinancialAssumptions, run_financials
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return build_dataset()
+
+
+def test_every_output_is_paths_entities_years(ds):
+    r = run_financials(ds, years=range(2025, 2031))
+    assert set(OUTPUTS) <= set(r.arrays)
+    for name, arr in r.arrays.items():
+        assert arr.shape == (1, len(r.entities), 6), name
+    assert {"alphabet", "amazon", "meta", "microsoft", "big4_hyperscalers"} <= set(r.entities)
+
+
+def test_sampled_run_equals_deterministic_runs_path_by_path(ds):
+    lives = np.array([2.0, 3.0, 6.0])
+    growth = np.array([0.0, 0.19, 0.3])
+    meta_capex = np.array([115.0, 125.0, 135.0])
+    a = FinancialAssumptions(server_life_years=lives, ocf_growth=growth, rate=0.07, convention="half-year")
+    sampled = run_financials(ds, a, entities=["meta", "amazon"], overrides={"meta.capex.FY2026": meta_capex})
+    assert sampled.paths == 3
+    for p in range(3):
+        one = run_financials(ds, FinancialAssumptions(server_life_years=float(lives[p]), ocf_growth=float(growth[p]),
+                                                      rate=0.07, convention="half-year"),
+                             entities=["meta", "amazon"], overrides={("meta", "capex", "FY2026"): meta_capex[p]})
+        for name in ("depreciation", "fcf", "debt", "funding_gap", "earnings_overstated", "operating_income"):
+            np.testing.assert_allclose(sampled.arrays[name][p], one.arrays[name][0], equal_nan=True, err_msg=name)
+
+
+def test_override_replaces_a_figure_and_can_add_a_missing_one(ds):
+    # Amazon has no 2025 OCF or capex in the dataset; supplying both starts its waterfall in 2025.
+    r = run_financials(ds, entities=["amazon"], years=[2025, 2026], overrides={
+        ("amazon", "capex", "FY2025"): 120.0, ("amazon", "operating_cash_flow", "FY2025"): 130.0})
+    assert r.value("fcf", "amazon", 2025) == pytest.approx(10.0)
+    uses = r.sources("amazon")
+    assert "override" in set(uses["rule"])
+
+
+def test_capex_growth_after_guidance(ds):
+    # Amazon: 200 guided for 2026, then +10 % a year: 220, 242
+    r = run_financials(ds, FinancialAssumptions(capex_growth=0.1), entities=["amazon"], years=range(2026, 2029))
+    assert [r.value("capex", "amazon", y) for y in (2026, 2027, 2028)] == pytest.approx([200, 220, 242])
+
+
+def test_shorter_life_overstates_earnings_by_the_depreciation_gap(ds):
+    # Amazon 2026 capex 200, servers 60 % = 120, disclosed life 5 years vs 3:
+    # 2027 gap = 120/3 - 120/5 = 40 - 24 = 16 (buildings are the same under both)
+    r = run_financials(ds, FinancialAssumptions(alt_server_life_years=3), entities=["amazon"],
+                       years=range(2026, 2029))
+    assert r.value("server_life_years", "amazon", 2027) == 5.0
+    assert r.value("earnings_overstated", "amazon", 2027) == pytest.approx(16.0)
+    # 2028: two vintages of 120 each: 2 x 16
+    assert r.value("earnings_overstated", "amazon", 2028) == pytest.approx(32.0)
+    assert r.value("earnings_overstated_cumulative", "amazon", 2028) == pytest.approx(48.0)
+    oi = r.value("operating_income", "amazon", 2027) - r.value("operating_income_alt_life", "amazon", 2027)
+    assert oi == pytest.approx(16.0)
+
+
+def test_entity_without_ocf_is_capex_only(ds):
+    r = run_financials(ds, entities=["microsoft"], years=[2026, 2027])
+    assert r.explanation["microsoft"].status.startswith("capex only")
+    assert np.isnan(r.value("fcf", "microsoft", 2026))
+    assert r.value("depreciation", "microsoft", 2027) > 0
+
+
+def test_explanation_names_capex_metric_and_quotes(ds):
+    r = run_financials(ds, entities=["meta"], years=[2026])
+    assert r.capex_metric["meta"] == "capex"
+    uses = r.sources("meta")
+    capex_rows = uses[(uses["metric"] == "capex") & (uses["year"] == 2026)]
+    assert capex_rows["quote"].str.contains("1350億美元|1250億美元|1150", regex=True).any()
+    frame = r.to_frame()
+    assert (frame["capex_metric"] == "capex").all() and (frame["unit"] == "USD bn").all()
+
+
+def test_to_frame_mean_or_one_path(ds):
+    r = run_financials(ds, FinancialAssumptions(capex_case=np.array([0.0, 1.0])), entities=["meta"], years=[2026])
+    assert r.to_frame()["capex"].iloc[0] == pytest.approx(125.0)  # mean of 115 and 135
+    assert r.to_frame(path=1)["capex"].iloc[0] == pytest.approx(135.0)
+    long = r.to_frame(long=True)
+    assert set(long.columns) == {"entity", "year", "output", "value", "unit", "capex_metric"}
+
+
+def test_unknown_entity_is_a_data_error(ds):
+    with pytest.raises(DataError, match="nosuchco"):
+        run_financials(ds, entities=["nosuchco"])
+
+
+def test_entity_without_capex_names_the_missing_fact(ds):
+    with pytest.raises(ModelError, match="oracle.*capex"):
+        run_financials(ds, entities=["oracle"])
+
+
+@pytest.mark.parametrize("overrides, field", [
+    ({"meta.capex": 1.0}, "key"),
+    ({"meta.capex.FY2026Q1": 1.0}, "period"),
+    ({"meta.market_cap.FY2026": 1.0}, "metric"),
+    ({"nobody.capex.FY2026": 1.0}, "entity"),
+    ({"meta.capex.FY2026": [1.0, float("nan")]}, "value"),
+])
+def test_bad_overrides_name_the_field(ds, overrides, field):
+    with pytest.raises(DataError) as exc:
+        run_financials(ds, entities=["meta"], overrides=overrides)
+    assert exc.value.problems[0].field == field
+
+
+def test_paths_must_agree(ds):
+    with pytest.raises(AicapexError, match="paths"):
+        run_financials(ds, FinancialAssumptions(rate=np.array([0.01, 0.02])), entities=["meta"],
+                       overrides={"meta.capex.FY2026": np.array([1.0, 2.0, 3.0])})
