@@ -117,18 +117,18 @@ def _period_values(kept: pd.DataFrame) -> pd.DataFrame:
     ytd = kept[kept["span"] == "ytd"]
     annual = ytd[ytd["quarter"] == 4].assign(period_q=0, how="reported")
     q1 = ytd[ytd["quarter"] == 1].assign(period_q=1, how="reported")
-    direct = kept[kept["span"] == "quarter"].assign(period_q=kept["quarter"], how="reported")
+    direct = kept[kept["span"] == "quarter"].assign(period_q=lambda d: d["quarter"], how="reported")
     out += [annual, q1, direct]
     balances = kept[kept["span"] == "instant"]
-    out.append(balances.assign(period_q=balances["quarter"], how="reported"))
+    out.append(balances.assign(period_q=lambda d: d["quarter"], how="reported"))
     out.append(balances[balances["quarter"] == 4].assign(period_q=0, how="reported"))
     # Qk = ytd(k) - ytd(k-1) for flows; an average (shares) or a balance is never differenced
     flows = ytd[ytd["additive"]]
     later = flows[flows["quarter"] >= 2]
-    earlier = flows[base_cols + ["quarter"] + prov].assign(quarter=flows["quarter"] + 1)
+    earlier = flows[base_cols + ["quarter"] + prov].assign(quarter=lambda d: d["quarter"] + 1)
     pairs = later.merge(earlier, on=base_cols + ["quarter"], suffixes=("", "_prior"))
-    derived = pairs.assign(val=pairs["val"] - pairs["val_prior"], period_q=pairs["quarter"], how="derived",
-                           start=pairs["end_prior"] + pd.Timedelta(days=1))
+    derived = pairs.assign(val=lambda d: d["val"] - d["val_prior"], period_q=lambda d: d["quarter"],
+                           how="derived", start=lambda d: d["end_prior"] + pd.Timedelta(days=1))
     out.append(derived)
     values = pd.concat([d for d in out if not d.empty] or [kept.head(0).assign(period_q=0, how="")],
                        ignore_index=True)
