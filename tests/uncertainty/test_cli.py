@@ -1,0 +1,82 @@
+"""`aicapex simulate | sensitivity | compare | scenarios`, run in-process on a real DuckDB store."""
+
+import json
+import math
+
+import pytest
+
+from aicapex.cli import main
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("store") / "s.duckdb")
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory):
+    p = tmp_path_factory.mktemp("scen") / "mine.yaml"
+    p.write_text("name: mine\ndescription: test\nassumptions:\n"
+                 "  testco.capex.FY2026: {normal: {mean: 120000, sd: 10000}}\n", encoding="utf-8")
+    return p
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_simulate_json_records(capsys, db, testco_file, scenario_file):
+    code, out, _ = run(capsys, "--db", db, "simulate", "--scenario", str(scenario_file), "--user", str(testco_file),
+                       "--entity", "testco", "--year", "2026", "--paths", "20000", "--seed", "3", "--format", "json")
+    assert code == 0
+    recs = json.loads(out)
+    assert len(recs) == 1
+    r = recs[0]
+    assert {"entity", "metric", "year", "mean", "p5", "p50", "p95", "prob_negative"} <= set(r)
+    assert (r["entity"], r["metric"], r["year"], r["scenario"]) == ("testco", "fcf", 2026, "mine")
+    # FCF = 150 - N(120, 10): p95 = 30 + 16.45, P(< 0) = Phi(-3) = 0.00135
+    assert abs(r["p95"] - (30 + 16.448536)) < 0.5
+    assert abs(r["prob_negative"] - 0.00135) < 4 * math.sqrt(0.00135 / 20000) + 1e-4
+
+
+def test_simulate_is_reproducible_and_csv(capsys, db, testco_file, scenario_file):
+    args = ["--db", db, "simulate", "-s", str(scenario_file), "--user", str(testco_file), "--entity", "testco",
+            "--paths", "500", "--format", "csv"]
+    _, a, _ = run(capsys, *args)
+    _, b, _ = run(capsys, *args)
+    assert a == b and a.startswith("scenario,entity,metric,year")
+
+
+def test_sensitivity_and_compare(capsys, db, testco_file, scenario_file):
+    code, out, _ = run(capsys, "--db", db, "sensitivity", "--scenario", "base", "--user", str(testco_file),
+                       "--entity", "testco", "--metric", "fcf", "--year", "2027", "--format", "json")
+    assert code == 0
+    names = [r["input"] for r in json.loads(out)]
+    assert {"ocf_growth", "capex_growth"} <= set(names)
+    code, out, _ = run(capsys, "--db", db, "compare", "base", "burry", "huang", "--user", str(testco_file),
+                       "--entity", "testco", "--year", "2028", "--paths", "500", "--format", "json")
+    assert code == 0
+    assert [r["scenario"] for r in json.loads(out)] == ["base", "burry", "huang"]
+    code, out, _ = run(capsys, "--db", db, "compare", "base", "huang", "--user", str(testco_file),
+                       "--entity", "testco", "--year", "2028", "--paths", "500")
+    assert code == 0 and "huang p50" in out
+
+
+def test_scenarios_listing(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "scenarios", "--format", "json")
+    assert code == 0 and {r["scenario"] for r in json.loads(out)} >= {"base", "burry", "huang", "credit_crunch"}
+    code, out, _ = run(capsys, "--db", db, "scenarios", "burry", "--format", "json")
+    assert code == 0 and all(r["rationale"] for r in json.loads(out))
+
+
+@pytest.mark.parametrize("args, match", [
+    (["simulate", "--scenario", "nosuch"], "unknown scenario 'nosuch'"),
+    (["sensitivity", "--method", "morris"], "--method"),
+    (["simulate", "--metric", "nope", "--paths", "10"], "unknown metric"),
+])
+def test_errors_exit_2_with_one_line(capsys, db, args, match):
+    code, _, err = run(capsys, "--db", db, *args)
+    assert code == 2
+    assert match in err and err.count("\n") == 1

@@ -1,0 +1,114 @@
+"""The whole-model adapter and the dataset-level API, on a company whose figures are hand-checkable.
+
+testco (conftest.py): capex 100 $bn (2025) and 120 $bn (2026, given as 120,000 USD millions);
+OCF 140 and 150 $bn. FCF = OCF - capex (financial/waterfall.py's first line).
+"""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from aicapex.errors import ScenarioError
+from aicapex.uncertainty import compare, load_scenario, simulate, tornado
+
+N = 20_000
+SCEN = {
+    "name": "t",
+    "assumptions": {
+        "testco.capex.FY2026": {"normal": {"mean": 120000, "sd": 10000}},  # USD millions, the fact's scale
+        "ocf_growth": {"uniform": {"low": 0.1, "high": 0.3}},
+        "capex_growth": 0.0,
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def result(testco_dataset):
+    return simulate(testco_dataset, SCEN, N, 7, metrics=["fcf", "capex", "gw"], entities=["testco"],
+                    years=range(2025, 2028), chunk_size=6000)
+
+
+def test_fact_override_in_the_facts_unit_gives_closed_form_fcf(result):
+    """FCF 2026 = 150 - N(120, 10) $bn = N(30, 10): P(FCF < 0) = Phi(-3)."""
+    fcf = result.samples("fcf", "testco", 2026)
+    assert abs(fcf.mean() - 30) < 4 * 10 / math.sqrt(N)
+    assert abs(fcf.std() - 10) < 4 * 10 / math.sqrt(2 * N)
+    p = result.prob("fcf", "<", 0, entity="testco", year=2026)
+    p_exact = stats.norm.cdf(-3)
+    assert abs(p - p_exact) < 4 * math.sqrt(p_exact * (1 - p_exact) / N) + 1 / N
+    s = result.summary(metric="fcf", year=2026).iloc[0]
+    assert abs(s["p5"] - (30 - 10 * 1.6448536269514722)) < 0.5  # sd of the p5 estimate ~ 0.15 at N = 20,000
+    # 2025 is actual: no uncertainty
+    assert np.all(result.samples("fcf", "testco", 2025) == pytest.approx(40.0))
+
+
+def test_growth_after_the_last_figure(result):
+    """2027: OCF = 150 (1 + g), g ~ U(0.1, 0.3) -> mean 180; capex flat (growth 0) -> FCF mean 60."""
+    fcf = result.samples("fcf", "testco", 2027)
+    sd = math.sqrt(150**2 * 0.2**2 / 12 + 10**2)
+    assert abs(fcf.mean() - 60) < 4 * sd / math.sqrt(N)
+    assert np.array_equal(result.samples("capex", "testco", 2027), result.samples("capex", "testco", 2026))
+
+
+def test_physical_outputs_follow_capex(result, testco_dataset):
+    """GW = capex / capex per GW (the dataset's constant, 50 $bn per GW in the press)."""
+    per_gw = testco_dataset.constant_value("capex_per_gw", unit="USD/GW", scale=1e9)
+    np.testing.assert_allclose(result.samples("gw", "testco", 2026), result.samples("capex", "testco", 2026) / per_gw)
+
+
+def test_bit_identical_whatever_the_chunk_size(testco_dataset, result):
+    again = simulate(testco_dataset, SCEN, N, 7, metrics=["fcf", "capex", "gw"], entities=["testco"],
+                     years=range(2025, 2028), chunk_size=N)
+    assert np.array_equal(again.values, result.values, equal_nan=True)
+
+
+def test_tornado_swings_by_hand(testco_dataset):
+    """FCF 2027 = 150 (1 + g) - capex_2026, all else at medians (g 0.2, capex 120)."""
+    df = tornado(testco_dataset, SCEN, metric="fcf", entity="testco", year=2027).set_index("input")
+    z = 1.6448536269514722
+    assert df.loc["ocf_growth", "output_low"] == pytest.approx(150 * 1.11 - 120)
+    assert df.loc["ocf_growth", "output_high"] == pytest.approx(150 * 1.29 - 120)
+    assert df.loc["testco.capex.FY2026", "swing"] == pytest.approx(2 * 10 * z)
+    assert df.index[0] == "testco.capex.FY2026"
+    assert df["base"].to_numpy() == pytest.approx([150 * 1.2 - 120] * 2)
+
+
+def test_compare_puts_scenarios_side_by_side(testco_dataset):
+    low = {**SCEN, "name": "low", "assumptions": {**SCEN["assumptions"], "testco.capex.FY2026": 100000}}
+    long = compare(testco_dataset, [SCEN, low], paths=2000, metrics=["fcf"], entities=["testco"], years=[2026])
+    assert list(long["scenario"]) == ["t", "low"]
+    assert long.set_index("scenario").loc["low", "p50"] == pytest.approx(50.0)
+    wide = compare(testco_dataset, [SCEN, low], paths=2000, metrics=["fcf"], entities=["testco"], years=[2026],
+                   wide=True)
+    assert {"t p50", "low p50", "t prob_negative"} <= set(wide.columns) and len(wide) == 1
+
+
+def test_shipped_scenarios_run_on_the_shipped_data(testco_dataset):
+    for name in ("base", "burry", "huang", "credit_crunch"):
+        r = simulate(testco_dataset, name, 200, 1, metrics=["fcf", "depreciation"], years=range(2025, 2029))
+        assert r.values.shape[1] == 200
+    # Burry's shorter lives raise depreciation (same seed, same capex draws)
+    base = simulate(testco_dataset, "base", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026])
+    burry = simulate(testco_dataset, "burry", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026])
+    assert burry.summary()["p50"].iloc[0] > base.summary()["p50"].iloc[0]
+
+
+@pytest.mark.parametrize("scen, kw, match", [
+    ({"assumptions": {"server_lives": 3}}, {}, "unknown parameter.*server_lives"),
+    ({"assumptions": {}}, {"metrics": ["nope"]}, "unknown metric"),
+    ({"assumptions": {"server_life_years": {"normal": {"mean": 1, "sd": 2}}}}, {}, "min/max"),
+])
+def test_errors(testco_dataset, scen, kw, match):
+    with pytest.raises(ScenarioError, match=match):
+        simulate(testco_dataset, scen, 2000, 1, entities=["testco"], **kw)
+
+
+def test_scenario_file_from_disk(testco_dataset, tmp_path):
+    p = tmp_path / "mine.yaml"
+    p.write_text("name: mine\nbase: base\nassumptions:\n  testco.capex.FY2026: 110000\n", encoding="utf-8")
+    r = simulate(testco_dataset, p, 100, 1, entities=["testco"], years=[2026])
+    assert r.scenario == "mine"
+    assert r.samples("fcf", "testco", 2026) == pytest.approx(np.full(100, 40.0))
+    assert load_scenario(p).base == "base"
