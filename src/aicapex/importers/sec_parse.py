@@ -62,7 +62,10 @@ def load_companyfacts(path: str | Path) -> dict:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        truncated = exc.pos >= len(text.rstrip()) - 1
+        body = text.strip()
+        # JSON that opens but never closes its outer object or array was cut short
+        truncated = body[:1] in "{[" and (body[-1:] not in "}]" or exc.msg.startswith("Unterminated")
+                                          or exc.pos >= len(body) - 1)
         reason = "the file looks truncated" if truncated else "expected an SEC companyfacts JSON file"
         raise DataError(Problem(file, f"line {exc.lineno}, column {exc.colno}", None, None,
                                 f"not valid JSON ({exc.msg}): {reason}")) from None

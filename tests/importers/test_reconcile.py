@@ -1,0 +1,151 @@
+"""Press figures against filings, on the real Alphabet and Nvidia companyfacts files.
+
+The press rows are written here (a user-format YAML), so the expected gaps are hand arithmetic on
+figures from the cited filings.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from aicapex.dataset import build_dataset
+from aicapex.importers import RECONCILE_COLUMNS, read_companyfacts, reconcile
+from aicapex.importers.reconcile import filing_period
+
+PRESS = {
+    "entities": [
+        {"id": "alphabet", "name": "Alphabet", "kind": "hyperscaler", "fiscal_year_end_month": 12},
+        {"id": "nvidia", "name": "Nvidia", "kind": "chip_vendor", "fiscal_year_end_month": 1},
+        {"id": "meta", "name": "Meta", "kind": "hyperscaler", "fiscal_year_end_month": 12},
+    ],
+    "facts": [
+        {"entity": "alphabet", "metric": "capex", "period": "FY2024", "value": 52.5, "unit": "USD", "scale": 1e9,
+         "basis": "actual", "source": "press-a.txt", "outlet": "Paper A"},
+        {"entity": "alphabet", "metric": "capex", "period": "FY2025", "value": 85, "unit": "USD", "scale": 1e9,
+         "basis": "guidance", "source": "press-b.txt", "outlet": "Paper B"},
+        {"entity": "alphabet", "metric": "capex_incl_finance_leases", "period": "FY2025", "value": 93.05,
+         "unit": "USD", "scale": 1e9, "basis": "actual", "source": "press-c.txt"},
+        {"entity": "alphabet", "metric": "cash", "period": "FY2025", "value": 126.8, "unit": "USD", "scale": 1e9,
+         "basis": "actual", "source": "press-d.txt"},
+        {"entity": "alphabet", "metric": "revenue", "period": "FY2025", "low": 400, "unit": "USD", "scale": 1e9,
+         "basis": "actual", "source": "press-e.txt"},
+        {"entity": "alphabet", "metric": "capex", "period": "FY2027", "value": 250, "unit": "USD", "scale": 1e9,
+         "basis": "guidance", "source": "press-f.txt"},
+        {"entity": "nvidia", "metric": "capex", "period": "CY2024", "value": 3.2, "unit": "USD", "scale": 1e9,
+         "basis": "actual", "source": "press-g.txt"},
+        {"entity": "nvidia", "metric": "capex", "period": "FY2026H1", "value": 3100, "unit": "USD", "scale": 1e6,
+         "basis": "actual", "source": "press-h.txt"},
+        {"entity": "meta", "metric": "capex", "period": "FY2025", "value": 72, "unit": "USD", "scale": 1e9,
+         "basis": "actual", "source": "press-i.txt"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    from conftest import shared_dir
+
+    sec = shared_dir() / "data" / "sec-companyfacts"
+    press_file = tmp_path_factory.mktemp("press") / "press.yaml"
+    press_file.write_text(yaml.safe_dump(PRESS, allow_unicode=True))
+    ds = build_dataset([press_file], shipped=False)
+    import pandas as pd
+
+    filings = pd.concat([read_companyfacts(sec / "CIK0001652044_ALPHABET.json").facts,
+                         read_companyfacts(sec / "CIK0001045810_NVIDIA.json").facts], ignore_index=True)
+    return ds, filings, reconcile(ds, filings)
+
+
+def _row(df, entity, metric, period):
+    hit = df[(df["entity"] == entity) & (df["metric"] == metric) & (df["period"] == period)]
+    assert len(hit) == 1, f"{entity} {metric} {period}: {len(hit)} rows"
+    return hit.iloc[0]
+
+
+def test_columns_and_coverage(table):
+    _, _, df = table
+    assert list(df.columns)[:10] == ["entity", "metric", "period", "press_value", "filing_value", "difference",
+                                     "difference_pct", "likely_reason", "press_source", "filing_accession"]
+    assert list(df.columns) == RECONCILE_COLUMNS
+    # meta has no filing imported; FY2027 has no filing yet: neither is compared
+    assert len(df) == 7
+    assert "meta" not in set(df["entity"]) and "FY2027" not in set(df["period"])
+
+
+def test_rounded_press_figure(table):
+    # Alphabet 10-K 2024 (0001652044-25-000014): capex $52,535m; the press writes 52.5 ($bn)
+    r = _row(table[2], "alphabet", "capex", "FY2024")
+    assert (r["press_value"], r["filing_value"]) == (pytest.approx(52.5), pytest.approx(52.535))
+    assert r["difference"] == pytest.approx(-0.035)
+    assert r["difference_pct"] == pytest.approx(-100 * 0.035 / 52.535)
+    assert r["likely_reason"].startswith("rounding")
+    assert r["filing_accession"] == "0001652044-25-000014"
+    assert r["press_source"] == "press-a.txt / Paper A"
+
+
+def test_guidance_vs_actual(table):
+    r = _row(table[2], "alphabet", "capex", "FY2025")
+    assert r["difference"] == pytest.approx(85 - 91.447)  # 10-K 0001652044-26-000018: $91,447m
+    assert "guidance vs actual" in r["likely_reason"]
+
+
+def test_capex_including_finance_leases(table):
+    from conftest import shared_dir
+
+    doc = json.loads((shared_dir() / "data" / "sec-companyfacts" / "CIK0001652044_ALPHABET.json").read_text())
+    leases = doc["facts"]["us-gaap"]["RightOfUseAssetObtainedInExchangeForFinanceLeaseLiability"]["units"]["USD"]
+    fy2025 = next(e["val"] for e in leases if e["start"] == "2025-01-01" and e["end"] == "2025-12-31")
+    assert fy2025 == 1_606_000_000
+    r = _row(table[2], "alphabet", "capex_incl_finance_leases", "FY2025")
+    assert r["filing_value"] == pytest.approx(91.447)  # compared with cash capex
+    assert r["difference"] == pytest.approx(93.05 - 91.447)
+    assert "includes assets under finance leases" in r["likely_reason"]
+    assert f"{91.447 + 1.606:,.3f}" in r["likely_reason"]  # 93.053 $bn explains the press figure
+
+
+def test_cash_including_marketable_securities(table):
+    # 10-K 2025 balance sheet: cash and equivalents $30,708m; with marketable securities $126,843m
+    r = _row(table[2], "alphabet", "cash", "FY2025")
+    assert r["filing_value"] == pytest.approx(30.708)
+    assert "marketable securities" in r["likely_reason"] and "126.843" in r["likely_reason"]
+
+
+def test_lower_bound_only(table):
+    r = _row(table[2], "alphabet", "revenue", "FY2025")
+    assert (r["press_value"], r["filing_value"]) == (400, pytest.approx(402.836))  # 10-K 2025 revenues
+    assert "lower bound" in r["likely_reason"]
+
+
+def test_calendar_year_against_nvidia_fiscal_year(table):
+    # Nvidia FY2025 ran 2024-01-29..2025-01-26: 11 of its 12 months are in calendar 2024
+    r = _row(table[2], "nvidia", "capex", "CY2024")
+    assert r["filing_period"] == "FY2025"
+    assert r["filing_value"] == pytest.approx(3.236)
+    assert "calendar vs fiscal" in r["likely_reason"] and "rounding" in r["likely_reason"]
+
+
+def test_half_year_from_two_quarters(table):
+    # Nvidia 10-Q 0001045810-25-000209: six months to 2025-07-27 capex $3,122m = Q1 1,227 + Q2 1,895
+    r = _row(table[2], "nvidia", "capex", "FY2026H1")
+    assert r["press_value"] == pytest.approx(3.1) and r["filing_value"] == pytest.approx(3.122)
+    assert r["unit"] == "USD bn"
+
+
+def test_entity_filter(table):
+    ds, filings, _ = table
+    df = reconcile(ds, filings, entity="nvidia")
+    assert set(df["entity"]) == {"nvidia"} and len(df) == 2
+
+
+@pytest.mark.parametrize("press, fye, expected", [
+    ("CY2024", 1, ("FY2025", True)),      # Nvidia
+    ("CY2024Q4", 1, ("FY2025Q4", True)),  # Nov-Jan shares two months with Oct-Dec
+    ("CY2025", 9, ("FY2025", True)),      # Apple: Oct 2024 - Sep 2025 shares nine months
+    ("CY2025Q3", 12, ("FY2025Q3", False)),
+    ("FY2026H1", 6, ("FY2026H1", False)),
+])
+def test_filing_period(press, fye, expected):
+    assert filing_period(press, fye) == expected
