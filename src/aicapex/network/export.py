@@ -1,0 +1,61 @@
+"""The deal network as a NetworkX graph, GraphML or JSON, for analysis outside aicapex.
+
+Nodes carry the entity's name, kind and external assets over the horizon (with the rule used); edges
+(one per deal, key = deal id, direction = direction of money) carry kind, status, channel, amounts in
+USD bn (total, low, high, due within the horizon), timing and the rules that produced them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from .graph import DealNetwork
+
+
+def _plain(v):
+    """A GraphML/JSON-safe scalar: numpy types to Python, NaN and missing to None."""
+    if v is None:
+        return None
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return None if math.isnan(v) else float(v)
+    try:
+        if v != v:  # pd.NA and friends
+            return None
+    except TypeError:
+        return None
+    return v
+
+
+def to_networkx(network: DealNetwork) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph(horizon=str(network.horizon))
+    for _, row in network.assets.iterrows():
+        g.add_node(row["entity"], **{k: _plain(v) for k, v in row.items() if k != "entity"})
+    for _, row in network.edges.iterrows():
+        attrs = {k: _plain(v) for k, v in row.items() if k not in ("from", "to")}
+        g.add_edge(row["from"], row["to"], key=row["deal_id"], **attrs)
+    return g
+
+
+def write_graphml(network: DealNetwork, path: str | Path) -> None:
+    g = to_networkx(network)
+    for _, data in g.nodes(data=True):
+        for k in [k for k, v in data.items() if v is None]:
+            del data[k]
+    for *_, data in g.edges(keys=True, data=True):
+        for k in [k for k, v in data.items() if v is None]:
+            del data[k]
+    nx.write_graphml(g, str(path))
+
+
+def to_json(network: DealNetwork) -> str:
+    """Node-link JSON (networkx.node_link_data): {"nodes": [...], "edges": [...], "graph": {...}}."""
+    return json.dumps(nx.node_link_data(to_networkx(network), edges="edges"), ensure_ascii=False, indent=1)

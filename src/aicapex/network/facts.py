@@ -1,0 +1,121 @@
+"""Reading the dataset's facts as calendar-year figures in USD bn, and the network's horizon.
+
+A fact's period is placed in the calendar year that holds its sixth month (Nvidia's FY2026, Feb 2025 -
+Jan 2026, is 2025; Microsoft's FY2026, Jul 2025 - Jun 2026, is 2025). Flows (revenue, operating cash
+flow) use annual periods only; a year without a figure is interpolated linearly between the nearest
+reported years and held flat beyond them. Stocks (cash, RPO, backlog) use the latest figure of any
+period length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..dataset import Dataset
+from ..errors import ModelError
+from ..periods import parse_period
+from ..units import UNITS, convert
+
+DEFAULT_HORIZON = (2026, 2030)
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """Calendar years first_year..last_year, both included."""
+
+    first_year: int
+    last_year: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    def __str__(self) -> str:
+        return f"{self.first_year}:{self.last_year}"
+
+
+def parse_horizon(horizon: str | tuple[int, int] | Horizon | None) -> Horizon:
+    """'2026:2030', '2027', (2026, 2030) or None (the default 2026:2030)."""
+    if horizon is None:
+        return Horizon(*DEFAULT_HORIZON)
+    if isinstance(horizon, Horizon):
+        return horizon
+    try:
+        if isinstance(horizon, str):
+            a, _, b = horizon.partition(":")
+            first, last = int(a), int(b or a)
+        else:
+            first, last = (int(x) for x in horizon)
+    except (TypeError, ValueError):
+        raise ModelError(f"horizon = {horizon!r}: expected FIRST:LAST years, e.g. 2026:2030") from None
+    if last < first or not (1900 <= first <= 2200):
+        raise ModelError(f"horizon = {horizon!r}: expected FIRST:LAST years with FIRST <= LAST, e.g. 2026:2030")
+    return Horizon(first, last)
+
+
+def fiscal_end_months(ds: Dataset) -> dict[str, int]:
+    return dict(zip(ds.entities["id"], ds.entities["fiscal_year_end_month"].astype(int)))
+
+
+def calendar_year(period: str, fiscal_year_end_month: int = 12) -> int:
+    """The calendar year holding the sixth month of the period (its middle for a year)."""
+    p = parse_period(period)
+    first, _ = p.months(fiscal_year_end_month)
+    months = 3 if p.part == "Q" else 6 if p.part == "H" else 12
+    mid = first.year * 12 + first.month - 1 + (months - 1) // 2
+    return mid // 12
+
+
+def _in_unit(value: float, unit: str, scale: float) -> float:
+    if UNITS[unit][0] == "money":
+        return convert(value, unit, scale, "USD", 1e9)
+    return value * scale
+
+
+def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False) -> pd.DataFrame:
+    """The default value of each reported period of (entity, metric), as rows (period, year, value);
+    money in USD bn. Several periods in one calendar year: the latest period wins."""
+    fye = fiscal_end_months(ds).get(entity, 12)
+    rows = []
+    for period in ds.reports(entity, metric)["period"].dropna().unique():
+        p = parse_period(period)
+        if annual_only and not p.is_annual:
+            continue
+        r = ds.resolve(entity, metric, period)
+        if r is None or not np.isfinite(r.value):
+            continue
+        rows.append({"period": period, "year": calendar_year(period, fye), "end": p.months(fye)[1],
+                     "value": _in_unit(r.value, r.unit, r.scale), "rule": r.rule})
+    df = pd.DataFrame(rows, columns=["period", "year", "end", "value", "rule"])
+    return df.sort_values("end").reset_index(drop=True)
+
+
+def yearly_flow(ds: Dataset, entity: str, metric: str, years: list[int]) -> tuple[np.ndarray, str] | None:
+    """Annual figures of a flow for each year (USD bn for money), with a note of which years are
+    reported; None when the entity reports no annual figure of the metric."""
+    df = reported(ds, entity, metric, annual_only=True)
+    if df.empty:
+        return None
+    by_year = df.groupby("year")["value"].last()
+    known = by_year.index.to_numpy(float)
+    values = np.interp(np.asarray(years, float), known, by_year.to_numpy(float))
+    have = [str(y) for y in years if y in by_year.index]
+    note = f"{metric} reported for {', '.join(have) or 'none of these years'}"
+    if len(have) < len(years):
+        note += f" (other years interpolated / held flat from {', '.join(str(int(y)) for y in known)})"
+    return values, note
+
+
+def latest_stock(ds: Dataset, entity: str, metric: str, *, up_to_year: int | None = None
+                 ) -> tuple[float, str] | None:
+    """The latest reported figure of a stock (cash, RPO, backlog), optionally in or before a year."""
+    df = reported(ds, entity, metric)
+    if df.empty:
+        return None
+    if up_to_year is not None and (df["year"] <= up_to_year).any():
+        df = df[df["year"] <= up_to_year]
+    row = df.iloc[-1]
+    return float(row["value"]), str(row["period"])
