@@ -85,16 +85,40 @@ def _slider_value(page) -> float:
     return float(page.get_by_role("slider", name=re.compile("Server useful life")).input_value())
 
 
-def test_server_life_slider_updates_the_page(app_url, page, tmp_path):
+def _metric(page, label: str):
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return box.locator('[data-testid="stMetricValue"]')
+
+
+def _model_added_depreciation(life_years: float) -> float:
+    """What the financial layer computes for the dashboard's default companies and sliders."""
+    from aicapex.dashboard import default_entities
+    from aicapex.dataset import build_dataset
+    from aicapex.financial import FinancialAssumptions, run_financials
+
+    ds = build_dataset()
+    r = run_financials(ds, FinancialAssumptions(server_life_years=life_years, ocf_growth=0.19, capex_growth=0.0),
+                       entities=default_entities(ds), years=range(2025, 2031))
+    return float(r.added_depreciation[0, :, r.years.index(2026)].sum())
+
+
+def test_server_life_slider_changes_the_headline_depreciation(app_url, page, tmp_path):
+    expect = pytest.importorskip("playwright.sync_api").expect
     page.goto(app_url)
     slider = page.get_by_role("slider", name=re.compile("Server useful life"))
     slider.wait_for(timeout=60_000)
     assert _slider_value(page) == 6.0
+    headline = _metric(page, "Added depreciation 2026")
+    expect(headline).to_have_text(f"{_model_added_depreciation(6.0):,.1f}", timeout=60_000)
     slider.focus()
     for _ in range(6):  # 6 steps of 0.5 years: 6 -> 3 years
         page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')")
-    page.wait_for_timeout(1500)
     assert _slider_value(page) == 3.0
+    three_years = _model_added_depreciation(3.0)
+    # by hand: 654 $bn of 2026 capex (Amazon 200, Alphabet 185, Meta 125, Microsoft 144), 60 % servers over 3 years,
+    # 40 % buildings over 25 years: 654 * (0.6 / 3 + 0.4 / 25) = 141.264
+    assert three_years == pytest.approx(141.264)
+    expect(headline).to_have_text(f"{three_years:,.1f}", timeout=60_000)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000

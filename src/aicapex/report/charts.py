@@ -37,6 +37,14 @@ def grouped_bars_with_range(df: pd.DataFrame, *, x: str, group: str, title: str,
     return _layout(fig, title, x, y_title, barmode="group")
 
 
+def paired_bars(df: pd.DataFrame, *, x: str, bars: dict[str, str], title: str, y_title: str) -> go.Figure:
+    """Side-by-side bars of several columns ({column: legend name}) per x."""
+    fig = go.Figure()
+    for i, (col, name) in enumerate(bars.items()):
+        fig.add_bar(x=df[x], y=df[col], name=name, marker_color=PALETTE[(i + 1) % 2 if i < 2 else i])
+    return _layout(fig, title, x, y_title, barmode="group")
+
+
 def lines(df: pd.DataFrame, *, x: str, y: str, series: str, title: str, x_title: str, y_title: str,
           dash_by: str | None = None) -> go.Figure:
     fig = go.Figure()

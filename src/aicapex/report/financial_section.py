@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import charts
 from .build import ReportContext, layer
@@ -83,13 +82,10 @@ def headline_lines(result) -> list[str]:
     return lines
 
 
-def _capex_vs_ocf(frame: pd.DataFrame) -> go.Figure:
-    y = frame[frame["year"] == HEADLINE_YEAR]
-    fig = go.Figure()
-    fig.add_bar(x=y["entity"], y=y["capex"], name="capex", marker_color=charts.PALETTE[1])
-    fig.add_bar(x=y["entity"], y=y["ocf"], name="operating cash flow", marker_color=charts.PALETTE[0])
-    return charts._layout(fig, f"Capex vs operating cash flow, {HEADLINE_YEAR}", "company", "USD bn a year",
-                          barmode="group")
+def _capex_vs_ocf(frame: pd.DataFrame):
+    return charts.paired_bars(frame[frame["year"] == HEADLINE_YEAR], x="entity",
+                              bars={"capex": "capex", "ocf": "operating cash flow"},
+                              title=f"Capex vs operating cash flow, {HEADLINE_YEAR}", y_title="USD bn a year")
 
 
 def lives_frame(ds, entities=None) -> pd.DataFrame:
