@@ -1,10 +1,11 @@
 """The chunked Monte Carlo runner and its result.
 
 A model, for this module, is anything with `columns` (a DataFrame of the outputs it returns:
-entity, metric, year, one row each) and `evaluate(inputs, n) -> ndarray (n, len(columns))`,
-where `inputs` maps input names to arrays of shape (n,) or to floats. Paths are drawn and
-evaluated `chunk_size` at a time, so memory stays bounded by the chunk plus the kept outputs
-(8 bytes x paths x columns).
+entity, metric, year, one row each) and `evaluate(inputs, n, out)`, which writes its outputs
+into `out`, shaped (len(columns), n), and returns it; `inputs` maps input names to arrays of
+shape (n,) or to floats. A model may suggest a `chunk_size`. Paths are drawn and evaluated
+`chunk_size` at a time, so memory stays bounded by the chunk plus the kept outputs (8 bytes x
+paths x columns).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ DEFAULT_CHUNK = 1 << 16
 class Model(Protocol):
     columns: pd.DataFrame
 
-    def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int) -> np.ndarray: ...
+    def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
+                 ) -> np.ndarray: ...
 
 
 @dataclass
@@ -44,9 +46,13 @@ class FunctionModel:
         self.columns = pd.DataFrame({"entity": [self.entity] * len(self.names), "metric": list(self.names),
                                      "year": pd.array([self.year] * len(self.names), dtype="Int64")})
 
-    def evaluate(self, inputs, n):
-        out = self.fn(inputs)
-        return np.column_stack([np.broadcast_to(np.asarray(out[k], float), (n,)) for k in self.names])
+    def evaluate(self, inputs, n, out=None):
+        res = self.fn(inputs)
+        if out is None:
+            out = np.empty((len(self.names), n))
+        for i, k in enumerate(self.names):
+            out[i] = res[k]
+        return out
 
 
 @dataclass
@@ -141,7 +147,7 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
     """
     if not isinstance(paths, (int, np.integer)) or paths < 1:
         raise ScenarioError(f"paths = {paths!r}: must be a positive integer")
-    chunk = int(chunk_size or DEFAULT_CHUNK)
+    chunk = int(chunk_size or getattr(model, "chunk_size", None) or DEFAULT_CHUNK)
     if chunk < 1:
         raise ScenarioError(f"chunk_size = {chunk_size!r}: must be a positive integer")
     sampler = input_set.sampler(seed)
@@ -153,8 +159,7 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
     try:
         while done < paths:
             n = min(chunk, paths - done)
-            out = model.evaluate(sampler.draw(n), n)
-            values[:, done:done + n] = out.T
+            model.evaluate(sampler.draw(n), n, values[:, done:done + n])
             done += n
             if bar is None and progress is not False and done < paths and (
                     progress or time.perf_counter() - start > 1.0):

@@ -34,7 +34,7 @@ def _evaluate(model: Model, inputs: dict[str, np.ndarray | float], n: int, col: 
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
         part = {k: (v[a:b] if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
-        out[a:b] = model.evaluate(part, b - a)[:, col]
+        out[a:b] = model.evaluate(part, b - a)[col]
     return out
 
 
@@ -60,7 +60,7 @@ def tornado(model: Model, input_set: InputSet, *, entity=None, metric=None, year
         arr[1 + 2 * i] = dist.quantile(low)
         arr[2 + 2 * i] = dist.quantile(high)
         inputs[name] = arr
-    y = model.evaluate(inputs, rows)[:, col]
+    y = model.evaluate(inputs, rows)[col]
     df = pd.DataFrame({
         "input": names,
         "input_low": [inputs[n][1 + 2 * i] for i, n in enumerate(names)],
