@@ -23,7 +23,7 @@ def as_paths(name: str, value, *, minimum: float | None = None, maximum: float |
         op = ">" if strict_minimum else ">="
         bounds = " and ".join(b for b in (f"{op} {minimum}" if minimum is not None else "",
                                           f"<= {maximum}" if maximum is not None else "") if b)
-        raise ModelError(f"{name} = {arr[bad][0]!r}: must be a finite number{' ' + bounds if bounds else ''}")
+        raise ModelError(f"{name} = {float(arr[bad][0])!r}: must be a finite number{' ' + bounds if bounds else ''}")
     return arr
 
 

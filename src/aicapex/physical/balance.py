@@ -150,7 +150,10 @@ def _fact(dataset: Dataset, entity: str, metric: str, fallback: float) -> float:
     return fallback
 
 
-def balance(dataset: Dataset, years, *, coefs: PressCoefficients | None = None, include_deals: bool = True,
+DEFAULT_YEARS = tuple(range(2025, 2031))
+
+
+def balance(dataset: Dataset, years=DEFAULT_YEARS, *, coefs: PressCoefficients | None = None, include_deals: bool = True,
             capex_growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE, cowos_wafers_2025=defaults.COWOS_WAFERS_PER_YEAR_2025,
             cowos_growth=defaults.COWOS_GROWTH_PER_YEAR, grid_additions_gw_2025=defaults.GRID_ADDITIONS_GW_2025,
             grid_growth=defaults.GRID_ADDITIONS_GROWTH, shell_lag_years=defaults.SHELL_LAG_YEARS,
@@ -170,3 +173,9 @@ def balance(dataset: Dataset, years, *, coefs: PressCoefficients | None = None, 
         gpus_per_gw=coefs.gpus_per_gw, usd_per_gw_bn=coefs.capex_per_gw_usd_bn if usd_per_gw_bn is None else usd_per_gw_bn,
         grid_additions_gw_2025=grid_additions_gw_2025, grid_growth=grid_growth, shell_lag_years=shell_lag_years,
         server_share=coefs.server_share_of_capex, rate=rate, life_years=life_years)
+
+
+def gw_balance(dataset: Dataset, years=DEFAULT_YEARS, **kwargs) -> pd.DataFrame:
+    """The deterministic balance as a table of GW only (year, supply, demand, powered, gap, idle)."""
+    df = balance(dataset, years, **kwargs).to_frame()
+    return df[["year", "supply_gw", "demand_gw", "powered_gw", "gap_gw", "idle_gw"]]

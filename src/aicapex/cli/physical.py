@@ -1,0 +1,87 @@
+"""`aicapex physical convert|balance|installed-base|accelerators` and `aicapex unit-economics`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .. import physical
+from ..dataset import Store
+from .common import FORMAT_OPTION, STATE, USER_OPTION, Format, dataset, emit, parse_years
+
+physical_app = typer.Typer(help="Capex in GW, GPUs and TWh; supply vs power vs demand; installed base.",
+                           no_args_is_help=True)
+
+
+@physical_app.command("convert")
+def convert(
+    capex_usd_bn: float = typer.Option(..., "--capex-usd-bn", help="Capex in USD billions."),
+    usd_per_gw_bn: Optional[float] = typer.Option(None, "--usd-per-gw-bn", help="Capex per GW (default: dataset, 50)."),
+    gpu: str = typer.Option("gb300", "--gpu", help="Accelerator (see `aicapex physical accelerators`)."),
+    pue: Optional[float] = typer.Option(None, "--pue", help="Power usage effectiveness (default 1.2)."),
+    utilisation: float = typer.Option(1.0, "--utilisation", help="Share of the year at full load, for TWh."),
+    user: Optional[list[Path]] = USER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Capex -> GW, accelerators, H100-equivalents and TWh a year."""
+    coefs = physical.press_coefficients(dataset(user))
+    conv = physical.convert_capex(capex_usd_bn, coefs, usd_per_gw_bn=usd_per_gw_bn, accelerator_id=gpu, pue=pue,
+                                  utilisation=utilisation)
+    emit(conv.to_frame(), fmt, title="Capex in physical units")
+
+
+@physical_app.command("balance")
+def balance_cmd(
+    years: str = typer.Option("2025:2030", "--years", help="Calendar years, e.g. 2025:2030."),
+    no_deals: bool = typer.Option(False, "--no-deals", help="Leave out GW of chip-supply deals from demand."),
+    user: Optional[list[Path]] = USER_OPTION,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """Supply of accelerators vs demand vs power that can be energised, GW per year."""
+    result = physical.balance(dataset(user), parse_years(years), include_deals=not no_deals)
+    emit(result.to_frame(), fmt, title="Supply, demand and power (GW)")
+
+
+@physical_app.command("installed-base")
+def installed_base_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """Year-end H100-equivalent stock and power at the chip (Epoch AI data if imported, else press)."""
+    ds = dataset(user)
+    table = physical.installed_base_table(ds, physical.press_coefficients(ds), Store(STATE.db))
+    emit(table, fmt, title="Installed base")
+
+
+@physical_app.command("accelerators")
+def accelerators_cmd(fmt: Format = FORMAT_OPTION) -> None:
+    """The accelerator spec table (vendor datasheets) with derived power and H100e per unit."""
+    emit(physical.accelerator_table(), fmt, title="Accelerators", float_format="{:,.4g}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(physical_app, name="physical")
+
+    @app.command("unit-economics")
+    def unit_economics_cmd(
+        gpu: str = typer.Option("gb300", "--gpu", help="Accelerator id."),
+        price_per_hour: float = typer.Option(3.0, "--price-per-hour", help="Rental price, USD per GPU-hour, year 1."),
+        price_decline: float = typer.Option(0.3, "--price-decline", help="Yearly price fall (negative: a rise)."),
+        utilisation: float = typer.Option(physical.defaults.UTILISATION, "--utilisation", help="Billed share of hours."),
+        life: float = typer.Option(3.0, "--life", help="Useful life in years."),
+        rate: float = typer.Option(physical.defaults.FINANCING_RATE, "--rate", help="Financing / discount rate."),
+        power_price: float = typer.Option(physical.defaults.POWER_PRICE_USD_PER_MWH, "--power-price",
+                                          help="USD per MWh."),
+        n: float = typer.Option(1, "--n", help="Accelerators in the cluster."),
+        cash_flows: bool = typer.Option(False, "--cash-flows", help="Print the yearly cash flows instead."),
+        user: Optional[list[Path]] = USER_OPTION,
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """Payback, NPV, IRR, gross margin and break-even rental price of a GPU cluster."""
+        coefs = physical.press_coefficients(dataset(user))
+        result = physical.unit_economics(coefs, gpu=gpu, price_per_hour=price_per_hour, price_decline=price_decline,
+                                         utilisation=utilisation, life_years=life, rate=rate,
+                                         power_price_usd_per_mwh=power_price, n_accelerators=n)
+        if cash_flows:
+            emit(result.cash_flow_frame(), fmt, title="Cluster cash flows (USD)")
+        else:
+            emit(result.summary().assign(gpu=gpu), fmt, title="Cluster unit economics")

@@ -1,0 +1,72 @@
+"""The CLI contract of `aicapex physical convert|balance|installed-base` and `aicapex unit-economics`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from aicapex.cli import main
+
+
+def run(capsys, tmp_path, *args):
+    code = main(["--db", str(tmp_path / "s.duckdb"), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_convert_json(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "physical", "convert", "--capex-usd-bn", "650", "--format", "json")
+    assert code == 0
+    row = json.loads(out)[0]
+    assert {"gw", "accelerators", "twh_per_year", "h100e"} <= set(row)
+    assert row["gw"] == pytest.approx(13.0)  # 650 / 50
+    assert row["twh_per_year"] == pytest.approx(13 * 8.76)
+
+
+def test_convert_usd_per_gw(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "physical", "convert", "--capex-usd-bn", "1000", "--usd-per-gw-bn", "20",
+                       "--format", "json")
+    assert json.loads(out)[0]["gw"] == pytest.approx(50.0)
+
+
+def test_balance_json(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "physical", "balance", "--years", "2025:2030", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["year"] for r in rows] == list(range(2025, 2031))
+    assert {"supply_gw", "demand_gw", "powered_gw", "binding", "idle_gw"} <= set(rows[0])
+    assert all(r["binding"] in ("supply", "demand", "power") for r in rows)
+
+
+def test_unit_economics_json(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "unit-economics", "--gpu", "gb300", "--price-per-hour", "3.0",
+                       "--price-decline", "0", "--utilisation", "0.8", "--life", "6", "--rate", "0.08",
+                       "--format", "json")
+    assert code == 0
+    row = json.loads(out)[0]
+    assert {"payback_years", "npv_usd", "irr", "gross_margin", "breakeven_price_per_hour"} <= set(row)
+    assert row["payback_years"] == pytest.approx(4.4678, abs=1e-3)  # see test_unit_economics: 60,000 / 13,429.54
+
+
+def test_never_paying_back_is_null(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "unit-economics", "--life", "3", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["payback_years"] is None
+
+
+def test_installed_base_without_epoch_says_press(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "physical", "installed-base", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows[-1]["basis"] == "press" and rows[-1]["h100e_m"] == pytest.approx(15.0)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (("unit-economics", "--life", "0"), "life_years = 0.0"),
+    (("unit-economics", "--gpu", "x1"), "unknown accelerator 'x1'"),
+    (("physical", "convert", "--capex-usd-bn", "-5"), "capex_usd_bn = -5.0"),
+    (("physical", "balance", "--years", "2030:2025"), "--years"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, needle):
+    code, _, err = run(capsys, tmp_path, *args)
+    assert code == 2
+    assert needle in err and err.count("\n") == 1

@@ -1,0 +1,36 @@
+"""physical_summary: the report's tables, and the basis they say they used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aicapex.dataset import Store
+from aicapex.importers.epoch import import_epoch
+from aicapex.physical import physical_summary
+
+
+def test_press_basis_without_store(dataset):
+    s = physical_summary(dataset)
+    assert set(s) == {"capex_2026", "installed_base", "balance", "unit_economics"}
+    group = s["capex_2026"].set_index("entity").loc["big4_hyperscalers"]
+    assert group["gw"] == pytest.approx(group["capex_usd_bn"] / 50)
+    assert group["twh_per_year"] == pytest.approx(group["gw"] * 8.76)
+    # "相當於1座300萬人的城市全年用電量" per GW-year
+    assert group["city_people_m"] == pytest.approx(group["gw"] * 3.0)
+    assert set(s["installed_base"]["basis"]) == {"press"}
+    ue = s["unit_economics"]
+    assert sorted(ue["life_years"].unique()) == [3.0, 6.0]
+    assert set(ue["basis"]) == {"model"}
+
+
+def test_epoch_basis_with_imported_tables(dataset, tmp_path):
+    env = os.environ.get("AICAPEX_SHARED")
+    data = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
+    store = Store(tmp_path / "s.duckdb")
+    import_epoch(data, store)
+    s = physical_summary(dataset, store)
+    assert set(s["installed_base"]["basis"]) == {"epoch"}
+    assert "epoch" in set(s["unit_economics"]["basis"])
