@@ -3,14 +3,9 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 
 from __future__ import annotations
 
-from . import financial_section, physical_section, reconcile_section
+from . import financial_section, network_section, physical_section, reconcile_section
 from .build import ReportContext, guarded, layer
 from .content import Section
-
-
-def _network(ctx: ReportContext) -> Section:
-    layer("network")
-    raise _missing("network")
 
 
 def _uncertainty(ctx: ReportContext) -> Section:
@@ -26,7 +21,7 @@ def _missing(name: str):
 
 LAYER_SECTIONS = [
     guarded("financial", financial_section.TITLE, financial_section.financial_section),
-    guarded("network", "The deal graph: cycles and stress", _network),
+    guarded("network", network_section.TITLE, network_section.network_section),
     guarded("physical", physical_section.TITLE, physical_section.physical_section),
     guarded("uncertainty", "Uncertainty: fan charts, tornado and scenarios", _uncertainty),
     guarded("reconcile", reconcile_section.TITLE, reconcile_section.reconcile_section),
