@@ -7,11 +7,17 @@ figures from the cited filings.
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aicapex.dataset import build_dataset
+from aicapex.dataset import Dataset, build_dataset
+from aicapex.dataset.reader import to_frame
 from aicapex.importers import RECONCILE_COLUMNS, read_companyfacts, reconcile
 from aicapex.importers.reconcile import filing_period
 
@@ -44,16 +50,22 @@ PRESS = {
 }
 
 
+def _sec_dir() -> Path:
+    """../shared/data/sec-companyfacts beside the repository (as CI has it), or under $AICAPEX_SHARED."""
+    env = os.environ.get("AICAPEX_SHARED")
+    shared = Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
+    path = shared / "data" / "sec-companyfacts"
+    if not path.is_dir():
+        pytest.fail(f"real SEC files not found at {path}; set AICAPEX_SHARED")
+    return path
+
+
 @pytest.fixture(scope="module")
 def table(tmp_path_factory):
-    from conftest import shared_dir
-
-    sec = shared_dir() / "data" / "sec-companyfacts"
+    sec = _sec_dir()
     press_file = tmp_path_factory.mktemp("press") / "press.yaml"
     press_file.write_text(yaml.safe_dump(PRESS, allow_unicode=True))
     ds = build_dataset([press_file], shipped=False)
-    import pandas as pd
-
     filings = pd.concat([read_companyfacts(sec / "CIK0001652044_ALPHABET.json").facts,
                          read_companyfacts(sec / "CIK0001045810_NVIDIA.json").facts], ignore_index=True)
     return ds, filings, reconcile(ds, filings)
@@ -93,9 +105,7 @@ def test_guidance_vs_actual(table):
 
 
 def test_capex_including_finance_leases(table):
-    from conftest import shared_dir
-
-    doc = json.loads((shared_dir() / "data" / "sec-companyfacts" / "CIK0001652044_ALPHABET.json").read_text())
+    doc = json.loads((_sec_dir() / "CIK0001652044_ALPHABET.json").read_text())
     leases = doc["facts"]["us-gaap"]["RightOfUseAssetObtainedInExchangeForFinanceLeaseLiability"]["units"]["USD"]
     fy2025 = next(e["val"] for e in leases if e["start"] == "2025-01-01" and e["end"] == "2025-12-31")
     assert fy2025 == 1_606_000_000
@@ -149,3 +159,24 @@ def test_entity_filter(table):
 ])
 def test_filing_period(press, fye, expected):
     assert filing_period(press, fye) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(filing_usd_m=st.integers(1, 500_000), decimals=st.integers(0, 2), guidance=st.booleans())
+def test_press_figure_rounded_from_the_filing_is_explained(filing_usd_m, decimals, guidance):
+    """A press figure that is the filing's value rounded to 0-2 decimals of $bn agrees or is rounding,
+    and difference is always press - filing."""
+    filing_bn = filing_usd_m / 1000
+    press_bn = round(filing_bn, decimals)
+    entities = to_frame("entities", [{"id": "acme", "name": "Acme", "kind": "other", "fiscal_year_end_month": 12}])
+    press = to_frame("facts", [{"entity": "acme", "metric": "capex", "period": "FY2025", "value": press_bn,
+                                "unit": "USD", "scale": 1e9, "basis": "guidance" if guidance else "actual",
+                                "source": "s"}], origin="user:x")
+    ds = Dataset(entities, press, to_frame("deals", []), to_frame("constants", []))
+    filings = pd.DataFrame([{"entity": "acme", "metric": "capex", "period": "FY2025", "value": filing_usd_m,
+                             "unit": "USD", "scale": 1e6, "accession": "a", "concept": "c"}])
+    row = reconcile(ds, filings).iloc[0]
+    assert row["difference"] == pytest.approx(press_bn - filing_bn, abs=1e-12)
+    reason = row["likely_reason"]
+    assert ("agrees" in reason) or ("rounding" in reason)
+    assert ("guidance vs actual" in reason) == guidance

@@ -7,6 +7,8 @@ stated, from the companies' published 10-K figures), never from the importer's o
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,8 +21,18 @@ PPE = "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment"
 PRODUCTIVE = "us-gaap:PaymentsToAcquireProductiveAssets"
 
 
-def _file(shared, name: str):
-    path = shared / "data" / "sec-companyfacts" / name
+def _sec_dir() -> Path:
+    """../shared/data/sec-companyfacts beside the repository (as CI has it), or under $AICAPEX_SHARED."""
+    env = os.environ.get("AICAPEX_SHARED")
+    shared = Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
+    path = shared / "data" / "sec-companyfacts"
+    if not path.is_dir():
+        pytest.fail(f"real SEC files not found at {path}; set AICAPEX_SHARED")
+    return path
+
+
+def _file(name: str) -> Path:
+    path = _sec_dir() / name
     if not path.exists():
         pytest.fail(f"missing real file {path}")
     return path
@@ -38,24 +50,18 @@ def _one(facts: pd.DataFrame, metric: str, period: str) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def alphabet(request):
-    from conftest import shared_dir
-
-    return read_companyfacts(_file(shared_dir(), "CIK0001652044_ALPHABET.json"))
+def alphabet():
+    return read_companyfacts(_file("CIK0001652044_ALPHABET.json"))
 
 
 @pytest.fixture(scope="module")
 def nvidia():
-    from conftest import shared_dir
-
-    return read_companyfacts(_file(shared_dir(), "CIK0001045810_NVIDIA.json"))
+    return read_companyfacts(_file("CIK0001045810_NVIDIA.json"))
 
 
 @pytest.fixture(scope="module")
 def marvell():
-    from conftest import shared_dir
-
-    return read_companyfacts(_file(shared_dir(), "CIK0001835632_MARVELL.json"))
+    return read_companyfacts(_file("CIK0001835632_MARVELL.json"))
 
 
 def test_alphabet_fy2024_capex_from_its_10k(alphabet):
@@ -80,10 +86,10 @@ def test_alphabet_fy2025_capex_from_its_10k(alphabet):
     assert row["accession"] == "0001652044-26-000018"
 
 
-def test_q4_is_fy_minus_nine_months_ytd(alphabet, shared):
+def test_q4_is_fy_minus_nine_months_ytd(alphabet):
     # 10-K 0001652044-25-000014: 2024-01-01..2024-12-31 = 52,535,000,000
     # 10-Q 0001652044-24-000118: 2024-01-01..2024-09-30 = 38,259,000,000  (cash-flow 10-Qs report ytd only)
-    raw = _raw(_file(shared, "CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
+    raw = _raw(_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
     fy = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2024-12-31")
     nine = next(e for e in raw if e["accn"] == "0001652044-24-000118" and e["end"] == "2024-09-30")
     assert (fy["val"], nine["val"]) == (52_535_000_000, 38_259_000_000)
@@ -104,8 +110,8 @@ def test_middle_quarters_derived_from_consecutive_ytd(nvidia):
     assert sum(quarters) == pytest.approx(3236)
 
 
-def test_nvidia_capex_falls_back_to_productive_assets(nvidia, shared):
-    path = _file(shared, "CIK0001045810_NVIDIA.json")
+def test_nvidia_capex_falls_back_to_productive_assets(nvidia):
+    path = _file("CIK0001045810_NVIDIA.json")
     primary_ends = [e["end"] for e in _raw(path, "PaymentsToAcquirePropertyPlantAndEquipment")]
     assert max(primary_ends) < "2021-01-01"  # the first concept stops
     # SOURCE.txt / Nvidia 10-Ks: FY ending 2024-01-28 1,069; 2025-01-26 3,236; 2026-01-25 6,042 ($m)
@@ -120,22 +126,22 @@ def test_nvidia_capex_falls_back_to_productive_assets(nvidia, shared):
     assert nvidia.entity.fiscal_year_end_month == 1
 
 
-def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia, shared):
+def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia):
     # Alphabet's FY2024 10-K repeats 2022 capex as a comparative, tagged fy=2024 in companyfacts
-    raw = _raw(_file(shared, "CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
+    raw = _raw(_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
     comparative = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2022-12-31")
     assert comparative["fy"] == 2024 and comparative["val"] == 31_485_000_000
     row = _one(alphabet.facts, "capex", "FY2022")
     assert row["value"] * row["scale"] == pytest.approx(31_485e6)
     assert row["accession"] == "0001652044-23-000016"  # cited by the 10-K that first reported it
     # Nvidia's year ended 2025-01-26 is FY2025, although the FY2026 10-K (fy=2026) repeats it
-    nv = _raw(_file(shared, "CIK0001045810_NVIDIA.json"), "PaymentsToAcquireProductiveAssets")
+    nv = _raw(_file("CIK0001045810_NVIDIA.json"), "PaymentsToAcquireProductiveAssets")
     assert any(e["end"] == "2025-01-26" and e["fy"] == 2026 for e in nv)
     assert _one(nvidia.facts, "capex", "FY2025")["accession"] == "0001045810-25-000023"
     assert nvidia.facts.loc[nvidia.facts["end"] == "2025-01-26", "period"].str.startswith("FY2025").all()
 
 
-def test_restated_value_kept_and_earlier_remembered(marvell, shared):
+def test_restated_value_kept_and_earlier_remembered(marvell):
     # Marvell FY2022 (2021-01-31..2022-01-29) capex: 169,324,000 in 10-K 0001835632-22-000016 (2022-03-10),
     # restated to 169,200,000 in 10-K 0001835632-23-000013 (2023-03-09) and again in 0001835632-24-000009
     row = _one(marvell.facts, "capex", "FY2022")
@@ -165,8 +171,8 @@ def test_balances_and_shares(alphabet):
     assert alphabet.facts.query("metric == 'diluted_shares' and period == 'FY2025Q4'").empty
 
 
-def test_apple_fiscal_year_ends_in_september(shared):
-    apple = read_companyfacts(_file(shared, "CIK0000320193_APPLE.json"), since=2025)
+def test_apple_fiscal_year_ends_in_september():
+    apple = read_companyfacts(_file("CIK0000320193_APPLE.json"), since=2025)
     assert apple.entity.fiscal_year_end_month == 9
     # SOURCE.txt: Apple FY2025 capex 12,715,000,000 (year ended 2025-09-27)
     assert _one(apple.facts, "capex", "FY2025")["value"] == pytest.approx(12.715)
@@ -177,8 +183,8 @@ def test_apple_fiscal_year_ends_in_september(shared):
     assert (apple.facts["period"].str[2:6].astype(int) >= 2025).all()
 
 
-def test_since_filters_by_the_values_fiscal_year(shared):
-    res = read_companyfacts(_file(shared, "CIK0001652044_ALPHABET.json"), since=2024)
+def test_since_filters_by_the_values_fiscal_year():
+    res = read_companyfacts(_file("CIK0001652044_ALPHABET.json"), since=2024)
     years = res.facts["period"].str[2:6].astype(int)
     assert years.min() == 2024
     assert res.facts.query("metric == 'capex' and period == 'FY2022'").empty
@@ -210,8 +216,8 @@ def test_mapping_is_a_data_table():
 
 # ---- bad input -------------------------------------------------------------------------------------
 
-def test_truncated_file(tmp_path, shared):
-    text = _file(shared, "CIK0001652044_ALPHABET.json").read_text()
+def test_truncated_file(tmp_path):
+    text = _file("CIK0001652044_ALPHABET.json").read_text()
     bad = tmp_path / "truncated.json"
     bad.write_text(text[: len(text) // 2])
     with pytest.raises(DataError, match="truncated"):

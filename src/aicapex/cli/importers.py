@@ -74,7 +74,8 @@ def register(app: typer.Typer) -> None:
                 df = df[df[col] == want]
         cols = list(df.columns)
         if fmt is Format.table:
-            df = df.assign(unit=df["unit"] + " x " + df["scale"].map("{:g}".format))
+            names = {1e12: " tn", 1e9: " bn", 1e6: " m", 1e3: " k", 1.0: ""}
+            df = df.assign(unit=df["unit"] + df["scale"].map(lambda s: names.get(s, f" x {s:g}")))
             cols = ["entity", "metric", "period", "value", "unit", "concept", "form", "accession", "filed"]
         emit(df[cols], fmt, title="filing facts", float_format="{:,.3f}")
 
