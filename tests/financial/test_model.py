@@ -119,3 +119,15 @@ def test_paths_must_agree(ds):
     with pytest.raises(AicapexError, match="paths"):
         run_financials(ds, FinancialAssumptions(rate=np.array([0.01, 0.02])), entities=["meta"],
                        overrides={"meta.capex.FY2026": np.array([1.0, 2.0, 3.0])})
+
+
+def test_chunked_run_equals_one_chunk_and_outputs_can_be_selected(ds):
+    a = FinancialAssumptions(server_life_years=np.linspace(2, 7, 5), capex_case=np.linspace(0, 1, 5))
+    whole = run_financials(ds, a, entities=["meta", "big4_hyperscalers"])
+    chunked = run_financials(ds, a, entities=["meta", "big4_hyperscalers"], chunk_paths=2,
+                             outputs=["fcf", "debt", "earnings_overstated_cumulative"])
+    assert set(chunked.arrays) == {"fcf", "debt", "earnings_overstated_cumulative"}
+    for name in chunked.arrays:
+        np.testing.assert_allclose(chunked.arrays[name], whole.arrays[name], equal_nan=True)
+    with pytest.raises(DataError, match="outputs"):
+        run_financials(ds, entities=["meta"], outputs=["fcf", "nonsense"])

@@ -19,7 +19,7 @@ from .assumptions import FinancialAssumptions
 from .depreciation import run_rate_depreciation, vintage_depreciation
 from .inputs import capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
-from .result import FinancialResult
+from .result import OUTPUTS, FinancialResult
 from .series import path_from_points
 from .waterfall import cash_waterfall
 
@@ -86,8 +86,13 @@ def _per_path(value, n_paths: int) -> np.ndarray:
 
 def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = None, *,
                    entities: Iterable[str] | None = None, years: Iterable[int] = D.DEFAULT_YEARS,
-                   paths: int | None = None, overrides: Mapping[Any, Any] | None = None) -> FinancialResult:
+                   paths: int | None = None, overrides: Mapping[Any, Any] | None = None,
+                   outputs: Iterable[str] | None = None, chunk_paths: int = 50_000) -> FinancialResult:
     """Run the financial layer for `entities` (default: every entity with capex in `years`).
+
+    outputs: the arrays to keep (default: all of `OUTPUTS`); with many paths keep only what you
+    need (1e6 paths x 6 entities x 8 years is 0.4 GB per output). chunk_paths bounds the
+    working memory: paths are computed in slices of this size.
 
     assumptions: scalars or (paths,) samples (see `FinancialAssumptions`); overrides: figure
     replacements `{(entity, metric, period) or "entity.metric.period": scalar or (paths,)}`.
@@ -150,16 +155,39 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
         raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
                                 "server share + land share exceeds 1"))
 
-    arrays = _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash,
-                      r, n)
-    arrays.update(capex=capex, ocf=ocf, revenue=revenue, legacy_depreciation=legacy)
-    arrays["server_life_years"] = np.broadcast_to(server_life[:, :, None], capex.shape)
-    sl = slice(grid.index(years[0]), None)
-    arrays = {k: v[:, :, sl] for k, v in arrays.items()}
-    arrays["earnings_overstated_cumulative"] = _cumsum_known(arrays["earnings_overstated"])
+    keep = list(OUTPUTS) if outputs is None else list(dict.fromkeys(outputs))
+    bad = [o for o in keep if o not in OUTPUTS]
+    if bad:
+        raise DataError([Problem(None, "run", "outputs", o, f"unknown output; one of {', '.join(OUTPUTS)}")
+                         for o in bad])
+    inputs = (capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash)
+    first_year = grid.index(years[0])
+    step = max(int(chunk_paths), 1)
+    needed = [o for o in keep if o != "earnings_overstated_cumulative"]
+    if "earnings_overstated_cumulative" in keep:
+        needed.append("earnings_overstated")
+    arrays: dict[str, np.ndarray] = {}
+    for start in range(0, n, step):
+        sl = slice(start, min(start + step, n))
+        chunk = _compute(*(x[sl] for x in inputs), _slice_paths(r, sl, n), sl.stop - sl.start, needed)
+        chunk = {o: v[:, :, first_year:] for o, v in chunk.items()}
+        if "earnings_overstated_cumulative" in keep:
+            chunk["earnings_overstated_cumulative"] = _cumsum_known(chunk["earnings_overstated"])
+        if n <= step:  # one chunk: keep its arrays, no copy
+            arrays = {o: chunk[o] for o in keep}
+            break
+        for o in keep:
+            if o not in arrays:
+                arrays[o] = np.empty((n, n_e, len(years)))
+            arrays[o][sl] = chunk[o]
     return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays, explanation=explanations,
                            assumptions=a, resolved=r, capex_metric={e: figures[e].capex_metric or "capex"
                                                                     for e in chosen})
+
+
+def _slice_paths(r: dict[str, Any], sl: slice, n: int) -> dict[str, Any]:
+    """The assumptions of the paths in `sl` (arrays of samples are sliced, scalars kept)."""
+    return {k: v[sl] if isinstance(v, np.ndarray) and v.ndim == 1 and v.size == n else v for k, v in r.items()}
 
 
 def _cumsum_known(x: np.ndarray) -> np.ndarray:
@@ -169,49 +197,62 @@ def _cumsum_known(x: np.ndarray) -> np.ndarray:
 
 
 def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash, r,
-             n) -> dict[str, np.ndarray]:
-    """The pure core: arrays in, arrays out (all (paths, entities, years), USD bn)."""
+             n, keep: Iterable[str]) -> dict[str, np.ndarray]:
+    """The pure core: arrays in, the outputs in `keep` out (all (paths, entities, years), USD bn).
+
+    Each output is a formula over other outputs, evaluated only if a kept output needs it.
+    """
     conv = r["convention"]
     land_share = _per_path(r["land_share"], n)[:, None]
-    building_share = 1.0 - server_share - land_share
     building_life = _per_path(r["building_life_years"], n)[:, None]
     land_life = _per_path(r["land_life_years"], n)[:, None]
     alt_life = _per_path(r["alt_server_life_years"], n)[:, None]
-    capex_servers = capex * server_share[:, :, None]
-    capex_buildings = capex * building_share[:, :, None]
-    capex_land = capex * land_share[:, :, None]
-    dep_servers = vintage_depreciation(capex_servers, server_life, conv)
-    dep_other = (vintage_depreciation(capex_buildings, building_life, conv)
-                 + vintage_depreciation(capex_land, land_life, conv))
-    dep_servers_alt = vintage_depreciation(capex_servers, alt_life, conv)
-    depreciation = legacy + dep_servers + dep_other
-    depreciation_alt = legacy + dep_servers_alt + dep_other
-    added_servers = run_rate_depreciation(capex_servers, server_life)
-    added = (added_servers + run_rate_depreciation(capex_buildings, building_life)
-             + run_rate_depreciation(capex_land, land_life))
+    cache: dict[str, Any] = {"capex": capex, "ocf": ocf, "revenue": revenue, "legacy_depreciation": legacy,
+                             "shareholder_returns": returns}
 
-    wf = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, _per_path(r["rate"], n))
-    ebitda = ocf  # proxy, see defaults.EBITDA_PROXY
-    operating_income = ebitda - depreciation
-    operating_income_alt = ebitda - depreciation_alt
-    with np.errstate(invalid="ignore", divide="ignore"):
-        leverage = wf.net_debt / np.where(ebitda > 0, ebitda, np.nan)
-        coverage = ebitda / np.where(wf.interest > 0, wf.interest, np.nan)
-        margin = operating_income / revenue
-        margin_alt = operating_income_alt / revenue
-        required = np.full(capex.shape, np.nan)
-        required[:, :, 1:] = (wf.fcf[:, :, :-1] + capex[:, :, 1:]) / ocf[:, :, :-1] - 1.0
-    return {
-        "capex_servers": capex_servers, "capex_buildings": capex_buildings, "capex_land": capex_land,
-        "depreciation": depreciation, "depreciation_servers": dep_servers, "depreciation_alt_life": depreciation_alt,
-        "depreciation_servers_alt_life": dep_servers_alt,
-        "added_depreciation": added, "added_server_depreciation": added_servers,
-        "ebitda": ebitda, "operating_income": operating_income, "operating_income_alt_life": operating_income_alt,
-        "operating_margin": margin, "operating_margin_alt_life": margin_alt,
-        "earnings_overstated": depreciation_alt - depreciation,
-        "fcf": wf.fcf, "shareholder_returns": returns,
-        "residual": wf.residual, "funding_gap": wf.funding_gap, "new_debt": wf.new_debt, "debt": wf.debt,
-        "cash": wf.cash, "net_debt": wf.net_debt, "interest": wf.interest,
-        "incremental_interest": wf.incremental_interest, "leverage": leverage, "coverage": coverage,
-        "required_ocf_growth": required,
+    def get(name: str):
+        if name not in cache:
+            cache[name] = formulas[name]()
+        return cache[name]
+
+    def ratio(num, den):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return num / den
+
+    def required_growth():
+        out = np.full(capex.shape, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, :, 1:] = (get("fcf")[:, :, :-1] + capex[:, :, 1:]) / ocf[:, :, :-1] - 1.0
+        return out
+
+    formulas = {
+        "server_life_years": lambda: np.broadcast_to(server_life[:, :, None], capex.shape),
+        "capex_servers": lambda: capex * server_share[:, :, None],
+        "capex_land": lambda: capex * land_share[:, :, None],
+        "capex_buildings": lambda: capex * (1.0 - server_share - land_share)[:, :, None],
+        "depreciation_servers": lambda: vintage_depreciation(get("capex_servers"), server_life, conv),
+        "depreciation_servers_alt_life": lambda: vintage_depreciation(get("capex_servers"), alt_life, conv),
+        "depreciation_other": lambda: (vintage_depreciation(get("capex_buildings"), building_life, conv)
+                                       + vintage_depreciation(get("capex_land"), land_life, conv)),
+        "depreciation": lambda: legacy + get("depreciation_servers") + get("depreciation_other"),
+        "depreciation_alt_life": lambda: legacy + get("depreciation_servers_alt_life") + get("depreciation_other"),
+        "earnings_overstated": lambda: get("depreciation_servers_alt_life") - get("depreciation_servers"),
+        "added_server_depreciation": lambda: run_rate_depreciation(get("capex_servers"), server_life),
+        "added_depreciation": lambda: (get("added_server_depreciation")
+                                       + run_rate_depreciation(get("capex_buildings"), building_life)
+                                       + run_rate_depreciation(get("capex_land"), land_life)),
+        "ebitda": lambda: ocf,  # proxy, see defaults.EBITDA_PROXY
+        "operating_income": lambda: ocf - get("depreciation"),
+        "operating_income_alt_life": lambda: ocf - get("depreciation_alt_life"),
+        "operating_margin": lambda: ratio(get("operating_income"), revenue),
+        "operating_margin_alt_life": lambda: ratio(get("operating_income_alt_life"), revenue),
+        "waterfall": lambda: cash_waterfall(ocf, capex, returns, opening_debt, opening_cash,
+                                            _per_path(r["rate"], n)),
+        "leverage": lambda: ratio(get("net_debt"), np.where(ocf > 0, ocf, np.nan)),
+        "coverage": lambda: ratio(ocf, np.where(get("interest") > 0, get("interest"), np.nan)),
+        "required_ocf_growth": required_growth,
     }
+    for name in ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt", "interest",
+                 "incremental_interest"):
+        formulas[name] = lambda name=name: getattr(get("waterfall"), name)
+    return {name: get(name) for name in keep}
