@@ -19,3 +19,12 @@ def test_big_four_capex_in_gw(shipped_dataset):
     assert any(line.startswith("Answer: GW bought in 2026") for line in s.lines)
     assert "capex_per_gw" in set(s.provenance["item"])
     assert s.figures and s.figures[0].name == "gw-per-company"
+
+
+def test_balance_chart_and_table(shipped_dataset):
+    s = physical_section(ReportContext(shipped_dataset))
+    assert "gw-balance" in {f.name for f in s.figures}
+    bal = next(t.df for t in s.tables if t.name == "gw_balance")
+    # the gap is the demand that power cannot serve: max(demand - powered, 0) in every year
+    assert ((bal["demand_gw"] - bal["powered_gw"]).clip(lower=0) - bal["gap_gw"]).abs().max() < 1e-9
+    assert any(line.startswith("Answer: supply vs power in 2026") for line in s.lines)

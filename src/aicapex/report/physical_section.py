@@ -3,7 +3,6 @@ supply / demand / power balance when the physical layer provides it."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,23 +62,33 @@ def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
     fprov = facts_provenance(ds.facts)
     cprov = constants_provenance(ds.constants[ds.constants["id"].isin(COEF_CONSTANTS + balance)])
     tables = [Table("gw_bought", f"Capex {year} in GW, accelerators and energy", table)]
+    if "gw_balance" in ctx.cache:
+        tables.append(Table("gw_balance", "GW supply, demand and power per year", ctx.cache["gw_balance"]))
     return Section(id="physical", title=TITLE, lines=lines, figures=figures, tables=tables,
                    provenance=combine(fprov[fprov["ref"].isin(used)], cprov))
 
 
 def _balance(phys, ctx: ReportContext, figures: list, lines: list) -> tuple[str, ...]:
-    """Supply (chips), demand (capex) and power per year, if the physical layer offers a balance."""
-    fn = getattr(phys, "gw_balance", None) or getattr(phys, "balance", None)
+    """Supply (chips), demand (capex) and power in GW per year, from physical.gw_balance."""
+    fn = getattr(phys, "gw_balance", None)
     if fn is None:
         lines.append("The GW supply / demand / power balance is not available yet in the physical layer.")
         return ()
-    result = fn(ctx.dataset)
-    df = result.to_frame() if hasattr(result, "to_frame") else pd.DataFrame(result)
-    year_col = "year" if "year" in df.columns else df.columns[0]
-    value_cols = [c for c in df.columns if c != year_col and np.issubdtype(df[c].dtype, np.number)]
-    long = df.melt(id_vars=[year_col], value_vars=value_cols, var_name="series", value_name="gw")
-    figures.append(Figure("gw-balance", "Supply of accelerators, demand from capex and power that can be "
-                          "energised, in GW per year.", charts.lines(long, x=year_col, y="gw", series="series",
-                                                                      title="GW balance", x_title="year",
-                                                                      y_title="capacity (GW)")))
-    return ("cowos_gpus_2025", "chip_power_global", "h100e_global_stock")
+    df = fn(ctx.dataset)
+    names = {"supply_gw": "supply (accelerators packaged)", "demand_gw": "demand (capex and deals)",
+             "powered_gw": "power that can be energised", "gap_gw": "demand not powered",
+             "idle_gw": "supply without power or demand"}
+    long = df.melt(id_vars=["year"], value_vars=[c for c in names if c in df.columns], var_name="series",
+                   value_name="gw").assign(series=lambda d: d["series"].map(names))
+    figures.append(Figure("gw-balance", "GW per year: accelerators the packaging supply can build, capacity the "
+                          "capex and deals demand, and power that can be energised (physical.gw_balance).",
+                          charts.lines(long, x="year", y="gw", series="series", title="GW supply / demand / power",
+                                       x_title="year", y_title="capacity (GW a year)")))
+    row = df[df["year"] == 2026]
+    if not row.empty:
+        r = row.iloc[0]
+        lines.append(f"Answer: supply vs power in 2026: chips for {r['supply_gw']:,.1f} GW, demand "
+                     f"{r['demand_gw']:,.1f} GW, power for {r['powered_gw']:,.1f} GW; {r['gap_gw']:,.1f} GW of "
+                     f"demand waits for power.")
+    ctx.cache["gw_balance"] = df
+    return ("cowos_gpus_2025", "chip_power_global", "h100e_global_stock", "server_useful_life_company")
