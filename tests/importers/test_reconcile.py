@@ -46,6 +46,10 @@ PRESS = {
          "basis": "actual", "source": "press-h.txt"},
         {"entity": "meta", "metric": "capex", "period": "FY2025", "value": 72, "unit": "USD", "scale": 1e9,
          "basis": "actual", "source": "press-i.txt"},
+        {"entity": "alphabet", "metric": "buybacks_and_dividends", "period": "FY2025", "value": 56,
+         "unit": "USD", "scale": 1e9, "basis": "actual", "source": "press-j.txt"},
+        {"entity": "alphabet", "metric": "free_cash_flow", "period": "FY2025", "value": 73.3, "unit": "USD",
+         "scale": 1e9, "basis": "actual", "source": "press-k.txt"},
     ],
 }
 
@@ -83,7 +87,7 @@ def test_columns_and_coverage(table):
                                      "difference_pct", "likely_reason", "press_source", "filing_accession"]
     assert list(df.columns) == RECONCILE_COLUMNS
     # meta has no filing imported; FY2027 has no filing yet: neither is compared
-    assert len(df) == 7
+    assert len(df) == 9
     assert "meta" not in set(df["entity"]) and "FY2027" not in set(df["period"])
 
 
@@ -142,6 +146,23 @@ def test_half_year_from_two_quarters(table):
     r = _row(table[2], "nvidia", "capex", "FY2026H1")
     assert r["press_value"] == pytest.approx(3.1) and r["filing_value"] == pytest.approx(3.122)
     assert r["unit"] == "USD bn"
+
+
+def test_composite_filing_figures(table):
+    doc = json.loads((_sec_dir() / "CIK0001652044_ALPHABET.json").read_text())["facts"]["us-gaap"]
+
+    def fy2025(concept):
+        return next(e["val"] for e in doc[concept]["units"]["USD"]
+                    if e.get("start") == "2025-01-01" and e["end"] == "2025-12-31" and e["form"] == "10-K") / 1e9
+
+    returned = fy2025("PaymentsForRepurchaseOfCommonStock") + fy2025("PaymentsOfDividends")
+    r = _row(table[2], "alphabet", "buybacks_and_dividends", "FY2025")
+    assert r["filing_value"] == pytest.approx(returned)
+    assert r["filing_concept"] == "us-gaap:PaymentsForRepurchaseOfCommonStock + us-gaap:PaymentsOfDividends"
+    fcf = fy2025("NetCashProvidedByUsedInOperatingActivities") - 91.447
+    r = _row(table[2], "alphabet", "free_cash_flow", "FY2025")
+    assert r["filing_value"] == pytest.approx(fcf)
+    assert "operating cash flow minus cash capex" in r["likely_reason"]
 
 
 def test_entity_filter(table):

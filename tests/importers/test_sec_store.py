@@ -45,7 +45,7 @@ def test_import_writes_tables_and_keeps_other_entities(tmp_path, sec):
     assert "filing_entities" not in store.tables()  # both are in the dataset's entity table
 
 
-@pytest.mark.parametrize("content", ['{"cik": 1}', "TRUNCATE"])
+@pytest.mark.parametrize("content", ["not json at all", '{"cik": 1}', "TRUNCATE"])
 def test_failed_import_leaves_the_store_unchanged(tmp_path, sec, content):
     store = Store(tmp_path / "s.duckdb")
     import_sec(sec / ALPHABET, store, since=2024)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
@@ -24,10 +23,14 @@ RECONCILE_COLUMNS = ["entity", "metric", "period", "press_value", "filing_value"
                      "likely_reason", "press_source", "filing_accession", "press_basis", "filing_period",
                      "filing_concept", "unit"]
 
-# press metric -> (filing metric compared, reason when they are defined differently)
-FILING_METRIC: dict[str, tuple[str, str | None]] = {
-    "capex_incl_finance_leases": ("capex", "the press figure includes assets under finance leases; the filing's "
-                                           "is cash capex (payments for property and equipment)"),
+# press metric -> (filing metrics and signs that make the compared figure, reason when defined differently)
+FILING_METRIC: dict[str, tuple[tuple[tuple[str, int], ...], str | None]] = {
+    "capex_incl_finance_leases": ((("capex", 1),), "the press figure includes assets under finance leases; the "
+                                                   "filing's is cash capex (payments for property and equipment)"),
+    "buybacks_and_dividends": ((("buybacks", 1), ("dividends", 1)), None),
+    "free_cash_flow": ((("operating_cash_flow", 1), ("capex", -1)),
+                       "filing free cash flow taken as operating cash flow minus cash capex; companies and "
+                       "articles define it in several ways"),
 }
 # other filing figures a press number may really be: (press metric, filing metrics summed, reason)
 ALTERNATIVES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -100,7 +103,8 @@ def _filing_lookup(filings: pd.DataFrame) -> dict[tuple[str, str, str], pd.Serie
 
 
 def _filing_value(lookup, entity: str, metric: str, period: str, unit: str, scale: float):
-    """A filing figure in (unit, scale): reported, or for a half year the sum of its two quarters."""
+    """A filing figure in (unit, scale) and the row citing it: reported, or for a half year of a flow
+    the sum of its two quarters; (None, None) when the filings do not give it."""
     row = lookup.get((entity, metric, period))
     if row is not None:
         return convert(float(row.value), row.unit, float(row.scale), unit, scale), row
@@ -111,6 +115,19 @@ def _filing_value(lookup, entity: str, metric: str, period: str, unit: str, scal
             total = sum(convert(float(q.value), q.unit, float(q.scale), unit, scale) for q in quarters)
             return total, quarters[1]
     return None, None
+
+
+def _combined_value(lookup, entity: str, parts: tuple[tuple[str, int], ...], period: str, unit: str,
+                    scale: float):
+    """sum(sign * filing figure) over parts, with the rows used; (None, []) if any part is missing."""
+    total, rows = 0.0, []
+    for metric, sign in parts:
+        value, row = _filing_value(lookup, entity, metric, period, unit, scale)
+        if row is None:
+            return None, []
+        total += sign * value
+        rows.append(row)
+    return total, rows
 
 
 def reconcile(dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None = None) -> pd.DataFrame:
@@ -131,34 +148,35 @@ def reconcile(dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None =
     for r in press.itertuples(index=False):
         if r.unit not in UNITS:
             continue
-        metric, definition_reason = FILING_METRIC.get(r.metric, (r.metric, None))
+        parts, definition_reason = FILING_METRIC.get(r.metric, (((r.metric, 1),), None))
         period, calendar_differs = filing_period(r.period, fye.get(r.entity, 12))
         money = UNITS[r.unit][0] == "money"
         unit, scale = ("USD", 1e9) if money else (r.unit, float(r.scale))
         try:
-            filing_value, frow = _filing_value(lookup, r.entity, metric, period, unit, scale)
+            filing_value, frows = _combined_value(lookup, r.entity, parts, period, unit, scale)
         except ValueError:  # a unit of another dimension is not the same figure
             continue
-        if frow is None:
+        if not frows:
             continue
         central, bound_note = _central(r)
         press_value = convert(central, r.unit, float(r.scale), unit, scale)
         difference = press_value - filing_value
         pct = 100 * difference / abs(filing_value) if filing_value else math.nan
-        reasons = _reasons(r, metric, period, calendar_differs, definition_reason, bound_note, press_value,
+        reasons = _reasons(r, period, calendar_differs, definition_reason, bound_note, press_value,
                            filing_value, lookup, unit, scale, fye.get(r.entity, 12))
         rows.append({"entity": r.entity, "metric": r.metric, "period": r.period, "press_value": press_value,
                      "filing_value": filing_value, "difference": difference, "difference_pct": pct,
                      "likely_reason": reasons, "press_source": " / ".join(
                          str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x),
-                     "filing_accession": frow.accession, "press_basis": r.basis, "filing_period": period,
-                     "filing_concept": frow.concept, "unit": "USD bn" if money else f"{r.unit} x {scale:g}"})
+                     "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
+                     "press_basis": r.basis, "filing_period": period,
+                     "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)), "unit": "USD bn" if money else f"{r.unit} x {scale:g}"})
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
     return out.astype({"press_value": "float64", "filing_value": "float64", "difference": "float64",
                        "difference_pct": "float64"}).reset_index(drop=True)
 
 
-def _reasons(r, metric, period, calendar_differs, definition_reason, bound_note, press_value, filing_value,
+def _reasons(r, period, calendar_differs, definition_reason, bound_note, press_value, filing_value,
              lookup, unit, scale, fye) -> str | None:
     reasons: list[str] = []
     if r.basis in BASIS_REASON:
@@ -181,10 +199,9 @@ def _reasons(r, metric, period, calendar_differs, definition_reason, bound_note,
         for press_metric, parts, template in ALTERNATIVES:
             if press_metric != r.metric:
                 continue
-            values = [_filing_value(lookup, r.entity, m, period, unit, scale)[0] for m in parts]
-            if any(v is None for v in values):
+            alt, used = _combined_value(lookup, r.entity, tuple((m, 1) for m in parts), period, unit, scale)
+            if not used:
                 continue
-            alt = float(np.sum(values))
             if abs(press_value - alt) <= max(half_unit, ALTERNATIVE_REL * abs(alt)):
                 reasons.append(template.format(alt=f"{alt:,.3f}"))
     return "; ".join(reasons) if reasons else None
