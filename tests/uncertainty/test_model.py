@@ -112,3 +112,21 @@ def test_scenario_file_from_disk(testco_dataset, tmp_path):
     assert r.scenario == "mine"
     assert r.samples("fcf", "testco", 2026) == pytest.approx(np.full(100, 40.0))
     assert load_scenario(p).base == "base"
+
+
+def test_network_stress_outputs_and_any_default(testco_dataset):
+    """shock_ENTITY multiplies the node's external assets; P(any default) >= every single P(default)."""
+    scen = {"name": "s", "assumptions": {"shock_coreweave": {"uniform": {"low": 0.0, "high": 1.0}},
+                                         "shock_oracle": {"uniform": {"low": 0.0, "high": 1.0}}}}
+    r = simulate(testco_dataset, scen, 2000, 1, metrics=["defaulted", "total_loss"])
+    assert set(r.columns["year"]) == {2030} and "coreweave" in set(r.columns["entity"])
+    d = r.values[r.columns["metric"].to_numpy() == "defaulted"]
+    assert set(np.unique(d)) <= {0.0, 1.0}
+    single = r.prob("defaulted", ">", 0.5)
+    p_any = r.prob("defaulted", ">", 0.5, any_of=True)
+    assert p_any >= single["prob"].max() - 1e-12
+    assert p_any == pytest.approx(float((d > 0.5).any(axis=0).mean()))
+    with pytest.raises(ScenarioError, match="shock on \\['testco'\\]"):
+        simulate(testco_dataset, {"assumptions": {"shock_testco": 0.5}}, 10, 1, metrics=["defaulted"])
+    with pytest.raises(ScenarioError, match="unknown parameter.*shock_nosuch"):
+        simulate(testco_dataset, {"assumptions": {"shock_nosuch": 0.5}}, 10, 1, metrics=["defaulted"])

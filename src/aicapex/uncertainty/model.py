@@ -4,10 +4,14 @@ Parameters are routed by name (the names their CLI flags use):
     financial  every numeric field of `financial.FinancialAssumptions` (server_life_years,
                ocf_growth, capex_growth, capex_case, rate, ...)
     physical   usd_per_gw_bn, gpus_per_gw, pue, utilisation (capex -> GW -> accelerators -> TWh)
+    network    shock_ENTITY: factor on the entity's external assets over the horizon (the
+               `--shock ENTITY=F` of `aicapex network stress`)
     facts      ENTITY.METRIC.PERIOD replaces a figure, given in the fact's own unit and scale
                (money converted to USD bn for the model)
 Outputs are columns (entity, metric, year): every output of the financial layer (USD bn for
-money), plus `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer.
+money), `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer, and
+the network stress per node over the horizon 2026-2030 (year = its last year): `defaulted`
+(1 or 0), `shortfall` and `total_loss` (USD bn). Layers run only when an output needs them.
 """
 
 from __future__ import annotations
@@ -28,13 +32,15 @@ from .scenario import Scenario
 FINANCIAL_PARAMETERS = tuple(n for n in FinancialAssumptions.model_fields if n != "convention")
 PHYSICAL_PARAMETERS = ("usd_per_gw_bn", "gpus_per_gw", "pue", "utilisation")
 PHYSICAL_OUTPUTS = {"gw": "GW", "accelerators": "count", "twh_per_year": "TWh"}
-PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS
-METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS)
+NETWORK_OUTPUTS = {"defaulted": "ratio", "shortfall": "USD bn", "total_loss": "USD bn"}
+SHOCK_PREFIX = "shock_"
+PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
+METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS) + tuple(NETWORK_OUTPUTS)
 KEY_METRICS = ("fcf", "funding_gap", "net_debt", "depreciation")
 
 
 def metric_unit(metric: str) -> str:
-    return FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS[metric]
+    return FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS.get(metric) or NETWORK_OUTPUTS[metric]
 
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
@@ -79,30 +85,53 @@ class ScenarioModel:
             raise ScenarioError(f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}")
         self.metrics = tuple(dict.fromkeys(metrics))
         params = scenario.parameters
-        unknown = [p for p in params if p not in PARAMETERS]
+        known_entities = set(dataset.entities["id"])
+        unknown = [p for p in params if p not in PARAMETERS and not (
+            p.startswith(SHOCK_PREFIX) and p[len(SHOCK_PREFIX):] in known_entities)]
         if unknown:
             raise ScenarioError(f"scenario {scenario.name!r}: unknown parameter(s) {unknown}; the model takes "
                                 f"{', '.join(PARAMETERS)} or ENTITY.METRIC.PERIOD fact overrides")
         self.financial_params = [p for p in params if p in FINANCIAL_PARAMETERS]
         self.physical_params = [p for p in params if p in PHYSICAL_PARAMETERS]
+        self.shock_params = {p: p[len(SHOCK_PREFIX):] for p in params if p.startswith(SHOCK_PREFIX)}
         self.facts = {f"{e}.{m}.{p}": (e, m, p) for (e, m, p) in scenario.fact_overrides}
         self.fact_factor = {name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()}
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
-        self._coefs = None
+        self.run_financial = any(m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics)
+        self._coefs = self._network = None
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
             from ..physical import press_coefficients
 
             self._coefs = press_coefficients(self.dataset)
-        # one deterministic pass (every input at its median) fixes the entities the run covers
-        medians = scenario.input_set().medians()
-        probe = self._financials(medians, 1, entities)
-        self.entities = probe.entities
-        self.columns = pd.DataFrame(
-            [(e, m, y) for m in self.metrics for e in self.entities for y in self.years],
-            columns=["entity", "metric", "year"]).astype({"year": "int64"})
+        rows: list[tuple[str, str, int]] = []
+        self.entities: tuple[str, ...] = ()
+        if self.run_financial:
+            # one deterministic pass (every input at its median) fixes the entities the run covers
+            probe = self._financials(scenario.input_set().medians(), 1, entities)
+            self.entities = probe.entities
+        self.nodes: tuple[str, ...] = ()
+        if any(m in NETWORK_OUTPUTS for m in self.metrics):
+            from ..network import build_network
+
+            self._network = build_network(self.dataset)
+            self.nodes = tuple(self._network.nodes)
+            missing = [e for e in self.shock_params.values() if e not in self.nodes]
+            if missing:
+                raise ScenarioError(f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
+                                    f"({', '.join(self.nodes)})")
+            self.network_year = self._network.horizon.last_year
+        for m in self.metrics:
+            if m in NETWORK_OUTPUTS:
+                nodes = [e for e in self.nodes if entities is None or e in set(entities)] or list(self.nodes)
+                rows += [(e, m, self.network_year) for e in nodes]
+            else:
+                rows += [(e, m, y) for e in self.entities for y in self.years]
+        self.columns = pd.DataFrame(rows, columns=["entity", "metric", "year"]).astype({"year": "int64"})
         self.columns["unit"] = self.columns["metric"].map(metric_unit)
+        self._metric_entities = {m: list(self.columns.loc[self.columns["metric"] == m, "entity"])
+                                 for m in self.metrics}
         grid_years = len(self.years) + 4  # the layer's grid starts at the first capex year (~2022)
-        per_path = _BYTES_PER_PATH_CELL * len(self.entities) * grid_years
+        per_path = _BYTES_PER_PATH_CELL * max(1, len(self.entities)) * grid_years + 64 * 8 * max(1, len(self.nodes))
         self.chunk_size = int(max(1024, min(1 << 16, _CHUNK_BUDGET_BYTES // per_path)))
 
     def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None):
@@ -111,7 +140,7 @@ class ScenarioModel:
         try:
             assumptions = FinancialAssumptions(**kwargs)
             return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
-                                  getattr(self, "entities", None), years=self.years, paths=n, overrides=overrides)
+                                  (self.entities or None), years=self.years, paths=n, overrides=overrides)
         except DataError as exc:
             raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
                                 "bound the distribution with min/max") from None
@@ -138,18 +167,43 @@ class ScenarioModel:
                 out[m][ok] = getattr(conv, m)
         return {m: v.reshape(capex.shape) for m, v in out.items()}
 
+    def _stress(self, inputs: Mapping[str, np.ndarray | float], n: int) -> dict[str, np.ndarray]:
+        from ..network import stress_network
+
+        factors = np.ones((n, len(self.nodes)))
+        for p, entity in self.shock_params.items():
+            factors[:, self.nodes.index(entity)] = inputs[p]
+        try:
+            res = stress_network(self._network, external_asset_factors=factors)
+        except ModelError as exc:
+            raise ScenarioError(f"scenario {self.scenario.name!r}: the network layer rejects a sampled input "
+                                f"({exc}); bound the distribution with min/max") from None
+        return {"defaulted": res.clearing.defaulted.astype(float), "shortfall": res.clearing.shortfall,
+                "total_loss": res.total_loss}
+
     def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
                  ) -> np.ndarray:
         """Run the layers on n paths; write the kept outputs into out (columns, n)."""
-        res = self._financials(inputs, n)
-        arrays = res.arrays
-        if self._coefs is not None:
-            arrays = {**arrays, **self._physical(np.broadcast_to(arrays["capex"], (n,) + arrays["capex"].shape[1:]),
-                                                 inputs)}
-        per_metric = len(self.entities) * len(self.years)
+        arrays: dict[str, np.ndarray] = {}
+        if self.run_financial:
+            arrays = dict(self._financials(inputs, n).arrays)
+            if self._coefs is not None:
+                capex = np.broadcast_to(arrays["capex"], (n,) + arrays["capex"].shape[1:])
+                arrays.update(self._physical(capex, inputs))
+        if self._network is not None:
+            arrays.update(self._stress(inputs, n))
         if out is None:
-            out = np.empty((per_metric * len(self.metrics), n))
-        for i, m in enumerate(self.metrics):
-            a = np.broadcast_to(arrays[m], (n, len(self.entities), len(self.years)))
-            out[i * per_metric:(i + 1) * per_metric] = a.reshape(n, per_metric).T
+            out = np.empty((len(self.columns), n))
+        row = 0
+        for m in self.metrics:
+            if m in NETWORK_OUTPUTS:
+                idx = [self.nodes.index(e) for e in self._metric_entities[m]]
+                a = np.broadcast_to(arrays[m], (n, len(self.nodes)))[:, idx]
+                out[row:row + len(idx)] = a.T
+                row += len(idx)
+            else:
+                k = len(self.entities) * len(self.years)
+                a = np.broadcast_to(arrays[m], (n, len(self.entities), len(self.years)))
+                out[row:row + k] = a.reshape(n, k).T
+                row += k
         return out
