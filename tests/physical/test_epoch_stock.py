@@ -53,3 +53,13 @@ def test_retirement_assumption_matters_little_by_2025(epoch_store):
     # at end-Q3 2025 a 3-year life has retired vintages shipped before Q3 2022's midpoint + ...:
     # Q1 and Q2 2022 (ages 3.625 and 3.375 years) and Q3 2022 (3.125)
     assert none - three == pytest.approx(66_883 + 71_472 + 74_141, rel=0.02)
+
+
+def test_stock_distribution_keeps_epochs_percentiles(epoch_store):
+    # csv_export/nvidia_cumulative_totals.csv: "Nvidia total Q1 2022 to Q4 2025 ... 11899055,13659258,15548902"
+    # (H100e 5th, median, 95th); the Q1 2026 row is flagged incomplete and skipped
+    from aicapex.physical.epoch_data import epoch_stock_distribution
+    dist = epoch_stock_distribution(epoch_installed_base(epoch_store)).set_index("designer")
+    nv = dist.loc["nvidia"]
+    assert (nv.quarter, nv.h100e_p5, nv.h100e_p50, nv.h100e_p95) == ("CY2025Q4", 11899055, 13659258, 15548902)
+    assert set(dist.index) == {"nvidia", "amd", "google", "amazon"}

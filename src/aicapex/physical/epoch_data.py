@@ -87,3 +87,15 @@ def rental_price_trend(prices: pd.DataFrame, chip: str = "NVIDIA H100 SXM5 80GB"
     return {"decline_per_year": float(1.0 - np.exp(slope)),
             "median_price": float(rows["usd_per_chip_hour"].median()), "last_date": str(rows["date"].max()),
             "observations": int(len(frame)), "vendors": int(frame["vendor"].nunique())}
+
+
+def epoch_stock_distribution(table: pd.DataFrame, *, complete_only: bool = True) -> pd.DataFrame:
+    """Each designer's cumulative chips at its latest quarter with Epoch's 5th/50th/95th
+    percentiles (H100e and MW at the chip), for the uncertainty layer to fit a distribution to.
+    Percentiles are per designer: those of the total are not the sums of these."""
+    totals = table[(table["owner"] == "all") & (table["chip"] == "all") & table["cumulative"]]
+    if complete_only:
+        totals = totals[~totals["incomplete"]]
+    latest = totals.sort_values("end_date").groupby("designer").tail(1)
+    cols = ["designer", "quarter", "end_date", "h100e_p5", "h100e_p50", "h100e_p95", "mw_p5", "mw_p50", "mw_p95"]
+    return latest[cols].sort_values("designer").reset_index(drop=True)

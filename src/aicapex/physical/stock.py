@@ -12,9 +12,8 @@ life_years = inf (the default) retires nothing, as Epoch AI's cumulative counts 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import gamma
-
 import numpy as np
+from scipy.special import gamma
 
 from ..errors import ModelError
 from .arrays import as_paths
@@ -53,7 +52,7 @@ def survival(age_years: np.ndarray, life_years: np.ndarray, life_shape: np.ndarr
     if life_shape is None:
         return (age_years < life).astype(float)
     k = life_shape.reshape(life.shape)
-    scale = life / np.vectorize(lambda s: gamma(1.0 + 1.0 / s))(k)
+    scale = life / gamma(1.0 + 1.0 / k)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.exp(-((age_years / scale) ** k))
     return np.where(np.isinf(life), 1.0, out)
