@@ -98,7 +98,7 @@ def _flow_metrics() -> set[str]:
     return set(table.loc[table["additive"], "metric"])
 
 
-def _filing_lookup(filings: pd.DataFrame) -> dict[tuple[str, str, str], pd.Series]:
+def _filing_lookup(filings: pd.DataFrame) -> dict[tuple[str, str, str], tuple]:
     return {(r.entity, r.metric, r.period): r for r in filings.itertuples(index=False)}
 
 
@@ -164,13 +164,15 @@ def reconcile(dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None =
         pct = 100 * difference / abs(filing_value) if filing_value else math.nan
         reasons = _reasons(r, period, calendar_differs, definition_reason, bound_note, press_value,
                            filing_value, lookup, unit, scale, fye.get(r.entity, 12))
-        rows.append({"entity": r.entity, "metric": r.metric, "period": r.period, "press_value": press_value,
-                     "filing_value": filing_value, "difference": difference, "difference_pct": pct,
-                     "likely_reason": reasons, "press_source": " / ".join(
-                         str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x),
-                     "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
-                     "press_basis": r.basis, "filing_period": period,
-                     "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)), "unit": "USD bn" if money else f"{r.unit} x {scale:g}"})
+        rows.append({
+            "entity": r.entity, "metric": r.metric, "period": r.period, "press_value": press_value,
+            "filing_value": filing_value, "difference": difference, "difference_pct": pct,
+            "likely_reason": reasons,
+            "press_source": " / ".join(str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x),
+            "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
+            "press_basis": r.basis, "filing_period": period,
+            "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)),
+            "unit": "USD bn" if money else f"{r.unit} x {scale:g}"})
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
     return out.astype({"press_value": "float64", "filing_value": "float64", "difference": "float64",
                        "difference_pct": "float64"}).reset_index(drop=True)
