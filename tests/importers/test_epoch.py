@@ -159,3 +159,13 @@ def test_bad_number_names_row_and_column(data_dir, tmp_path):
     (folder / "ml_hardware.csv").write_text(text.replace(",700.0,", ",seven hundred,", 1), encoding="utf-8")
     with pytest.raises(DataError, match="TDP"):
         read_epoch(folder)
+
+
+def test_truncated_inside_a_quoted_field(data_dir, tmp_path):
+    folder = tmp_path / "y"
+    folder.mkdir()
+    text = (data_dir / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
+    cut = text.index('"Source for TDP')  # a multi-line quoted note in the first data row
+    (folder / "ml_hardware.csv").write_text(text[: cut + 20], encoding="utf-8")
+    with pytest.raises(DataError, match="truncated"):
+        read_epoch(folder)

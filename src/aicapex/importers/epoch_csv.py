@@ -31,7 +31,9 @@ def read_csv(path: Path, required: tuple[str, ...], kind: str) -> pd.DataFrame:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        raise DataError(Problem(str(path), None, None, None, f"not a readable CSV file: {exc}")) from None
+        why = ("the file looks truncated (it ends inside a quoted field)" if "end of data" in str(exc)
+               else f"not a readable CSV file ({exc})")
+        raise DataError(Problem(str(path), None, None, None, why)) from None
     header = [h.strip() for h in rows[0]]
     missing = [c for c in required if c not in header]
     if missing:
