@@ -80,9 +80,11 @@ def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure
 
 
 def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
+    f = ds.facts
+    sub = ds.with_tables(facts=f[(f["entity"] == entity) & (f["metric"] == metric)])
     out = {}
-    for year, code in _annual_periods(ds, entity, metric).items():
-        fig = resolve_figure(ds, entity, metric, code)
+    for year, code in _annual_periods(sub, entity, metric).items():
+        fig = resolve_figure(sub, entity, metric, code)
         if fig is not None:
             out[year] = fig
     return out
@@ -96,16 +98,19 @@ MODEL_METRICS: tuple[str, ...] = (
 
 def entity_figures(ds: Dataset, entity: str) -> EntityFigures:
     """Collect an entity's figures; the capex metric is the first of `CAPEX_METRICS` reported."""
+    f = ds.facts
+    ds = ds.with_tables(facts=f[(f["entity"] == entity) & f["metric"].isin((*D.CAPEX_METRICS, *MODEL_METRICS))])
+    present = set(ds.facts["metric"])
     capex_metric = None
     figures: dict[str, dict[int, Figure]] = {}
     for metric in D.CAPEX_METRICS:
-        figs = metric_figures(ds, entity, metric)
+        figs = metric_figures(ds, entity, metric) if metric in present else {}
         if figs:
             capex_metric = metric
             figures["capex"] = figs
             break
     for metric in MODEL_METRICS:
-        figs = metric_figures(ds, entity, metric)
+        figs = metric_figures(ds, entity, metric) if metric in present else {}
         if figs:
             figures[metric] = figs
     return EntityFigures(entity, capex_metric, figures)
