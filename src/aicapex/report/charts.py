@@ -51,6 +51,8 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, title: str, x_title:
     for i, (key, sub) in enumerate(df.groupby(series, sort=False)):
         fig.add_scatter(x=sub[x], y=sub[y], name=str(key), mode="lines+markers",
                         line=dict(color=PALETTE[i % len(PALETTE)]))
+    if pd.api.types.is_integer_dtype(df[x]):
+        fig.update_xaxes(dtick=1)  # whole years
     return _layout(fig, title, x_title, y_title)
 
 
@@ -62,11 +64,12 @@ def fan(x, quantiles: dict[str, np.ndarray], *, name: str, title: str, x_title: 
     rgb = tuple(int(color[i:i + 2], 16) for i in (1, 3, 5))
     for lo, hi, alpha in (("p5", "p95", 0.15), ("p25", "p75", 0.3)):
         if lo in quantiles and hi in quantiles:
-            fig.add_scatter(x=x + x[::-1], y=list(quantiles[hi]) + list(quantiles[lo])[::-1], fill="toself",
+            fig.add_scatter(x=x + x[::-1], y=list(quantiles[hi]) + list(quantiles[lo])[::-1], fill="toself", mode="lines",
                             fillcolor=f"rgba{rgb + (alpha,)}", line=dict(width=0), hoverinfo="skip",
                             name=f"{name} {lo}-{hi}")
     fig.add_scatter(x=x, y=list(quantiles["p50"]), mode="lines+markers", name=f"{name} median",
                     line=dict(color=color))
+    fig.update_xaxes(dtick=1)  # whole years
     return _layout(fig, title, x_title, y_title)
 
 

@@ -3,27 +3,16 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 
 from __future__ import annotations
 
-from . import financial_section, network_section, physical_section, reconcile_section
-from .build import ReportContext, guarded, layer
+from . import financial_section, network_section, physical_section, reconcile_section, uncertainty_section
+from .build import ReportContext, guarded
 from .content import Section
-
-
-def _uncertainty(ctx: ReportContext) -> Section:
-    layer("uncertainty")
-    raise _missing("uncertainty")
-
-
-def _missing(name: str):
-    from .build import LayerMissing
-
-    return LayerMissing(f"the report section for the {name} layer is not written yet")
 
 
 LAYER_SECTIONS = [
     guarded("financial", financial_section.TITLE, financial_section.financial_section),
     guarded("network", network_section.TITLE, network_section.network_section),
     guarded("physical", physical_section.TITLE, physical_section.physical_section),
-    guarded("uncertainty", "Uncertainty: fan charts, tornado and scenarios", _uncertainty),
+    guarded("uncertainty", uncertainty_section.TITLE, uncertainty_section.uncertainty_section),
     guarded("reconcile", reconcile_section.TITLE, reconcile_section.reconcile_section),
 ]
 
