@@ -14,7 +14,7 @@ from aicapex.physical import physical_summary
 
 def test_press_basis_without_store(dataset):
     s = physical_summary(dataset)
-    assert set(s) == {"capex_2026", "installed_base", "balance", "unit_economics"}
+    assert set(s) == {"capex_2026", "installed_base", "balance", "unit_economics", "checks"}
     group = s["capex_2026"].set_index("entity").loc["big4_hyperscalers"]
     assert group["gw"] == pytest.approx(group["capex_usd_bn"] / 50)
     assert group["twh_per_year"] == pytest.approx(group["gw"] * 8.76)
@@ -34,3 +34,14 @@ def test_epoch_basis_with_imported_tables(dataset, tmp_path):
     s = physical_summary(dataset, store)
     assert set(s["installed_base"]["basis"]) == {"epoch"}
     assert "epoch" in set(s["unit_economics"]["basis"])
+    epoch_checks = s["checks"][s["checks"]["basis"] == "epoch"]
+    assert len(epoch_checks) == 2 and epoch_checks["ratio"].between(0.85, 1.15).all()
+
+
+def test_checks_stated_vs_recomputed(dataset):
+    checks = physical_summary(dataset)["checks"].set_index("claim")
+    # each ratio is the model's figure over the article's; the articles round ("近14GW", "13GW")
+    assert checks.loc["OpenAI's commitments in GW", "ratio"] == pytest.approx(1.0)
+    assert checks.loc["6 GW in GPUs", "ratio"] == pytest.approx(1.0)
+    assert checks.loc["CoWoS GPUs in GW", "model"] == pytest.approx(13.5)
+    assert (checks["ratio"].between(0.9, 1.1)).all()

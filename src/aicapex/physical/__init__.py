@@ -10,6 +10,7 @@ Epoch AI tables in the store, when imported, replace the press figures (column `
 from . import defaults
 from .accelerators import Accelerator, accelerator, accelerator_table
 from .balance import Balance, balance, balance_paths, capex_path, committed_gw_path, gw_balance
+from .checks import press_checks
 from .coefficients import PressCoefficients, press_coefficients
 from .conversions import Conversion, convert_capex, gw_from_accelerators, gw_from_commitments, twh_per_year
 from .epoch_data import (epoch_installed_base, epoch_rental_prices, epoch_shipments, epoch_stock_distribution,
@@ -25,6 +26,6 @@ __all__ = [
     "cluster_defaults", "committed_gw_path", "convert_capex", "defaults", "epoch_installed_base",
     "epoch_rental_prices", "epoch_shipments", "epoch_stock_distribution", "gw_balance", "gw_from_accelerators", "gw_from_commitments",
     "installed_base", "installed_base_table", "irr", "npv", "payback_years", "physical_summary",
-    "press_coefficients", "press_shipments", "rental_price_trend", "survival", "twh_per_year", "unit_economics",
+    "press_checks", "press_coefficients", "press_shipments", "rental_price_trend", "survival", "twh_per_year", "unit_economics",
     "unit_economics_table",
 ]

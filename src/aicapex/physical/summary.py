@@ -13,6 +13,7 @@ import pandas as pd
 from ..dataset import Dataset, Store
 from ..errors import ModelError
 from .balance import balance
+from .checks import press_checks
 from .coefficients import PressCoefficients, press_coefficients
 from .conversions import convert_capex
 from .epoch_data import epoch_installed_base, epoch_rental_prices, epoch_shipments, rental_price_trend
@@ -78,7 +79,7 @@ def unit_economics_table(coefs: PressCoefficients, store: Store | None, *, gpu: 
 
 
 def physical_summary(dataset: Dataset, store: Store | None = None, years=range(2025, 2031)) -> dict[str, pd.DataFrame]:
-    """{'capex_2026', 'installed_base', 'balance', 'unit_economics'} for the report."""
+    """{'capex_2026', 'installed_base', 'balance', 'unit_economics', 'checks'} for the report."""
     coefs = press_coefficients(dataset)
     bal = balance(dataset, list(years), coefs=coefs).to_frame()
     bal["basis"] = "press+model"
@@ -87,4 +88,4 @@ def physical_summary(dataset: Dataset, store: Store | None = None, years=range(2
     except ModelError:
         ib = pd.DataFrame()
     return {"capex_2026": capex_2026_table(dataset, coefs), "installed_base": ib, "balance": bal,
-            "unit_economics": unit_economics_table(coefs, store)}
+            "unit_economics": unit_economics_table(coefs, store), "checks": press_checks(dataset, store, coefs)}
