@@ -103,3 +103,11 @@ def test_bad_run_arguments():
         run_model(MODEL, InputSet(INPUTS), 0, 1)
     with pytest.raises(ScenarioError, match="seed"):
         run_model(MODEL, InputSet(INPUTS), 10, -1)
+
+
+def test_threaded_draws_equal_serial_draws():
+    """Large chunks draw the inputs on several threads; small ones serially: same numbers."""
+    from aicapex.uncertainty.sampling import _PARALLEL_MIN
+
+    paths = 2 * _PARALLEL_MIN + 123
+    assert np.array_equal(draw(paths, paths), draw(paths, _PARALLEL_MIN // 7))

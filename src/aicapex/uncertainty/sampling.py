@@ -11,7 +11,9 @@ row by row (Gaussian copula), which keeps that property.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,6 +71,20 @@ class InputSet:
         return Sampler(self, seed)
 
 
+# NumPy's Generator methods and ufuncs release the GIL, so inputs with independent streams can be
+# drawn on several cores at once; the draws are the same as in one thread.
+_THREADS = max(1, min(4, os.cpu_count() or 1))
+_PARALLEL_MIN = 1 << 14  # below this many paths per input, threads cost more than they save
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="aicapex-sample")
+    return _pool
+
+
 class Sampler:
     """Draws successive chunks of paths; constants come back as Python floats (they broadcast)."""
 
@@ -83,13 +99,23 @@ class Sampler:
         s = self.input_set
         out: dict[str, np.ndarray | float] = {}
         correlated = set(s._correlated)
+        jobs = {}
         for name, dist in s.inputs.items():
             if dist.is_constant:
                 out[name] = float(dist.median()) if not isinstance(dist, Constant) else dist.value
             elif name not in correlated:
-                out[name] = dist.sample(self.generators[name], n)
+                jobs[name] = (dist.sample, self.generators[name])
+        normals = {name: (lambda g, k: g.standard_normal(k), self.generators[name]) for name in s._correlated}
+        tasks = {**jobs, **{("z", k): v for k, v in normals.items()}}
+        if _THREADS > 1 and n >= _PARALLEL_MIN and len(tasks) > 1:
+            futures = {k: _executor().submit(fn, g, n) for k, (fn, g) in tasks.items()}
+            drawn = {k: f.result() for k, f in futures.items()}
+        else:
+            drawn = {k: fn(g, n) for k, (fn, g) in tasks.items()}
+        for name in jobs:
+            out[name] = drawn[name]
         if correlated:
-            z = np.column_stack([self.generators[name].standard_normal(n) for name in s._correlated])
+            z = np.column_stack([drawn[("z", name)] for name in s._correlated])
             zc = correlate_normals(z, s._chol)
             for i, name in enumerate(s._correlated):
                 out[name] = s.inputs[name].from_normal(zc[:, i])
