@@ -97,7 +97,19 @@ MODEL_METRICS: tuple[str, ...] = (
 
 
 def entity_figures(ds: Dataset, entity: str) -> EntityFigures:
-    """Collect an entity's figures; the capex metric is the first of `CAPEX_METRICS` reported."""
+    """Collect an entity's figures; the capex metric is the first of `CAPEX_METRICS` reported.
+
+    Memoised on the dataset object (its tables are never mutated), so repeated runs on one
+    dataset, e.g. a Monte Carlo run in chunks, resolve each figure once. Callers must not
+    mutate the returned object.
+    """
+    cache = ds.__dict__.setdefault("_financial_entity_figures", {})
+    if entity not in cache:
+        cache[entity] = _entity_figures(ds, entity)
+    return cache[entity]
+
+
+def _entity_figures(ds: Dataset, entity: str) -> EntityFigures:
     f = ds.facts
     ds = ds.with_tables(facts=f[(f["entity"] == entity) & f["metric"].isin((*D.CAPEX_METRICS, *MODEL_METRICS))])
     present = set(ds.facts["metric"])
