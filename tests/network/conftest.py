@@ -44,3 +44,11 @@ def toy_dataset(toy_file):
     from aicapex.dataset import build_dataset
 
     return build_dataset([toy_file], shipped=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_dataset():
+    """The shipped dataset, read once for the layer's tests (it is immutable)."""
+    from aicapex.dataset import build_dataset
+
+    return build_dataset()

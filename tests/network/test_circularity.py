@@ -66,8 +66,8 @@ def test_round_tripped_share_by_hand(loop):
     assert r.loc["cloud", "funded_customers"] == ""  # indirectly only
 
 
-def test_shipped_loop_nvidia_openai_is_found():
-    net = build_network(build_dataset())
+def test_shipped_loop_nvidia_openai_is_found(shipped_dataset):
+    net = build_network(shipped_dataset)
     paths = set(find_cycles(net)["path"])
     if not {"nvidia", "openai"} <= set(net.nodes):
         pytest.skip("no Nvidia/OpenAI deals in the shipped data")

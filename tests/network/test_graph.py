@@ -131,9 +131,9 @@ def test_bad_horizon():
         parse_horizon("soon")
 
 
-def test_shipped_openai_microsoft_is_45_percent_of_625():
+def test_shipped_openai_microsoft_is_45_percent_of_625(shipped_dataset):
     # 'Microsoft ... 625 $bn RPO, 45 % of it OpenAI' (microsoft.rpo FY2026Q2 and deal openai-microsoft-compute)
-    net = build_network(build_dataset())
+    net = build_network(shipped_dataset)
     e = net.edges.set_index("deal_id")
     if "openai-microsoft-compute" not in e.index:
         pytest.skip("deal not in the shipped data")

@@ -75,13 +75,37 @@ def test_bad_shock(toy_dataset):
         stress_network(net, {"lab": -1})
 
 
-def test_shipped_network_openai_shocks_only_lower_what_openai_pays():
-    from aicapex.dataset import build_dataset
-
-    net = build_network(build_dataset(), "2026:2030")
+def test_shipped_network_openai_shocks_only_lower_what_openai_pays(shipped_dataset):
+    net = build_network(shipped_dataset, "2026:2030")
     if "openai" not in net.nodes:
         pytest.skip("no OpenAI deals in the shipped data")
     paid = [by_entity(stress_network(net, {"openai": f}).table()).loc["openai", "paid"] for f in (1, 0.5, 0.25)]
     assert paid[0] >= paid[1] >= paid[2]
     t = by_entity(stress_network(net, {"openai": 0.25}).table())
     assert (t["paid"] <= t["owed"] + 1e-9).all() and (t["paid"] >= -1e-9).all()
+
+
+def test_debtrank_table_on_the_toy_by_hand(toy_dataset):
+    # exposures (i loses if j fails): cloud on lab 100 (receivable), chips on cloud 60, lab on chips 20,
+    # chips on lab 20 (its stake). Equity = max(0, external + receivable - owed): lab 70 + 20 - 100 -> 0,
+    # cloud 5 + 100 - 60 = 45, chips 100 + 60 - 20 = 140. Value v: external + exposures = 90, 105, 180.
+    # lab fails: t1 h_cloud = min(1, 100/45) = 1, h_chips = 20/140 = 1/7; t2 h_chips += 60/140 * 1 = 4/7.
+    # DebtRank(lab) = (105 * 1 + 180 * 4/7) / 375.
+    from aicapex.network import debtrank_table
+
+    t = debtrank_table(build_network(toy_dataset, "2026:2027")).set_index("entity")
+    assert t.loc["lab", "equity"] == 0 and t.loc["cloud", "equity"] == pytest.approx(45)
+    assert t.loc["lab", "debtrank"] == pytest.approx((105 + 180 * 4 / 7) / 375)
+
+
+def test_network_report_has_what_the_report_needs(shipped_dataset):
+    from aicapex.network import network_report
+
+    r = network_report(shipped_dataset)
+    assert {"path", "deals", "statuses", "bottleneck_usd_bn"} <= set(r.cycles.columns)
+    assert len(r.top_exposures) <= 10
+    if "openai" in r.network.nodes:
+        assert set(r.stress) == {"openai pays 50 %", "openai pays 25 %"}
+        half = by_entity(r.stress["openai pays 50 %"]).loc["openai", "paid"]
+        quarter = by_entity(r.stress["openai pays 25 %"]).loc["openai", "paid"]
+        assert quarter <= half <= by_entity(r.baseline).loc["openai", "paid"]

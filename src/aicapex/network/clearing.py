@@ -157,19 +157,38 @@ def _fixed_point(net, p, e, alpha, beta, tol, max_iter, rows=None):
     active = np.arange(p.shape[0]) if rows is None else np.asarray(rows)
     shared = net.sparse or net.rel.ndim == 2
     steps = 0
+    cur, buf, diff = p, None, None
     while active.size and steps < max_iter:
         steps += 1
         if shared and 4 * active.size >= p.shape[0]:
             # stepping every path costs less than gathering the moving ones; paths already at the
-            # fixed point stay there (to within tol)
-            new, _ = _phi(net, p, e, net.owed, None, alpha, beta)
-            moving = _moving(new, p, tol)[active]
-            p[:] = new
+            # fixed point stay there (to within tol). Preallocated buffers: no allocation per step.
+            if buf is None:
+                buf, diff = np.empty_like(p), np.empty_like(p)
+            if net.sparse:
+                buf[...] = (net.rel_t @ cur.T).T
+            else:
+                np.matmul(cur, net.rel, out=buf)
+            if alpha == 1 and beta == 1:
+                np.add(buf, e, out=buf)
+                np.minimum(buf, net.owed, out=buf)
+                np.maximum(buf, 0.0, out=buf)
+            else:
+                buf[...] = np.where(e + buf >= net.owed, net.owed, np.maximum(0.0, alpha * e + beta * buf))
+            np.subtract(buf, cur, out=diff)
+            np.abs(diff, out=diff)
+            moving = diff.max(axis=1)[active] > tol
+            cur, buf = buf, cur
         else:
+            if cur is not p:
+                p[...] = cur
+                cur = p
             new, _ = _phi(net, p[active], e[active], net.owed[active], active, alpha, beta)
             moving = _moving(new, p[active], tol)
             p[active] = new
         active = active[moving]
+    if cur is not p:
+        p[...] = cur
     return steps, active
 
 
