@@ -70,3 +70,30 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, needle):
     code, _, err = run(capsys, tmp_path, *args)
     assert code == 2
     assert needle in err and err.count("\n") == 1
+
+
+def test_checks_json(tmp_path, capsys):
+    code, out, _ = run(capsys, tmp_path, "physical", "checks", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {"claim", "stated", "model", "ratio", "quote"} <= set(rows[0])
+
+
+def test_epoch_prices_need_an_import(tmp_path, capsys):
+    code, _, err = run(capsys, tmp_path, "unit-economics", "--gpu", "h100", "--epoch-prices")
+    assert code == 2 and "aicapex import epoch" in err
+
+
+def test_epoch_prices_after_import(tmp_path, capsys):
+    import os
+    from pathlib import Path
+
+    from aicapex.dataset import Store
+    from aicapex.importers.epoch import import_epoch
+    env = os.environ.get("AICAPEX_SHARED")
+    data = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
+    import_epoch(data / "epoch-training-cost-trends", Store(tmp_path / "s.duckdb"))
+    capsys.readouterr()
+    code, out, _ = run(capsys, tmp_path, "unit-economics", "--gpu", "h100", "--epoch-prices", "--format", "json")
+    row = json.loads(out)[0]
+    assert code == 0 and row["basis"] == "epoch"
+    assert 1.0 < row["price_per_hour"] < 13.0  # H100 on-demand prices in the file run 1.99 to 12.29 $/h

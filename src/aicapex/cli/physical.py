@@ -9,6 +9,7 @@ import typer
 
 from .. import physical
 from ..dataset import Store
+from ..errors import AicapexError
 from .common import FORMAT_OPTION, STATE, USER_OPTION, Format, dataset, emit, parse_years
 
 physical_app = typer.Typer(help="Capex in GW, GPUs and TWh; supply vs power vs demand; installed base.",
@@ -58,6 +59,13 @@ def accelerators_cmd(fmt: Format = FORMAT_OPTION) -> None:
     emit(physical.accelerator_table(), fmt, title="Accelerators", float_format="{:,.4g}")
 
 
+@physical_app.command("checks")
+def checks_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
+    """The sources' physical claims, stated vs recomputed (and vs Epoch AI data if imported)."""
+    emit(physical.press_checks(dataset(user), Store(STATE.db)), fmt, title="Physical claims checked",
+         float_format="{:,.4g}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(physical_app, name="physical")
 
@@ -72,16 +80,26 @@ def register(app: typer.Typer) -> None:
         power_price: float = typer.Option(physical.defaults.POWER_PRICE_USD_PER_MWH, "--power-price",
                                           help="USD per MWh."),
         n: float = typer.Option(1, "--n", help="Accelerators in the cluster."),
+        epoch_prices: bool = typer.Option(False, "--epoch-prices", help="Price and its yearly change from Epoch AI's "
+                                          "rental prices (after `aicapex import epoch`; h100, a100)."),
         cash_flows: bool = typer.Option(False, "--cash-flows", help="Print the yearly cash flows instead."),
         user: Optional[list[Path]] = USER_OPTION,
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Payback, NPV, IRR, gross margin and break-even rental price of a GPU cluster."""
         coefs = physical.press_coefficients(dataset(user))
+        basis = "model"
+        if epoch_prices:
+            path = physical.epoch_rental_path(gpu, Store(STATE.db))
+            if path is None:
+                raise AicapexError(f"--epoch-prices: no Epoch AI rental prices for '{gpu}' in the store "
+                                   "(run `aicapex import epoch DIR`; available for h100, a100)")
+            price_per_hour, price_decline, basis = path["price_per_hour"], path["price_decline"], "epoch"
         result = physical.unit_economics(coefs, gpu=gpu, price_per_hour=price_per_hour, price_decline=price_decline,
                                          utilisation=utilisation, life_years=life, rate=rate,
                                          power_price_usd_per_mwh=power_price, n_accelerators=n)
         if cash_flows:
             emit(result.cash_flow_frame(), fmt, title="Cluster cash flows (USD)")
         else:
-            emit(result.summary().assign(gpu=gpu), fmt, title="Cluster unit economics")
+            emit(result.summary().assign(gpu=gpu, price_per_hour=price_per_hour, price_decline=price_decline,
+                                         basis=basis), fmt, title="Cluster unit economics")

@@ -99,3 +99,25 @@ def epoch_stock_distribution(table: pd.DataFrame, *, complete_only: bool = True)
     latest = totals.sort_values("end_date").groupby("designer").tail(1)
     cols = ["designer", "quarter", "end_date", "h100e_p5", "h100e_p50", "h100e_p95", "mw_p5", "mw_p50", "mw_p95"]
     return latest[cols].sort_values("designer").reset_index(drop=True)
+
+
+# accelerator id (accelerators.yaml) -> Epoch's hardware name in "Hardware prices.csv"
+EPOCH_RENTAL_NAMES = {"h100": "NVIDIA H100 SXM5 80GB", "a100": "NVIDIA A100 SXM4 80 GB"}
+
+
+def epoch_rental_path(gpu: str, store: Store | None) -> dict[str, float | str] | None:
+    """First-year price and yearly change for `gpu` from Epoch's rental prices: the median
+    on-demand $/chip-hour over the last 12 months of data and the within-vendor trend.
+    None when the table is absent or holds too little for this chip."""
+    prices = epoch_rental_prices(store)
+    name = EPOCH_RENTAL_NAMES.get(gpu)
+    if prices is None or name is None:
+        return None
+    trend = rental_price_trend(prices, name)
+    if trend is None:
+        return None
+    rows = prices[(prices["chip"] == name) & (prices["commitment"] == "on_demand")].dropna(subset=["date"])
+    dates = pd.to_datetime(rows["date"])
+    recent = rows[dates >= dates.max() - pd.Timedelta(days=365)]
+    return {"price_per_hour": float(recent["usd_per_chip_hour"].median()),
+            "price_decline": trend["decline_per_year"], "chip": name, "last_date": trend["last_date"]}
