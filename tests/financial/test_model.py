@@ -131,3 +131,34 @@ def test_chunked_run_equals_one_chunk_and_outputs_can_be_selected(ds):
         np.testing.assert_allclose(chunked.arrays[name], whole.arrays[name], equal_nan=True)
     with pytest.raises(DataError, match="outputs"):
         run_financials(ds, entities=["meta"], outputs=["fcf", "nonsense"])
+
+
+def test_no_entities_is_an_error(ds):
+    with pytest.raises(DataError, match="no entity"):
+        run_financials(ds, entities=[])
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(life=st.floats(min_value=1, max_value=10), shorter_by=st.floats(min_value=0, max_value=0.9),
+       share=st.floats(min_value=0, max_value=1), growth=st.floats(min_value=-0.5, max_value=0.5),
+       case=st.floats(min_value=0, max_value=1), convention=st.sampled_from(["next-year", "half-year"]))
+def test_model_invariants(ds, life, shorter_by, share, growth, case, convention):
+    a = FinancialAssumptions(server_life_years=life, alt_server_life_years=life * (1 - shorter_by),
+                             server_share=share, ocf_growth=growth, capex_case=case, convention=convention)
+    # from 2024, the first capex year of any of these, so every vintage is on the year axis
+    r = run_financials(ds, a, entities=["amazon", "meta", "big4_hyperscalers"], years=range(2024, 2031))
+    # FCF identity, and the residual after returns and the interest on new debt
+    np.testing.assert_allclose(r.fcf, r.ocf - r.capex, equal_nan=True)
+    np.testing.assert_allclose(r.residual, r.fcf - r.shareholder_returns - r.incremental_interest, equal_nan=True,
+                               atol=1e-9)
+    # a shorter life never lowers the depreciation charged so far: cumulative overstatement >= 0
+    assert np.all(np.nan_to_num(r.earnings_overstated_cumulative) >= -1e-9)
+    # depreciation charged so far never exceeds the capex spent so far (plus legacy)
+    spent = np.nancumsum(r.capex, axis=2)
+    charged = np.nancumsum(r.depreciation - np.nan_to_num(r.legacy_depreciation), axis=2)
+    assert np.all(charged <= spent + 1e-9)
+    assert np.all(np.nan_to_num(r.funding_gap) >= 0)

@@ -64,6 +64,8 @@ def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, 
             raise ModelError(f"no entity has an annual capex figure in {years[0]}-{years[-1]}")
         return chosen
     chosen = list(dict.fromkeys(entities))
+    if not chosen:
+        raise DataError(Problem(None, "entities", "entity", [], "no entity given; leave out to run all with capex"))
     known = set(dataset.entities["id"])
     unknown = [e for e in chosen if e not in known]
     if unknown:
