@@ -59,6 +59,8 @@ def test_round_tripped_share_by_hand(loop):
     assert r.loc["vendor", "round_tripped_usd_bn"] == pytest.approx(100)
     assert r.loc["vendor", "round_tripped_share"] == pytest.approx(0.2)
     assert r.loc["vendor", "funded_customers"] == "lab"
+    # the 100 rides on a letter of intent: through signed deals only, nothing comes back
+    assert r.loc["vendor", "round_tripped_signed_usd_bn"] == 0
     assert "vendor -> lab -> vendor (100, not all signed)" in r.loc["vendor", "cycles"]
     # cloud's 50 for chips can come back too: vendor -> lab (100) -> cloud (300): 50 of its 300 sales
     assert r.loc["cloud", "round_tripped_usd_bn"] == pytest.approx(50)

@@ -84,11 +84,12 @@ def test_en_equals_rv_1_1_and_methods_agree(seed):
     np.testing.assert_allclose(clearing_vector(sp.csr_matrix(L), e).payments, ref.payments, atol=1e-8)
 
 
-def test_batched_liabilities_match_one_path_at_a_time():
+@pytest.mark.parametrize("method", METHODS)
+def test_batched_liabilities_match_one_path_at_a_time(method):
     rng = np.random.default_rng(7)
     Ls = rng.uniform(0, 5, (4, 6, 6)) * (rng.random((4, 6, 6)) < 0.5)
     e = rng.uniform(0, 3, (4, 6))
-    batched = clearing_vector(Ls, e)
+    batched = clearing_vector(Ls, e, method=method)
     for k in range(4):
         np.testing.assert_allclose(batched.payments[k], clearing_vector(Ls[k], e[k]).payments[0], atol=1e-9)
 

@@ -77,12 +77,32 @@ def find_cycles(network: DealNetwork, *, basis: str = "total", binding_only: boo
     return df
 
 
+def _circulation(g: nx.DiGraph, vendor: str, purchases: pd.DataFrame, col: str) -> float:
+    """Maximum flow from the vendor's outgoing deals back into its sales (`purchases`: deals into it)."""
+    flow_graph = nx.DiGraph()
+    for a, b, data in g.edges(data=True):
+        cap = data["amount"] if data["valued"] else 0.0
+        if b == vendor:  # only purchases from the vendor close the loop
+            cap = float(purchases.loc[purchases["from"] == a, col].fillna(0).sum())
+            b = ("sink", vendor)
+        if a == vendor:
+            a = ("source", vendor)
+        if cap > 0:
+            flow_graph.add_edge(a, b, capacity=cap)
+    src, snk = ("source", vendor), ("sink", vendor)
+    if src in flow_graph and snk in flow_graph:
+        return float(nx.maximum_flow_value(flow_graph, src, snk))
+    return 0.0
+
+
 def round_tripped(network: DealNetwork, *, basis: str = "total", binding_only: bool = False,
                   cycles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per vendor: sales (purchases from it in the deal graph, USD bn), the round-tripped part (maximum
-    flow of its own outgoing money back into its sales), the share, and the cycles through it."""
+    flow of its own outgoing money back into its sales), the share, the same through signed deals only,
+    and the cycles through it."""
     col = _amount_column(basis)
     g = money_graph(network, basis=basis, binding_only=binding_only)
+    signed_g = money_graph(network, basis=basis, binding_only=True)
     edges = network.edges[network.edges["binding"]] if binding_only else network.edges
     sales_edges = edges[edges["kind"].isin(PAYMENT_KINDS)]
     if cycles is None:
@@ -90,27 +110,17 @@ def round_tripped(network: DealNetwork, *, basis: str = "total", binding_only: b
     rows = []
     for vendor, grp in sales_edges.groupby("to", sort=False):
         sales = float(grp[col].fillna(0).sum())
-        flow_graph = nx.DiGraph()
-        for a, b, data in g.edges(data=True):
-            cap = data["amount"] if data["valued"] else 0.0
-            if b == vendor:  # only purchases from the vendor close the loop
-                cap = float(grp.loc[grp["from"] == a, col].fillna(0).sum())
-                b = ("sink", vendor)
-            if a == vendor:
-                a = ("source", vendor)
-            if cap > 0:
-                flow_graph.add_edge(a, b, capacity=cap)
-        src, snk = ("source", vendor), ("sink", vendor)
-        value = (nx.maximum_flow_value(flow_graph, src, snk)
-                 if src in flow_graph and snk in flow_graph else 0.0)
+        value = _circulation(g, vendor, grp, col)
+        signed = _circulation(signed_g, vendor, grp[grp["binding"]], col)
         through = cycles[cycles["path"].str.split(" -> ").apply(lambda p, v=vendor: v in p)]
         shown = [f"{r.path} ({'unvalued' if np.isnan(r.bottleneck_usd_bn) else f'{r.bottleneck_usd_bn:.4g}'}"
                  f"{'' if r.binding else ', not all signed'})" for r in through.itertuples()]
         rows.append({"vendor": vendor, "sales_usd_bn": sales, "round_tripped_usd_bn": value,
                      "round_tripped_share": value / sales if sales > 0 else np.nan,
+                     "round_tripped_signed_usd_bn": signed,
                      "funded_customers": ", ".join(sorted(
                          c for c in grp["from"] if g.has_edge(vendor, c))),
                      "cycles": "; ".join(shown)})
     return pd.DataFrame(rows, columns=["vendor", "sales_usd_bn", "round_tripped_usd_bn", "round_tripped_share",
-                                       "funded_customers", "cycles"]).sort_values(
+                                       "round_tripped_signed_usd_bn", "funded_customers", "cycles"]).sort_values(
         "round_tripped_share", ascending=False, na_position="last", kind="stable").reset_index(drop=True)

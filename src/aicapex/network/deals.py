@@ -154,6 +154,7 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
         value = 0.0 if np.isnan(amount) else amount
 
         dated = pd.notna(row["start"]) or pd.notna(row["end"])
+        first_entry = len(schedule)  # this deal's payments are appended from here
         channel, due, holding, claim = "payment", 0.0, 0.0, 0.0
         if kind in DEBT_KINDS:
             # the lenders fund the borrower over start..end (the dataset has no maturities, so the
@@ -178,7 +179,7 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
                 schedule.append((row["id"], payer, payee, y, float(v)))
             if kind == "equity_investment":
                 holding = float(sum(v for y, v in zip(years, yearly) if y <= horizon.last_year))
-        due = float(sum(v for d, a, _, y, v in schedule if d == row["id"] and a == payer and y in horizon_years))
+        due = float(sum(v for d, a, _, y, v in schedule[first_entry:] if a == payer and y in horizon_years))
         edges.append({"deal_id": row["id"], "from": payer, "to": payee, "kind": kind, "status": row["status"],
                       "binding": row["status"] == "signed", "channel": channel, "amount_usd_bn": amount,
                       "low_usd_bn": lo, "high_usd_bn": hi, "amount_rule": rule, "start_year": start,
