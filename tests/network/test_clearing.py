@@ -152,3 +152,23 @@ def test_properties_on_random_networks(net):
     shock = (e - e * factor).sum(1)
     assert (decline >= -scale * L.shape[0]).all()
     np.testing.assert_allclose(decline.sum(1), shock, atol=scale * L.shape[0] * 10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(networks, st.floats(0.1, 1), st.floats(0.1, 1))
+def test_rogers_veraart_properties(net, alpha, beta):
+    # the RV clearing vector is a fixed point of its map, the greatest one (Picard from above agrees),
+    # and default costs never raise a payment above the Eisenberg-Noe one
+    L, e, _ = net
+    np.fill_diagonal(L, 0)
+    owed = L.sum(1)
+    r = clearing_vector(L, e, alpha=alpha, beta=beta)
+    p = r.payments
+    scale = 1e-7 * max(1.0, float(L.max()), float(e.max()))
+    rel = np.divide(L, owed[:, None], out=np.zeros_like(L), where=owed[:, None] > 0)
+    received = p @ rel
+    phi = np.where(e + received >= owed, owed, alpha * e + beta * received)
+    np.testing.assert_allclose(p, phi, atol=scale * 10)
+    picard = clearing_vector(L, e, alpha=alpha, beta=beta, method="fixed_point").payments
+    np.testing.assert_allclose(p, picard, atol=1e-6 * max(1, L.max()))
+    assert (p <= clearing_vector(L, e).payments + scale).all()
