@@ -58,3 +58,11 @@ def test_dataset_deals_and_capex(dataset):
     assert 650 <= capex[0] <= 660  # 000_0bf8f8a29dd3db6b.txt: 6,500-6,600 億美元 for the four in 2026
     b = balance(dataset, [2026])
     assert b.demand_gw[0, 0] == pytest.approx(capex[0] / 50 + 3.2)
+
+
+def test_capex_growth_vectorised(dataset):
+    capex, _ = capex_path(dataset, [2026, 2027], growth=np.array([0.0, 0.5]))
+    assert capex.shape == (2, 2)
+    assert capex[0, 1] == pytest.approx(capex[0, 0]) and capex[1, 1] == pytest.approx(1.5 * capex[1, 0])
+    b = balance(dataset, [2026, 2027], capex_growth=np.array([0.0, 0.5]))
+    assert b.demand_gw.shape == (2, 2) and b.demand_gw[1, 1] > b.demand_gw[0, 1]

@@ -95,3 +95,10 @@ def test_round_trip_gw_times_price_is_capex(coefs, capex, per_gw):
     conv = convert_capex(capex, coefs, usd_per_gw_bn=per_gw)
     assert conv.gw[0] * per_gw == pytest.approx(capex, rel=1e-9, abs=1e-9)
     assert conv.twh_per_year[0] == pytest.approx(conv.gw[0] * 8.76, rel=1e-9, abs=1e-9)
+
+
+def test_inverse_conversions(coefs):
+    from aicapex.physical.conversions import accelerators_from_gw, capex_from_gw
+    # 003_3a5538ecc4f4d38e.txt: "6GW总量对应约300万张GPU"; 000_0bf8f8a29dd3db6b.txt: 13 GW ~ 650 $bn
+    assert accelerators_from_gw(6.0, coefs)[0] == pytest.approx(3_000_000)
+    assert capex_from_gw(13.0, coefs)[0] == pytest.approx(650.0)

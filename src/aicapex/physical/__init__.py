@@ -12,7 +12,8 @@ from .accelerators import Accelerator, accelerator, accelerator_table
 from .balance import Balance, balance, balance_paths, capex_path, committed_gw_path, gw_balance
 from .checks import press_checks
 from .coefficients import PressCoefficients, press_coefficients
-from .conversions import Conversion, convert_capex, gw_from_accelerators, gw_from_commitments, twh_per_year
+from .conversions import (Conversion, accelerators_from_gw, capex_from_gw, convert_capex, gw_from_accelerators, gw_from_commitments,
+                          twh_per_year)
 from .epoch_data import (epoch_installed_base, epoch_rental_path, epoch_rental_prices, epoch_shipments, epoch_stock_distribution,
                          rental_price_trend)
 from .stock import InstalledBase, installed_base, press_shipments, survival
@@ -22,6 +23,7 @@ from .unit_economics import (UnitEconomics, cluster_cash_flows, cluster_defaults
 
 __all__ = [
     "Accelerator", "Balance", "Conversion", "InstalledBase", "PressCoefficients", "UnitEconomics", "accelerator",
+    "accelerators_from_gw", "capex_from_gw",
     "accelerator_table", "balance", "balance_paths", "capex_2026_table", "capex_path", "cluster_cash_flows",
     "cluster_defaults", "committed_gw_path", "convert_capex", "defaults", "epoch_installed_base", "epoch_rental_path",
     "epoch_rental_prices", "epoch_shipments", "epoch_stock_distribution", "gw_balance", "gw_from_accelerators", "gw_from_commitments",

@@ -103,10 +103,11 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
 
 
 def capex_path(dataset: Dataset, years, *, entity: str = "big4_hyperscalers",
-               growth: float = defaults.CAPEX_GROWTH_AFTER_GUIDANCE) -> tuple[np.ndarray, list[str]]:
-    """Capex (USD bn) for each calendar year: the dataset's default value where reported, else
-    the last reported year grown at `growth` (before the first reported year: that year's value).
-    Also returns, per year, where the figure came from."""
+               growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE) -> tuple[np.ndarray, list[str]]:
+    """Capex (USD bn), shaped (paths, years), for each calendar year: the dataset's default
+    value where reported, else the last reported year grown at `growth` (scalar or (paths,));
+    before the first reported year, that year's value. Also returns where each year came from."""
+    growth = as_paths("capex_growth", growth, minimum=-1)
     reported = {}
     for y in range(min(years) - 5, max(years) + 1):
         v = dataset.value(entity, "capex", f"CY{y}")
@@ -114,17 +115,20 @@ def capex_path(dataset: Dataset, years, *, entity: str = "big4_hyperscalers",
             reported[y] = v
     if not reported:
         raise ModelError(f"the dataset has no calendar-year capex for '{entity}'")
-    out, notes = [], []
     first, last = min(reported), max(reported)
-    for y in years:
+    out = np.empty((len(growth), len(years)))
+    notes = []
+    for i, y in enumerate(years):
         if y in reported:
-            out.append(reported[y]), notes.append(f"{entity} capex CY{y} (dataset)")
+            out[:, i] = reported[y]
+            notes.append(f"{entity} capex CY{y} (dataset)")
         elif y > last:
-            out.append(reported[last] * (1 + growth) ** (y - last))
-            notes.append(f"CY{last} capex grown {growth:.0%} a year")
+            out[:, i] = reported[last] * (1.0 + growth) ** (y - last)
+            notes.append(f"CY{last} capex grown a year at capex_growth")
         else:
-            out.append(reported[first]), notes.append(f"CY{first} capex (earliest reported)")
-    return np.array(out), notes
+            out[:, i] = reported[first]
+            notes.append(f"CY{first} capex (earliest reported)")
+    return out, notes
 
 
 def committed_gw_path(dataset: Dataset, years, *, delivery_years: int = defaults.DEAL_DELIVERY_YEARS) -> np.ndarray:

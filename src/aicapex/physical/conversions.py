@@ -86,6 +86,18 @@ def convert_capex(capex_usd_bn, coefs: PressCoefficients, *, usd_per_gw_bn=None,
     )
 
 
+def capex_from_gw(gw, coefs: PressCoefficients, *, usd_per_gw_bn=None) -> np.ndarray:
+    """GW of data-centre capacity -> capex in USD bn (the inverse of convert_capex's gw)."""
+    per_gw = coefs.capex_per_gw_usd_bn if usd_per_gw_bn is None else usd_per_gw_bn
+    return as_paths("gw", gw, minimum=0) * as_paths("usd_per_gw_bn", per_gw, minimum=0, strict_minimum=True)
+
+
+def accelerators_from_gw(gw, coefs: PressCoefficients, *, accelerator_id: str = "gb300", pue=None) -> np.ndarray:
+    """GW at the meter -> accelerators (press GPUs per GW for GB200/300, else datasheet power x PUE)."""
+    per_gw, _ = gpus_per_gw_for(accelerator_id, coefs, defaults.PUE if pue is None else pue)
+    return as_paths("gw", gw, minimum=0) * per_gw
+
+
 def gw_from_accelerators(units, coefs: PressCoefficients, *, gpus_per_gw=None) -> np.ndarray:
     """Accelerators -> GW at the press's GPUs per GW (CoWoS output -> data-centre capacity)."""
     per_gw = coefs.gpus_per_gw if gpus_per_gw is None else gpus_per_gw
