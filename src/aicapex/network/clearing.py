@@ -11,8 +11,8 @@ Rogers & Veraart (2013), "Failure and Rescue in an Interbank Network", Managemen
 a node that cannot pay in full pays alpha * e + beta * relative^T p (default costs); alpha = beta = 1
 is Eisenberg-Noe.
 
-Two solvers, both over all paths at once:
-- `default_set` (default): the fictitious-default algorithm of Eisenberg-Noe section 3 / the greatest
+Three methods, each over all paths at once:
+- `default_set`: the fictitious-default algorithm of Eisenberg-Noe section 3 / the greatest
   clearing vector algorithm of Rogers-Veraart section 3.2: guess the defaulting set from the current
   payments, solve the linear system on that set exactly, repeat until the set stops growing (at most
   `nodes` rounds). Dense liabilities: one batched `numpy.linalg.solve` per round over the paths whose
