@@ -133,13 +133,22 @@ def explain(dataset: Dataset, entity: str, metric: str, year: int, scenario: str
     """
     from .derivations import DERIVATIONS, aliases
 
+    from .build import LayerMissing
+
     dataset.entity(entity)
     metric = aliases().get(metric, metric)
+    reported = next((p for p in (f"FY{year}", f"CY{year}") if dataset.resolve(entity, metric, p) is not None), None)
     if metric in DERIVATIONS:
-        return DERIVATIONS[metric](dataset, entity, int(year), scenario)
-    for period in (f"FY{year}", f"CY{year}"):
-        if dataset.resolve(entity, metric, period) is not None:
-            return fact_node(dataset, entity, metric, period)
+        try:
+            return DERIVATIONS[metric](dataset, entity, int(year), scenario)
+        except (ModelError, LayerMissing) as exc:
+            if reported is None:
+                raise ModelError(f"cannot explain {metric} of {entity} in {year}: {exc}") from None
+            node = fact_node(dataset, entity, metric, reported)
+            node.note += f"; reported figure shown because the model cannot derive it: {exc}"
+            return node
+    if reported is not None:
+        return fact_node(dataset, entity, metric, reported)
     known = sorted(set(DERIVATIONS) | set(dataset.facts.loc[dataset.facts["entity"] == entity, "metric"]))
     raise ModelError(f"cannot explain metric '{metric}' for '{entity}' in {year}: no derivation and no "
                      f"reported figure; metrics for {entity}: {', '.join(known)}")
