@@ -11,6 +11,9 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset, Store
+from ..errors import ModelError
+from . import defaults
+from .accelerators import accelerator
 from .coefficients import PressCoefficients, press_coefficients
 from .conversions import convert_capex, gw_from_accelerators, gw_from_commitments
 from .epoch_data import epoch_installed_base, epoch_shipments
@@ -52,6 +55,15 @@ def press_checks(dataset: Dataset, store: Store | None = None, coefs: PressCoeff
     gw, quote = _fact(dataset, "nvidia", "gpu_output_gw", "FY2026")
     if out is not None:
         add("CoWoS GPUs in GW", "GW", gw, gw_from_accelerators(coefs.cowos_gpus_2025, coefs)[0], quote)
+    try:
+        per_rack = (dataset.constant_value("gpus_per_gb300_node", unit="count")
+                    * dataset.constant_value("nodes_per_gb300_rack", unit="count"))
+        households = dataset.constant("gb300_rack_annual_energy_households")
+        rack_mwh = per_rack * accelerator("gb300").it_kw() * 8760 / 1e3
+        add("GB300 rack's yearly energy in US households (a floor)", "households", float(households["value"]),
+            rack_mwh / defaults.US_HOUSEHOLD_MWH_PER_YEAR, str(households["quote"]))
+    except ModelError:  # a constant missing from a user's dataset only drops this check
+        pass
     stock = coefs.h100e_global_stock
     add("chip power of the H100e stock", "GW", coefs.chip_power_global_gw,
         stock * 700.0 / 1e9, "H100 TDP 700 W (NVIDIA datasheet) x the press's 15 M H100e")

@@ -73,3 +73,7 @@ DEAL_DELIVERY_YEARS = 5
 # Useful life of the shell for cluster economics: the facility share of capex is recovered
 # as a rent over this many years (dataset constant blackstone_dc_lease_term, 15 years).
 FACILITY_LIFE_FALLBACK_YEARS = 15.0
+
+# Average US household electricity use, MWh a year (US EIA, "How much electricity does an
+# American home use?": about 10,500 kWh in 2023), for "a rack uses more than 100 households".
+US_HOUSEHOLD_MWH_PER_YEAR = 10.5
