@@ -162,3 +162,19 @@ def test_model_invariants(ds, life, shorter_by, share, growth, case, convention)
     charged = np.nancumsum(r.depreciation - np.nan_to_num(r.legacy_depreciation), axis=2)
     assert np.all(charged <= spent + 1e-9)
     assert np.all(np.nan_to_num(r.funding_gap) >= 0)
+
+
+def test_dataset_without_shipped_constants_uses_the_documented_fallbacks(tmp_path):
+    f = tmp_path / "tiny.yaml"
+    f.write_text(
+        "entities:\n  - {id: acme, name: Acme, kind: hyperscaler, fiscal_year_end_month: 12}\n"
+        "facts:\n  - {entity: acme, metric: capex, period: FY2025, value: 110, unit: USD, scale: 1e9, basis: actual,"
+        " source: own}\n"
+        "  - {entity: acme, metric: operating_cash_flow, period: FY2025, value: 100, unit: USD, scale: 1e9,"
+        " basis: actual, source: own}\n")
+    tiny = build_dataset([f], shipped=False)
+    r = run_financials(tiny, years=[2025, 2026])
+    # servers 60 % of 110 = 66 over 5.5 years -> 12 in 2026; alternative 3 years -> 22
+    assert r.value("depreciation_servers", "acme", 2026) == pytest.approx(12.0)
+    assert r.value("earnings_overstated", "acme", 2026) == pytest.approx(22.0 - 12.0)
+    assert r.value("ocf", "acme", 2026) == pytest.approx(119.0)  # + 19 %

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, Problem
@@ -26,16 +27,15 @@ from .waterfall import cash_waterfall
 
 def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str, Any]:
     """The value of every assumption for this run: the given one, or its default (see defaults.py)."""
-    alt = dataset.constant(D.ALT_SERVER_LIFE_CONSTANT)
     return {
         "server_life_years": a.server_life_years,  # None: per entity
         "alt_server_life_years": a.alt_server_life_years if a.alt_server_life_years is not None
-        else np.asarray(float(alt[D.ALT_SERVER_LIFE_BOUND])),
-        "fallback_server_life_years": np.asarray(dataset.constant_value(D.SERVER_LIFE_CONSTANT)),
+        else np.asarray(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND)),
+        "fallback_server_life_years": np.asarray(_constant(dataset, D.SERVER_LIFE_CONSTANT)),
         "building_life_years": _or(a.building_life_years, D.BUILDING_LIFE_YEARS),
         "land_life_years": _or(a.land_life_years, D.LAND_LIFE_YEARS),
         "server_share": a.server_share,  # None: per entity
-        "fallback_server_share": np.asarray(dataset.constant_value(D.SERVER_SHARE_CONSTANT)),
+        "fallback_server_share": np.asarray(_constant(dataset, D.SERVER_SHARE_CONSTANT)),
         "land_share": _or(a.land_share, D.LAND_SHARE),
         "ocf_growth": a.ocf_growth if a.ocf_growth is not None else np.asarray(_ocf_growth_default(dataset)),
         "capex_growth": _or(a.capex_growth, D.CAPEX_GROWTH),
@@ -50,11 +50,19 @@ def _or(value, default) -> np.ndarray:
     return np.asarray(default if value is None else value, float)
 
 
+def _constant(dataset: Dataset, constant_id: str, bound: str | None = None) -> float:
+    """A dataset constant (its central value, or one bound); the fallback in defaults.py if absent."""
+    hit = dataset.constants[dataset.constants["id"] == constant_id]
+    if hit.empty:
+        return D.FALLBACKS[constant_id]
+    if bound is not None and pd.notna(hit.iloc[0][bound]):
+        return float(hit.iloc[0][bound])
+    return dataset.constant_value(constant_id)
+
+
 def _ocf_growth_default(dataset: Dataset) -> float:
     value = dataset.value(*D.OCF_GROWTH_FACT)
-    if value is None:
-        raise ModelError(f"default OCF growth: fact {'.'.join(D.OCF_GROWTH_FACT)} is missing; pass ocf_growth")
-    return value
+    return D.FALLBACKS[".".join(D.OCF_GROWTH_FACT)] if value is None else value
 
 
 def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, ...]) -> list[str]:
