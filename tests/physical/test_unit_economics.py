@@ -128,3 +128,15 @@ def test_irr_zeroes_npv_and_payback_matches_cumulative(capex, cash):
     else:
         k = int(np.ceil(pb))
         assert cum[k] >= -1e-9 and (k == 0 or cum[k - 1] < 0)
+
+
+def test_price_for_oracles_14_cent_gross_margin(coefs):
+    # 002_7824d9a08f56ed17.txt: "每1美元銷售額的毛利僅為14美分": the first-year price at which the
+    # life's gross margin is 14 %; margin(p) = 1 - C / (p * R), so p = C / (R * 0.86)
+    r = unit_economics(coefs, life_years=6, price_decline=0.1)
+    price = r.price_for_gross_margin(0.14)
+    again = unit_economics(coefs, life_years=6, price_decline=0.1, price_per_hour=price)
+    assert again.gross_margin[0] == pytest.approx(0.14)
+    # by hand for the bare cluster: cost of revenue = depreciation 100, revenue 50/yr x 3 at price p0
+    bare_r = bare()
+    assert bare_r.price_for_gross_margin(0.14)[0] * HOURS_PER_YEAR == pytest.approx(100 / (3 * 0.86))

@@ -45,6 +45,14 @@ class UnitEconomics:
     gross_margin: np.ndarray
     breakeven_price_per_hour: np.ndarray
     life_years: np.ndarray
+    cost_of_revenue_usd: np.ndarray      # (paths,) depreciation + power + opex + rent over the life
+    revenue_per_price_usd: np.ndarray    # (paths,) life revenue per 1 $/h of first-year price
+
+    def price_for_gross_margin(self, margin) -> np.ndarray:
+        """First-year $/GPU-hour at which the life's gross margin equals `margin` (e.g. Oracle's
+        0.14: "每1美元銷售額的毛利僅為14美分", 002_7824d9a08f56ed17.txt); margin is linear in 1/price."""
+        m = as_paths("margin", margin, maximum=0.999999, minimum=-1e9)
+        return self.cost_of_revenue_usd / (self.revenue_per_price_usd * (1.0 - m))
 
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame({"life_years": self.life_years, "payback_years": self.payback_years,
@@ -153,6 +161,8 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
         payback_years=payback_years(cash),
         npv_usd=npv(cash_n, rate), irr=irr(cash), gross_margin=margin,
         breakeven_price_per_hour=breakeven, life_years=life,
+        cost_of_revenue_usd=cost_of_revenue * a["n"],
+        revenue_per_price_usd=revenue_per_dollar_of_price.sum(axis=-1) * a["n"],
     )
 
 
