@@ -80,3 +80,27 @@ def test_paths_propagate_independently():
 def test_bad_shock_is_rejected():
     with pytest.raises(ModelError, match="initial_distress"):
         debtrank([[0, 0], [50, 0]], [100, 100], [1.5, 0])
+
+
+def d1_network():
+    # EXAMPLES.txt D1 (NetworkRiskMeasures): assets_matrix rows a: [0, 1, 0], b: [10, 0, 3], c: [3, 2, 0]
+    # (row holder's assets on the column node), buffer {a: 2, b: 5, c: 2}. In our convention
+    # exposures[i][j] = what i loses if j fails = assets_matrix[i][j].
+    return np.array([[0, 1, 0], [10, 0, 3], [3, 2, 0]], float), np.array([2, 5, 2], float)
+
+
+def test_d1_impact_susceptibility_and_fluidity():
+    from aicapex.network.susceptibility import impact_fluidity, impact_susceptibility
+
+    exposures, buffer = d1_network()
+    np.testing.assert_allclose(impact_susceptibility(exposures, buffer), [0, 1, 1.25])
+    assert impact_fluidity(exposures, buffer) == pytest.approx(0.75)
+
+
+def test_d1_impact_diffusion():
+    from aicapex.network.susceptibility import impact_diffusion
+
+    start, intermediate = impact_diffusion(*d1_network())
+    np.testing.assert_allclose(start, [1.25, 1, 0])
+    np.testing.assert_allclose(intermediate, [0, 0.5, 0])
+    np.testing.assert_allclose(start + intermediate, [1.25, 1.5, 0])

@@ -5,6 +5,7 @@ Core (pure NumPy, batched over scenario paths):
     debtrank(exposures, equity, initial_distress, *, economic_value, method) -> DebtRankResult
     node_debtrank(exposures, equity, *, psi, economic_value, method) -> DebtRankResult
     impact_matrix(exposures, equity, *, cap) -> ndarray
+    impact_susceptibility / impact_fluidity / impact_diffusion(exposures, equity) (Silva et al. 2015)
 From a dataset:
     build_network(ds, horizon, *, statuses, undated_start_year, term_years) -> DealNetwork
     find_cycles(network), round_tripped(network), exposures(ds, network), hhi(exposure_table)
@@ -23,10 +24,12 @@ from .facts import Horizon, parse_horizon
 from .graph import DealNetwork, build_network
 from .stress import StressResult, debtrank_table, network_exposures, run_stress, shock_factors, stress_network
 from .summary import REPORT_SHOCKS, NetworkReport, network_report
+from .susceptibility import critical_links, impact_diffusion, impact_fluidity, impact_susceptibility
 
 __all__ = [
     "REPORT_SHOCKS", "ClearingResult", "DealNetwork", "DebtRankResult", "Horizon", "NetworkReport", "StressResult",
-    "build_network", "clearing_vector", "debtrank", "debtrank_table", "exposures", "find_cycles", "hhi",
+    "build_network", "clearing_vector", "critical_links", "impact_diffusion", "impact_fluidity",
+    "impact_susceptibility", "debtrank", "debtrank_table", "exposures", "find_cycles", "hhi",
     "impact_matrix", "money_graph", "network_exposures", "network_report", "node_debtrank", "parse_horizon",
     "round_tripped", "run_stress", "shock_factors", "stress_network", "to_json", "to_networkx", "write_graphml",
 ]

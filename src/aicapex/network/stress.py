@@ -26,6 +26,7 @@ from ..dataset import Dataset
 from ..errors import ModelError
 from .clearing import ClearingResult, clearing_vector
 from .debtrank import debtrank, node_debtrank
+from .susceptibility import impact_diffusion, impact_susceptibility
 from .graph import DealNetwork, build_network
 
 STRESS_COLUMNS = ["entity", "owed", "paid", "shortfall", "defaulted", "credit_loss", "equity_loss",
@@ -136,15 +137,18 @@ def network_exposures(network: DealNetwork, *, binding_only: bool = False) -> tu
 
 def debtrank_table(network: DealNetwork, shocks: dict[str, object] | None = None, *, method: str = "original",
                    binding_only: bool = False) -> pd.DataFrame:
-    """Per entity: its systemic impact (DebtRank when it alone fails), and, under shocks, the distress
-    each entity ends with. Economic value v = each node's total assets (external + claims) share."""
+    """Per entity: its systemic impact (DebtRank when it alone fails), how many others it hits, its
+    impact susceptibility and diffusion (susceptibility.py), and, under shocks, the distress each
+    entity ends with. Economic value v = each node's total assets (external + claims) share."""
     exposures, equity = network_exposures(network, binding_only=binding_only)
     value = network.external_assets() + exposures.sum(axis=1)
     alone = node_debtrank(exposures, equity, economic_value=value, method=method)
     out = pd.DataFrame({"entity": list(network.nodes), "equity": equity, "economic_value": alone.economic_value,
                         "debtrank": alone.debtrank,
                         "hit_nodes": [int(((row > 0) & (np.arange(row.size) != k)).sum())
-                                      for k, row in enumerate(alone.distress)]})
+                                      for k, row in enumerate(alone.distress)],
+                        "impact_susceptibility": impact_susceptibility(exposures, equity),
+                        "impact_diffusion": np.add(*impact_diffusion(exposures, equity))})
     if shocks:
         loss = network.external_assets()[None, :] * (1.0 - shock_factors(network, shocks))
         with np.errstate(invalid="ignore", divide="ignore"):
