@@ -139,3 +139,9 @@ def test_shipped_openai_microsoft_is_45_percent_of_625(shipped_dataset):
         pytest.skip("deal not in the shipped data")
     assert e.loc["openai-microsoft-compute", "amount_usd_bn"] == pytest.approx(0.45 * 625)
     assert np.isfinite(net.liabilities()).all()
+
+
+def test_no_deals_is_a_clear_error(tmp_path):
+    ds = make(tmp_path, "")
+    with pytest.raises(ModelError, match="no deals"):
+        build_network(ds)

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
+from ..errors import ModelError
 from .deals import UNDATED_START_YEAR, deal_edges
 from .facts import Horizon, latest_stock, parse_horizon, yearly_flow
 
@@ -117,6 +118,9 @@ def build_network(ds: Dataset, horizon: str | tuple[int, int] | Horizon | None =
     h = parse_horizon(horizon)
     edges, schedule = deal_edges(ds, h, statuses=statuses, undated_start_year=undated_start_year,
                                  term=term_years)
+    if edges.empty:
+        kept = f" with status {', '.join(statuses)}" if statuses else ""
+        raise ModelError(f"no deals{kept} in the dataset: nothing to build a network from")
     involved = set(edges["from"]) | set(edges["to"])
     nodes = tuple(e for e in ds.entities["id"] if e in involved)
     net = DealNetwork(nodes, edges, schedule, pd.DataFrame(columns=ASSET_COLUMNS), h)
