@@ -31,13 +31,16 @@ INTERVALS = {  # 90 % intervals
 }
 
 
-def best_of(fn, repeat: int) -> float:
-    times = []
+def best_of(fns: dict, repeat: int) -> dict[str, float]:
+    """Best time of each function over `repeat` rounds, interleaved so that they share the
+    machine's load (the reference machine is shared)."""
+    best = {k: float("inf") for k in fns}
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            best[k] = min(best[k], time.perf_counter() - t)
+    return best
 
 
 def chain(n: int, repeat: int) -> None:
@@ -57,13 +60,8 @@ def chain(n: int, repeat: int) -> None:
 
     all_links = FunctionModel(links, ["gw", "gpus", "twh"])
     final_only = FunctionModel(twh_only, ["twh"])
-    t_aicapex = best_of(lambda: run_model(final_only, inputs, n, 1, progress=False), repeat)
-    t_aicapex_all = best_of(lambda: run_model(all_links, inputs, n, 1, progress=False), repeat)
-
     sq_in = {k: sq.to(*v) for k, v in INTERVALS.items()}
     sq_twh = sq_in["capex_usd_bn"] / sq_in["usd_per_gw_bn"] * sq_in["pue"] * HOURS_TWH_PER_GW_YEAR
-    t_sq = best_of(lambda: sq.sample(sq_twh, n=n, verbose=False), repeat)
-
     params = {k: (d.mu, d.sigma) for k, d in inputs.inputs.items()}
 
     def floor():
@@ -76,9 +74,15 @@ def chain(n: int, repeat: int) -> None:
             for k, (mu, sigma) in params.items():
                 gens[k].lognormal(mu, sigma, min(chunk, n - a))
 
-    t_floor_one = best_of(floor, repeat)
-    t_floor_chunked = best_of(floor_chunked, repeat)
+    t = best_of({
+        "floor": floor, "floor_chunked": floor_chunked,
+        "aicapex": lambda: run_model(final_only, inputs, n, 1, progress=False),
+        "aicapex_all": lambda: run_model(all_links, inputs, n, 1, progress=False),
+        "squigglepy": lambda: sq.sample(sq_twh, n=n, verbose=False),
+    }, repeat)
+    t_floor_one, t_floor_chunked = t["floor"], t["floor_chunked"]
     t_floor = min(t_floor_one, t_floor_chunked)
+    t_aicapex, t_aicapex_all, t_sq = t["aicapex"], t["aicapex_all"], t["squigglepy"]
     twh = run_model(final_only, inputs, n, 1, progress=False).values[0]
     sq_sample = np.asarray(sq.sample(sq_twh, n=n, verbose=False))
     print(f"chain, {n:,} samples (best of {repeat}):")

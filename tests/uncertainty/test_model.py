@@ -130,3 +130,15 @@ def test_network_stress_outputs_and_any_default(testco_dataset):
         simulate(testco_dataset, {"assumptions": {"shock_testco": 0.5}}, 10, 1, metrics=["defaulted"])
     with pytest.raises(ScenarioError, match="unknown parameter.*shock_nosuch"):
         simulate(testco_dataset, {"assumptions": {"shock_nosuch": 0.5}}, 10, 1, metrics=["defaulted"])
+
+
+def test_physical_parameters_drive_the_conversion(testco_dataset):
+    """usd_per_gw_bn ~ U(40, 60): GW = 120 / x, so E[GW] = 120 ln(60/40) / 20 (mean of 1/U)."""
+    scen = {"name": "p", "assumptions": {"usd_per_gw_bn": {"uniform": {"low": 40, "high": 60}}}}
+    r = simulate(testco_dataset, scen, N, 3, metrics=["gw", "twh_per_year"], entities=["testco"], years=[2026])
+    gw = r.samples("gw", "testco", 2026)
+    expected = 120 * math.log(60 / 40) / 20
+    assert abs(gw.mean() - expected) < 4 * gw.std() / math.sqrt(N)
+    assert gw.min() >= 120 / 60 - 1e-9 and gw.max() <= 120 / 40 + 1e-9
+    # TWh a year of a GW running all year: 8.76 (000_0bf8f8a29dd3db6b.txt: 全年累計電耗可以達到87.6億度)
+    np.testing.assert_allclose(r.samples("twh_per_year", "testco", 2026), gw * 8.76)

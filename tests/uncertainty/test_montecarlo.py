@@ -53,3 +53,12 @@ def test_samples_and_errors(result):
 
 def test_quantile_labels():
     assert [quantile_label(q) for q in (0.05, 0.5, 0.95, 0.975)] == ["p5", "p50", "p95", "p97.5"]
+
+
+def test_uncovered_years_have_no_statistics():
+    """A column that is NaN on every path (a year the model does not cover) gets NaN, not 0."""
+    model = FunctionModel(lambda x: {"u": x["u"], "gap": np.full_like(x["u"], np.nan)}, ["u", "gap"])
+    r = run_model(model, InputSet({"u": d.uniform(0, 1)}), 100, 1)
+    s = r.summary().set_index("metric")
+    assert np.isnan(s.loc["gap", ["mean", "p5", "p50", "p95", "prob_negative"]].astype(float)).all()
+    assert np.isnan(r.prob("gap", "<", 0))

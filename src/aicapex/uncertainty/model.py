@@ -122,7 +122,10 @@ class ScenarioModel:
             self.network_year = self._network.horizon.last_year
         for m in self.metrics:
             if m in NETWORK_OUTPUTS:
-                nodes = [e for e in self.nodes if entities is None or e in set(entities)] or list(self.nodes)
+                nodes = [e for e in self.nodes if entities is None or e in set(entities)]
+                if not nodes:
+                    raise ScenarioError(f"metric {m!r}: none of {list(entities)} is a node of the deal network "
+                                        f"({', '.join(self.nodes)})")
                 rows += [(e, m, self.network_year) for e in nodes]
             else:
                 rows += [(e, m, y) for e in self.entities for y in self.years]

@@ -86,7 +86,7 @@ class SimulationResult:
                 year=None) -> pd.DataFrame:
         """entity, metric, year, mean, one column per quantile (p5, p50, ...), prob_negative."""
         m = self._mask(metric, entity, year)
-        stats = summarize(self.values[m], quantiles)
+        stats = summarize(self.values, quantiles, rows=np.flatnonzero(m))
         df = pd.concat([self.columns[m].reset_index(drop=True), stats], axis=1)
         df.insert(0, "scenario", self.scenario)
         return df
@@ -109,10 +109,12 @@ class SimulationResult:
         if op not in OPS:
             raise ScenarioError(f"op = {op!r}: expected one of {', '.join(OPS)}")
         m = self._mask(metric, entity, year)
-        hits = OPS[op](self.values[m], threshold)
+        v = self.values[m]
+        hits = OPS[op](v, threshold)
         if any_of:
             return float(hits.any(axis=0).mean())
-        p = hits.mean(axis=1)
+        known = (~np.isnan(v)).sum(axis=1)  # a year the model does not cover is NaN: no probability
+        p = np.where(known > 0, hits.sum(axis=1) / np.maximum(known, 1), np.nan)
         if len(p) == 1:
             return float(p[0])
         df = self.columns[m].reset_index(drop=True)

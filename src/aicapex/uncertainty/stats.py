@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import operator
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,32 +19,45 @@ def quantile_label(q: float) -> str:
     return f"p{pct:.10g}"
 
 
-def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
-    """values (k, paths) -> one row per k: mean, requested quantiles (linear interpolation), prob_negative."""
+def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *,
+              rows: np.ndarray | None = None) -> pd.DataFrame:
+    """values (k, paths) -> one row per k (or per index in `rows`): mean, requested quantiles
+    (linear interpolation), prob_negative.
+
+    Rows are processed a few at a time, so the extra memory is a few rows, not a copy of
+    `values`. A row that is NaN on every path (a year a model does not cover) gets NaN.
+    """
     qs = [float(q) for q in quantiles]
     for q in qs:
         if not 0.0 <= q <= 1.0:
             raise ScenarioError(f"quantile {q!r}: must lie in [0, 1]")
     values = np.atleast_2d(values)
-    # a year a model does not cover is NaN on every path; such rows get NaN statistics
-    has_nan = np.isnan(values).any(axis=1)
-    k = values.shape[0]
+    index = np.arange(values.shape[0]) if rows is None else np.asarray(rows)
+    k = len(index)
     out = {"mean": np.full(k, np.nan)}
     for q in qs:
         out[quantile_label(q)] = np.full(k, np.nan)
     out["prob_negative"] = np.full(k, np.nan)
-    for rows, nan_aware in ((~has_nan, False), (has_nan, True)):
-        if not rows.any():
-            continue
-        v = values[rows]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
-            out["mean"][rows] = np.nanmean(v, axis=1) if nan_aware else v.mean(axis=1)
+    block = max(1, int(64e6 // max(1, values.shape[1] * 8)))  # ~64 MB of rows at a time
+    for a in range(0, k, block):
+        v = values[index[a:a + block]]
+        nan = np.isnan(v)
+        known = (~nan).sum(axis=1)
+        partial = (known > 0) & (known < v.shape[1])
+        full = known == v.shape[1]
+        sl = slice(a, a + len(v))
+        if full.any():
+            vf = v[full] if not full.all() else v
+            out["mean"][sl][full] = vf.mean(axis=1)
             if qs:
-                qv = (np.nanquantile if nan_aware else np.quantile)(v, qs, axis=1)
-                for q, row in zip(qs, qv):
-                    out[quantile_label(q)][rows] = row
-            known = (~np.isnan(v)).sum(axis=1)
-            neg = (v < 0).sum(axis=1)
-            out["prob_negative"][rows] = np.where(known > 0, neg / np.maximum(known, 1), np.nan)
+                for q, row in zip(qs, np.quantile(vf, qs, axis=1)):
+                    out[quantile_label(q)][sl][full] = row
+            out["prob_negative"][sl][full] = (vf < 0).mean(axis=1)
+        if partial.any():
+            vp = v[partial]
+            out["mean"][sl][partial] = np.nanmean(vp, axis=1)
+            if qs:
+                for q, row in zip(qs, np.nanquantile(vp, qs, axis=1)):
+                    out[quantile_label(q)][sl][partial] = row
+            out["prob_negative"][sl][partial] = (vp < 0).sum(axis=1) / known[partial]
     return pd.DataFrame(out)
