@@ -332,6 +332,9 @@ def clearing_vector(liabilities, external_assets, *, alpha: float = 1.0, beta: f
         raise ModelError(f"method = {method!r}: expected one of {', '.join(METHODS)}")
     net = _Network(L, e.shape[0], sparse)
     p = net.owed.copy()
+    if p.size == 0:  # no nodes or no paths: nothing to clear
+        empty = np.zeros_like(p)
+        return ClearingResult(p, net.owed, empty, empty.astype(bool), 0, True, 0.0, method)
     iterations = 0
     if method == "fixed_point":
         iterations, _ = _fixed_point(net, p, e, alpha, beta, tol, max_iter)

@@ -93,6 +93,8 @@ def stress_network(network: DealNetwork, shocks: dict[str, object] | None = None
             extra = extra[None, :]
         if extra.shape[1] != len(network.nodes) or not np.all(np.isfinite(extra)) or (extra < 0).any():
             raise ModelError(f"external_asset_factors: expected (paths, {len(network.nodes)}) finite factors >= 0")
+        if factors.shape[0] not in (1, extra.shape[0]):
+            raise ModelError(f"external_asset_factors: {extra.shape[0]} paths, but the shocks have {factors.shape[0]}")
         factors = factors * extra
     L = network.liabilities(binding_only=binding_only)
     base = network.external_assets()
