@@ -122,3 +122,19 @@ def test_server_life_slider_changes_the_headline_depreciation(app_url, page, tmp
     expect(headline).to_have_text(f"{three_years:,.1f}", timeout=60_000)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+
+
+def test_a_bad_user_file_gives_a_message_not_a_trace(app_url, page, tmp_path):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("facts:\n  - {entity: nobody, metric: capex, period: FY2026, value: -5, unit: GW, basis: guidance,"
+                   " source: mine}\n", encoding="utf-8")
+    page.goto(app_url)
+    page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="The user file was rejected")
+    expect(alert).to_be_visible(timeout=60_000)
+    assert "bad.yaml: facts[0]: field 'value' = -5: must not be negative" in alert.inner_text()
+    expect(_metric(page, "Capex 2026")).to_have_text("654.0", timeout=60_000)  # the shipped data still shows
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(tmp_path / "dashboard-bad-file.png"), full_page=True)

@@ -62,3 +62,32 @@ def test_streamlit_command_is_local_and_quiet(tmp_path):
     assert cmd[-2:] == ["--db", str(tmp_path / "s.duckdb")]
     with pytest.raises(AicapexError, match="--port"):
         streamlit_command(70000)
+
+
+def test_gw_and_stress_panels(ds):
+    c = Controls(entities=tuple(default_entities(ds)), shock_entity="openai", shock=0.5)
+    out = compute(ds, c)
+    h = {x.key: x.value for x in out.headlines}
+    assert h["gw"] == pytest.approx(654 / 50)  # 50 $bn per GW (騰訊科技, 000_0bf8f8a29dd3db6b.txt)
+    stress = out.tables["stress"].set_index("entity")
+    # Nvidia is owed 160 of the 926.2 $bn OpenAI owes in 2026-2030; OpenAI pays 0.5 x 550 + 80 = 355
+    assert stress.loc["nvidia", "credit_loss"] == pytest.approx(160 / 926.2 * (926.2 - 355), rel=1e-3)
+    assert h["stress_loss"] == pytest.approx(stress["total_loss"].sum())
+
+
+def test_no_shock_is_a_hint_not_an_error(ds):
+    out = compute(ds, Controls(entities=("meta",)))
+    assert any(m.startswith("stress: pick a deal party") for m in out.messages)
+    assert "stress_loss" not in {x.key for x in out.headlines}
+
+
+def test_faster_rental_decline_lowers_the_gpu_npv(ds):
+    npv = [next(x.value for x in compute(ds, Controls(entities=("meta",), rental_decline=d)).headlines
+                if x.key == "npv") for d in (0.0, 0.2, 0.4)]
+    assert npv[0] > npv[1] > npv[2]
+
+
+def test_scenario_fan(ds):
+    out = compute(ds, Controls(entities=("meta",), scenario="burry"))
+    fan = out.tables["fcf_fan"]
+    assert set(fan["entity"]) == {"meta"} and (fan["p5"] <= fan["p95"]).all()

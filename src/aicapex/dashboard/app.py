@@ -4,6 +4,7 @@ calls `results.compute` and draws what comes back. Errors are shown in the page,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from aicapex.dashboard import controls as C
-from aicapex.dashboard.results import compute, default_entities
+from aicapex.dashboard.results import compute, default_entities, scenario_names
 from aicapex.dataset import build_dataset, open_dataset
 from aicapex.errors import AicapexError, DataError
 
@@ -36,7 +37,11 @@ def _with_user_file(ds, upload):
         path.write_bytes(upload.getvalue())
         if suffix not in (".yaml", ".yml", ".csv"):
             raise DataError(f"{upload.name}: a user file must be YAML or CSV")
-        return build_dataset([path], base=ds)
+        try:
+            return build_dataset([path], base=ds)
+        except DataError as exc:  # name the uploaded file, not the temporary copy
+            raise DataError([dataclasses.replace(p, file=upload.name) if p.file == str(path) else p
+                             for p in exc.problems]) from None
 
 
 def _slider(label: str, spec: tuple[float, float, float, float], key: str, help: str) -> float:
@@ -57,7 +62,8 @@ def main() -> None:
     try:
         ds = _with_user_file(base, upload)
     except DataError as exc:
-        st.error("The user file was rejected:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error("The user file was rejected; showing the shipped data:\n\n"
+                 + "\n".join(f"- {p}" for p in exc.problems))
         ds = base
     except Exception as exc:  # a malformed upload must never show a stack trace
         st.error(f"The user file could not be read: {exc}")
@@ -65,6 +71,8 @@ def main() -> None:
     choices = list(ds.entities["id"])
     defaults = [e for e in default_entities(ds) if e in choices]
     entities = st.sidebar.multiselect("Companies", choices, default=defaults, key="entities")
+    scenario = st.sidebar.selectbox("Scenario (Monte Carlo fan chart)", ["(none)", *scenario_names()],
+                                    key="scenario")
     life = _slider("Server useful life (years)", C.SERVER_LIFE, "server_life",
                    "Companies disclose 5-6 years; Michael Burry argues 2-3.")
     ocf = _slider("OCF growth (% a year)", C.OCF_GROWTH_PCT, "ocf_growth", "Analysts (FactSet): 19 %.")
@@ -72,9 +80,12 @@ def main() -> None:
                     "0 %: capex held at the last guided level.")
     rental = _slider("GPU rental-price decline (% a year)", C.RENTAL_DECLINE_PCT, "rental_decline", "")
     shock_entity = st.sidebar.selectbox("Deal party hit by a shock", ["(none)", *choices], key="shock_entity")
-    shock = _slider("Shock: share of its obligations that fail (%)", C.SHOCK_PCT, "shock", "")
+    shock = _slider("Shock: share of its external assets lost (%)", C.SHOCK_PCT, "shock",
+                    "Its cash and operating cash flow over the stress horizon shrink by this share; what it can no "
+                    "longer pay, its counterparties lose.")
     try:
-        controls = C.Controls(entities=tuple(entities), server_life_years=float(life), ocf_growth=ocf / 100,
+        controls = C.Controls(entities=tuple(entities), scenario=None if scenario == "(none)" else scenario,
+                              server_life_years=float(life), ocf_growth=ocf / 100,
                               capex_growth=capex / 100, rental_decline=rental / 100,
                               shock_entity=None if shock_entity == "(none)" else shock_entity, shock=shock / 100)
         results = compute(ds, controls)
@@ -84,9 +95,10 @@ def main() -> None:
     except Exception as exc:  # never a stack trace in the page
         st.error(f"Unexpected error: {type(exc).__name__}: {exc}")
         return
-    if results.headlines:
-        cols = st.columns(len(results.headlines))
-        for col, h in zip(cols, results.headlines):
+    per_row = 4
+    for start in range(0, len(results.headlines), per_row):
+        row = results.headlines[start:start + per_row]
+        for col, h in zip(st.columns(per_row), row):
             col.metric(f"{h.label} ({h.unit})", h.text, help=h.help or None)
     for message in results.messages:
         st.info(message)

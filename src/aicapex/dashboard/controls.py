@@ -14,7 +14,7 @@ SERVER_LIFE = (1.0, 10.0, 6.0, 0.5)  # companies disclose 5-6 years; Burry argue
 OCF_GROWTH_PCT = (-50.0, 100.0, 19.0, 1.0)  # FactSet analysts' 19 % (Barron's, 000_0bf8f8a29dd3db6b.txt)
 CAPEX_GROWTH_PCT = (-60.0, 100.0, 0.0, 1.0)  # flat after the last guided year (financial.defaults)
 RENTAL_DECLINE_PCT = (0.0, 80.0, 0.0, 1.0)  # yearly fall of GPU rental prices
-SHOCK_PCT = (0.0, 100.0, 0.0, 5.0)  # share of a deal party's obligations that fail
+SHOCK_PCT = (0.0, 100.0, 0.0, 5.0)  # share of a deal party's external assets lost
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..dataset import Dataset
 from ..report import charts
@@ -55,4 +56,64 @@ def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     out.tables["financial_notes"] = r.notes()
 
 
-LAYER_PANELS = [("financial", financial_panel)]
+
+
+def physical_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
+    """GW bought with the picked companies' capex, and one accelerator's economics under the rental decline."""
+    phys = layer("physical")
+    coefs = phys.press_coefficients(ds)
+    capex = next((h.value for h in out.headlines if h.key == "capex"), None)
+    if capex is not None:
+        gw = float(phys.convert_capex(capex, coefs).gw[0])
+        out.headlines.append(Headline("gw", f"GW bought {c.year}", gw, "GW",
+                                      f"Capex / {coefs.capex_per_gw_usd_bn:g} $bn per GW (press rule of thumb)."))
+    ue = phys.unit_economics(coefs, price_decline=c.rental_decline, life_years=c.server_life_years)
+    summary = ue.summary()
+    out.headlines.append(Headline("npv", "GB300 NPV per GPU", float(summary["npv_usd"].iloc[0]) / 1e3, "USD k",
+                                  f"Rental price falling {c.rental_decline:.0%} a year, written off over "
+                                  f"{c.server_life_years:g} years."))
+    flows = pd.DataFrame({"year": np.asarray(ue.years).ravel(),
+                          "cash_flow_usd_k": np.asarray(ue.cash_flows_usd)[0] / 1e3})
+    out.figures.append(("GPU cash flows", charts.lines(
+        flows.assign(series="GB300 accelerator"), x="year", y="cash_flow_usd_k", series="series",
+        title=f"One GB300: yearly cash flow, rental price -{c.rental_decline:.0%}/yr",
+        x_title="year of service (0 = purchase)", y_title="cash flow (USD k)")))
+    out.tables["unit_economics"] = summary
+
+
+def network_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
+    """Stress: the picked deal party keeps only (1 - shock) of its external assets."""
+    if not c.shock_entity or c.shock <= 0:
+        out.messages.append("stress: pick a deal party and a shock above 0 % to see losses spread through the deals")
+        return
+    net = layer("network")
+    table = net.run_stress(ds, shocks={c.shock_entity: 1.0 - c.shock})
+    hit = table[table["total_loss"] > 0.005]
+    out.headlines.append(Headline("stress_loss", "Stress losses passed on", float(hit["total_loss"].sum()), "USD bn",
+                                  f"{c.shock_entity} loses {c.shock:.0%} of its external assets."))
+    if not hit.empty:
+        out.figures.append(("Stress losses", charts.paired_bars(
+            hit, x="entity", bars={"credit_loss": "credit loss", "equity_loss": "equity loss"},
+            title=f"Losses when {c.shock_entity} loses {c.shock:.0%} of its assets", y_title="loss (USD bn)")))
+    out.tables["stress"] = table
+
+
+def scenario_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
+    """Monte Carlo fan chart of FCF for the picked companies under the picked scenario."""
+    if not c.scenario:
+        return
+    unc = layer("uncertainty")
+    simulate = getattr(unc, "simulate", None) or layer("uncertainty.api").simulate
+    sim = simulate(ds, c.scenario, SCENARIO_PATHS, 1, metrics=("fcf",), entities=list(c.entities))
+    fan = sim.fan("fcf").dropna(subset=["p50"])
+    for i, (entity, sub) in enumerate(fan.groupby("entity", sort=False)):
+        q = {k: sub[k].to_numpy() for k in ("p5", "p25", "p50", "p75", "p95")}
+        out.figures.append((f"fan {entity}", charts.fan(
+            sub["year"], q, name=entity, title=f"FCF of {entity}, scenario '{c.scenario}' ({SCENARIO_PATHS} paths)",
+            x_title="fiscal year", y_title="FCF (USD bn)", color=charts.PALETTE[i % len(charts.PALETTE)])))
+    out.tables["fcf_fan"] = fan
+
+
+SCENARIO_PATHS = 500
+LAYER_PANELS = [("financial", financial_panel), ("physical", physical_panel), ("network", network_panel),
+                ("scenario", scenario_panel)]

@@ -64,7 +64,13 @@ def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
 
 
-PANELS = []  # functions (ds, controls, results) -> None, one per layer; see panels.py
+def scenario_names() -> list[str]:
+    """Shipped scenarios, or none while the uncertainty layer is missing."""
+    try:
+        from ..uncertainty import shipped_scenarios
+    except ImportError:
+        return []
+    return list(shipped_scenarios())
 
 
 def compute(ds: Dataset, controls: Controls) -> DashboardResults:
