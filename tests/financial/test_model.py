@@ -164,7 +164,7 @@ def test_model_invariants(ds, life, shorter_by, share, growth, case, convention)
     assert np.all(np.nan_to_num(r.funding_gap) >= 0)
 
 
-def test_dataset_without_shipped_constants_uses_the_documented_fallbacks(tmp_path):
+def test_dataset_without_the_constants_needs_the_assumptions(tmp_path):
     f = tmp_path / "tiny.yaml"
     f.write_text(
         "entities:\n  - {id: acme, name: Acme, kind: hyperscaler, fiscal_year_end_month: 12}\n"
@@ -173,8 +173,15 @@ def test_dataset_without_shipped_constants_uses_the_documented_fallbacks(tmp_pat
         "  - {entity: acme, metric: operating_cash_flow, period: FY2025, value: 100, unit: USD, scale: 1e9,"
         " basis: actual, source: own}\n")
     tiny = build_dataset([f], shipped=False)
-    r = run_financials(tiny, years=[2025, 2026])
-    # servers 60 % of 110 = 66 over 5.5 years -> 12 in 2026; alternative 3 years -> 22
+    with pytest.raises(ModelError, match="server_useful_life_burry.*alt_server_life_years"):
+        run_financials(tiny, years=[2025, 2026])
+    with pytest.raises(ModelError, match="server_useful_life_company.*server_life_years"):
+        run_financials(tiny, FinancialAssumptions(alt_server_life_years=3, ocf_growth=0.1), years=[2025, 2026])
+    with pytest.raises(ModelError, match="operating_cash_flow_growth.*ocf_growth"):
+        run_financials(tiny, FinancialAssumptions(alt_server_life_years=3, server_life_years=5), years=[2025])
+    a = FinancialAssumptions(alt_server_life_years=3, server_life_years=5.5, server_share=0.6, ocf_growth=0.19)
+    r = run_financials(tiny, a, years=[2025, 2026])
+    # servers 60 % of 110 = 66 over 5.5 years -> 12 in 2026; over 3 years -> 22
     assert r.value("depreciation_servers", "acme", 2026) == pytest.approx(12.0)
     assert r.value("earnings_overstated", "acme", 2026) == pytest.approx(22.0 - 12.0)
     assert r.value("ocf", "acme", 2026) == pytest.approx(119.0)  # + 19 %

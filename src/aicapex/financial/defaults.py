@@ -47,13 +47,13 @@ ALT_SERVER_LIFE_BOUND = "high"
 # OCF growth: "而FactSet調查的分析師平均預測增速僅為19%" (Barron's), stored as a fact of the group.
 OCF_GROWTH_FACT: tuple[str, str, str] = ("big4_hyperscalers", "operating_cash_flow_growth", "CY2026")
 
-# The same figures as numbers, used only for a dataset built without the shipped constants and
-# facts (e.g. a user's own minimal dataset): 60 %, 5-6 -> 5.5 years, 3 years, 19 %.
-FALLBACKS: dict[str, float] = {
-    SERVER_SHARE_CONSTANT: 0.6,
-    SERVER_LIFE_CONSTANT: 5.5,
-    ALT_SERVER_LIFE_CONSTANT: 3.0,
-    ".".join(OCF_GROWTH_FACT): 0.19,
+# A dataset without these constants (a user's own minimal dataset) runs only if the run does
+# not need them: pass the assumption instead (the error names it). The figures live in the
+# dataset alone, never duplicated here.
+CONSTANT_ASSUMPTION: dict[str, str] = {
+    SERVER_SHARE_CONSTANT: "server_share",
+    SERVER_LIFE_CONSTANT: "server_life_years",
+    ALT_SERVER_LIFE_CONSTANT: "alt_server_life_years",
 }
 
 # ---- assumptions (not in the sources) ------------------------------------------------------

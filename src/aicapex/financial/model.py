@@ -30,12 +30,13 @@ def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str,
     return {
         "server_life_years": a.server_life_years,  # None: per entity
         "alt_server_life_years": a.alt_server_life_years if a.alt_server_life_years is not None
-        else np.asarray(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND)),
-        "fallback_server_life_years": np.asarray(_constant(dataset, D.SERVER_LIFE_CONSTANT)),
+        else _needed(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
+                     D.ALT_SERVER_LIFE_CONSTANT),
+        "fallback_server_life_years": _constant(dataset, D.SERVER_LIFE_CONSTANT),
         "building_life_years": _or(a.building_life_years, D.BUILDING_LIFE_YEARS),
         "land_life_years": _or(a.land_life_years, D.LAND_LIFE_YEARS),
         "server_share": a.server_share,  # None: per entity
-        "fallback_server_share": np.asarray(_constant(dataset, D.SERVER_SHARE_CONSTANT)),
+        "fallback_server_share": _constant(dataset, D.SERVER_SHARE_CONSTANT),
         "land_share": _or(a.land_share, D.LAND_SHARE),
         "ocf_growth": a.ocf_growth if a.ocf_growth is not None else np.asarray(_ocf_growth_default(dataset)),
         "capex_growth": _or(a.capex_growth, D.CAPEX_GROWTH),
@@ -50,19 +51,31 @@ def _or(value, default) -> np.ndarray:
     return np.asarray(default if value is None else value, float)
 
 
-def _constant(dataset: Dataset, constant_id: str, bound: str | None = None) -> float:
-    """A dataset constant (its central value, or one bound); the fallback in defaults.py if absent."""
+def _constant(dataset: Dataset, constant_id: str, bound: str | None = None) -> float | None:
+    """A dataset constant (its central value, or one bound); None if the dataset lacks it."""
     hit = dataset.constants[dataset.constants["id"] == constant_id]
     if hit.empty:
-        return D.FALLBACKS[constant_id]
+        return None
     if bound is not None and pd.notna(hit.iloc[0][bound]):
         return float(hit.iloc[0][bound])
     return dataset.constant_value(constant_id)
 
 
+def _needed(value, constant_id: str, entity: str | None = None):
+    """A default read from a constant, or a ModelError saying what to add or pass."""
+    if value is None:
+        who = f" (needed for {entity})" if entity else ""
+        raise ModelError(f"the dataset has no constant '{constant_id}'{who}; add it or pass the assumption "
+                         f"{D.CONSTANT_ASSUMPTION[constant_id]}")
+    return value
+
+
 def _ocf_growth_default(dataset: Dataset) -> float:
     value = dataset.value(*D.OCF_GROWTH_FACT)
-    return D.FALLBACKS[".".join(D.OCF_GROWTH_FACT)] if value is None else value
+    if value is None:
+        raise ModelError(f"the dataset has no fact {'.'.join(D.OCF_GROWTH_FACT)} (the default OCF growth); "
+                         "add it or pass the assumption ocf_growth")
+    return value
 
 
 def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, ...]) -> list[str]:
@@ -153,10 +166,10 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
         opening_cash[:, i] = _per_path(pts.opening_cash, n)
         life, life_src = ((r["server_life_years"], "assumption server_life_years") if r["server_life_years"] is not None
                           else (pts.server_life, "entity") if pts.server_life is not None
-                          else (r["fallback_server_life_years"], f"constant {D.SERVER_LIFE_CONSTANT} (no disclosed life)"))
+                          else (_needed(r["fallback_server_life_years"], D.SERVER_LIFE_CONSTANT, e), f"constant {D.SERVER_LIFE_CONSTANT} (no disclosed life)"))
         share, share_src = ((r["server_share"], "assumption server_share") if r["server_share"] is not None
                             else (pts.server_share, "entity") if pts.server_share is not None
-                            else (r["fallback_server_share"], f"constant {D.SERVER_SHARE_CONSTANT}"))
+                            else (_needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e), f"constant {D.SERVER_SHARE_CONSTANT}"))
         server_life[:, i] = _per_path(life, n)
         server_share[:, i] = _per_path(share, n)
         record_life_and_share(expl, figures[e], life_src, share_src, life, share)
