@@ -66,3 +66,9 @@ def test_capex_growth_vectorised(dataset):
     assert capex[0, 1] == pytest.approx(capex[0, 0]) and capex[1, 1] == pytest.approx(1.5 * capex[1, 0])
     b = balance(dataset, [2026, 2027], capex_growth=np.array([0.0, 0.5]))
     assert b.demand_gw.shape == (2, 2) and b.demand_gw[1, 1] > b.demand_gw[0, 1]
+
+
+def test_idle_accelerators():
+    # 3 GW idle at 500,000 GPUs per GW = 1.5 M GPUs delivered but not powered
+    b = balance_paths([2025], capex_usd_bn=[650.0], committed_gw=[0.0], **BASE)
+    assert b.idle_accelerators[0, 0] == pytest.approx(1.5e6)

@@ -105,3 +105,11 @@ def test_epoch_prices_after_import(tmp_path, capsys):
     row = json.loads(out)[0]
     assert code == 0 and row["basis"] == "epoch"
     assert 1.0 < row["price_per_hour"] < 13.0  # H100 on-demand prices in the file run 1.99 to 12.29 $/h
+
+
+def test_balance_options(db, capsys):
+    # with 100 GW of power a year, power never binds
+    code, out, _ = run(capsys, db, "physical", "balance", "--years", "2025:2026", "--grid-gw", "100",
+                       "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and all(r["binding"] != "power" and r["idle_gw"] == 0 for r in rows)

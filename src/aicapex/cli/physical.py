@@ -37,11 +37,22 @@ def convert(
 def balance_cmd(
     years: str = typer.Option("2025:2030", "--years", help="Calendar years, e.g. 2025:2030."),
     no_deals: bool = typer.Option(False, "--no-deals", help="Leave out GW of chip-supply deals from demand."),
+    grid_gw: float = typer.Option(physical.defaults.GRID_ADDITIONS_GW_2025, "--grid-gw",
+                                  help="GW of data-centre power energised in 2025."),
+    grid_growth: float = typer.Option(physical.defaults.GRID_ADDITIONS_GROWTH, "--grid-growth",
+                                      help="Yearly growth of power energised."),
+    shell_lag: float = typer.Option(physical.defaults.SHELL_LAG_YEARS, "--shell-lag", help="Years from power to shell."),
+    cowos_growth: float = typer.Option(physical.defaults.COWOS_GROWTH_PER_YEAR, "--cowos-growth",
+                                       help="Yearly growth of CoWoS wafers after 2025."),
+    capex_growth: float = typer.Option(physical.defaults.CAPEX_GROWTH_AFTER_GUIDANCE, "--capex-growth",
+                                       help="Yearly capex growth after the last reported year."),
     user: Optional[list[Path]] = USER_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Supply of accelerators vs demand vs power that can be energised, GW per year."""
-    result = physical.balance(dataset(user), parse_years(years), include_deals=not no_deals)
+    result = physical.balance(dataset(user), parse_years(years), include_deals=not no_deals,
+                              grid_additions_gw_2025=grid_gw, grid_growth=grid_growth, shell_lag_years=shell_lag,
+                              cowos_growth=cowos_growth, capex_growth=capex_growth)
     emit(result.to_frame(), fmt, title="Supply, demand and power (GW)")
 
 

@@ -43,6 +43,7 @@ class Balance:
     binding: np.ndarray
     gap_gw: np.ndarray
     idle_gw: np.ndarray
+    idle_accelerators: np.ndarray
     idle_carrying_cost_usd_bn: np.ndarray
 
     def to_frame(self) -> pd.DataFrame:
@@ -50,7 +51,8 @@ class Balance:
         df = pd.DataFrame({
             "path": np.repeat(np.arange(paths), n), "year": np.tile(self.years, paths),
             **{k: getattr(self, k).ravel() for k in ("supply_gw", "demand_gw", "powered_gw", "binding", "gap_gw",
-                                                    "idle_gw", "idle_carrying_cost_usd_bn")}})
+                                                    "idle_gw", "idle_accelerators",
+                                                    "idle_carrying_cost_usd_bn")}})
         return df.drop(columns="path") if paths == 1 else df
 
 
@@ -99,7 +101,8 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
     idle_hardware_usd_bn = idle * col["per_gw"] * col["server"]
     carrying = idle_hardware_usd_bn * (col["rate"] + 1.0 / col["life"])
     return Balance(years=years, supply_gw=supply, demand_gw=demand, powered_gw=powered, binding=binding,
-                   gap_gw=gap, idle_gw=idle, idle_carrying_cost_usd_bn=carrying)
+                   gap_gw=gap, idle_gw=idle, idle_accelerators=idle * col["gpus"],
+                   idle_carrying_cost_usd_bn=carrying)
 
 
 def capex_path(dataset: Dataset, years, *, entity: str = "big4_hyperscalers",
