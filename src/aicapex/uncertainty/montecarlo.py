@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from .sampling import InputSet
-from .stats import OPS, quantile_label, summarize
+from .stats import OPS, summarize
 
 DEFAULT_CHUNK = 1 << 16
 
@@ -177,4 +177,4 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
                             time.perf_counter() - start)
 
 
-__all__ = ["FunctionModel", "Model", "SimulationResult", "run_model", "quantile_label"]
+__all__ = ["FunctionModel", "Model", "SimulationResult", "run_model"]
