@@ -140,3 +140,14 @@ def test_price_for_oracles_14_cent_gross_margin(coefs):
     # by hand for the bare cluster: cost of revenue = depreciation 100, revenue 50/yr x 3 at price p0
     bare_r = bare()
     assert bare_r.price_for_gross_margin(0.14)[0] * HOURS_PER_YEAR == pytest.approx(100 / (3 * 0.86))
+
+
+def test_economic_life_when_price_falls_below_cash_cost():
+    # revenue 50, 25, 12.5, 6.25 ... against a fixed 10 a year (opex 10 % of 100): year 3 nets 2.5,
+    # year 4 nets -3.75 -> 3 years of economic life out of 6
+    r = cluster_cash_flows(price_per_hour=50 / HOURS_PER_YEAR, price_decline=0.5, utilisation=1.0, life_years=6,
+                           rate=0.1, hardware_usd=100.0, facility_usd=0.0, facility_life_years=15.0,
+                           facility_kw=0.0, power_price_usd_per_mwh=0.0, opex_share=0.1)
+    np.testing.assert_allclose(r.cash_flows_usd[0, 1:5], [40, 15, 2.5, -3.75])
+    assert r.economic_life_years[0] == 3
+    assert bare().economic_life_years[0] == 3  # never negative: the full life

@@ -10,6 +10,8 @@ Per accelerator, in USD, for years t = 0..H (H = the longest life among the path
     facility_rent = facility_usd * r / (1 - (1 + r)^-facility_life)   (the shell's share of capex,
                    recovered over the shell's life: it outlives the GPUs)
 A fractional life counts its last year pro rata. The hardware has no residual value.
+economic_life_years: the years before the yearly cash flow turns negative (a falling price
+meets fixed costs), at most the life: running a cluster longer than that destroys value.
 gross_margin = 1 - (straight-line depreciation + power + opex + facility rent) / revenue over
 the life (the "14 cents per rental dollar" notion of Oracle's GPU rental, 002_7824d9a08f56ed17.txt).
 Payback is the first time the undiscounted cumulative cash flow reaches zero (linear within
@@ -45,6 +47,7 @@ class UnitEconomics:
     gross_margin: np.ndarray
     breakeven_price_per_hour: np.ndarray
     life_years: np.ndarray
+    economic_life_years: np.ndarray      # (paths,) years before the operating cash flow turns negative
     cost_of_revenue_usd: np.ndarray      # (paths,) depreciation + power + opex + rent over the life
     revenue_per_price_usd: np.ndarray    # (paths,) life revenue per 1 $/h of first-year price
 
@@ -55,7 +58,8 @@ class UnitEconomics:
         return self.cost_of_revenue_usd / (self.revenue_per_price_usd * (1.0 - m))
 
     def summary(self) -> pd.DataFrame:
-        return pd.DataFrame({"life_years": self.life_years, "payback_years": self.payback_years,
+        return pd.DataFrame({"life_years": self.life_years, "economic_life_years": self.economic_life_years,
+                             "payback_years": self.payback_years,
                              "npv_usd": self.npv_usd, "irr": self.irr, "gross_margin": self.gross_margin,
                              "breakeven_price_per_hour": self.breakeven_price_per_hour})
 
@@ -154,13 +158,16 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
     with np.errstate(divide="ignore", invalid="ignore"):
         breakeven = np.where(annuity > 0, pv_costs / annuity, np.nan)
 
+    # the operating cash flow falls with the price; once negative, running the cluster on loses money
+    losing = (cash[:, 1:] < 0) & (weight[:, 1:] > 0)
+    economic_life = np.where(losing.any(axis=1), losing.argmax(axis=1).astype(float), life)
     n = a["n"][:, None]
     cash_n = cash * n
     return UnitEconomics(
         years=t.astype(int), cash_flows_usd=cash_n, revenue_usd=revenue * n,
         payback_years=payback_years(cash),
         npv_usd=npv(cash_n, rate), irr=irr(cash), gross_margin=margin,
-        breakeven_price_per_hour=breakeven, life_years=life,
+        breakeven_price_per_hour=breakeven, life_years=life, economic_life_years=economic_life,
         cost_of_revenue_usd=cost_of_revenue * a["n"],
         revenue_per_price_usd=revenue_per_dollar_of_price.sum(axis=-1) * a["n"],
     )
