@@ -73,3 +73,11 @@ def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
     assert out.with_suffix(".md").exists()
     for section in ("Headline answers", "Dataset coverage", "Key reported figures per company"):
         assert section in html
+    # every layer is built, so no section may say it is missing
+    assert "Not available yet" not in html and "not available yet" not in html
+    for figure in ("capex-vs-ocf", "fan-meta", "depreciation-lives", "deal-graph", "gw-balance", "tornado",
+                   "gw-per-company", "stress-losses"):
+        assert f'id="fig-{figure}"' in html
+    tables = out.parent / "report_tables"
+    assert {"financials.csv", "scenario_comparison.csv", "cycles.csv", "gw_balance.csv"} <= {
+        p.name for p in tables.iterdir()}
