@@ -185,3 +185,14 @@ def test_dataset_without_the_constants_needs_the_assumptions(tmp_path):
     assert r.value("depreciation_servers", "acme", 2026) == pytest.approx(12.0)
     assert r.value("earnings_overstated", "acme", 2026) == pytest.approx(22.0 - 12.0)
     assert r.value("ocf", "acme", 2026) == pytest.approx(119.0)  # + 19 %
+
+
+def test_server_life_override_per_entity_is_used_and_explained(ds):
+    r = run_financials(ds, entities=["amazon", "meta"], years=[2027],
+                       overrides={"amazon.server_useful_life.FY2026": np.array([2.0, 4.0])})
+    # Amazon's 2026 servers (120) over 2 or 4 years; Meta keeps its disclosed 5.5
+    assert r.arrays["depreciation_servers"][:, 0, 0] == pytest.approx([60.0, 30.0])
+    assert r.arrays["server_life_years"][:, 1, 0] == pytest.approx([5.5, 5.5])
+    uses = r.sources("amazon")
+    life = uses[uses["metric"] == "server_useful_life"]
+    assert (life["rule"] == "override").any()

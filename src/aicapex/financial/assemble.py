@@ -79,6 +79,7 @@ class EntityPoints:
     opening_cash: np.ndarray | float
     server_life: np.ndarray | None  # the entity's disclosed life (None: not disclosed)
     server_share: np.ndarray | None  # the entity's own share (None: not reported)
+    chosen_years: dict[str, tuple[int, bool]] = field(default_factory=dict)  # metric -> (year, from an override)
 
 
 def _values(ef: EntityFigures, metric: str, overrides: dict, case, expl: EntityExplanation,
@@ -179,22 +180,27 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
     share = _latest_before(shares, None)
     if not ocf:
         expl.status = f"capex only: no {D.OCF_METRIC} in the dataset (cash waterfall not modelled)"
+    chosen = {m: (found[0], (ef.entity, m, found[0]) in overrides)
+              for m, found in ((D.SERVER_LIFE_METRIC, life), (D.SERVER_SHARE_METRIC, share)) if found is not None}
     points = EntityPoints(capex=capex, ocf=ocf, returns=returns, revenue=revenue,
                           legacy_depreciation=legacy[1] if legacy is not None else np.asarray(0.0),
                           opening_debt=opening["debt"], opening_cash=opening["cash"],
                           server_life=None if life is None else life[1],
-                          server_share=None if share is None else share[1])
+                          server_share=None if share is None else share[1], chosen_years=chosen)
     return points, expl
 
 
-def record_life_and_share(expl: EntityExplanation, ef: EntityFigures, life_source: str, share_source: str,
-                          life, share) -> None:
+def record_life_and_share(expl: EntityExplanation, ef: EntityFigures, pts: EntityPoints, life_source: str,
+                          share_source: str, life, share) -> None:
     """Note where the stated server life and server share of an entity came from."""
     for metric, source, value in ((D.SERVER_LIFE_METRIC, life_source, life), (D.SERVER_SHARE_METRIC, share_source,
                                                                                 share)):
-        figs = ef.get(metric)
-        if source == "entity" and figs:
-            year = max(figs)
-            expl.record(metric, year, figs[year].period, value, fig=figs[year])
+        if source == "entity":
+            year, is_override = pts.chosen_years[metric]
+            if is_override:
+                expl.record(metric, year, f"FY{year}", value, rule="override")
+            else:
+                fig = ef.get(metric)[year]
+                expl.record(metric, year, fig.period, value, fig=fig)
         else:
             expl.record(metric, 0, "", value, rule=source)

@@ -172,7 +172,7 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
                             else (_needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e), f"constant {D.SERVER_SHARE_CONSTANT}"))
         server_life[:, i] = _per_path(life, n)
         server_share[:, i] = _per_path(share, n)
-        record_life_and_share(expl, figures[e], life_src, share_src, life, share)
+        record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
         explanations[e] = expl
     if np.any(server_share + _per_path(r["land_share"], n)[:, None] > 1):
         raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
@@ -240,7 +240,8 @@ def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, op
 
     def ratio(num, den):
         with np.errstate(invalid="ignore", divide="ignore"):
-            return num / den
+            out = num / den
+        return np.where(np.isfinite(out), out, np.nan)  # x / 0 is undefined here, not infinite
 
     def required_growth():
         out = np.full(capex.shape, np.nan)
