@@ -75,7 +75,7 @@ def npv(cash_flows: np.ndarray, rate: np.ndarray) -> np.ndarray:
     return (cash_flows / (1.0 + rate[:, None]) ** t).sum(axis=-1)
 
 
-def irr(cash_flows: np.ndarray, *, low: float = -0.9999, high: float = 1e6, iterations: int = 200) -> np.ndarray:
+def irr(cash_flows: np.ndarray, *, low: float = -0.9999, high: float = 1e6, iterations: int = 100) -> np.ndarray:
     """Internal rate of return per path by bisection on [low, high]; NaN where NPV does not
     change sign on the interval (e.g. cash flows that never turn positive)."""
     n = cash_flows.shape[0]
