@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +34,21 @@ while(t){if(t.tagName==='DETAILS'){t.open=true;}t=t.parentElement;}
 var e=document.getElementById(decodeURIComponent(location.hash.slice(1)));if(e){e.scrollIntoView();}}
 window.addEventListener('hashchange',aicapexOpen);window.addEventListener('load',function(){if(location.hash){aicapexOpen();}});
 """
+
+
+_LINK = re.compile(r"\[\[#([a-z0-9-]+)\|([^\]]+)\]\]")  # "[[#anchor|label]]" in a section line
+
+
+def _html_line(text: str) -> str:
+    out, last = [], 0
+    for m in _LINK.finditer(text):
+        out += [html.escape(text[last:m.start()]), f'<a href="#{m.group(1)}">{html.escape(m.group(2))}</a>']
+        last = m.end()
+    return "".join(out) + html.escape(text[last:])
+
+
+def _md_line(text: str) -> str:
+    return _LINK.sub(lambda m: f"[{m.group(2)}](#{m.group(1)})", text)
 
 
 def _cell(v) -> str:
@@ -87,7 +103,7 @@ def _html_section(s: Section, csv_dir: str) -> str:
         parts.append(f'<p class="unavailable">{html.escape(" ".join(s.lines))}</p></section>')
         return "".join(parts)
     if s.lines:
-        parts.append('<ul class="headline">' + "".join(f"<li>{html.escape(x)}</li>" for x in s.lines) + "</ul>")
+        parts.append('<ul class="headline">' + "".join(f"<li>{_html_line(x)}</li>" for x in s.lines) + "</ul>")
     prov_link = f'<a href="#prov-{s.id}">Provenance: inputs used and their sources</a>'
     for fig in s.figures:
         div = fig.fig.to_html(full_html=False, include_plotlyjs=False, div_id=fig.name,
@@ -155,7 +171,7 @@ def render_markdown(title: str, subtitle: str, sections: list[Section], csv_dir:
         if not s.available:
             out += [f"> {' '.join(s.lines)}", ""]
             continue
-        out += [f"- {x}" for x in s.lines] + [""]
+        out += [f"- {_md_line(x)}" for x in s.lines] + [""]
         for fig in s.figures:
             out += [f"**Figure {fig.name}.** {fig.caption} (interactive chart in {html_name}; "
                     f"[provenance](#prov-{s.id}))", ""]

@@ -24,7 +24,9 @@ def headline_section(ctx: ReportContext, body: list[Section]) -> Section:
              f"{len(ds.constants)} constants."]
     for s in body:
         if s.available:
-            lines += [x for x in s.lines if x.startswith("Answer:")]
+            lines += [f"{x.removeprefix('Answer: ')} [[#{s.id}|details]]" for x in s.lines if x.startswith("Answer:")]
         else:
-            lines.append(f"{s.title}: not available yet.")
+            lines.append(f"{s.title}: not available yet. [[#{s.id}|why]]")
+    lines.append("Trace any number to its sources: `aicapex explain --entity meta --metric fcf --year 2026` "
+                 "(metrics include fcf, ocf, capex, depreciation, funding_gap, gw, stress_loss and any reported fact).")
     return Section(id="headline", title="Headline answers", lines=lines)
