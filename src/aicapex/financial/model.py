@@ -15,7 +15,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, Problem
 from . import defaults as D
-from .assemble import EntityExplanation, assemble, record_life_and_share
+from .assemble import assemble, record_life_and_share
 from .assumptions import FinancialAssumptions
 from .depreciation import run_rate_depreciation, vintage_depreciation
 from .inputs import capex_entities, entity_figures
@@ -123,10 +123,12 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
     """
     a = assumptions if assumptions is not None else FinancialAssumptions()
     years = _check_years(years)
+    keep = _check_outputs(outputs)
     ov = normalise_overrides(overrides, dataset)
     sizes = override_paths(ov) | ({a.paths} if a.paths > 1 else set()) | ({paths} if paths else set())
     if len(sizes) > 1:
-        raise DataError(Problem(None, "run", "paths", sorted(sizes), "samples and `paths` disagree on the number of paths"))
+        raise DataError(Problem(None, "run", "paths", sorted(sizes),
+                                "samples and `paths` disagree on the number of paths"))
     n = sizes.pop() if sizes else 1
     r = resolved_assumptions(dataset, a)
     chosen = _select(dataset, entities, years)
@@ -139,51 +141,11 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
     assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
     first = min(min(p.capex) for p, _ in assembled.values())
     grid = list(range(min(first, years[0]), years[-1] + 1))
-    n_e, n_t = len(chosen), len(grid)
-
-    capex = np.empty((n, n_e, n_t))
-    ocf = np.empty((n, n_e, n_t))
-    returns = np.empty((n, n_e, n_t))
-    revenue = np.full((n, n_e, n_t), np.nan)
-    legacy = np.zeros((n, n_e, n_t))
-    server_life = np.empty((n, n_e))
-    server_share = np.empty((n, n_e))
-    opening_debt = np.empty((n, n_e))
-    opening_cash = np.empty((n, n_e))
-    explanations: dict[str, EntityExplanation] = {}
-    for i, e in enumerate(chosen):
-        pts, expl = assembled[e]
-        capex[:, i] = path_from_points(pts.capex, grid, r["capex_growth"], n)
-        ocf[:, i] = path_from_points(pts.ocf, grid, r["ocf_growth"], n)
-        returns[:, i] = (path_from_points(pts.returns, grid, r["returns_growth"], n) if pts.returns
-                         else D.MISSING_RETURNS_USD_BN)
-        for year, value in pts.revenue.items():
-            if year in grid:
-                revenue[:, i, grid.index(year)] = value
-        started = np.array(grid) >= min(pts.capex)
-        legacy[:, i] = np.where(started, _per_path(pts.legacy_depreciation, n)[:, None], np.nan)
-        opening_debt[:, i] = _per_path(pts.opening_debt, n)
-        opening_cash[:, i] = _per_path(pts.opening_cash, n)
-        life, life_src = ((r["server_life_years"], "assumption server_life_years") if r["server_life_years"] is not None
-                          else (pts.server_life, "entity") if pts.server_life is not None
-                          else (_needed(r["fallback_server_life_years"], D.SERVER_LIFE_CONSTANT, e), f"constant {D.SERVER_LIFE_CONSTANT} (no disclosed life)"))
-        share, share_src = ((r["server_share"], "assumption server_share") if r["server_share"] is not None
-                            else (pts.server_share, "entity") if pts.server_share is not None
-                            else (_needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e), f"constant {D.SERVER_SHARE_CONSTANT}"))
-        server_life[:, i] = _per_path(life, n)
-        server_share[:, i] = _per_path(share, n)
-        record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
-        explanations[e] = expl
-    if np.any(server_share + _per_path(r["land_share"], n)[:, None] > 1):
+    inputs = _input_arrays(assembled, figures, r, grid, n)
+    if np.any(inputs[6] + _per_path(r["land_share"], n)[:, None] > 1):
         raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
                                 "server share + land share exceeds 1"))
 
-    keep = list(OUTPUTS) if outputs is None else list(dict.fromkeys(outputs))
-    bad = [o for o in keep if o not in OUTPUTS]
-    if bad:
-        raise DataError([Problem(None, "run", "outputs", o, f"unknown output; one of {', '.join(OUTPUTS)}")
-                         for o in bad])
-    inputs = (capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash)
     first_year = grid.index(years[0])
     step = max(int(chunk_paths), 1)
     needed = [o for o in keep if o != "earnings_overstated_cumulative"]
@@ -201,11 +163,60 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
             break
         for o in keep:
             if o not in arrays:
-                arrays[o] = np.empty((n, n_e, len(years)))
+                arrays[o] = np.empty((n, len(chosen), len(years)))
             arrays[o][sl] = chunk[o]
-    return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays, explanation=explanations,
-                           assumptions=a, resolved=r, capex_metric={e: figures[e].capex_metric or "capex"
-                                                                    for e in chosen})
+    return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays,
+                           explanation={e: expl for e, (_, expl) in assembled.items()}, assumptions=a, resolved=r,
+                           capex_metric={e: figures[e].capex_metric or "capex" for e in chosen})
+
+
+def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
+    keep = list(OUTPUTS) if outputs is None else list(dict.fromkeys(outputs))
+    bad = [o for o in keep if o not in OUTPUTS]
+    if bad:
+        raise DataError([Problem(None, "run", "outputs", o, f"unknown output; one of {', '.join(OUTPUTS)}")
+                         for o in bad])
+    return keep
+
+
+def _input_arrays(assembled: dict, figures: dict, r: dict[str, Any], grid: list[int], n: int) -> tuple:
+    """Every entity's known points as arrays on the year grid: flows (n, E, T), lives, shares and
+    opening balances (n, E). Records the server life and share used in each explanation."""
+    n_e, n_t = len(assembled), len(grid)
+    capex, ocf, returns = (np.empty((n, n_e, n_t)) for _ in range(3))
+    revenue = np.full((n, n_e, n_t), np.nan)
+    legacy = np.zeros((n, n_e, n_t))
+    server_life, server_share, opening_debt, opening_cash = (np.empty((n, n_e)) for _ in range(4))
+    for i, (e, (pts, expl)) in enumerate(assembled.items()):
+        capex[:, i] = path_from_points(pts.capex, grid, r["capex_growth"], n)
+        ocf[:, i] = path_from_points(pts.ocf, grid, r["ocf_growth"], n)
+        returns[:, i] = (path_from_points(pts.returns, grid, r["returns_growth"], n) if pts.returns
+                         else D.MISSING_RETURNS_USD_BN)
+        for year, value in pts.revenue.items():
+            if year in grid:
+                revenue[:, i, grid.index(year)] = value
+        started = np.array(grid) >= min(pts.capex)
+        legacy[:, i] = np.where(started, _per_path(pts.legacy_depreciation, n)[:, None], np.nan)
+        opening_debt[:, i] = _per_path(pts.opening_debt, n)
+        opening_cash[:, i] = _per_path(pts.opening_cash, n)
+        if r["server_life_years"] is not None:
+            life, life_src = r["server_life_years"], "assumption server_life_years"
+        elif pts.server_life is not None:
+            life, life_src = pts.server_life, "entity"
+        else:
+            life = _needed(r["fallback_server_life_years"], D.SERVER_LIFE_CONSTANT, e)
+            life_src = f"constant {D.SERVER_LIFE_CONSTANT} (no disclosed life)"
+        if r["server_share"] is not None:
+            share, share_src = r["server_share"], "assumption server_share"
+        elif pts.server_share is not None:
+            share, share_src = pts.server_share, "entity"
+        else:
+            share = _needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e)
+            share_src = f"constant {D.SERVER_SHARE_CONSTANT}"
+        server_life[:, i] = _per_path(life, n)
+        server_share[:, i] = _per_path(share, n)
+        record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
+    return capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash
 
 
 def _slice_paths(r: dict[str, Any], sl: slice, n: int) -> dict[str, Any]:
