@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
@@ -137,11 +136,3 @@ def capex_entities(ds: Dataset, years: tuple[int, ...]) -> list[str]:
         if p.is_annual and p.year in years:
             have.add(entity)
     return [e for e in ds.entities["id"] if e in have]
-
-
-def figure_from_override(entity: str, metric: str, period: str, value: np.ndarray) -> Figure:
-    """A figure that only an override supplies (not in the dataset)."""
-    v = float(np.mean(value))
-    empty = pd.DataFrame(columns=["source", "outlet", "quote", "basis", "period"])
-    return Figure(entity, metric, parse_period(period).year, parse_period(period).code, v, float(np.min(value)),
-                  float(np.max(value)), True, "override", empty)
