@@ -81,3 +81,11 @@ def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
     tables = out.parent / "report_tables"
     assert {"financials.csv", "scenario_comparison.csv", "cycles.csv", "gw_balance.csv"} <= {
         p.name for p in tables.iterdir()}
+
+
+def test_unknown_scenario_is_a_one_line_error(tmp_path, capsys):
+    code = main(["--db", str(tmp_path / "s.duckdb"), "report", "--scenario", "nosuch", "--out",
+                 str(tmp_path / "r.html")])
+    assert code == 2
+    assert "unknown scenario 'nosuch'" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()

@@ -70,6 +70,18 @@ def _sections() -> list[Callable[[ReportContext], Section]]:
             lambda ctx: coverage.coverage_section(ctx.dataset)]
 
 
+def check_scenarios(scenarios) -> None:
+    """Unknown scenario names are the user's mistake: fail with the uncertainty layer's error."""
+    if not scenarios:
+        return
+    try:
+        unc = layer("uncertainty")
+    except LayerMissing:
+        return
+    for name in scenarios:
+        unc.load_scenario(name)
+
+
 def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] = (), paths: int = DEFAULT_PATHS,
                    seed: int = DEFAULT_SEED, filing_facts: pd.DataFrame | None = None) -> list[Section]:
     """All report sections, headline answers first."""
@@ -77,6 +89,7 @@ def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] =
         raise ModelError(f"paths must be at least 1, got {paths}")
     from .sections import headline_section
 
+    check_scenarios(scenarios)
     ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed), filing_facts)
     body = [build(ctx) for build in _sections()]
     return [headline_section(ctx, body), *body]

@@ -84,5 +84,9 @@ def uncertainty_section(ctx: ReportContext) -> Section:
                               charts.grouped_bars_with_range(g, x="entity", group="scenario", value="p50", low="p5",
                                                              high="p95", title="FCF 2028 by scenario",
                                                              y_title="FCF (USD bn)")))
-    prov = combine(*[scenario_provenance(unc.load_scenario(n)) for n in names])
+    from .financial_section import result_provenance, run_default
+
+    # the paths vary the scenario's assumptions around the same sourced figures as the default run
+    prov = combine(*[scenario_provenance(unc.load_scenario(n)) for n in names],
+                   result_provenance(ds, run_default(ctx)))
     return Section(id="uncertainty", title=TITLE, lines=lines, figures=figures, tables=tables, provenance=prov)
