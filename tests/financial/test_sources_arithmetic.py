@@ -108,3 +108,12 @@ def test_alphabet_opening_balance_sheet_from_the_sources(ds):
     assert r.value("debt", "alphabet", 2026) == pytest.approx(46.5)
     assert r.value("cash", "alphabet", 2026) == pytest.approx(126.8 + 10.0)
     assert r.value("interest", "alphabet", 2026) == pytest.approx(0.05 * 46.5)
+
+
+def test_alphabet_depreciation_doubles_by_2026_then_adds_the_2026_vintage(ds):
+    # "Alphabet 2025年的折舊費用為210億美元,因此到2026年底很可能會翻倍" -> 2 x 21 = 42 in 2026, which under
+    # the next-year convention is all older assets (legacy). 2027 adds the 2026 vintage (185 at the
+    # default): servers 0.6 x 185 / 6 = 18.5, buildings 0.4 x 185 / 25 = 2.96 -> 63.46.
+    r = run_financials(ds, entities=["alphabet"], years=[2026, 2027])
+    assert r.value("depreciation", "alphabet", 2026) == pytest.approx(2 * 21.0)
+    assert r.value("depreciation", "alphabet", 2027) == pytest.approx(42 + 18.5 + 2.96)
