@@ -87,11 +87,11 @@ MISSING_OPENING_BALANCE_USD_BN = 0.0
 # (net debt / EBITDA) and coverage (EBITDA / interest) use this proxy.
 EBITDA_PROXY = "operating_cash_flow"
 # Depreciation of assets bought before an entity's first modelled capex year: the last
-# `depreciation` reported for a year up to and including that year (under the next-year
-# convention that year's charge comes from older assets only; Alphabet: 21 $bn in 2025, and the
-# article's estimate for 2026, "到2026年底很可能會翻倍", 42), held flat: the installed base's
-# vintages are not in the dataset, so its run-off cannot be modelled. Zero where none is reported.
-LEGACY_DEPRECIATION_RULE = "last depreciation reported up to the first modelled capex year, held flat"
+# `depreciation` reported for a year before that year (Alphabet: 21 $bn in 2025), held flat:
+# the installed base's vintages are not in the dataset, so its run-off cannot be modelled. Zero
+# where none is reported. A reported depreciation for a modelled year (the article's 42 $bn for
+# Alphabet's 2026) is an estimate of a model output, to compare with, not an input.
+LEGACY_DEPRECIATION_RULE = "last depreciation reported before the first modelled capex year, held flat"
 
 # Entities modelled by default: those with an annual capex figure in the requested years.
 # Aggregates of companies (the articles' "four hyperscalers") are modelled like a company.
