@@ -2,7 +2,7 @@
 
 1. The chain "capex ($bn, 90 % interval) -> GW at $/GW -> GPUs at GPUs/GW -> TWh/yr at PUE",
    sampled with aicapex and with squigglepy at the same sample count; and the floor, the time
-   NumPy needs just to draw the same random numbers (4 lognormals from PCG64).
+   NumPy needs just to draw the same random numbers (4 lognormals from the same SFC64 streams).
    Targets: aicapex >= 2x squigglepy, <= 1.3x the floor.
 2. The full model (every shipped company with capex x 2025-2032, financial + network layers) at
    1 M paths (--full-paths): wall time, peak memory (child process max RSS) and where the time

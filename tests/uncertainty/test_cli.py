@@ -80,3 +80,12 @@ def test_errors_exit_2_with_one_line(capsys, db, args, match):
     code, _, err = run(capsys, "--db", db, *args)
     assert code == 2
     assert match in err and err.count("\n") == 1
+
+
+def test_extra_quantiles_keep_p5_p50_p95(capsys, db, testco_file, scenario_file):
+    code, out, _ = run(capsys, "--db", db, "simulate", "-s", str(scenario_file), "--user", str(testco_file),
+                       "--entity", "testco", "--year", "2026", "--paths", "1000", "--quantile", "0.25",
+                       "--format", "json")
+    assert code == 0
+    r = json.loads(out)[0]
+    assert r["p5"] < r["p25"] < r["p50"] < r["p95"]

