@@ -167,7 +167,7 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
                     progress or time.perf_counter() - start > 1.0):
                 bar = _progress(paths)
                 if bar is not None:
-                    task = bar.add_task("simulate", total=paths)
+                    task = bar.add_task("simulate", total=paths, completed=done)
             if bar is not None:
                 bar.update(task, completed=done)
     finally:
