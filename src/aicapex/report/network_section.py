@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from . import charts
 from .build import ReportContext, layer
 from .content import Figure, Section, Table
-from .provenance import combine, deals_provenance
+from .provenance import combine, deals_provenance, facts_provenance
 
 TITLE = "The deal graph: cycles and stress"
 
@@ -119,5 +119,11 @@ def network_section(ctx: ReportContext) -> Section:
                     st[["scenario", "entity", "owed", "paid", "shortfall", "defaulted", "credit_loss", "equity_loss",
                         "total_loss"]] if not st.empty else st),
               Table("external_assets", "External assets of each party and the rule used", rep.assets)]
-    prov = deals_provenance(ctx.dataset.deals[ctx.dataset.deals["id"].isin(set(net.edges["deal_id"]))])
-    return Section(id="network", title=TITLE, lines=lines, figures=figures, tables=tables, provenance=combine(prov))
+    ds = ctx.dataset
+    prov = deals_provenance(ds.deals[ds.deals["id"].isin(set(net.edges["deal_id"]))])
+    # the facts behind each party's external assets (cash and the flow over the horizon)
+    a = rep.assets
+    used = set(zip(a["entity"], "cash")) | set(zip(a["entity"], a["flow_metric"].fillna("")))
+    facts = ds.facts[[(e, m) in used for e, m in zip(ds.facts["entity"], ds.facts["metric"])]]
+    return Section(id="network", title=TITLE, lines=lines, figures=figures, tables=tables,
+                   provenance=combine(prov, facts_provenance(facts)))

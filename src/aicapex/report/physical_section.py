@@ -64,8 +64,10 @@ def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
     tables = [Table("gw_bought", f"Capex {year} in GW, accelerators and energy", table)]
     if "gw_balance" in ctx.cache:
         tables.append(Table("gw_balance", "GW supply, demand and power per year", ctx.cache["gw_balance"]))
+    # facts the balance reads (Nvidia's share of CoWoS and of new compute), where the dataset has them
+    balance_facts = fprov[fprov["item"].str.startswith(("nvidia.cowos_capacity_share", "nvidia.share_of_new_ai_compute"))]
     return Section(id="physical", title=TITLE, lines=lines, figures=figures, tables=tables,
-                   provenance=combine(fprov[fprov["ref"].isin(used)], cprov))
+                   provenance=combine(fprov[fprov["ref"].isin(used)], cprov, balance_facts if balance else None))
 
 
 def _balance(phys, ctx: ReportContext, figures: list, lines: list) -> tuple[str, ...]:
