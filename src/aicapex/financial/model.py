@@ -110,7 +110,7 @@ def _per_path(value, n_paths: int) -> np.ndarray:
 def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = None, *,
                    entities: Iterable[str] | None = None, years: Iterable[int] = D.DEFAULT_YEARS,
                    paths: int | None = None, overrides: Mapping[Any, Any] | None = None,
-                   outputs: Iterable[str] | None = None, chunk_paths: int = 50_000) -> FinancialResult:
+                   outputs: Iterable[str] | None = None, chunk_paths: int = 16_384) -> FinancialResult:
     """Run the financial layer for `entities` (default: every entity with capex in `years`).
 
     outputs: the arrays to keep (default: all of `OUTPUTS`); with many paths keep only what you
@@ -141,8 +141,8 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
     assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
     first = min(min(p.capex) for p, _ in assembled.values())
     grid = list(range(min(first, years[0]), years[-1] + 1))
-    inputs = _input_arrays(assembled, figures, r, grid, n)
-    if np.any(inputs[6] + _per_path(r["land_share"], n)[:, None] > 1):
+    lives_shares = _lives_and_shares(assembled, figures, r, n)
+    if any(np.any(share + _per_path(r["land_share"], n) > 1) for _, share in lives_shares):
         raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
                                 "server share + land share exceeds 1"))
 
@@ -154,7 +154,9 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
     arrays: dict[str, np.ndarray] = {}
     for start in range(0, n, step):
         sl = slice(start, min(start + step, n))
-        chunk = _compute(*(x[sl] for x in inputs), _slice_paths(r, sl, n), sl.stop - sl.start, needed)
+        r_chunk = _slice_paths(r, sl, n)
+        inputs = _input_arrays(assembled, lives_shares, r_chunk, grid, sl, n)
+        chunk = _compute(*inputs, r_chunk, sl.stop - sl.start, needed)
         chunk = {o: v[:, :, first_year:] for o, v in chunk.items()}
         if "earnings_overstated_cumulative" in keep:
             chunk["earnings_overstated_cumulative"] = _cumsum_known(chunk["earnings_overstated"])
@@ -179,26 +181,11 @@ def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
     return keep
 
 
-def _input_arrays(assembled: dict, figures: dict, r: dict[str, Any], grid: list[int], n: int) -> tuple:
-    """Every entity's known points as arrays on the year grid: flows (n, E, T), lives, shares and
-    opening balances (n, E). Records the server life and share used in each explanation."""
-    n_e, n_t = len(assembled), len(grid)
-    capex, ocf, returns = (np.empty((n, n_e, n_t)) for _ in range(3))
-    revenue = np.full((n, n_e, n_t), np.nan)
-    legacy = np.zeros((n, n_e, n_t))
-    server_life, server_share, opening_debt, opening_cash = (np.empty((n, n_e)) for _ in range(4))
-    for i, (e, (pts, expl)) in enumerate(assembled.items()):
-        capex[:, i] = path_from_points(pts.capex, grid, r["capex_growth"], n)
-        ocf[:, i] = path_from_points(pts.ocf, grid, r["ocf_growth"], n)
-        returns[:, i] = (path_from_points(pts.returns, grid, r["returns_growth"], n) if pts.returns
-                         else D.MISSING_RETURNS_USD_BN)
-        for year, value in pts.revenue.items():
-            if year in grid:
-                revenue[:, i, grid.index(year)] = value
-        started = np.array(grid) >= min(pts.capex)
-        legacy[:, i] = np.where(started, _per_path(pts.legacy_depreciation, n)[:, None], np.nan)
-        opening_debt[:, i] = _per_path(pts.opening_debt, n)
-        opening_cash[:, i] = _per_path(pts.opening_cash, n)
+def _lives_and_shares(assembled: dict, figures: dict, r: dict[str, Any], n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per entity, the server life and server share, shape (n,): the assumption if given, else the
+    entity's own figure, else the dataset constant. Records the choice in each explanation."""
+    out = []
+    for e, (pts, expl) in assembled.items():
         if r["server_life_years"] is not None:
             life, life_src = r["server_life_years"], "assumption server_life_years"
         elif pts.server_life is not None:
@@ -213,9 +200,41 @@ def _input_arrays(assembled: dict, figures: dict, r: dict[str, Any], grid: list[
         else:
             share = _needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e)
             share_src = f"constant {D.SERVER_SHARE_CONSTANT}"
-        server_life[:, i] = _per_path(life, n)
-        server_share[:, i] = _per_path(share, n)
         record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
+        out.append((_per_path(life, n), _per_path(share, n)))
+    return out
+
+
+def _take(value, sl: slice, n: int):
+    """The paths in `sl` of a scalar or (n,) value."""
+    v = np.asarray(value, float)
+    return v[sl] if v.ndim == 1 and v.size == n else v
+
+
+def _input_arrays(assembled: dict, lives_shares: list, r: dict[str, Any], grid: list[int], sl: slice,
+                  n: int) -> tuple:
+    """The paths `sl` of every entity's inputs on the year grid: flows (m, E, T); server life and
+    share, opening debt and cash (m, E). `r` holds the assumptions of these paths already."""
+    m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
+    capex, ocf, returns = (np.empty((m, n_e, n_t)) for _ in range(3))
+    revenue = np.full((m, n_e, n_t), np.nan)
+    legacy = np.zeros((m, n_e, n_t))
+    server_life, server_share, opening_debt, opening_cash = (np.empty((m, n_e)) for _ in range(4))
+    for i, ((pts, _), (life, share)) in enumerate(zip(assembled.values(), lives_shares)):
+        points = lambda d: {y: _take(v, sl, n) for y, v in d.items()}  # noqa: E731
+        capex[:, i] = path_from_points(points(pts.capex), grid, r["capex_growth"], m)
+        ocf[:, i] = path_from_points(points(pts.ocf), grid, r["ocf_growth"], m)
+        returns[:, i] = (path_from_points(points(pts.returns), grid, r["returns_growth"], m) if pts.returns
+                         else D.MISSING_RETURNS_USD_BN)
+        for year, value in pts.revenue.items():
+            if year in grid:
+                revenue[:, i, grid.index(year)] = _take(value, sl, n)
+        started = np.array(grid) >= min(pts.capex)
+        legacy[:, i] = np.where(started, _per_path(_take(pts.legacy_depreciation, sl, n), m)[:, None], np.nan)
+        opening_debt[:, i] = _per_path(_take(pts.opening_debt, sl, n), m)
+        opening_cash[:, i] = _per_path(_take(pts.opening_cash, sl, n), m)
+        server_life[:, i] = life[sl]
+        server_share[:, i] = share[sl]
     return capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash
 
 
