@@ -75,7 +75,7 @@ _CHUNK_BUDGET_BYTES = 300e6
 
 
 class ScenarioModel:
-    """The whole model (financial + physical layers) for one scenario, as `columns`/`evaluate`."""
+    """The whole model (financial, physical and network layers) for one scenario, as `columns`/`evaluate`."""
 
     def __init__(self, dataset: Dataset, scenario: Scenario, *, metrics: Sequence[str] = ("fcf",),
                  entities: Iterable[str] | None = None, years: Iterable[int] | None = None):
