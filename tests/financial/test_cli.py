@@ -22,7 +22,7 @@ def run(capsys, tmp_path, *args):
 def test_json_contract(tmp_path, capsys):
     code, out, _ = run(capsys, tmp_path, "--years", "2025:2030", "--format", "json")
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))  # no NaN/Infinity
     assert all(CONTRACT <= set(r) for r in rows)
     assert all(r["unit"] == "USD bn" for r in rows)
     keys = [(r["entity"], r["year"]) for r in rows]

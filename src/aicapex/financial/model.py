@@ -275,8 +275,7 @@ def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, op
 
     def required_growth():
         out = np.full(capex.shape, np.nan)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, :, 1:] = (get("fcf")[:, :, :-1] + capex[:, :, 1:]) / ocf[:, :, :-1] - 1.0
+        out[:, :, 1:] = ratio(get("fcf")[:, :, :-1] + capex[:, :, 1:], ocf[:, :, :-1]) - 1.0
         return out
 
     formulas = {
