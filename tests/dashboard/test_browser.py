@@ -132,6 +132,19 @@ def test_server_life_slider_changes_the_headline_depreciation(app_url, page, tmp
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
 
 
+def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(app_url, page, tmp_path):
+    expect = _sync_api().expect
+    page.goto(app_url)
+    page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
+    page.get_by_role("combobox", name=re.compile("Scenario")).click()
+    page.get_by_role("option", name="burry").click()
+    # burry.yaml: server life PERT(2, 3, 4), median 3 years
+    page.wait_for_function("() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')",
+                           timeout=60_000)
+    expect(page.get_by_text("FCF of meta, scenario 'burry'")).to_be_visible(timeout=90_000)
+    page.screenshot(path=str(tmp_path / "dashboard-burry.png"), full_page=True)
+
+
 def test_a_bad_user_file_gives_a_message_not_a_trace(app_url, page, tmp_path):
     expect = _sync_api().expect
     bad = tmp_path / "bad.yaml"

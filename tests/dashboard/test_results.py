@@ -91,3 +91,15 @@ def test_scenario_fan(ds):
     out = compute(ds, Controls(entities=("meta",), scenario="burry"))
     fan = out.tables["fcf_fan"]
     assert set(fan["entity"]) == {"meta"} and (fan["p5"] <= fan["p95"]).all()
+
+
+def test_scenario_sets_the_sliders_to_its_medians():
+    from aicapex.dashboard.results import scenario_defaults
+
+    assert scenario_defaults(None) == {}
+    burry = scenario_defaults("burry")
+    # burry.yaml: server life PERT(2, 3, 4) -> median 3 (symmetric); OCF growth Normal(0.10, 0.05) -> 10 %;
+    # CoreWeave's external assets x PERT(0.4, 0.7, 1.0) -> median 0.7, i.e. 30 % lost
+    assert burry["server_life"] == pytest.approx(3.0)
+    assert burry["ocf_growth"] == pytest.approx(10.0)
+    assert burry["shock_entity"] == "coreweave" and burry["shock"] == pytest.approx(30.0, abs=0.01)

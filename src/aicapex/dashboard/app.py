@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from aicapex.dashboard import controls as C
-from aicapex.dashboard.results import compute, default_entities, scenario_names
+from aicapex.dashboard.results import compute, default_entities, scenario_defaults, scenario_names
 from aicapex.dataset import build_dataset, open_dataset
 from aicapex.errors import AicapexError, DataError
 
@@ -44,9 +44,15 @@ def _with_user_file(ds, upload):
                              for p in exc.problems]) from None
 
 
-def _slider(label: str, spec: tuple[float, float, float, float], key: str, help: str) -> float:
+def _slider(label: str, spec: tuple[float, float, float, float], key: str, help: str,
+            start: dict[str, object], scenario: str) -> float:
+    """A slider starting at the scenario's median (rounded to its step) or the default; the key carries the
+    scenario so that picking another scenario moves the slider to that scenario's value."""
     lo, hi, default, step = spec
-    return st.sidebar.slider(label, min_value=lo, max_value=hi, value=default, step=step, key=key, help=help)
+    value = float(start.get(key, default))
+    value = min(hi, max(lo, round(value / step) * step))
+    return st.sidebar.slider(label, min_value=lo, max_value=hi, value=value, step=step, key=f"{key}-{scenario}",
+                             help=help)
 
 
 def main() -> None:
@@ -71,18 +77,28 @@ def main() -> None:
     choices = list(ds.entities["id"])
     defaults = [e for e in default_entities(ds) if e in choices]
     entities = st.sidebar.multiselect("Companies", choices, default=defaults, key="entities")
-    scenario = st.sidebar.selectbox("Scenario (Monte Carlo fan chart)", ["(none)", *scenario_names()],
+    scenario = st.sidebar.selectbox("Scenario (sets the sliders to its medians; adds FCF fan charts)", ["(none)", *scenario_names()],
                                     key="scenario")
+    try:
+        start = scenario_defaults(None if scenario == "(none)" else scenario)
+    except AicapexError as exc:
+        st.error(f"Scenario {scenario!r} cannot be read: {exc}")
+        start = {}
     life = _slider("Server useful life (years)", C.SERVER_LIFE, "server_life",
-                   "Companies disclose 5-6 years; Michael Burry argues 2-3.")
-    ocf = _slider("OCF growth (% a year)", C.OCF_GROWTH_PCT, "ocf_growth", "Analysts (FactSet): 19 %.")
+                   "Applies to every picked company. Companies disclose 5-6 years; Michael Burry argues 2-3.",
+                   start, scenario)
+    ocf = _slider("OCF growth (% a year)", C.OCF_GROWTH_PCT, "ocf_growth", "Analysts (FactSet): 19 %.", start, scenario)
     capex = _slider("Capex growth after guidance (% a year)", C.CAPEX_GROWTH_PCT, "capex_growth",
-                    "0 %: capex held at the last guided level.")
-    rental = _slider("GPU rental-price decline (% a year)", C.RENTAL_DECLINE_PCT, "rental_decline", "")
-    shock_entity = st.sidebar.selectbox("Deal party hit by a shock", ["(none)", *choices], key="shock_entity")
+                    "0 %: capex held at the last guided level.", start, scenario)
+    rental = _slider("GPU rental-price decline (% a year)", C.RENTAL_DECLINE_PCT, "rental_decline",
+                     "Drives the GB300 cluster economics.", start, scenario)
+    parties = ["(none)", *choices]
+    first = parties.index(start["shock_entity"]) if start.get("shock_entity") in parties else 0
+    shock_entity = st.sidebar.selectbox("Deal party hit by a shock", parties, index=first,
+                                        key=f"shock_entity-{scenario}")
     shock = _slider("Shock: share of its external assets lost (%)", C.SHOCK_PCT, "shock",
                     "Its cash and operating cash flow over the stress horizon shrink by this share; what it can no "
-                    "longer pay, its counterparties lose.")
+                    "longer pay, its counterparties lose.", start, scenario)
     try:
         controls = C.Controls(entities=tuple(entities), scenario=None if scenario == "(none)" else scenario,
                               server_life_years=float(life), ocf_growth=ocf / 100,
@@ -96,8 +112,8 @@ def main() -> None:
         st.error(f"Unexpected error: {type(exc).__name__}: {exc}")
         return
     per_row = 4
-    for start in range(0, len(results.headlines), per_row):
-        row = results.headlines[start:start + per_row]
+    for first_index in range(0, len(results.headlines), per_row):
+        row = results.headlines[first_index:first_index + per_row]
         for col, h in zip(st.columns(per_row), row):
             col.metric(f"{h.label} ({h.unit})", h.text, help=h.help or None)
     for message in results.messages:

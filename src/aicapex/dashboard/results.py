@@ -54,6 +54,27 @@ def default_entities(ds: Dataset) -> list[str]:
     return ids
 
 
+def scenario_defaults(name: str | None) -> dict[str, object]:
+    """Slider starting values from a scenario's medians (per cent for rates), so picking a scenario
+    moves the sliders to its central case: server_life, ocf_growth, capex_growth, shock_entity, shock."""
+    if not name:
+        return {}
+    from ..uncertainty import load_scenario
+
+    params = load_scenario(name).parameters
+    out: dict[str, object] = {}
+    if "server_life_years" in params:
+        out["server_life"] = float(params["server_life_years"].median())
+    for key in ("ocf_growth", "capex_growth"):
+        if key in params:
+            out[key] = 100 * float(params[key].median())
+    shocks = [(k[len("shock_"):], d) for k, d in params.items() if k.startswith("shock_")]
+    if shocks:  # the network layer multiplies external assets by the factor: the loss is 1 - factor
+        entity, dist = shocks[0]
+        out["shock_entity"], out["shock"] = entity, 100 * (1 - float(dist.median()))
+    return out
+
+
 def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     kf = key_figures(ds)
     kf = kf[kf["entity"].isin(c.entities)]

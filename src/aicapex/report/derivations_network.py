@@ -19,7 +19,7 @@ def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
     if scenario is not None:
         unc = layer("uncertainty")
         scen = unc.load_scenario(scenario)
-        shocks = {k.split(".", 1)[1]: float(d.median()) for k, d in scen.parameters.items() if k.startswith("shock.")}
+        shocks = {k[len("shock_"):]: float(d.median()) for k, d in scen.parameters.items() if k.startswith("shock_")}
         if shocks:
             return f"scenario {scen.name}", shocks
     label, shocks = next(iter(net.REPORT_SHOCKS.items()))
