@@ -103,3 +103,12 @@ def test_scenario_sets_the_sliders_to_its_medians():
     assert burry["server_life"] == pytest.approx(3.0)
     assert burry["ocf_growth"] == pytest.approx(10.0)
     assert burry["shock_entity"] == "coreweave" and burry["shock"] == pytest.approx(30.0, abs=0.01)
+
+
+def test_shock_losses_are_split_from_the_unshocked_losses(ds):
+    out = compute(ds, Controls(entities=("meta",), shock_entity="coreweave", shock=0.3))
+    h = {x.key: x.value for x in out.headlines}
+    t = out.tables["stress"]
+    assert h["stress_loss"] == pytest.approx(t["total_loss"].sum())
+    assert h["stress_loss_added"] == pytest.approx(t["total_loss"].sum() - t["total_loss_no_shock"].sum())
+    assert h["stress_loss_added"] >= -1e-9  # a shock never makes the others better off

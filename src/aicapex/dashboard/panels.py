@@ -88,14 +88,19 @@ def network_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
         return
     net = layer("network")
     table = net.run_stress(ds, shocks={c.shock_entity: 1.0 - c.shock})
+    baseline = net.run_stress(ds)  # parties that cannot pay even unshocked already pass losses on
     hit = table[table["total_loss"] > 0.005]
-    out.headlines.append(Headline("stress_loss", "Stress losses passed on", float(hit["total_loss"].sum()), "USD bn",
-                                  f"{c.shock_entity} loses {c.shock:.0%} of its external assets."))
+    total, before = float(table["total_loss"].sum()), float(baseline["total_loss"].sum())
+    out.headlines.append(Headline("stress_loss", "Stress losses passed on", total, "USD bn",
+                                  f"{c.shock_entity} loses {c.shock:.0%} of its external assets; all losses that "
+                                  "reach other parties through the deals."))
+    out.headlines.append(Headline("stress_loss_added", "of which from the shock", total - before, "USD bn",
+                                  f"Losses beyond the {before:,.1f} $bn passed on with no shock."))
     if not hit.empty:
         out.figures.append(("Stress losses", charts.paired_bars(
             hit, x="entity", bars={"credit_loss": "credit loss", "equity_loss": "equity loss"},
             title=f"Losses when {c.shock_entity} loses {c.shock:.0%} of its assets", y_title="loss (USD bn)")))
-    out.tables["stress"] = table
+    out.tables["stress"] = table.assign(total_loss_no_shock=baseline["total_loss"].to_numpy())
 
 
 def scenario_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:

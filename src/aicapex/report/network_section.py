@@ -87,6 +87,12 @@ def network_section(ctx: ReportContext) -> Section:
     else:
         paths = "; ".join(f"{r.path} ({'signed' if r.binding else 'not all signed'})" for r in rep.cycles.itertuples())
         lines.append(f"Answer: the loop: {len(rep.cycles)} cycle(s): {paths}.")
+    base = rep.baseline
+    unpaid = base[base["shortfall"] > 0.005]
+    if not unpaid.empty:
+        lines.append("Answer: stress with no shock: " + "; ".join(
+            f"{r.entity} owes {r.owed:,.0f} $bn over the horizon but can pay {r.paid:,.0f}" for r in unpaid.itertuples())
+            + f"; losses passed on: {base['total_loss'].sum():,.0f} $bn.")
     lines += stress_lines(rep.stress)
     h = net.horizon
     lines.append(f"Horizon {h.first_year}-{h.last_year}; a shock multiplies the party's external assets "
