@@ -34,6 +34,10 @@ REVENUE_METRIC = "revenue"
 SERVER_LIFE_METRIC = "server_useful_life"
 SERVER_SHARE_METRIC = "server_share_of_capex"
 
+# Aggregates whose members' figures can be derived as the total minus the other members
+# (entities.yaml: "Four hyperscalers (Amazon, Microsoft, Alphabet, Meta)").
+GROUPS: dict[str, tuple[str, ...]] = {"big4_hyperscalers": ("amazon", "microsoft", "alphabet", "meta")}
+
 # ---- sourced defaults (dataset constants and facts) ----------------------------------------
 # Servers ~60 % of capex: "根據Alphabet的說法,僅伺服器一項就將佔其總支出的60%" (Barron's).
 SERVER_SHARE_CONSTANT = "server_share_of_capex"

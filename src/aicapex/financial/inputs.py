@@ -104,8 +104,54 @@ def entity_figures(ds: Dataset, entity: str) -> EntityFigures:
     """
     cache = ds.__dict__.setdefault("_financial_entity_figures", {})
     if entity not in cache:
+        cache[entity] = with_group_derivations(ds, _reported_figures(ds, entity))
+    return cache[entity]
+
+
+def _reported_figures(ds: Dataset, entity: str) -> EntityFigures:
+    """The entity's figures as reported (no derivations), memoised like `entity_figures`."""
+    cache = ds.__dict__.setdefault("_financial_reported_figures", {})
+    if entity not in cache:
         cache[entity] = _entity_figures(ds, entity)
     return cache[entity]
+
+
+def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
+    """Add figures of a group member derived as the group total minus the other members.
+
+    For capex and OCF, a year the member lacks but its group (defaults.GROUPS) and every other
+    member report: member = group - sum(others), each at its default value; kept only if positive
+    and all use the same capex metric. Caveat: the group reports calendar years while Microsoft's
+    fiscal year ends in June; the rule adds them by year label, as the articles' totals do.
+    """
+    groups = [(g, members) for g, members in D.GROUPS.items() if ef.entity in members]
+    if not groups:
+        return ef
+    figures = {m: dict(v) for m, v in ef.figures.items()}
+    capex_metric = ef.capex_metric
+    for group, members in groups:
+        others = [_reported_figures(ds, m) for m in members if m != ef.entity]
+        total = _reported_figures(ds, group)
+        for metric in ("capex", D.OCF_METRIC):
+            metrics = {x.capex_metric for x in (total, *others)} | ({ef.capex_metric} - {None})
+            if metric == "capex" and len(metrics) != 1:
+                continue
+            for year, fig in total.get(metric).items():
+                if year in figures.get(metric, {}) or not fig.point:
+                    continue
+                parts = [o.get(metric).get(year) for o in others]
+                if any(p is None or not p.point for p in parts):
+                    continue
+                value = fig.value - sum(p.value for p in parts)
+                if value <= 0:
+                    continue
+                rows = pd.concat([fig.rows, *(p.rows for p in parts)], ignore_index=True)
+                rule = f"derived: {group} total minus {', '.join(m for m in members if m != ef.entity)}"
+                figures.setdefault(metric, {})[year] = Figure(ef.entity, metric, year, fig.period, value, value,
+                                                              value, True, rule, rows)
+                if metric == "capex":
+                    capex_metric = next(iter(metrics))
+    return EntityFigures(ef.entity, capex_metric, figures)
 
 
 def _entity_figures(ds: Dataset, entity: str) -> EntityFigures:
