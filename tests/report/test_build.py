@@ -89,3 +89,12 @@ def test_unknown_scenario_is_a_one_line_error(tmp_path, capsys):
     assert code == 2
     assert "unknown scenario 'nosuch'" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_failing_layer_costs_only_its_own_section():
+    def broken(ctx):
+        raise ZeroDivisionError("division by zero")
+
+    with pytest.warns(UserWarning, match="report section 'x' failed"):
+        s = guarded("x", "X", broken)(None)
+    assert not s.available and "internal error ZeroDivisionError" in s.lines[0]

@@ -4,6 +4,7 @@ its Markdown twin and the tables as CSV."""
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,10 @@ def guarded(section_id: str, title: str, build: Callable[[ReportContext], Sectio
             return Section.unavailable(section_id, title, str(exc))
         except AicapexError as exc:
             return Section.unavailable(section_id, title, f"could not be computed: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a layer's bug must not cost the reader the other sections
+            warnings.warn(f"report section '{section_id}' failed: {type(exc).__name__}: {exc}", stacklevel=2)
+            return Section.unavailable(section_id, title,
+                                       f"could not be computed (internal error {type(exc).__name__}: {exc})")
 
     run.__name__ = f"section_{section_id}"
     return run
