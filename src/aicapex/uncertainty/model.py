@@ -99,6 +99,10 @@ class ScenarioModel:
         self.fact_factor = {name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()}
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
         self.run_financial = any(m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics)
+        # the financial layer computes only the outputs asked for (the physical layer needs capex)
+        self.financial_outputs = [m for m in self.metrics if m in FINANCIAL_OUTPUTS]
+        if any(m in PHYSICAL_OUTPUTS for m in self.metrics) and "capex" not in self.financial_outputs:
+            self.financial_outputs.append("capex")
         self._coefs = self._network = None
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
             from ..physical import press_coefficients
@@ -144,7 +148,8 @@ class ScenarioModel:
         try:
             assumptions = FinancialAssumptions(**kwargs)
             return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
-                                  (self.entities or None), years=self.years, paths=n, overrides=overrides)
+                                  (self.entities or None), years=self.years, paths=n, overrides=overrides,
+                                  outputs=self.financial_outputs, chunk_paths=max(n, 1))
         except DataError as exc:
             raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
                                 "bound the distribution with min/max") from None
