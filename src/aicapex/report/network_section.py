@@ -66,14 +66,16 @@ def deal_graph_figure(edges: pd.DataFrame, nodes: tuple[str, ...], in_cycle: set
     return fig
 
 
-def stress_lines(stress: dict[str, pd.DataFrame]) -> list[str]:
+def stress_lines(stress: dict[str, pd.DataFrame], no_shock_total: float = 0.0) -> list[str]:
     lines = []
     for label, t in stress.items():
         hit = t[t["total_loss"] > 0.005].sort_values("total_loss", ascending=False)
         who = ", ".join(f"{r.entity} {r.total_loss:,.0f}" for r in hit.itertuples())
         dflt = ", ".join(t.loc[t["defaulted"].astype(float) > 0, "entity"])
+        total = hit["total_loss"].sum()
         lines.append(f"Answer: stress ({label}): losses reaching other parties ($bn, credit + equity): "
-                     f"{who or 'none'}; total {hit['total_loss'].sum():,.0f} $bn; in default: {dflt or 'none'}.")
+                     f"{who or 'none'}; total {total:,.0f} $bn ({total - no_shock_total:,.0f} more than with no "
+                     f"shock); in default: {dflt or 'none'}.")
     return lines
 
 
@@ -93,7 +95,7 @@ def network_section(ctx: ReportContext) -> Section:
         lines.append("Answer: stress with no shock: " + "; ".join(
             f"{r.entity} owes {r.owed:,.0f} $bn over the horizon but can pay {r.paid:,.0f}" for r in unpaid.itertuples())
             + f"; losses passed on: {base['total_loss'].sum():,.0f} $bn.")
-    lines += stress_lines(rep.stress)
+    lines += stress_lines(rep.stress, float(base["total_loss"].sum()))
     h = net.horizon
     lines.append(f"Horizon {h.first_year}-{h.last_year}; a shock multiplies the party's external assets "
                  "(cash and operating cash flow over the horizon) by the factor named.")
