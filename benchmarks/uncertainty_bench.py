@@ -168,7 +168,7 @@ def full_model(paths: int, chunk: int | None) -> None:
           f"  simulate + summary   {run:8.2f} s   (target 2 s: met)")
     print(f"    financial layer    {r['financial_s']:8.2f} s")
     print(f"    network layer      {r['network_s']:8.2f} s")
-    print(f"    sampling + copies  {r['sampling_and_copy_s']:8.2f} s")
+    print(f"    sampling + copies  {r['sampling_and_copy_s']:8.2f} s   (incl. first touch of the output buffer)")
     print(f"    summary            {r['summary_s']:8.2f} s")
     print(f"  model setup          {r['setup_s']:8.2f} s   process wall {wall:.1f} s")
     print(f"  peak RSS             {r['peak_rss_mb']:8.0f} MB  (after imports {r['rss_after_import_mb']:.0f} MB; "
