@@ -35,14 +35,24 @@ def test_projected_fcf_grows_ocf_at_the_analysts_rate(shipped_dataset):
     _leaves_are_sourced(tree)
 
 
+def test_depreciation_down_to_the_vintages(model_dataset):
+    tree = explain(model_dataset, "acme", "depreciation", 2027)
+    # legacy 10 (2024 charge held flat) + servers 0.6 x (100 + 200) / 6 + buildings 0.4 x 300 / 25
+    assert tree.value == pytest.approx(10 + 30 + 4.8)
+    legacy, servers, buildings = tree.inputs
+    assert legacy.value == 10 and legacy.provenance[0]["quote"] == "Depreciation was 10 billion."
+    assert servers.value == pytest.approx(30) and buildings.value == pytest.approx(4.8)
+    life = next(c for c in servers.inputs if c.label == "acme.server_life_years")
+    assert life.value == 6 and life.provenance[0]["quote"] == "Servers last six years."
+    vintages = [c for c in servers.inputs if c.label.startswith("acme.capex.")]
+    assert [(c.label, c.value) for c in vintages] == [("acme.capex.2025", 100), ("acme.capex.2026", 200)]
+    _leaves_are_sourced(tree)
+
+
 def test_depreciation_of_meta_2026(shipped_dataset):
     tree = explain(shipped_dataset, "meta", "depreciation", 2026)
-    # 70 $bn of 2025 capex: 60 % servers over Meta's 5.5 years, 40 % buildings over 25 years
-    assert tree.value == pytest.approx(70 * 0.6 / 5.5 + 70 * 0.4 / 25)
-    servers = next(c for c in tree.inputs if "servers" in c.label)
-    assert servers.value == pytest.approx(70 * 0.6 / 5.5)
-    life = next(c for c in servers.inputs if c.label == "meta.server_life_years")
-    assert life.value == 5.5 and "5.5 years" in life.provenance[0]["quote"]
+    assert tree.formula == "depreciation = legacy depreciation + servers + buildings"
+    assert tree.value == pytest.approx(sum(c.value for c in tree.inputs))
     _leaves_are_sourced(tree)
 
 

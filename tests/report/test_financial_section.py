@@ -27,11 +27,14 @@ def test_amazon_turns_fcf_negative_in_2026(section):
     assert any(line == "Answer: FCF-negative (first year): amazon in 2026 (-20.0 $bn)." for line in section.lines)
 
 
-def test_depreciation_under_four_lives(shipped_dataset):
-    df = lives_frame(shipped_dataset, entities=["alphabet"]).set_index(["year", "server_life_years"])
-    # 2027 = 21 (2025 depreciation held flat as legacy) + 185*0.6/L + 185*0.4/25
+def test_depreciation_under_four_lives(model_dataset):
+    df = lives_frame(model_dataset, entities=["acme"]).set_index(["year", "server_life_years"])
+    # 2027: legacy 10 (the 2024 charge held flat) + servers 0.6 x (100 + 200) / L + buildings 0.4 x 300 / 25,
+    # each vintage charged from the year after the spend
     for life in (3, 4, 5, 6):
-        assert df.loc[(2027, float(life)), "depreciation"] == pytest.approx(21 + 111 / life + 2.96)
+        assert df.loc[(2027, float(life)), "depreciation"] == pytest.approx(10 + 180 / life + 4.8)
+    # 2026: only the 2025 vintage is in service
+    assert df.loc[(2026, 3.0), "depreciation"] == pytest.approx(10 + 60 / 3 + 1.6)
 
 
 def test_every_figure_has_provenance_with_quotes(section):

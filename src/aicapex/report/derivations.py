@@ -96,7 +96,11 @@ def _from_use(run: FinRun, entity: str, metric: str, use: dict, label: str) -> E
         return assumption(run, rule.split()[1])
     if rule == "override":
         return assumption_node(label, use["value"], "", "figure overridden for this run", "override")
-    return fact_node(run.ds, entity, metric, use["period"], label=label)
+    period = str(use["period"])
+    if period.isdigit():  # a bare year: the entity's fiscal year, else the calendar year, that holds the report
+        period = next((p for p in (f"FY{period}", f"CY{period}") if run.ds.resolve(entity, metric, p) is not None),
+                      f"FY{period}")
+    return fact_node(run.ds, entity, metric, period, label=label)
 
 
 def _series(run: FinRun, entity: str, metric: str, year: int, output: str, growth: str) -> Explanation:
