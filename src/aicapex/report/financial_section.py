@@ -29,7 +29,8 @@ def result_provenance(ds, result) -> pd.DataFrame:
     """Dataset rows behind every figure a financial run used, plus its derived and assumed inputs."""
     src = result.sources()
     facts = ds.facts
-    keys = ["entity", "metric", "period", "source", "outlet", "quote"]
+    # the layer may name a period by its bare year ("2025"), so rows are matched by their quoted sentence
+    keys = ["entity", "metric", "source", "outlet", "quote"]
     used = src.dropna(subset=["source"])[keys].drop_duplicates()
     merged = facts.merge(used.astype("string"), on=keys, how="inner")
     frames = [facts_provenance(merged)]
