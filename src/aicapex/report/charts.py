@@ -12,7 +12,7 @@ PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e
            "#17becf"]
 
 
-def _layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, **kw) -> go.Figure:
+def layout(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, **kw) -> go.Figure:
     fig.update_layout(template=TEMPLATE, title=dict(text=title, x=0.01), height=kw.pop("height", 420),
                       margin=dict(l=60, r=20, t=60, b=60), legend=dict(orientation="h", y=-0.2), **kw)
     fig.update_xaxes(title_text=x_title)
@@ -24,7 +24,7 @@ def stacked_bars(df: pd.DataFrame, *, x: str, y: str, color: str, title: str, y_
     fig = go.Figure()
     for i, (key, sub) in enumerate(df.groupby(color, sort=True)):
         fig.add_bar(x=sub[x], y=sub[y], name=str(key), marker_color=PALETTE[i % len(PALETTE)])
-    return _layout(fig, title, x, y_title, barmode="stack")
+    return layout(fig, title, x, y_title, barmode="stack")
 
 
 def grouped_bars_with_range(df: pd.DataFrame, *, x: str, group: str, title: str, y_title: str,
@@ -34,7 +34,7 @@ def grouped_bars_with_range(df: pd.DataFrame, *, x: str, group: str, title: str,
         err = dict(type="data", symmetric=False, array=(sub[high] - sub[value]).clip(lower=0),
                    arrayminus=(sub[value] - sub[low]).clip(lower=0), visible=True)
         fig.add_bar(x=sub[x], y=sub[value], name=str(key), error_y=err, marker_color=PALETTE[i % len(PALETTE)])
-    return _layout(fig, title, x, y_title, barmode="group")
+    return layout(fig, title, x, y_title, barmode="group")
 
 
 def paired_bars(df: pd.DataFrame, *, x: str, bars: dict[str, str], title: str, y_title: str) -> go.Figure:
@@ -42,7 +42,7 @@ def paired_bars(df: pd.DataFrame, *, x: str, bars: dict[str, str], title: str, y
     fig = go.Figure()
     for i, (col, name) in enumerate(bars.items()):
         fig.add_bar(x=df[x], y=df[col], name=name, marker_color=PALETTE[(i + 1) % 2 if i < 2 else i])
-    return _layout(fig, title, x, y_title, barmode="group")
+    return layout(fig, title, x, y_title, barmode="group")
 
 
 def lines(df: pd.DataFrame, *, x: str, y: str, series: str, title: str, x_title: str, y_title: str,
@@ -53,7 +53,7 @@ def lines(df: pd.DataFrame, *, x: str, y: str, series: str, title: str, x_title:
                         line=dict(color=PALETTE[i % len(PALETTE)]))
     if pd.api.types.is_integer_dtype(df[x]):
         fig.update_xaxes(dtick=1)  # whole years
-    return _layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title)
 
 
 def fan(x, quantiles: dict[str, np.ndarray], *, name: str, title: str, x_title: str, y_title: str,
@@ -70,7 +70,7 @@ def fan(x, quantiles: dict[str, np.ndarray], *, name: str, title: str, x_title: 
     fig.add_scatter(x=x, y=list(quantiles["p50"]), mode="lines+markers", name=f"{name} median",
                     line=dict(color=color))
     fig.update_xaxes(dtick=1)  # whole years
-    return _layout(fig, title, x_title, y_title)
+    return layout(fig, title, x_title, y_title)
 
 
 def tornado(df: pd.DataFrame, *, label: str, low: str, high: str, base: float, title: str, x_title: str) -> go.Figure:
@@ -82,4 +82,4 @@ def tornado(df: pd.DataFrame, *, label: str, low: str, high: str, base: float, t
     fig.add_bar(y=df[label], x=df[high] - base, base=base, orientation="h", name="input at high",
                 marker_color=PALETTE[1])
     fig.add_vline(x=base, line_dash="dot")
-    return _layout(fig, title, x_title, None, barmode="overlay", height=max(320, 40 * len(df) + 140))
+    return layout(fig, title, x_title, None, barmode="overlay", height=max(320, 40 * len(df) + 140))

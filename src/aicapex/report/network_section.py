@@ -59,7 +59,7 @@ def deal_graph_figure(edges: pd.DataFrame, nodes: tuple[str, ...], in_cycle: set
     fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#1f77b4", width=4), name="other deal (signed)")
     fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#1f77b4", width=2, dash="dot"),
                     name="not signed (letter of intent / announced)")
-    charts._layout(fig, "Deal graph: money flows from payer to receiver; width ∝ √amount (USD bn)", None, None,
+    charts.layout(fig, "Deal graph: money flows from payer to receiver; width ∝ √amount (USD bn)", None, None,
                    height=640)
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
@@ -111,7 +111,7 @@ def network_section(ctx: ReportContext) -> Section:
                         marker_color=charts.PALETTE[2 * i % len(charts.PALETTE)], offsetgroup=str(i))
             fig.add_bar(x=sub["entity"], y=sub["equity_loss"], name=f"{label}: equity loss", base=sub["credit_loss"],
                         marker_color=charts.PALETTE[(2 * i + 1) % len(charts.PALETTE)], offsetgroup=str(i))
-        charts._layout(fig, "Stress: losses passed on through the deal network", "party", "loss (USD bn)",
+        charts.layout(fig, "Stress: losses passed on through the deal network", "party", "loss (USD bn)",
                        barmode="group")
         figures.append(Figure("stress-losses", "Credit and equity losses of each party when OpenAI's cash covers "
                               "only part of its commitments.", fig))

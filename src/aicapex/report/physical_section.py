@@ -54,7 +54,7 @@ def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
     if not companies.empty:
         fig = go.Figure(go.Bar(x=companies["entity"], y=companies["gw"], marker_color=charts.PALETTE[0],
                                text=[f"{v:.1f} GW" for v in companies["gw"]], textposition="outside"))
-        charts._layout(fig, f"Capacity bought with {year} capex", "company", "capacity (GW)")
+        charts.layout(fig, f"Capacity bought with {year} capex", "company", "capacity (GW)")
         figures.append(Figure("gw-per-company", f"{year} capex converted to data-centre capacity at the press's "
                               f"{coefs.capex_per_gw_usd_bn:,.0f} $bn per GW.", fig))
     balance = _balance(phys, ctx, figures, lines)

@@ -28,7 +28,7 @@ def reconcile_section(ctx: ReportContext) -> Section:
         label = both["entity"] + " " + both["metric"] + " " + both["period"]
         fig = go.Figure(go.Bar(x=both["difference_pct"], y=label, orientation="h",
                                marker_color=charts.PALETTE[3], hovertext=both["likely_reason"]))
-        charts._layout(fig, "Press minus filing, % of the filing value", "difference (%)", None,
+        charts.layout(fig, "Press minus filing, % of the filing value", "difference (%)", None,
                        height=max(320, 22 * len(both) + 140))
         figures.append(Figure("reconcile-gap", "Gap between the press figure and the filed figure; hover for the "
                               "likely reason.", fig))
