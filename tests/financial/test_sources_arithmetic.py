@@ -26,9 +26,11 @@ def test_alphabet_adds_18bn_of_server_depreciation_a_year(ds):
     assert r.value("capex_servers", "alphabet", 2026) == pytest.approx(108.0)
     assert r.value("server_life_years", "alphabet", 2026) == 6.0  # Alphabet's disclosed life
     assert r.value("added_server_depreciation", "alphabet", 2026) == pytest.approx(18.0)
-    # "from next year": the 2026 vintage's servers cost nothing in 2026 and 18 in 2027
-    assert r.value("depreciation_servers", "alphabet", 2026) == pytest.approx(0.0)
-    assert r.value("depreciation_servers", "alphabet", 2027) == pytest.approx(18.0)
+    # "from next year": the 2026 vintage's servers cost nothing in 2026 and 18 in 2027. In 2026 only
+    # the 2025 vintage runs: 0.6 x 92.5 / 6 = 9.25 (2025 capex ~ 185 / 2, "幾乎是2025年的兩倍").
+    assert r.value("depreciation_servers", "alphabet", 2026) == pytest.approx(9.25)
+    assert r.value("depreciation_servers", "alphabet", 2027) - r.value(
+        "depreciation_servers", "alphabet", 2026) == pytest.approx(18.0)
 
 
 def test_four_companies_2025_fcf_and_residual_after_shareholder_returns(ds):
@@ -112,9 +114,10 @@ def test_alphabet_opening_balance_sheet_from_the_sources(ds):
 
 def test_alphabet_depreciation_from_its_2025_level_plus_the_2026_vintage(ds):
     # "Alphabet 2025年的折舊費用為210億美元": the legacy base, held flat (defaults.LEGACY_DEPRECIATION_RULE).
-    # 2027 adds the 2026 vintage (185 at the default): servers 0.6 x 185 / 6 = 18.5, buildings
-    # 0.4 x 185 / 25 = 2.96 -> 42.46. The article's "到2026年底很可能會翻倍" (42 in 2026) comes from
-    # Alphabet's 2025 capex, which the dataset does not hold, so the model cannot show it in 2026.
+    # 2026 adds the 2025 vintage (92.5 = 185 / 2, "幾乎是2025年的兩倍"): servers 0.6 x 92.5 / 6 = 9.25,
+    # buildings 0.4 x 92.5 / 25 = 1.48 -> 31.73. 2027 adds the 2026 vintage (185 at the default):
+    # 0.6 x 185 / 6 = 18.5 and 0.4 x 185 / 25 = 2.96 -> 53.19. The article's "到2026年底很可能會翻倍"
+    # (42 by the end of 2026) is a year-end run rate, above the model's full-year 2026 charge.
     r = run_financials(ds, entities=["alphabet"], years=[2026, 2027])
-    assert r.value("depreciation", "alphabet", 2026) == pytest.approx(21.0)
-    assert r.value("depreciation", "alphabet", 2027) == pytest.approx(21 + 18.5 + 2.96)
+    assert r.value("depreciation", "alphabet", 2026) == pytest.approx(21 + 9.25 + 1.48)
+    assert r.value("depreciation", "alphabet", 2027) == pytest.approx(21 + 9.25 + 1.48 + 18.5 + 2.96)

@@ -151,12 +151,14 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
     first_capex = min(capex) if capex else None
     first_flow = max(min(capex), min(ocf)) if capex and ocf else None
     depreciation, _ = _values(ef, D.DEPRECIATION_METRIC, overrides, case, expl, record=False)
-    legacy = _latest_before(depreciation, first_capex) if first_capex is not None else None
+    # Under the next-year convention the first capex year's own vintage is not yet charged, so the
+    # depreciation reported for that year comes entirely from older assets.
+    legacy = _latest_before(depreciation, first_capex + 1) if first_capex is not None else None
     if legacy is not None:
         expl.record(D.DEPRECIATION_METRIC, legacy[0], str(legacy[0]), legacy[1], fig=ef.get(
             D.DEPRECIATION_METRIC).get(legacy[0]), derivation=f"legacy depreciation: {D.LEGACY_DEPRECIATION_RULE}")
     else:
-        expl.notes.append(f"legacy depreciation: no {D.DEPRECIATION_METRIC} reported before the first capex year; "
+        expl.notes.append(f"legacy depreciation: no {D.DEPRECIATION_METRIC} reported up to the first capex year; "
                           "depreciation covers the modelled capex vintages only")
 
     opening = {}

@@ -95,7 +95,7 @@ EBITDA_PROXY = "operating_cash_flow"
 # the installed base's vintages are not in the dataset, so its run-off cannot be modelled. Zero
 # where none is reported. A reported depreciation for a modelled year (the article's 42 $bn for
 # Alphabet's 2026) is an estimate of a model output, to compare with, not an input.
-LEGACY_DEPRECIATION_RULE = "last depreciation reported before the first modelled capex year, held flat"
+LEGACY_DEPRECIATION_RULE = "last depreciation reported up to the first modelled capex year, held flat"
 
 # Entities modelled by default: those with an annual capex figure in the requested years.
 # Aggregates of companies (the articles' "four hyperscalers") are modelled like a company.
