@@ -1,4 +1,21 @@
-"""aicapex: a transparent, reproducible model of the economics of the AI-infrastructure build-out."""
+"""aicapex: a transparent, reproducible model of the economics of the AI-infrastructure build-out.
+
+The user-facing API, by layer (data flows one way, top to bottom):
+
+- dataset:     `build_dataset`, `open_dataset`, `Dataset`, `Store`
+- financial:   `run_financials`, `FinancialAssumptions`, `financial_summary`
+- physical:    `convert_capex`, `balance`, `unit_economics`, `installed_base`
+- network:     `build_network`, `run_stress`, `find_cycles`, `clearing_vector`, `debtrank`
+- uncertainty: `simulate`, `tornado`, `sobol`, `compare`, `load_scenario`
+- importers:   `import_sec`, `import_epoch`, `reconcile`
+- report:      `build_report`, `explain`
+
+Layers are imported on first use, so `import aicapex` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 from .dataset import Dataset, Store, build_dataset, open_dataset
 from .errors import AicapexError, DataError, ModelError, ScenarioError
@@ -6,15 +23,31 @@ from .periods import Period, parse_period
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AicapexError",
-    "DataError",
-    "Dataset",
-    "ModelError",
-    "Period",
-    "ScenarioError",
-    "Store",
-    "build_dataset",
-    "open_dataset",
-    "parse_period",
-]
+_LAZY = {
+    "run_financials": "financial", "FinancialAssumptions": "financial", "financial_summary": "financial",
+    "convert_capex": "physical", "balance": "physical", "unit_economics": "physical",
+    "installed_base": "physical",
+    "build_network": "network", "run_stress": "network", "find_cycles": "network",
+    "clearing_vector": "network", "debtrank": "network",
+    "simulate": "uncertainty", "tornado": "uncertainty", "sobol": "uncertainty", "compare": "uncertainty",
+    "load_scenario": "uncertainty",
+    "import_sec": "importers", "import_epoch": "importers", "reconcile": "importers",
+    "build_report": "report", "explain": "report",
+}
+
+__all__ = sorted([
+    "AicapexError", "DataError", "Dataset", "ModelError", "Period", "ScenarioError", "Store",
+    "build_dataset", "open_dataset", "parse_period", *_LAZY,
+])
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'aicapex' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
