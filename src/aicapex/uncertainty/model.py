@@ -4,14 +4,24 @@ Parameters are routed by name (the names their CLI flags use):
     financial  every numeric field of `financial.FinancialAssumptions` (server_life_years,
                ocf_growth, capex_growth, capex_case, rate, ...)
     physical   usd_per_gw_bn, gpus_per_gw, pue, utilisation (capex -> GW -> accelerators -> TWh)
+    cluster    price_per_hour, price_decline, cluster_rate, with utilisation and server_life_years
+               shared: GPU-cluster unit economics (cluster.py)
     network    shock_ENTITY: factor on the entity's external assets over the horizon (the
                `--shock ENTITY=F` of `aicapex network stress`)
     facts      ENTITY.METRIC.PERIOD replaces a figure, given in the fact's own unit and scale
                (money converted to USD bn for the model)
 Outputs are columns (entity, metric, year): every output of the financial layer (USD bn for
-money), `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer, and
-the network stress per node over the horizon 2026-2030 (year = its last year): `defaulted`
-(1 or 0), `shortfall` and `total_loss` (USD bn). Layers run only when an output needs them.
+money), `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer,
+the cluster economics per accelerator (entity: the accelerator id, default gb300; year: the run's
+first year; see cluster.py): `cluster_npv_usd`, `cluster_irr`, `cluster_gross_margin`,
+`cluster_payback_years`, `breakeven_price_per_hour`, and the network stress per node over the
+horizon 2026-2030 (year = its last year): `defaulted` (1 or 0), `shortfall` and `total_loss`
+(USD bn). Layers run only when an output needs them.
+
+The layers are linked: for a network node the financial layer also models (the hyperscalers), the
+cash-flow part of its external assets moves with the sampled operating cash flow over the
+horizon, as a ratio to the layer's deterministic run (linkage.py), so `ocf_growth` or an OCF
+fact override changes who defaults.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
 from ..financial import FinancialAssumptions, run_financials
 from ..financial import defaults as financial_defaults
 from ..units import MONEY_METRICS, convert
+from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS, DEFAULT_ACCELERATOR, ClusterEconomics, accelerator_ids
 from .scenario import Scenario
 
 FINANCIAL_PARAMETERS = tuple(n for n in FinancialAssumptions.model_fields if n != "convention")
@@ -34,13 +45,14 @@ PHYSICAL_PARAMETERS = ("usd_per_gw_bn", "gpus_per_gw", "pue", "utilisation")
 PHYSICAL_OUTPUTS = {"gw": "GW", "accelerators": "count", "twh_per_year": "TWh"}
 NETWORK_OUTPUTS = {"defaulted": "ratio", "shortfall": "USD bn", "total_loss": "USD bn"}
 SHOCK_PREFIX = "shock_"
-PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
-METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS) + tuple(NETWORK_OUTPUTS)
+PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + CLUSTER_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
+METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS) + tuple(CLUSTER_OUTPUTS) + tuple(NETWORK_OUTPUTS)
 KEY_METRICS = ("fcf", "funding_gap", "net_debt", "depreciation")
 
 
 def metric_unit(metric: str) -> str:
-    return FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS.get(metric) or NETWORK_OUTPUTS[metric]
+    return (FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS.get(metric) or CLUSTER_OUTPUTS.get(metric)
+            or NETWORK_OUTPUTS[metric])
 
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
@@ -98,7 +110,23 @@ class ScenarioModel:
         self.facts = {f"{e}.{m}.{p}": (e, m, p) for (e, m, p) in scenario.fact_overrides}
         self.fact_factor = {name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()}
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
+        accelerators = accelerator_ids()
+        if entities is not None:
+            entities = list(entities)
+            self.cluster_entities = tuple(e for e in entities if e in accelerators)
+            asked = entities
+            entities = [e for e in entities if e not in accelerators]
+        else:
+            self.cluster_entities = (DEFAULT_ACCELERATOR,)
+        self._cluster = None
+        if any(m in CLUSTER_OUTPUTS for m in self.metrics):
+            if not self.cluster_entities:
+                raise ScenarioError(f"cluster metrics: none of {asked} is an accelerator; give one of "
+                                    f"{', '.join(accelerators)} (default {DEFAULT_ACCELERATOR})")
+            self._cluster = ClusterEconomics(self.dataset, params, self.cluster_entities, scenario.name)
         self.run_financial = any(m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics)
+        if self.run_financial and entities is not None and not entities:
+            raise ScenarioError(f"company metrics: {asked} holds only accelerators; name a company too")
         # the financial layer computes only the outputs asked for (the physical layer needs capex)
         self.financial_outputs = [m for m in self.metrics if m in FINANCIAL_OUTPUTS]
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics) and "capex" not in self.financial_outputs:
@@ -125,8 +153,15 @@ class ScenarioModel:
                 raise ScenarioError(f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
                                     f"({', '.join(self.nodes)})")
             self.network_year = self._network.horizon.last_year
+            self._link = None
+            if self.financial_params or self.facts:
+                from .linkage import OcfLink
+
+                self._link = OcfLink(self.dataset, self._network, run_financials)
         for m in self.metrics:
-            if m in NETWORK_OUTPUTS:
+            if m in CLUSTER_OUTPUTS:
+                rows += [(e, m, self.years[0]) for e in self.cluster_entities]
+            elif m in NETWORK_OUTPUTS:
                 nodes = [e for e in self.nodes if entities is None or e in set(entities)]
                 if not nodes:
                     raise ScenarioError(f"metric {m!r}: none of {list(entities)} is a node of the deal network "
@@ -142,14 +177,15 @@ class ScenarioModel:
         per_path = _BYTES_PER_PATH_CELL * max(1, len(self.entities)) * grid_years + 64 * 8 * max(1, len(self.nodes))
         self.chunk_size = int(max(1024, min(1 << 16, _CHUNK_BUDGET_BYTES // per_path)))
 
-    def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None):
+    def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None, *, years=None,
+                    outputs=None):
         kwargs = {p: inputs[p] for p in self.financial_params}
         overrides = {key: np.asarray(inputs[name], float) * self.fact_factor[name] for name, key in self.facts.items()}
         try:
             assumptions = FinancialAssumptions(**kwargs)
             return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
-                                  (self.entities or None), years=self.years, paths=n, overrides=overrides,
-                                  outputs=self.financial_outputs, chunk_paths=max(n, 1))
+                                  (self.entities or None), years=years or self.years, paths=n, overrides=overrides,
+                                  outputs=outputs or self.financial_outputs, chunk_paths=max(n, 1))
         except DataError as exc:
             raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
                                 "bound the distribution with min/max") from None
@@ -180,8 +216,11 @@ class ScenarioModel:
         from ..network import stress_network
 
         factors = np.ones((n, len(self.nodes)))
+        if self._link is not None and self._link.linked:
+            ocf = self._financials(inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]).ocf
+            factors = self._link.factors(np.asarray(ocf, float), n)
         for p, entity in self.shock_params.items():
-            factors[:, self.nodes.index(entity)] = inputs[p]
+            factors[:, self.nodes.index(entity)] *= inputs[p]
         try:
             res = stress_network(self._network, external_asset_factors=factors)
         except ModelError as exc:
@@ -201,11 +240,17 @@ class ScenarioModel:
                 arrays.update(self._physical(capex, inputs))
         if self._network is not None:
             arrays.update(self._stress(inputs, n))
+        if self._cluster is not None:
+            arrays.update(self._cluster.evaluate(inputs, n))
         if out is None:
             out = np.empty((len(self.columns), n))
         row = 0
         for m in self.metrics:
-            if m in NETWORK_OUTPUTS:
+            if m in CLUSTER_OUTPUTS:
+                k = len(self.cluster_entities)
+                out[row:row + k] = arrays[m].T
+                row += k
+            elif m in NETWORK_OUTPUTS:
                 idx = [self.nodes.index(e) for e in self._metric_entities[m]]
                 a = np.broadcast_to(arrays[m], (n, len(self.nodes)))[:, idx]
                 out[row:row + len(idx)] = a.T
