@@ -8,9 +8,18 @@ model, sensitivity (tornado, Sobol) and named scenarios.
     result.fan("fcf")                                   # p5/p25/p50/p75/p95 per entity and year (fan chart)
     result.prob("fcf", "<", 0, entity="meta", year=2026)            # P(Meta FCF < 0 in 2026)
     result.prob("defaulted", ">", 0.5, any_of=True)                 # P(any default), with metrics=["defaulted"]
+    simulate(ds, "burry", metrics=["cluster_npv_usd"])               # a GB300's NPV under Burry's lives and prices
     tornado(ds, "base", metric="fcf", entity="meta", year=2027)     # swing of each assumption, p5 -> p95
     sobol(ds, "base", metric="fcf", entity="meta", year=2027)       # S1, ST with confidence
     compare(ds, ["base", "burry", "huang"], wide=True)              # key outputs side by side
+
+The scenario model (model.py) runs the financial, physical and network layers and the GPU-cluster
+unit economics (cluster.py: `price_per_hour`, `price_decline`, `utilisation`, `cluster_rate`, and
+`server_life_years` as the cluster's life -> `cluster_npv_usd`, `cluster_irr`,
+`cluster_gross_margin`, `cluster_payback_years`, `cluster_paid_back`, `breakeven_price_per_hour`
+per accelerator, e.g. entity `gb300`). The layers are linked (linkage.py): a hyperscaler's sampled operating cash flow
+scales the cash-flow part of its external assets in the deal network, so `ocf_growth` moves
+shortfalls and defaults.
 
 Model-independent core: distributions (`normal`, `lognormal`, `to`, `uniform`, `triangular`,
 `pert`, `beta`, `discrete`, `mixture`, `const`, `truncate`), `InputSet` (inputs + rank
@@ -22,6 +31,7 @@ from .api import compare, simulate, sobol, tornado
 from .correlation import iman_conover
 from .distributions import (Distribution, beta, const, discrete, lognormal, mixture, normal, pert, to, triangular,
                             truncate, uniform)
+from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS
 from .model import KEY_METRICS, METRICS, PARAMETERS, ScenarioModel
 from .montecarlo import FunctionModel, SimulationResult, run_model
 from .sampling import InputSet, Sampler
@@ -31,7 +41,7 @@ from .sensitivity import tornado as tornado_table
 from .spec import parse_distribution
 
 __all__ = [
-    "KEY_METRICS", "METRICS", "PARAMETERS", "Assumption", "Distribution", "FunctionModel", "InputSet", "Sampler",
+    "CLUSTER_OUTPUTS", "CLUSTER_PARAMETERS", "KEY_METRICS", "METRICS", "PARAMETERS", "Assumption", "Distribution", "FunctionModel", "InputSet", "Sampler",
     "Scenario", "ScenarioModel", "SimulationResult", "beta", "compare", "const", "discrete", "iman_conover",
     "load_scenario", "lognormal", "mixture", "normal", "parse_distribution", "pert", "run_model",
     "shipped_scenarios", "simulate", "sobol", "sobol_indices", "to", "tornado", "tornado_table", "triangular",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset import Dataset
+from .cluster import CLUSTER_OUTPUTS
 from .model import KEY_METRICS, ScenarioModel
 from .montecarlo import SimulationResult, run_model
 from .scenario import Scenario, load_scenario
@@ -30,6 +31,12 @@ def _years(years: Iterable[int] | None, extra: Iterable[int] = ()) -> tuple[int,
     if extra:
         ys = sorted(set(ys) | set(extra))
     return tuple(range(ys[0], ys[-1] + 1))
+
+
+def _one_year(metric: str, year: int) -> tuple[int, ...] | None:
+    """The years of a model run for one output: a cluster output is labelled with the run's first
+    year (the year the cluster is bought), so the run starts at the year asked for."""
+    return (int(year),) if metric in CLUSTER_OUTPUTS else _years(None, [year])
 
 
 def simulate(dataset: Dataset, scenario: ScenarioRef = "base", paths: int = 10_000, seed: int = 1, *,
@@ -52,7 +59,7 @@ def tornado(dataset: Dataset, scenario: ScenarioRef = "base", *, metric: str = "
     """One-at-a-time sensitivity of one output: each uncertain assumption at its p5 and p95, the
     others at their medians; largest swing first (see sensitivity.tornado)."""
     scen = load_scenario(scenario)
-    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_years(None, [year]))
+    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year))
     df = _tornado(model, scen.input_set(), entity=entity, metric=metric, year=year, low=low, high=high)
     df.insert(0, "scenario", scen.name)
     return df
@@ -62,7 +69,7 @@ def sobol(dataset: Dataset, scenario: ScenarioRef = "base", *, metric: str = "fc
           year: int = 2026, n: int = 512, seed: int = 1) -> pd.DataFrame:
     """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions."""
     scen = load_scenario(scenario)
-    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_years(None, [year]))
+    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year))
     df = _sobol(model, scen.input_set(), entity=entity, metric=metric, year=year, n=n, seed=seed)
     df.insert(0, "scenario", scen.name)
     return df

@@ -14,8 +14,10 @@ Parameters (a scenario may give any of them; without one, the physical layer's d
                        without it, the dataset constant server_useful_life_company (5-6 years)
 Outputs, per accelerator bought (entity: its id, `gb300` unless the run names other accelerators;
 year: the run's first year, the year the cluster is bought; the economics do not depend on it):
-    cluster_npv_usd (USD), cluster_irr, cluster_gross_margin (ratio), cluster_payback_years (years,
-    NaN when never paid back), breakeven_price_per_hour (USD/h: the first-year price giving NPV 0).
+    cluster_npv_usd (USD), cluster_irr, cluster_gross_margin (ratio), breakeven_price_per_hour
+    (USD/h: the first-year price giving NPV 0), cluster_payback_years (years; NaN on a path that
+    never pays back within the life, so its statistics are over the paths that do) and
+    cluster_paid_back (1 or 0: its mean is the probability of paying back).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ CLUSTER_PARAMETERS = ("price_per_hour", "price_decline", "cluster_rate")
 CLUSTER_INPUTS = {"price_per_hour": "price_per_hour", "price_decline": "price_decline",
                   "utilisation": "utilisation", "cluster_rate": "rate", "server_life_years": "life_years"}
 CLUSTER_OUTPUTS = {"cluster_npv_usd": "USD", "cluster_irr": "ratio", "cluster_gross_margin": "ratio",
-                   "cluster_payback_years": "years", "breakeven_price_per_hour": "USD/h"}
+                   "cluster_payback_years": "years", "cluster_paid_back": "ratio",
+                   "breakeven_price_per_hour": "USD/h"}
 _FIELDS = {"cluster_npv_usd": "npv_usd", "cluster_irr": "irr", "cluster_gross_margin": "gross_margin",
            "cluster_payback_years": "payback_years", "breakeven_price_per_hour": "breakeven_price_per_hour"}
 DEFAULT_ACCELERATOR = "gb300"
@@ -88,4 +91,5 @@ class ClusterEconomics:
                                     f"({exc}); bound the distribution with min/max") from None
             for m, f in _FIELDS.items():
                 out[m][:, j] = getattr(ue, f)[:n]
+            out["cluster_paid_back"][:, j] = np.isfinite(ue.payback_years[:n])
         return out
