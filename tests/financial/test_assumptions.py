@@ -26,6 +26,8 @@ def test_scalars_and_samples():
     ({"ocf_growth": -1.5}, "ocf_growth", -1.5),
     ({"rate": 5}, "rate", 5.0),
     ({"capex_case": 2}, "capex_case", 2.0),
+    ({"new_debt_cap_usd_bn": -1}, "new_debt_cap_usd_bn", -1.0),
+    ({"new_debt_cap_usd_bn": np.array([5.0, -0.5])}, "new_debt_cap_usd_bn", -0.5),
 ])
 def test_out_of_range_values_name_field_and_value(kwargs, field, value):
     with pytest.raises(DataError) as exc:
@@ -55,3 +57,9 @@ def test_shares_must_not_exceed_one_together():
 def test_sample_arrays_must_agree_in_length():
     with pytest.raises(DataError, match="same length"):
         FinancialAssumptions(rate=np.array([0.01, 0.02]), ocf_growth=np.array([0.1, 0.2, 0.3]))
+
+
+def test_debt_cap_scalar_samples_or_none():
+    assert FinancialAssumptions().new_debt_cap_usd_bn is None
+    assert float(FinancialAssumptions(new_debt_cap_usd_bn=0).new_debt_cap_usd_bn) == 0.0
+    assert FinancialAssumptions(new_debt_cap_usd_bn=[10.0, 20.0, np.inf]).paths == 3

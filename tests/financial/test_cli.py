@@ -54,9 +54,7 @@ def test_explain_lists_sources(tmp_path, capsys):
     assert any(r["metric"] == "operating_cash_flow" and "1800億美元" in (r["quote"] or "") for r in rows)
 
 
-def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
-    user = tmp_path / "newco.yaml"
-    user.write_text(textwrap.dedent("""\
+NEWCO = textwrap.dedent("""\
         entities:
           - {id: newco, name: New Co, kind: neocloud, fiscal_year_end_month: 12}
         facts:
@@ -67,7 +65,12 @@ def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
           - {entity: newco, metric: total_debt, period: FY2025, value: 4, unit: USD, scale: 1e9, basis: actual, source: own}
           - {entity: newco, metric: cash, period: FY2025, value: 2000, unit: USD, scale: 1e6, basis: actual, source: own}
           - {entity: newco, metric: server_useful_life, period: FY2025, value: 4, unit: years, scale: 1, basis: actual, source: own}
-        """))
+        """)
+
+
+def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
+    user = tmp_path / "newco.yaml"
+    user.write_text(NEWCO)
     code, out, err = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026:2027",
                          "--server-share", "0.5", "--life", "buildings=20", "--ocf-growth", "0.1", "--rate", "0.05",
                          "--format", "json")
@@ -90,6 +93,28 @@ def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
     assert y27["interest"] == pytest.approx(0.35)
 
 
+def test_debt_cap_cuts_returns_and_reports_the_unfunded_gap(tmp_path, capsys):
+    user = tmp_path / "newco.yaml"
+    user.write_text(NEWCO)
+    code, out, err = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026:2027",
+                         "--ocf-growth", "0.1", "--debt-cap", "1", "--format", "json")
+    assert code == 0, err
+    y26, y27 = json.loads(out)
+    # 2026: FCF 5 - returns 8 = -3: borrow 1 (the cap), cut returns by the other 2; nothing unfunded
+    assert y26["funding_gap"] == pytest.approx(3.0)
+    assert y26["debt"] == pytest.approx(5.0)  # opening 4 + 1
+    assert y26["returns_cut"] == pytest.approx(2.0)
+    assert y26["unfunded_gap"] == 0.0
+    assert y26["cash"] == pytest.approx(2.0)
+    # 2027: OCF 27.5 - capex 20 = 7.5; 7.5 - 8 - 0.05 x 1 = -0.55: under the cap, all borrowed
+    assert y27["funding_gap"] == pytest.approx(0.55)
+    assert y27["debt"] == pytest.approx(5.55)
+    assert y27["returns_cut"] == 0.0
+    code, out, _ = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026",
+                       "--debt-cap", "1")
+    assert code == 0 and "newco" in out
+
+
 def test_user_file_overrides_a_shipped_fact(tmp_path, capsys):
     user = tmp_path / "amazon.yaml"
     user.write_text("facts:\n  - {entity: amazon, metric: operating_cash_flow, period: FY2026, value: 150, "
@@ -110,6 +135,7 @@ def test_user_file_overrides_a_shipped_fact(tmp_path, capsys):
     (["--convention", "monthly"], "convention"),
     (["--capex-case", "worst"], "capex_case"),
     (["--years", "2030:2025"], "--years"),
+    (["--debt-cap", "-5"], "new_debt_cap_usd_bn"),
 ])
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, capsys, args, needle):
     code, out, err = run(capsys, tmp_path, *args)

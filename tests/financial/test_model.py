@@ -215,3 +215,26 @@ def test_member_capex_derived_as_group_total_minus_the_others(tmp_path):
     # the shipped dataset alone lacks the other members' 2025 capex: nothing is derived
     plain = run_financials(build_dataset(), entities=["amazon"], years=[2025])
     assert np.isnan(plain.value("capex", "amazon", 2025))
+
+
+def test_debt_cap_none_or_inf_changes_nothing_and_a_cap_holds_every_year(ds):
+    kwargs = dict(entities=["amazon", "meta", "big4_hyperscalers"], years=range(2025, 2031))
+    free = run_financials(ds, **kwargs)
+    inf = run_financials(ds, FinancialAssumptions(new_debt_cap_usd_bn=np.inf), **kwargs)
+    for name in free.arrays:
+        np.testing.assert_array_equal(free.arrays[name], inf.arrays[name], err_msg=name)
+    assert np.all(np.nan_to_num(free.unfunded_gap) == 0) and np.all(np.nan_to_num(free.returns_cut) == 0)
+    caps = np.array([0.0, 5.0, 1e6])
+    capped = run_financials(ds, FinancialAssumptions(new_debt_cap_usd_bn=caps), **kwargs)
+    borrowed = np.diff(np.nan_to_num(capped.new_debt), axis=2, prepend=0.0)
+    assert np.all(borrowed <= caps[:, None, None] + 1e-9)
+    met = borrowed + np.nan_to_num(capped.returns_cut) + np.nan_to_num(capped.unfunded_gap)
+    np.testing.assert_allclose(met, np.nan_to_num(capped.funding_gap), atol=1e-9)
+    # a cap above any gap is no cap
+    for name in ("funding_gap", "debt", "cash", "net_debt"):
+        np.testing.assert_allclose(capped.arrays[name][2], free.arrays[name][0], equal_nan=True, err_msg=name)
+    # Amazon 2026: FCF 180 - 200 = -20 (Barron's) is a gap of at least 20; with no new debt and
+    # no sourced returns to cut, all of it is unfunded and comes out of cash
+    e, t = capped.index("amazon", 2026)
+    assert capped.unfunded_gap[0, e, t] == pytest.approx(capped.funding_gap[0, e, t])
+    assert capped.funding_gap[0, e, t] >= 20.0

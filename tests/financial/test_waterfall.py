@@ -66,3 +66,124 @@ def test_waterfall_identities(ocf, capex, returns, rate):
     np.testing.assert_allclose(wf.cash - 7.0, np.cumsum(np.maximum(wf.residual, 0), axis=2), rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(wf.net_debt, wf.debt - wf.cash)
     assert np.all(np.diff(wf.debt, axis=2) >= -1e-12)
+
+
+# ---- a cap on new debt (the credit_crunch scenario: "no new debt above a cap") --------------
+
+def test_hand_worked_waterfall_with_a_debt_cap():
+    # Opening debt 50, cash 15, rate 10 %, returns 20 a year, at most 20 of new debt a year.
+    # Year 1: OCF 100 - capex 130 = FCF -30; residual -30 - 20 = -50: gap 50. Borrow 20 (the cap),
+    #   cut returns by 20 (all of them), 10 still missing: drawn from cash, 15 -> 5.
+    # Year 2: OCF 120 - capex 150 = -30; interest on the new debt 0.1 x 20 = 2; residual
+    #   -30 - 20 - 2 = -52: borrow 20 (new debt 40), cut 20, 12 unfunded: cash 5 - 12 = -7.
+    wf = cash_waterfall(arr(100, 120), arr(130, 150), arr(20, 20), np.array([[50.0]]), np.array([[15.0]]), 0.1,
+                        20.0)
+    assert wf.fcf[0, 0] == pytest.approx([-30, -30])
+    assert wf.residual[0, 0] == pytest.approx([-50, -52])
+    assert wf.funding_gap[0, 0] == pytest.approx([50, 52])
+    assert wf.new_debt[0, 0] == pytest.approx([20, 40])
+    assert wf.debt[0, 0] == pytest.approx([70, 90])
+    assert wf.returns_cut[0, 0] == pytest.approx([20, 20])
+    assert wf.unfunded_gap[0, 0] == pytest.approx([10, 12])
+    assert wf.cash[0, 0] == pytest.approx([5, -7])
+    assert wf.net_debt[0, 0] == pytest.approx([65, 97])
+    assert wf.incremental_interest[0, 0] == pytest.approx([0, 2])
+    assert wf.interest[0, 0] == pytest.approx([5, 7])  # 0.1 x 50, then 0.1 x 70
+
+
+def test_a_gap_below_the_cap_is_all_borrowed_and_a_cap_of_zero_cuts_returns_first():
+    # gap 3 (FCF 5, returns 8): cap 10 borrows it all; cap 0 cuts returns by 3, nothing unfunded
+    for cap, borrowed, cut in ((10.0, 3.0, 0.0), (0.0, 0.0, 3.0)):
+        wf = cash_waterfall(arr(25), arr(20), arr(8), np.zeros((1, 1)), np.zeros((1, 1)), 0.05, cap)
+        assert wf.new_debt[0, 0, 0] == pytest.approx(borrowed)
+        assert wf.returns_cut[0, 0, 0] == pytest.approx(cut)
+        assert wf.unfunded_gap[0, 0, 0] == 0.0
+
+
+def test_cap_per_path():
+    wf = cash_waterfall(np.repeat(arr(0.0), 2, axis=0), np.repeat(arr(10.0), 2, axis=0), np.zeros((2, 1, 1)),
+                        np.zeros((2, 1)), np.zeros((2, 1)), 0.05, np.array([4.0, 15.0]))
+    assert wf.new_debt[:, 0, 0] == pytest.approx([4.0, 10.0])
+    assert wf.unfunded_gap[:, 0, 0] == pytest.approx([6.0, 0.0])
+    assert wf.cash[:, 0, 0] == pytest.approx([-6.0, 0.0])
+
+
+def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap):
+    """A plain loop over paths, entities and years: the rules of the module docstring, one number at a time."""
+    names = ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt", "interest",
+             "incremental_interest", "returns_cut", "unfunded_gap")
+    out = {k: np.full(ocf.shape, np.nan) for k in names}
+    n_p, n_e, n_t = ocf.shape
+    for p in range(n_p):
+        r = float(np.broadcast_to(rate, (n_p,))[p])
+        c = None if cap is None else float(np.broadcast_to(cap, (n_p,))[p])
+        for e in range(n_e):
+            new_debt, cash, started = 0.0, float(opening_cash[p, e]), False
+            for t in range(n_t):
+                fcf = ocf[p, e, t] - capex[p, e, t]
+                out["fcf"][p, e, t] = fcf
+                if not (np.isnan(fcf) or np.isnan(returns[p, e, t])):
+                    started = True
+                    inc = r * new_debt
+                    res = fcf - returns[p, e, t] - inc
+                    gap = max(-res, 0.0)
+                    borrow = gap if c is None else min(gap, c)
+                    cut = min(gap - borrow, max(returns[p, e, t], 0.0))
+                    unfunded = gap - borrow - cut
+                    out["interest"][p, e, t] = r * (opening_debt[p, e] + new_debt)
+                    new_debt += borrow
+                    cash += max(res, 0.0) - unfunded
+                    for k, v in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc),
+                                 ("returns_cut", cut), ("unfunded_gap", unfunded)):
+                        out[k][p, e, t] = v
+                if started:
+                    out["new_debt"][p, e, t] = new_debt
+                    out["debt"][p, e, t] = opening_debt[p, e] + new_debt
+                    out["cash"][p, e, t] = cash
+                    out["net_debt"][p, e, t] = opening_debt[p, e] + new_debt - cash
+    return out
+
+
+small_flows = arrays(float, (3, 2, 4), elements=st.floats(min_value=0, max_value=500, allow_nan=False))
+caps = st.one_of(st.none(), st.floats(min_value=0, max_value=300),
+                 arrays(float, (3,), elements=st.floats(min_value=0, max_value=300)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(ocf=small_flows, capex=small_flows, returns=small_flows, rate=st.floats(min_value=0, max_value=0.2),
+       cap=caps, start=st.integers(min_value=0, max_value=2))
+def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(ocf, capex, returns, rate, cap, start):
+    ocf = ocf.copy()
+    ocf[:, 0, :start] = np.nan  # the first entity's flows start later
+    opening_debt, opening_cash = np.full((3, 2), 40.0), np.full((3, 2), 7.0)
+    wf = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
+    ref = reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
+    for name, expected in ref.items():
+        np.testing.assert_allclose(getattr(wf, name), expected, rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=name)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ocf=flows, capex=flows, returns=flows, rate=st.floats(min_value=0, max_value=0.2),
+       cap=st.floats(min_value=0, max_value=300))
+def test_capped_waterfall_identities(ocf, capex, returns, rate, cap):
+    wf = cash_waterfall(ocf, capex, returns, np.full((3, 2), 40.0), np.full((3, 2), 7.0), rate, cap)
+    borrowed = np.diff(wf.new_debt, axis=2, prepend=0.0)
+    assert np.all(borrowed <= cap * (1 + 1e-12) + 1e-9)  # never more new debt a year than the cap
+    np.testing.assert_allclose(borrowed + wf.returns_cut + wf.unfunded_gap, wf.funding_gap, rtol=1e-9, atol=1e-9)
+    assert np.all(wf.unfunded_gap >= 0) and np.all(wf.returns_cut >= 0)
+    assert np.all(wf.returns_cut <= returns + 1e-9)
+    # cash: opening + positive residuals - the unfunded part
+    np.testing.assert_allclose(wf.cash - 7.0, np.cumsum(np.maximum(wf.residual, 0) - wf.unfunded_gap, axis=2),
+                               rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ocf=flows, capex=flows, returns=flows, rate=st.floats(min_value=0, max_value=0.2))
+def test_no_cap_and_a_large_cap_agree(ocf, capex, returns, rate):
+    args = (ocf, capex, returns, np.full((3, 2), 40.0), np.full((3, 2), 7.0), rate)
+    free = cash_waterfall(*args)
+    large = cash_waterfall(*args, 1e9)  # more than any gap here (flows <= 500 a year)
+    assert np.all(large.unfunded_gap == 0) and np.all(large.returns_cut == 0)
+    assert np.all(free.unfunded_gap == 0) and np.all(free.returns_cut == 0)
+    for name in ("residual", "funding_gap", "new_debt", "debt", "cash", "interest"):
+        np.testing.assert_array_equal(getattr(large, name), getattr(free, name), err_msg=name)

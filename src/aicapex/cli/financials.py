@@ -40,6 +40,7 @@ def register(app: typer.Typer) -> None:
         capex_case: Optional[str] = typer.Option(None, "--capex-case", help="low, mid or high of reported ranges (or 0-1)."),
         rate: Optional[float] = typer.Option(None, "--rate", help="Interest rate on new debt (default 0.05)."),
         returns_growth: Optional[float] = typer.Option(None, "--returns-growth", help="Growth of dividends and buybacks (default 0)."),
+        debt_cap: Optional[float] = typer.Option(None, "--debt-cap", help="Most new debt a year per entity, USD bn (default: no cap); beyond it returns are cut, then cash is drawn."),
         user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
         explain: bool = typer.Option(False, "--explain", help="Print the figures used, with sources and quotes, instead."),
         fmt: Format = FORMAT_OPTION,
@@ -52,7 +53,8 @@ def register(app: typer.Typer) -> None:
                              for k in unknown])
         given = {LIFE_FIELDS[k]: v for k, v in lives.items()}
         given.update(alt_server_life_years=alt_life, server_share=server_share, land_share=land_share,
-                     ocf_growth=ocf_growth, capex_growth=capex_growth, rate=rate, returns_growth=returns_growth)
+                     ocf_growth=ocf_growth, capex_growth=capex_growth, rate=rate, returns_growth=returns_growth,
+                     new_debt_cap_usd_bn=debt_cap)
         if capex_case is not None:
             given["capex_case"] = _capex_case(capex_case)
         assumptions = FinancialAssumptions(convention=convention, **{k: v for k, v in given.items() if v is not None})
@@ -68,5 +70,5 @@ def register(app: typer.Typer) -> None:
             return
         df = result.to_frame()
         if fmt is Format.table:
-            df = df[TABLE_COLUMNS]
+            df = df[TABLE_COLUMNS + (["returns_cut", "unfunded_gap", "cash"] if debt_cap is not None else [])]
         emit(df, fmt, title="financials (USD bn)")

@@ -74,6 +74,9 @@ class FinancialAssumptions(BaseModel):
     capex_case: Annotated[Any, BeforeValidator(_capex_case)] = np.array(0.5)  # 0 low, 0.5 mid, 1 high
     rate: Num = None  # None: defaults.RATE (0.05)
     returns_growth: Num = None  # None: dividends and buybacks held at the last sourced level
+    # USD bn of new borrowing allowed per entity per year; None: no cap. Beyond it the funding gap
+    # is met by cutting dividends and buybacks, then from cash (see waterfall.py).
+    new_debt_cap_usd_bn: Num = None
 
     def __init__(self, **data: Any):
         try:
@@ -104,6 +107,8 @@ class FinancialAssumptions(BaseModel):
                                "a growth rate must be greater than -1 (-100 %)")
         problems += _check("rate", self.rate, lambda a: (a >= 0) & (a <= 1),
                            "an interest rate must be in [0, 1] (0.05 = 5 %)")
+        problems += _check("new_debt_cap_usd_bn", self.new_debt_cap_usd_bn, lambda a: a >= 0,
+                           "a cap on new debt must be >= 0 USD bn a year (inf or None: no cap)")
         if not problems and self.server_share is not None and self.land_share is not None:
             problems += _check("land_share", self.server_share + self.land_share, lambda a: a <= 1,
                                "server_share + land_share must not exceed 1")

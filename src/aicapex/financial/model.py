@@ -22,7 +22,7 @@ from .inputs import capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
 from .result import OUTPUTS, FinancialResult
 from .series import path_from_points
-from .waterfall import cash_waterfall
+from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
 
 
 def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str, Any]:
@@ -42,6 +42,7 @@ def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str,
         "capex_growth": _or(a.capex_growth, D.CAPEX_GROWTH),
         "returns_growth": _or(a.returns_growth, D.RETURNS_GROWTH),
         "rate": _or(a.rate, D.RATE),
+        "new_debt_cap_usd_bn": a.new_debt_cap_usd_bn,  # None: no cap
         "capex_case": a.capex_case,
         "convention": a.convention,
     }
@@ -249,6 +250,23 @@ def _cumsum_known(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.nan, out)
 
 
+def _cap(value, n: int) -> np.ndarray | None:
+    """The cap on new debt per path, or None (no cap, also where every path's cap is inf)."""
+    if value is None or np.all(np.isinf(value)):
+        return None
+    return _per_path(value, n)
+
+
+def _waterfall_outputs(keep: Iterable[str]) -> set[str]:
+    """The waterfall fields the kept outputs need."""
+    keep = set(keep)
+    need = keep & set(WATERFALL_OUTPUTS)
+    need |= {"net_debt"} if "leverage" in keep else set()
+    need |= {"interest"} if "coverage" in keep else set()
+    need |= {"fcf"} if "required_ocf_growth" in keep else set()
+    return need
+
+
 def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash, r,
              n, keep: Iterable[str]) -> dict[str, np.ndarray]:
     """The pure core: arrays in, the outputs in `keep` out (all (paths, entities, years), USD bn).
@@ -300,12 +318,12 @@ def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, op
         "operating_margin": lambda: ratio(get("operating_income"), revenue),
         "operating_margin_alt_life": lambda: ratio(get("operating_income_alt_life"), revenue),
         "waterfall": lambda: cash_waterfall(ocf, capex, returns, opening_debt, opening_cash,
-                                            _per_path(r["rate"], n)),
+                                            _per_path(r["rate"], n), _cap(r["new_debt_cap_usd_bn"], n),
+                                            outputs=_waterfall_outputs(keep)),
         "leverage": lambda: ratio(get("net_debt"), np.where(ocf > 0, ocf, np.nan)),
         "coverage": lambda: ratio(ocf, np.where(get("interest") > 0, get("interest"), np.nan)),
         "required_ocf_growth": required_growth,
     }
-    for name in ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt", "interest",
-                 "incremental_interest"):
+    for name in WATERFALL_OUTPUTS:
         formulas[name] = lambda name=name: getattr(get("waterfall"), name)
     return {name: get(name) for name in keep}

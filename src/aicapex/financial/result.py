@@ -26,6 +26,8 @@ OUTPUTS: dict[str, str] = {
     "net_debt": MONEY_UNIT,
     "interest": MONEY_UNIT,
     "new_debt": MONEY_UNIT,
+    "returns_cut": MONEY_UNIT,
+    "unfunded_gap": MONEY_UNIT,
     "incremental_interest": MONEY_UNIT,
     "capex_servers": MONEY_UNIT,
     "capex_buildings": MONEY_UNIT,

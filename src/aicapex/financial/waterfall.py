@@ -3,8 +3,16 @@
     OCF - capex                          = FCF                (free cash flow)
     FCF - dividends and buybacks
         - interest on the new debt       = residual
-    residual < 0                         -> funding gap, met by new debt at `rate`
+    residual < 0                         -> funding gap
     residual > 0                         -> added to cash
+
+The funding gap is met, in this order, by
+    1. new debt at `rate`, up to `debt_cap_usd_bn` a year (no cap: all of it);
+    2. cutting that year's dividends and buybacks (never below zero): `returns_cut`;
+    3. cash: what is still missing is `unfunded_gap`, drawn from cash, which may go negative
+       (a liquidity shortfall, the point of the `credit_crunch` scenario).
+So funding_gap = borrowing + returns_cut + unfunded_gap each year, where borrowing is the
+year's increase in `new_debt`; with no cap returns_cut = unfunded_gap = 0.
 
 The sources' chain: "經營現金流 ... 2025年合計超過5000億美元 ... 自由現金流(FCF)僅1630億美元。
 自由現金流是分紅和股票回購的資金來源,而在完成這些支出後,這四家公司僅剩下280億美元" and
@@ -14,70 +22,143 @@ Reported OCF already carries the interest on the debt a company had when the mod
 so only the interest on debt the model adds is charged against the waterfall;
 `interest` reports the interest on all debt (opening + new) at `rate` for coverage.
 Years before an entity's waterfall can start (no OCF or capex yet) are NaN.
+
+Inside, the arrays are laid out year-major (years, entities, paths) so that a year's slice is
+contiguous; the outputs are (paths, entities, years) views of that memory (no copy).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+WATERFALL_OUTPUTS: tuple[str, ...] = ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt",
+                                      "interest", "incremental_interest", "returns_cut", "unfunded_gap")
+
 
 @dataclass(frozen=True)
 class Waterfall:
-    """Outputs of `cash_waterfall`, each (paths, entities, years), USD bn unless named."""
+    """Outputs of `cash_waterfall`, each (paths, entities, years), USD bn unless named; None
+    where not asked for."""
 
-    fcf: np.ndarray
-    residual: np.ndarray
-    funding_gap: np.ndarray
-    new_debt: np.ndarray  # cumulative debt raised by the model since the start, end of year
-    debt: np.ndarray  # opening debt + new_debt, end of year
-    cash: np.ndarray  # end of year
-    net_debt: np.ndarray
-    interest: np.ndarray  # rate x debt at the start of the year
-    incremental_interest: np.ndarray  # rate x new debt at the start of the year (charged in the waterfall)
+    fcf: np.ndarray | None = None
+    residual: np.ndarray | None = None
+    funding_gap: np.ndarray | None = None  # the shortfall of the residual, before it is met
+    new_debt: np.ndarray | None = None  # cumulative debt raised by the model since the start, end of year
+    debt: np.ndarray | None = None  # opening debt + new_debt, end of year
+    cash: np.ndarray | None = None  # end of year (negative: a liquidity shortfall)
+    net_debt: np.ndarray | None = None
+    interest: np.ndarray | None = None  # rate x debt at the start of the year
+    incremental_interest: np.ndarray | None = None  # rate x new debt at the start of the year (charged)
+    returns_cut: np.ndarray | None = None  # dividends and buybacks not paid because debt was capped
+    unfunded_gap: np.ndarray | None = None  # gap left after capped debt and cut returns, drawn from cash
+
+
+def _year_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """(P, E, T) -> contiguous (T, E, P); a view (no copy) when x is already laid out so."""
+    return np.ascontiguousarray(np.broadcast_to(x, shape).transpose(2, 1, 0))
+
+
+def _per_path(x) -> np.ndarray | float | None:
+    """Scalar, (P,), (P, 1) or (1, 1) -> a scalar or (P,) that broadcasts against (E, P)."""
+    if x is None:
+        return None
+    a = np.asarray(x, float)
+    return a if a.ndim == 0 else a.reshape(-1)
 
 
 def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd_bn: np.ndarray,
                    opening_debt_usd_bn: np.ndarray, opening_cash_usd_bn: np.ndarray,
-                   rate: np.ndarray) -> Waterfall:
-    """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate (P|1, 1) or scalar.
+                   rate: np.ndarray, debt_cap_usd_bn: np.ndarray | float | None = None, *,
+                   outputs: Iterable[str] | None = None) -> Waterfall:
+    """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate and the cap on new
+    debt a year (USD bn per entity; None: no cap) scalar, (P,) or (P|1, 1). `outputs`: the
+    fields to compute (default all of `WATERFALL_OUTPUTS`).
 
     A year whose OCF, capex or returns is NaN leaves the balances where they were and its own
     outputs NaN; balances start at the opening values in the first year with all three known.
     """
+    keep = set(WATERFALL_OUTPUTS if outputs is None else outputs)
     ocf = np.asarray(ocf_usd_bn, float)
     capex = np.asarray(capex_usd_bn, float)
     returns = np.asarray(returns_usd_bn, float)
     shape = np.broadcast_shapes(ocf.shape, capex.shape, returns.shape)
-    n_years = shape[2]
-    rate = np.broadcast_to(np.asarray(rate, float).reshape(-1, 1) if np.ndim(rate) else rate, shape[:2])
+    n_p, n_e, n_t = shape
     fcf = ocf - capex
-    residual = np.full(shape, np.nan)
-    gap = np.full(shape, np.nan)
-    new_debt_out = np.full(shape, np.nan)
-    cash_out = np.full(shape, np.nan)
-    interest = np.full(shape, np.nan)
-    incremental = np.full(shape, np.nan)
-    new_debt = np.zeros(shape[:2])
-    cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), shape[:2]).copy()
-    opening_debt = np.broadcast_to(np.asarray(opening_debt_usd_bn, float), shape[:2])
-    started = np.zeros(shape[:2], bool)
-    for t in range(n_years):
-        known = ~np.isnan(np.broadcast_to(fcf[:, :, t], shape[:2]) + np.broadcast_to(returns[:, :, t], shape[:2]))
+    f_t = _year_major(fcf, shape)
+    r_t = _year_major(returns, shape)
+    rate = _per_path(rate)
+    cap = _per_path(debt_cap_usd_bn)
+    cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T.copy()  # (E, P)
+    opening_debt = np.broadcast_to(np.asarray(opening_debt_usd_bn, float), (n_p, n_e)).T
+    new_debt = np.zeros((n_e, n_p))
+    started = np.zeros((n_e, n_p), bool)
+    want_cash = bool(keep & {"cash", "net_debt"}) or cap is not None
+    out = {k: np.empty((n_t, n_e, n_p)) for k in keep if k not in ("fcf", "debt", "net_debt")}
+    if keep & {"debt", "net_debt"}:
+        out.setdefault("new_debt", np.empty((n_t, n_e, n_p)))
+    if "net_debt" in keep:
+        out.setdefault("cash", np.empty((n_t, n_e, n_p)))
+    res = np.empty((n_e, n_p))
+    inc = np.empty((n_e, n_p))
+    gap = np.empty((n_e, n_p))
+    for t in range(n_t):
+        np.add(f_t[t], r_t[t], out=res)
+        known = ~np.isnan(res)
+        all_known = bool(known.all())
+        if not all_known and not known.any() and not started.any():
+            for k in out:
+                out[k][t] = np.nan
+            continue
         started |= known
-        inc = rate * new_debt
-        start_debt = opening_debt + new_debt
-        res = fcf[:, :, t] - returns[:, :, t] - inc
-        shortfall = np.maximum(-res, 0.0)
-        new_debt = np.where(known, new_debt + shortfall, new_debt)
-        cash = np.where(known, cash + np.maximum(res, 0.0), cash)
-        residual[:, :, t] = np.where(known, res, np.nan)
-        gap[:, :, t] = np.where(known, shortfall, np.nan)
-        incremental[:, :, t] = np.where(known, inc, np.nan)
-        interest[:, :, t] = np.where(known, rate * start_debt, np.nan)
-        new_debt_out[:, :, t] = np.where(started, new_debt, np.nan)
-        cash_out[:, :, t] = np.where(started, cash, np.nan)
-    debt = opening_debt[:, :, None] + new_debt_out
-    return Waterfall(fcf=fcf, residual=residual, funding_gap=gap, new_debt=new_debt_out, debt=debt,
-                     cash=cash_out, net_debt=debt - cash_out, interest=interest, incremental_interest=incremental)
+        np.multiply(rate, new_debt, out=inc)
+        np.subtract(f_t[t], r_t[t], out=res)
+        res -= inc  # same order of operations as fcf - returns - inc
+        np.negative(res, out=gap)
+        np.maximum(gap, 0.0, out=gap)
+        if cap is None:
+            borrow = gap
+        else:
+            borrow = np.minimum(gap, cap)
+            missing = gap - borrow
+            cut = np.minimum(missing, np.maximum(r_t[t], 0.0))
+            unfunded = missing - cut
+        if "interest" in out:
+            out["interest"][t] = rate * (opening_debt + new_debt)
+        if all_known:
+            new_debt += borrow
+            if want_cash:
+                cash += np.maximum(res, 0.0)
+                if cap is not None:
+                    cash -= unfunded
+        else:
+            np.add(new_debt, borrow, out=new_debt, where=known)
+            if want_cash:
+                step = np.maximum(res, 0.0) if cap is None else np.maximum(res, 0.0) - unfunded
+                np.add(cash, step, out=cash, where=known)
+        for name, value in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc)) + (
+                (("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
+            if name in out:
+                out[name][t] = value if all_known else np.where(known, value, np.nan)
+        if cap is None:
+            for name in ("returns_cut", "unfunded_gap"):
+                if name in out:
+                    out[name][t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
+        if not all_known and "interest" in out:
+            out["interest"][t][~known] = np.nan
+        for name, state in (("new_debt", new_debt), ("cash", cash)):
+            if name in out:
+                out[name][t] = state if started.all() else np.where(started, state, np.nan)
+    view = {k: v.transpose(2, 1, 0) for k, v in out.items()}
+    result = {k: view[k] for k in keep if k in view}
+    if "fcf" in keep:
+        result["fcf"] = fcf
+    if keep & {"debt", "net_debt"}:
+        debt = opening_debt.T[:, :, None] + view["new_debt"]
+        if "debt" in keep:
+            result["debt"] = debt
+        if "net_debt" in keep:
+            result["net_debt"] = debt - view["cash"]
+    return Waterfall(**result)
