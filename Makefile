@@ -14,9 +14,15 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
-# Loads the shipped dataset into the default DuckDB store and writes the report.
+# Public data beside the repository (SEC filings, Epoch AI), imported when present.
+SHARED_DATA ?= ../shared/data
+
+# Loads the shipped dataset (and the public data, if there) into the default DuckDB store and writes the report.
 report: setup
 	$(BIN)/aicapex data load
+	@if [ -d "$(SHARED_DATA)/sec-companyfacts" ]; then \
+	  for f in $(SHARED_DATA)/sec-companyfacts/*.json; do $(BIN)/aicapex import sec "$$f" --since 2018 || exit 1; done; fi
+	@if [ -d "$(SHARED_DATA)" ]; then $(BIN)/aicapex import epoch "$(SHARED_DATA)"; fi
 	$(BIN)/aicapex report --out $(OUT)/report.html
 
 # Debian's chromium for the dashboard's browser test (Playwright drives /usr/bin/chromium).
