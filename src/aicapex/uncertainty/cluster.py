@@ -85,7 +85,8 @@ class ClusterEconomics:
         out = {m: np.empty((n, len(self.accelerators))) for m in CLUSTER_OUTPUTS}
         for j, gpu in enumerate(self.accelerators):
             try:
-                ue = unit_economics(self.coefs, gpu=gpu, **kwargs)
+                with np.errstate(invalid="ignore", divide="ignore"):  # the layer's np.where at rate 0
+                    ue = unit_economics(self.coefs, gpu=gpu, **kwargs)
             except ModelError as exc:
                 raise ScenarioError(f"scenario {self.scenario!r}: the cluster economics reject a sampled input "
                                     f"({exc}); bound the distribution with min/max") from None

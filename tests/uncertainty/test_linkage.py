@@ -1,0 +1,91 @@
+"""The financial -> network link on a hand-built network: one hyperscaler that owes a chip vendor.
+
+hyperco: cash 5 $bn (FY2025), operating cash flow 10 $bn in FY2025 and FY2026 (the network holds
+it flat over 2026-2030: 50 $bn), and a signed 60 $bn chip purchase from chipco spread over
+2026-2030. So the network's external assets are 5 + 50 = 55 against 60 owed: shortfall 5.
+The financial layer grows OCF after FY2026 at ocf_growth; its deterministic run uses the default
+growth, which this file sets to 19 % (big4_hyperscalers.operating_cash_flow_growth).
+With growth g the OCF over 2026-2030 is 10 S(g), S(g) = sum_{k=0..4} (1 + g)^k, and the link
+gives external assets 5 + 50 S(g) / S(0.19); chipco, owed everything, loses the shortfall.
+"""
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from aicapex.dataset import build_dataset
+from aicapex.uncertainty import simulate
+
+HAND = """
+entities:
+  - {id: hyperco, name: Hyper Co, kind: hyperscaler, fiscal_year_end_month: 12}
+  - {id: chipco, name: Chip Co, kind: chip_vendor, fiscal_year_end_month: 12}
+facts:
+  - {entity: hyperco, metric: capex, period: FY2025, value: 20, unit: USD, scale: 1e9, basis: actual, source: own estimate}
+  - {entity: hyperco, metric: capex, period: FY2026, value: 20, unit: USD, scale: 1e9, basis: guidance, source: own estimate}
+  - {entity: hyperco, metric: operating_cash_flow, period: FY2025, value: 10, unit: USD, scale: 1e9, basis: actual, source: own estimate}
+  - {entity: hyperco, metric: operating_cash_flow, period: FY2026, value: 10, unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}
+  - {entity: hyperco, metric: cash, period: FY2025, value: 5, unit: USD, scale: 1e9, basis: actual, source: own estimate}
+  - {entity: big4_hyperscalers, metric: operating_cash_flow_growth, period: CY2026, value: 0.19, unit: ratio, scale: 1, basis: analyst_estimate, source: own estimate}
+deals:
+  - {id: hyperco-chipco, from: hyperco, to: chipco, kind: chip_supply, value: 60, unit: USD, scale: 1e9, start: CY2026, end: CY2030, status: signed, source: own estimate}
+"""
+
+
+def S(g):
+    return sum((1 + g) ** k for k in range(5))
+
+
+def expected_shortfall(g, shock=1.0):
+    return max(0.0, 60 - shock * (5 + 50 * S(g) / S(0.19)))
+
+
+@pytest.fixture(scope="module")
+def hand_dataset(tmp_path_factory):
+    p = tmp_path_factory.mktemp("net") / "hand.yaml"
+    p.write_text(textwrap.dedent(HAND), encoding="utf-8")
+    return build_dataset([p])
+
+
+def run(ds, assumptions, paths=4):
+    r = simulate(ds, {"name": "t", "assumptions": assumptions}, paths, 1,
+                 metrics=["shortfall", "total_loss", "defaulted"], entities=["hyperco", "chipco"])
+    return {m: r.samples(m, e) for m, e in (("shortfall", "hyperco"), ("total_loss", "chipco"),
+                                            ("defaulted", "hyperco"))}
+
+
+@pytest.mark.parametrize("g", [0.19, 0.10, 0.0])
+def test_lower_ocf_growth_raises_the_hyperscalers_shortfall_by_hand(hand_dataset, g):
+    """g = 0.19: 60 - 55 = 5; g = 0.10: 60 - (5 + 50 x 6.1051 / 7.2966) = 13.165;
+    g = 0: 60 - (5 + 50 x 5 / 7.2966) = 20.737. chipco's loss is the same amount."""
+    out = run(hand_dataset, {"ocf_growth": g})
+    np.testing.assert_allclose(out["shortfall"], expected_shortfall(g), rtol=1e-9)
+    np.testing.assert_allclose(out["total_loss"], expected_shortfall(g), rtol=1e-9)
+    assert (out["defaulted"] == 1.0).all()
+
+
+def test_hand_numbers():
+    assert expected_shortfall(0.19) == pytest.approx(5.0)
+    assert expected_shortfall(0.10) == pytest.approx(60 - (5 + 50 * 6.1051 / 7.29659821), abs=1e-9)
+    assert expected_shortfall(0.0) == pytest.approx(60 - (5 + 250 / 7.29659821), abs=1e-9)
+
+
+def test_uncertain_growth_moves_the_shortfall_path_by_path(hand_dataset):
+    """ocf_growth ~ U(0, 0.19): each path's shortfall lies between the two ends and falls as g rises."""
+    r = simulate(hand_dataset, {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}}}},
+                 500, 3, metrics=["shortfall"], entities=["hyperco"])
+    s = r.samples("shortfall", "hyperco")
+    assert s.min() >= expected_shortfall(0.19) - 1e-9 and s.max() <= expected_shortfall(0.0) + 1e-9
+    assert s.std() > 1.0
+
+
+def test_a_shock_multiplies_the_linked_assets(hand_dataset):
+    """shock_hyperco 0.5 at the default growth: 60 - 0.5 x 55 = 32.5."""
+    out = run(hand_dataset, {"ocf_growth": 0.19, "shock_hyperco": 0.5})
+    np.testing.assert_allclose(out["shortfall"], 32.5, rtol=1e-9)
+
+
+def test_no_financial_assumption_leaves_the_facts(hand_dataset):
+    out = run(hand_dataset, {"shock_chipco": 1.0})
+    np.testing.assert_allclose(out["shortfall"], 5.0, rtol=1e-9)
