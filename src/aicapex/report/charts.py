@@ -24,7 +24,9 @@ def stacked_bars(df: pd.DataFrame, *, x: str, y: str, color: str, title: str, y_
     fig = go.Figure()
     for i, (key, sub) in enumerate(df.groupby(color, sort=True)):
         fig.add_bar(x=sub[x], y=sub[y], name=str(key), marker_color=PALETTE[i % len(PALETTE)])
-    return layout(fig, title, x, y_title, barmode="stack")
+    if pd.api.types.is_integer_dtype(df[x]):
+        fig.update_xaxes(dtick=1)  # whole years
+    return layout(fig, title, x, y_title, barmode="stack", showlegend=True)
 
 
 def grouped_bars_with_range(df: pd.DataFrame, *, x: str, group: str, title: str, y_title: str,

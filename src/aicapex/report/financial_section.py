@@ -119,7 +119,10 @@ def financial_section(ctx: ReportContext) -> Section:
                                        title=f"Depreciation under 3/4/5/6-year server lives: {focus}",
                                        x_title="fiscal year", y_title="depreciation (USD bn a year)")))
     gap = frame.dropna(subset=["funding_gap"])
-    gap = gap[(gap["funding_gap"] > 0) & (gap["entity"] != GROUP)]  # the group would double-count its members
+    gap = gap[gap["entity"] != GROUP]  # the group would double-count its members
+    borrowers = gap.groupby("entity")["funding_gap"].sum() > 0
+    # every modelled year stays on the axis, so one year's gap reads as one year, not the whole chart
+    gap = gap[gap["entity"].map(borrowers)]
     if not gap.empty:
         fig = charts.stacked_bars(gap, x="year", y="funding_gap", color="entity", title="Funding gap per year",
                                   y_title="funding gap (USD bn)")
