@@ -89,3 +89,25 @@ def test_extra_quantiles_keep_p5_p50_p95(capsys, db, testco_file, scenario_file)
     assert code == 0
     r = json.loads(out)[0]
     assert r["p5"] < r["p25"] < r["p50"] < r["p95"]
+
+
+def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
+    """simulate: entity gb300, year = the run's first year; sensitivity: the tornado of a GB300's NPV
+    under Burry has the rental price on top; compare: Burry's median NPV below Huang's."""
+    code, out, _ = run(capsys, "--db", db, "simulate", "--metric", "cluster_npv_usd", "--user", str(testco_file),
+                       "--paths", "2000", "--format", "json")
+    assert code == 0
+    (rec,) = json.loads(out)
+    assert (rec["entity"], rec["metric"], rec["year"], rec["unit"]) == ("gb300", "cluster_npv_usd", 2025, "USD")
+    code, out, _ = run(capsys, "--db", db, "sensitivity", "--metric", "cluster_npv_usd", "--entity", "gb300",
+                       "--scenario", "burry", "--method", "tornado", "--user", str(testco_file), "--format", "json")
+    assert code == 0
+    recs = json.loads(out)
+    assert recs[0]["input"] == "price_per_hour" and recs[0]["swing"] > 0
+    assert {r["input"] for r in recs if r["swing"] == 0} >= {"ocf_growth", "capex_case"}
+    code, out, _ = run(capsys, "--db", db, "compare", "base", "burry", "huang", "--metric", "cluster_npv_usd",
+                       "--user", str(testco_file), "--paths", "2000", "--format", "json")
+    p50 = {r["scenario"]: r["p50"] for r in json.loads(out)}
+    assert p50["burry"] < p50["base"] < p50["huang"]
+    code, _, err = run(capsys, "--db", db, "sensitivity", "--metric", "cluster_npv_usd", "--user", str(testco_file))
+    assert code == 2 and "is an accelerator" in err
