@@ -7,6 +7,10 @@ The financial layer grows OCF after FY2026 at ocf_growth; its deterministic run 
 growth, which this file sets to 19 % (big4_hyperscalers.operating_cash_flow_growth).
 With growth g the OCF over 2026-2030 is 10 S(g), S(g) = sum_{k=0..4} (1 + g)^k, and the link
 gives external assets 5 + 50 S(g) / S(0.19); chipco, owed everything, loses the shortfall.
+
+gpuco, a GPU cloud (kind neocloud), reports revenue of 10 $bn for FY2025 only (held flat over
+2026-2030: 50 $bn) and owes chipco 40 $bn over 2026-2030. With rental prices falling d a year its
+2025 fleet earns 10 (1 - d)^(year - 2025): 10 x sum_{k=1..5} (1 - d)^k over the horizon.
 """
 
 import textwrap
@@ -21,6 +25,7 @@ HAND = """
 entities:
   - {id: hyperco, name: Hyper Co, kind: hyperscaler, fiscal_year_end_month: 12}
   - {id: chipco, name: Chip Co, kind: chip_vendor, fiscal_year_end_month: 12}
+  - {id: gpuco, name: GPU Co, kind: neocloud, fiscal_year_end_month: 12}
 facts:
   - {entity: hyperco, metric: capex, period: FY2025, value: 20, unit: USD, scale: 1e9, basis: actual, source: own estimate}
   - {entity: hyperco, metric: capex, period: FY2026, value: 20, unit: USD, scale: 1e9, basis: guidance, source: own estimate}
@@ -28,7 +33,9 @@ facts:
   - {entity: hyperco, metric: operating_cash_flow, period: FY2026, value: 10, unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}
   - {entity: hyperco, metric: cash, period: FY2025, value: 5, unit: USD, scale: 1e9, basis: actual, source: own estimate}
   - {entity: big4_hyperscalers, metric: operating_cash_flow_growth, period: CY2026, value: 0.19, unit: ratio, scale: 1, basis: analyst_estimate, source: own estimate}
+  - {entity: gpuco, metric: revenue, period: FY2025, value: 10, unit: USD, scale: 1e9, basis: actual, source: own estimate}
 deals:
+  - {id: gpuco-chipco, from: gpuco, to: chipco, kind: chip_supply, value: 40, unit: USD, scale: 1e9, start: CY2026, end: CY2030, status: signed, source: own estimate}
   - {id: hyperco-chipco, from: hyperco, to: chipco, kind: chip_supply, value: 60, unit: USD, scale: 1e9, start: CY2026, end: CY2030, status: signed, source: own estimate}
 """
 
@@ -89,3 +96,16 @@ def test_a_shock_multiplies_the_linked_assets(hand_dataset):
 def test_no_financial_assumption_leaves_the_facts(hand_dataset):
     out = run(hand_dataset, {"shock_chipco": 1.0})
     np.testing.assert_allclose(out["shortfall"], 5.0, rtol=1e-9)
+
+
+@pytest.mark.parametrize("d, shortfall", [
+    (0.0, 0.0),                                                    # 50 >= 40
+    (0.2, 40 - 10 * (0.8 + 0.64 + 0.512 + 0.4096 + 0.32768)),       # 40 - 26.8928 = 13.1072
+    (0.5, 40 - 10 * (0.5 + 0.25 + 0.125 + 0.0625 + 0.03125)),       # 40 - 9.6875
+    (-0.1, 0.0),                                                   # rising prices: 67.16 >= 40
+])
+def test_falling_rental_prices_cut_a_gpu_clouds_assets_by_hand(hand_dataset, d, shortfall):
+    r = simulate(hand_dataset, {"name": "r", "assumptions": {"price_decline": d}}, 3, 1, metrics=["shortfall"],
+                 entities=["gpuco", "hyperco"])
+    np.testing.assert_allclose(r.samples("shortfall", "gpuco"), shortfall, atol=1e-9)
+    np.testing.assert_allclose(r.samples("shortfall", "hyperco"), 5.0, rtol=1e-9)  # not a GPU cloud: unchanged

@@ -1,4 +1,12 @@
-"""Financial -> network link: the sampled operating cash flow moves the network's external assets.
+"""Links between layers: sampled model inputs move the network's external assets.
+
+1. Financial -> network (`OcfLink`): the sampled operating cash flow of the hyperscalers.
+2. Rental prices -> network (`RentalLink`): a GPU cloud's revenue falls with `price_decline`.
+
+Both give factors on external assets, multiplied together and with any `shock_ENTITY` (a node is
+in at most one of the links).
+
+OCF link.
 
 The network layer takes each node's external assets over its horizon from the dataset's facts
 (cash + operating cash flow summed over the horizon's years; network/graph.py). For a node the
@@ -18,6 +26,17 @@ keeps factor 1. The financial years are fiscal-year labels, the network's calend
 six months apart); the ratio of sums over the same labels is insensitive to that shift. A factor
 below 0 (sampled OCF so negative that it eats the cash) is clipped to 0: external assets are not
 negative in the clearing model. A base sum <= 0 gives ratio 1 (no meaningful scale).
+
+Rental link. For a node of kind `neocloud` (CoreWeave: it rents out GPUs) not in the OCF link,
+the network takes its flow (revenue or operating cash flow) from the facts, held flat after the
+last reported year. With rental prices falling d a year, the fleet rented out in that year earns
+(1 - d)^(year - last reported year) of it afterwards:
+
+    flow = sum over the horizon's years of flow_year x (1 - d)^max(0, year - last reported year)
+
+and the factor is (cash + that flow) / (cash + the facts' flow). Reported (and interpolated)
+years keep their figures: they already hold their prices. Fleet growth is not modelled (the
+facts' flat flow has none either). d < 0, a rising price, raises the flow.
 """
 
 from __future__ import annotations
@@ -66,5 +85,45 @@ class OcfLink:
             ratio = np.where(self.base_ocf > 0, sampled / np.where(self.base_ocf > 0, self.base_ocf, 1.0), 1.0)
             total = self.cash + self.flow
             f = np.where(total > 0, (self.cash + self.flow * ratio) / np.where(total > 0, total, 1.0), 1.0)
+        out[:, self.index] = np.clip(f, 0.0, None)
+        return out
+
+
+class RentalLink:
+    """Neocloud nodes' flows under a falling rental price; `factors(price_decline, n)` -> (n, nodes)."""
+
+    def __init__(self, dataset: Dataset, network, exclude: tuple[str, ...] = ()):
+        from ..network.facts import reported, yearly_flow
+
+        self.nodes = tuple(network.nodes)
+        years = np.asarray(network.horizon.years, float)
+        assets = network.assets.set_index("entity")
+        linked, exponents, flows, cash = [], [], [], []
+        for e in self.nodes:
+            row = assets.loc[e]
+            if row["kind"] != "neocloud" or e in exclude or not isinstance(row["flow_metric"], str):
+                continue
+            rep = reported(dataset, e, row["flow_metric"], annual_only=True)
+            last = float(rep["year"].max())
+            flow, _ = yearly_flow(dataset, e, row["flow_metric"], list(network.horizon.years))
+            linked.append(e)
+            exponents.append(np.maximum(0.0, years - last))
+            flows.append(flow)
+            cash.append(0.0 if not np.isfinite(row["cash_usd_bn"]) else float(row["cash_usd_bn"]))
+        self.linked = tuple(linked)
+        self.index = [self.nodes.index(e) for e in linked]
+        self.exponents = np.array(exponents).reshape(len(linked), len(years))  # (linked, years)
+        self.flows = np.array(flows, float).reshape(len(linked), len(years))
+        self.cash = np.array(cash, float)
+
+    def factors(self, price_decline, n: int) -> np.ndarray:
+        out = np.ones((n, len(self.nodes)))
+        if not self.linked:
+            return out
+        keep = np.broadcast_to(1.0 - np.asarray(price_decline, float).reshape(-1, 1, 1), (n, 1, 1))
+        flow = (self.flows[None] * keep ** self.exponents[None]).sum(axis=-1)  # (n, linked)
+        total = self.cash + self.flows.sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(total > 0, (self.cash + flow) / np.where(total > 0, total, 1.0), 1.0)
         out[:, self.index] = np.clip(f, 0.0, None)
         return out

@@ -18,10 +18,11 @@ first year; see cluster.py): `cluster_npv_usd`, `cluster_irr`, `cluster_gross_ma
 stress per node over the horizon 2026-2030 (year = its last year): `defaulted` (1 or 0), `shortfall` and `total_loss`
 (USD bn). Layers run only when an output needs them.
 
-The layers are linked: for a network node the financial layer also models (the hyperscalers), the
-cash-flow part of its external assets moves with the sampled operating cash flow over the
-horizon, as a ratio to the layer's deterministic run (linkage.py), so `ocf_growth` or an OCF
-fact override changes who defaults.
+The layers are linked (linkage.py): for a network node the financial layer also models (the
+hyperscalers), the cash-flow part of its external assets moves with the sampled operating cash
+flow over the horizon, as a ratio to the layer's deterministic run, so `ocf_growth` or an OCF
+fact override changes who defaults; a GPU cloud's (kind neocloud) revenue after its last
+reported year falls with `price_decline`.
 """
 
 from __future__ import annotations
@@ -153,11 +154,14 @@ class ScenarioModel:
                 raise ScenarioError(f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
                                     f"({', '.join(self.nodes)})")
             self.network_year = self._network.horizon.last_year
-            self._link = None
-            if self.financial_params or self.facts:
-                from .linkage import OcfLink
+            from .linkage import OcfLink, RentalLink
 
+            self._link = self._rental = None
+            if self.financial_params or self.facts:
                 self._link = OcfLink(self.dataset, self._network, run_financials)
+            if "price_decline" in params:
+                self._rental = RentalLink(self.dataset, self._network,
+                                          exclude=self._link.linked if self._link is not None else ())
         for m in self.metrics:
             if m in CLUSTER_OUTPUTS:
                 rows += [(e, m, self.years[0]) for e in self.cluster_entities]
@@ -219,6 +223,8 @@ class ScenarioModel:
         if self._link is not None and self._link.linked:
             ocf = self._financials(inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]).ocf
             factors = self._link.factors(np.asarray(ocf, float), n)
+        if self._rental is not None and self._rental.linked:
+            factors = factors * self._rental.factors(inputs["price_decline"], n)
         for p, entity in self.shock_params.items():
             factors[:, self.nodes.index(entity)] *= inputs[p]
         try:
