@@ -84,7 +84,8 @@ def test_without_a_server_life_the_disclosed_five_to_six_years(testco_dataset):
 def test_a_falling_price_lowers_the_npv_and_raises_the_breakeven(testco_dataset):
     """Two years at rate 0: NPV = -60,000 + p (1 + (1 - d)) 7,008 - 2 costs, so d = 0.5 costs
     p x 0.5 x 7,008 against flat prices; break-even p = (60,000 + 2 costs) / ((2 - d) 7,008)."""
-    sc = scen(price_per_hour=4.0, cluster_rate=0.0, server_life_years=2, price_decline={"discrete": {"values": [0.0, 0.5]}})
+    sc = scen(price_per_hour=4.0, cluster_rate=0.0, server_life_years=2,
+              price_decline={"discrete": {"values": [0.0, 0.5]}})
     r = simulate(testco_dataset, sc, 100, 1, metrics=["cluster_npv_usd", "breakeven_price_per_hour"])
     d = np.where(r.samples("cluster_npv_usd") < -HW + 4.0 * 2 * HOURS - 2 * yearly_cost(0) - 1, 0.5, 0.0)
     assert set(d) == {0.0, 0.5}

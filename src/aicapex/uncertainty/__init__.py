@@ -41,7 +41,8 @@ from .sensitivity import tornado as tornado_table
 from .spec import parse_distribution
 
 __all__ = [
-    "CLUSTER_OUTPUTS", "CLUSTER_PARAMETERS", "KEY_METRICS", "METRICS", "PARAMETERS", "Assumption", "Distribution", "FunctionModel", "InputSet", "Sampler",
+    "CLUSTER_OUTPUTS", "CLUSTER_PARAMETERS", "KEY_METRICS", "METRICS", "PARAMETERS", "Assumption", "Distribution",
+    "FunctionModel", "InputSet", "Sampler",
     "Scenario", "ScenarioModel", "SimulationResult", "beta", "compare", "const", "discrete", "iman_conover",
     "load_scenario", "lognormal", "mixture", "normal", "parse_distribution", "pert", "run_model",
     "shipped_scenarios", "simulate", "sobol", "sobol_indices", "to", "tornado", "tornado_table", "triangular",

@@ -15,8 +15,8 @@ money), `gw`, `accelerators`, `twh_per_year` of each entity's capex from the phy
 the cluster economics per accelerator (entity: the accelerator id, default gb300; year: the run's
 first year; see cluster.py): `cluster_npv_usd`, `cluster_irr`, `cluster_gross_margin`,
 `cluster_payback_years`, `cluster_paid_back`, `breakeven_price_per_hour`, and the network
-stress per node over the horizon 2026-2030 (year = its last year): `defaulted` (1 or 0), `shortfall` and `total_loss`
-(USD bn). Layers run only when an output needs them.
+stress per node over the horizon 2026-2030 (year = its last year): `defaulted` (1 or 0),
+`shortfall` and `total_loss` (USD bn). Layers run only when an output needs them.
 
 The layers are linked (linkage.py): for a network node the financial layer also models (the
 hyperscalers), the cash-flow part of its external assets moves with the sampled operating cash
