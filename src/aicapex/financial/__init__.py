@@ -6,14 +6,14 @@ company's fiscal-year label (FY2026 -> 2026; Microsoft's fiscal year ends in Jun
 
 from .assumptions import CAPEX_CASES, FinancialAssumptions
 from .depreciation import depreciation_fraction, run_rate_depreciation, vintage_depreciation
-from .model import resolved_assumptions, run_financials
+from .model import PreparedFinancials, prepare_financials, resolved_assumptions, run_financials
 from .result import OUTPUTS, FinancialResult
 from .series import path_from_points, range_case
 from .summary import financial_summary, required_ocf_growth
 from .waterfall import Waterfall, cash_waterfall
 
 __all__ = [
-    "CAPEX_CASES", "OUTPUTS", "FinancialAssumptions", "FinancialResult", "Waterfall", "cash_waterfall",
+    "CAPEX_CASES", "OUTPUTS", "FinancialAssumptions", "FinancialResult", "PreparedFinancials", "prepare_financials", "Waterfall", "cash_waterfall",
     "depreciation_fraction", "financial_summary", "path_from_points", "range_case", "required_ocf_growth",
     "resolved_assumptions", "run_financials", "run_rate_depreciation", "vintage_depreciation",
 ]

@@ -24,6 +24,9 @@ from .series import range_case
 
 ROW_COLUMNS = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source", "outlet",
                "quote", "origin"]
+# the (shared, never mutated) rows of a figure no dataset row stands behind: built once, since a
+# Monte Carlo run assembles its entities once per chunk
+_NO_ROWS = pd.DataFrame(columns=ROW_COLUMNS)
 
 
 @dataclass
@@ -44,7 +47,7 @@ class EntityExplanation:
                           "low": float(fig.low) if fig is not None else float(arr.min()),
                           "high": float(fig.high) if fig is not None else float(arr.max()),
                           "rule": rule or (fig.rule if fig is not None else ""), "derivation": derivation})
-        self.rows.append(fig.rows if fig is not None else pd.DataFrame(columns=ROW_COLUMNS))
+        self.rows.append(fig.rows if fig is not None else _NO_ROWS)
 
     def frame(self) -> pd.DataFrame:
         """One row per (figure used, dataset row behind it), with source and quote."""

@@ -46,22 +46,32 @@ def vintage_depreciation(capex_usd_bn: np.ndarray, life_years: np.ndarray | floa
 
     capex_usd_bn: (paths, entities, years), one vintage per year (NaN counts as no spend).
     life_years: scalar, (paths, 1), (1, entities) or (paths, entities): the class's useful life.
-    Returns an array shaped like capex: year t holds the charge of every vintage v <= t.
-    The loop runs over the lag t - v (years), never over paths.
+    Returns an array shaped like capex: year t holds the charge of every vintage v <= t,
+    depreciation[t] = sum over lags k of capex[t - k] * fraction(k, life), a banded sum.
+    The loop runs over the lag k (years), never over paths, and skips the lags past every
+    path's life. The result is laid out (entities, years, paths) in memory (see `core`).
     """
-    capex = np.nan_to_num(np.asarray(capex_usd_bn, dtype=float), nan=0.0)
+    capex = np.asarray(capex_usd_bn, dtype=float)
     if capex.ndim != 3:
         raise ValueError(f"capex must be shaped (paths, entities, years), got {capex.shape}")
-    n_years = capex.shape[2]
     life = np.asarray(life_years, dtype=float)
     life = life.reshape(life.shape + (1,) * (2 - life.ndim)) if life.ndim < 2 else life
-    out = np.zeros(np.broadcast_shapes(capex.shape, life.shape + (1,)))
+    n_p, n_e, n_years = np.broadcast_shapes(capex.shape, life.shape + (1,))
+    # (entities, years, paths): a lag's shift is a slice along the middle axis
+    spend = np.nan_to_num(np.broadcast_to(capex, (n_p, n_e, n_years)).transpose(1, 2, 0), nan=0.0)
+    out = np.zeros((n_e, n_years, n_p))
+    tmp = np.empty((n_e, n_years, n_p))
+    longest = float(np.max(life)) if life.size else 0.0
     for lag in range(n_years):
+        if lag > longest + 1.0:  # past every path's life (half-year: life + 0.5): nothing left
+            break
         frac = depreciation_fraction(lag, life, convention)  # (paths|1, entities|1)
         if not np.any(frac):
             continue
-        out[:, :, lag:] += capex[:, :, : n_years - lag] * frac[..., None]
-    return out
+        f = np.broadcast_to(frac, (n_p, n_e)).T[:, None, :]  # (entities, 1, paths)
+        np.multiply(spend[:, : n_years - lag], f, out=tmp[:, lag:])
+        out[:, lag:] += tmp[:, lag:]
+    return out.transpose(2, 0, 1)
 
 
 def run_rate_depreciation(capex_usd_bn: np.ndarray, life_years: np.ndarray | float) -> np.ndarray:

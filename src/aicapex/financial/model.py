@@ -2,11 +2,17 @@
 
 Every output is an array shaped (paths, entities, years), money in USD bn; a deterministic
 run is paths == 1. Loops run over entities (to read their figures) and years, never paths.
+
+`prepare_financials(dataset, entities, years)` does the dataset work once (entity selection,
+figure resolution, defaults read from constants); `PreparedFinancials.run(assumptions, ...)`
+can then run many times with other assumptions and overrides (a Monte Carlo run in chunks).
+`run_financials` is both in one call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -17,28 +23,51 @@ from ..errors import DataError, ModelError, Problem
 from . import defaults as D
 from .assemble import assemble, record_life_and_share
 from .assumptions import FinancialAssumptions
-from .depreciation import run_rate_depreciation, vintage_depreciation
-from .inputs import capex_entities, entity_figures
+from .core import compute, new_array
+from .inputs import EntityFigures, capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
 from .result import OUTPUTS, FinancialResult
-from .series import path_from_points
-from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
+
+DEFAULT_CHUNK_PATHS = 16_384  # ~10 MB per (entities x years x chunk) array: stays in the L3 cache
+
+
+@dataclass(frozen=True)
+class _DatasetDefaults:
+    """The defaults a run reads from the dataset (None: the dataset lacks the constant or fact)."""
+
+    alt_server_life_years: float | None
+    fallback_server_life_years: float | None
+    fallback_server_share: float | None
+    ocf_growth: float | None
+
+    @classmethod
+    def read(cls, dataset: Dataset) -> _DatasetDefaults:
+        return cls(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
+                   _constant(dataset, D.SERVER_LIFE_CONSTANT), _constant(dataset, D.SERVER_SHARE_CONSTANT),
+                   dataset.value(*D.OCF_GROWTH_FACT))
 
 
 def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str, Any]:
     """The value of every assumption for this run: the given one, or its default (see defaults.py)."""
+    return _resolve(_DatasetDefaults.read(dataset), a)
+
+
+def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
+    alt = a.alt_server_life_years if a.alt_server_life_years is not None else _needed(
+        d.alt_server_life_years, D.ALT_SERVER_LIFE_CONSTANT)
+    if a.ocf_growth is None and d.ocf_growth is None:
+        raise ModelError(f"the dataset has no fact {'.'.join(D.OCF_GROWTH_FACT)} (the default OCF growth); "
+                         "add it or pass the assumption ocf_growth")
     return {
         "server_life_years": a.server_life_years,  # None: per entity
-        "alt_server_life_years": a.alt_server_life_years if a.alt_server_life_years is not None
-        else _needed(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
-                     D.ALT_SERVER_LIFE_CONSTANT),
-        "fallback_server_life_years": _constant(dataset, D.SERVER_LIFE_CONSTANT),
+        "alt_server_life_years": alt,
+        "fallback_server_life_years": d.fallback_server_life_years,
         "building_life_years": _or(a.building_life_years, D.BUILDING_LIFE_YEARS),
         "land_life_years": _or(a.land_life_years, D.LAND_LIFE_YEARS),
         "server_share": a.server_share,  # None: per entity
-        "fallback_server_share": _constant(dataset, D.SERVER_SHARE_CONSTANT),
+        "fallback_server_share": d.fallback_server_share,
         "land_share": _or(a.land_share, D.LAND_SHARE),
-        "ocf_growth": a.ocf_growth if a.ocf_growth is not None else np.asarray(_ocf_growth_default(dataset)),
+        "ocf_growth": a.ocf_growth if a.ocf_growth is not None else np.asarray(d.ocf_growth),
         "capex_growth": _or(a.capex_growth, D.CAPEX_GROWTH),
         "returns_growth": _or(a.returns_growth, D.RETURNS_GROWTH),
         "rate": _or(a.rate, D.RATE),
@@ -71,14 +100,6 @@ def _needed(value, constant_id: str, entity: str | None = None):
     return value
 
 
-def _ocf_growth_default(dataset: Dataset) -> float:
-    value = dataset.value(*D.OCF_GROWTH_FACT)
-    if value is None:
-        raise ModelError(f"the dataset has no fact {'.'.join(D.OCF_GROWTH_FACT)} (the default OCF growth); "
-                         "add it or pass the assumption ocf_growth")
-    return value
-
-
 def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, ...]) -> list[str]:
     if entities is None:
         chosen = capex_entities(dataset, years)
@@ -108,69 +129,95 @@ def _per_path(value, n_paths: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, float), (n_paths,))
 
 
+@dataclass(frozen=True)
+class PreparedFinancials:
+    """The dataset-dependent part of a run, done once by `prepare_financials`: the entities,
+    the year axis, each entity's resolved figures and the defaults read from the dataset.
+    `run` it as often as needed with other assumptions, overrides and outputs."""
+
+    dataset: Dataset = field(repr=False)
+    entities: tuple[str, ...]
+    years: tuple[int, ...]
+    figures: dict[str, EntityFigures] = field(repr=False)
+    defaults: _DatasetDefaults = field(repr=False)
+
+    def run(self, assumptions: FinancialAssumptions | None = None, *, paths: int | None = None,
+            overrides: Mapping[Any, Any] | None = None, outputs: Iterable[str] | None = None,
+            chunk_paths: int = DEFAULT_CHUNK_PATHS) -> FinancialResult:
+        """Run the financial layer; see `run_financials` for the arguments."""
+        a = assumptions if assumptions is not None else FinancialAssumptions()
+        keep = _check_outputs(outputs)
+        ov = normalise_overrides(overrides, self.dataset)
+        sizes = override_paths(ov) | ({a.paths} if a.paths > 1 else set()) | ({paths} if paths else set())
+        if len(sizes) > 1:
+            raise DataError(Problem(None, "run", "paths", sorted(sizes),
+                                    "samples and `paths` disagree on the number of paths"))
+        n = sizes.pop() if sizes else 1
+        r = _resolve(self.defaults, a)
+        chosen, figures, years = list(self.entities), self.figures, self.years
+        missing = [e for e, f in figures.items() if f.capex_metric is None
+                   and not any(k[0] == e and k[1] == "capex" for k in ov)]
+        if missing:
+            raise ModelError("not modelled: " + "; ".join(
+                f"{e} has no annual capex figure (missing fact: {' or '.join(D.CAPEX_METRICS)})" for e in missing))
+        assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
+        first = min(min(p.capex) for p, _ in assembled.values())
+        grid = list(range(min(first, years[0]), years[-1] + 1))
+        lives_shares = _lives_and_shares(assembled, figures, r, n)
+        land = _per_path(r["land_share"], n)
+        if any(np.any(share + land > 1) for _, share in lives_shares):
+            raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
+                                    "server share + land share exceeds 1"))
+
+        first_year = grid.index(years[0])
+        step = max(int(chunk_paths), 1)
+        needed = [o for o in keep if o != "earnings_overstated_cumulative"]
+        if "earnings_overstated_cumulative" in keep and "earnings_overstated" not in needed:
+            needed.append("earnings_overstated")
+        points = [pts for pts, _ in assembled.values()]
+        arrays = {o: new_array(n, len(chosen), len(years)) for o in keep}
+        for start in range(0, n, step):
+            sl = slice(start, min(start + step, n))
+            chunk = compute(points, lives_shares, r, grid, sl, n, needed)
+            for o in needed:
+                if o in arrays:
+                    arrays[o][sl] = chunk[o][:, :, first_year:]
+            if "earnings_overstated_cumulative" in keep:
+                arrays["earnings_overstated_cumulative"][sl] = _cumsum_known(chunk["earnings_overstated"][:, :,
+                                                                                                         first_year:])
+        return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays,
+                               explanation={e: expl for e, (_, expl) in assembled.items()}, assumptions=a,
+                               resolved=r, capex_metric={e: figures[e].capex_metric or "capex" for e in chosen})
+
+
+def prepare_financials(dataset: Dataset, entities: Iterable[str] | None = None,
+                       years: Iterable[int] = D.DEFAULT_YEARS) -> PreparedFinancials:
+    """Do the dataset work of a run once: choose the entities (default: every entity with capex
+    in `years`), resolve their figures and read the defaults. Raises DataError for unknown
+    entities or years that are not consecutive."""
+    years = _check_years(years)
+    chosen = _select(dataset, entities, years)
+    return PreparedFinancials(dataset, tuple(chosen), years, {e: entity_figures(dataset, e) for e in chosen},
+                              _DatasetDefaults.read(dataset))
+
+
 def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = None, *,
                    entities: Iterable[str] | None = None, years: Iterable[int] = D.DEFAULT_YEARS,
                    paths: int | None = None, overrides: Mapping[Any, Any] | None = None,
-                   outputs: Iterable[str] | None = None, chunk_paths: int = 16_384) -> FinancialResult:
+                   outputs: Iterable[str] | None = None, chunk_paths: int = DEFAULT_CHUNK_PATHS) -> FinancialResult:
     """Run the financial layer for `entities` (default: every entity with capex in `years`).
 
-    outputs: the arrays to keep (default: all of `OUTPUTS`); with many paths keep only what you
-    need (1e6 paths x 6 entities x 8 years is 0.4 GB per output). chunk_paths bounds the
-    working memory: paths are computed in slices of this size.
+    outputs: the arrays to keep (default: all of `OUTPUTS`); only what they need is computed.
+    With many paths keep only what you need (1e6 paths x 6 entities x 8 years is 0.4 GB per
+    output). chunk_paths bounds the working memory: paths are computed in slices of this size.
 
     assumptions: scalars or (paths,) samples (see `FinancialAssumptions`); overrides: figure
     replacements `{(entity, metric, period) or "entity.metric.period": scalar or (paths,)}`.
     Raises ModelError for an entity with no capex figure (naming the missing fact).
+    To run many times on one dataset, `prepare_financials` once and call `.run`.
     """
-    a = assumptions if assumptions is not None else FinancialAssumptions()
-    years = _check_years(years)
-    keep = _check_outputs(outputs)
-    ov = normalise_overrides(overrides, dataset)
-    sizes = override_paths(ov) | ({a.paths} if a.paths > 1 else set()) | ({paths} if paths else set())
-    if len(sizes) > 1:
-        raise DataError(Problem(None, "run", "paths", sorted(sizes),
-                                "samples and `paths` disagree on the number of paths"))
-    n = sizes.pop() if sizes else 1
-    r = resolved_assumptions(dataset, a)
-    chosen = _select(dataset, entities, years)
-    figures = {e: entity_figures(dataset, e) for e in chosen}
-    missing = [e for e, f in figures.items() if f.capex_metric is None
-               and not any(k[0] == e and k[1] == "capex" for k in ov)]
-    if missing:
-        raise ModelError("not modelled: " + "; ".join(
-            f"{e} has no annual capex figure (missing fact: {' or '.join(D.CAPEX_METRICS)})" for e in missing))
-    assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
-    first = min(min(p.capex) for p, _ in assembled.values())
-    grid = list(range(min(first, years[0]), years[-1] + 1))
-    lives_shares = _lives_and_shares(assembled, figures, r, n)
-    if any(np.any(share + _per_path(r["land_share"], n) > 1) for _, share in lives_shares):
-        raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
-                                "server share + land share exceeds 1"))
-
-    first_year = grid.index(years[0])
-    step = max(int(chunk_paths), 1)
-    needed = [o for o in keep if o != "earnings_overstated_cumulative"]
-    if "earnings_overstated_cumulative" in keep:
-        needed.append("earnings_overstated")
-    arrays: dict[str, np.ndarray] = {}
-    for start in range(0, n, step):
-        sl = slice(start, min(start + step, n))
-        r_chunk = _slice_paths(r, sl, n)
-        inputs = _input_arrays(assembled, lives_shares, r_chunk, grid, sl, n)
-        chunk = _compute(*inputs, r_chunk, sl.stop - sl.start, needed)
-        chunk = {o: v[:, :, first_year:] for o, v in chunk.items()}
-        if "earnings_overstated_cumulative" in keep:
-            chunk["earnings_overstated_cumulative"] = _cumsum_known(chunk["earnings_overstated"])
-        if n <= step:  # one chunk: keep its arrays, no copy
-            arrays = {o: chunk[o] for o in keep}
-            break
-        for o in keep:
-            if o not in arrays:
-                arrays[o] = np.empty((n, len(chosen), len(years)))
-            arrays[o][sl] = chunk[o]
-    return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays,
-                           explanation={e: expl for e, (_, expl) in assembled.items()}, assumptions=a, resolved=r,
-                           capex_metric={e: figures[e].capex_metric or "capex" for e in chosen})
+    return prepare_financials(dataset, entities, years).run(assumptions, paths=paths, overrides=overrides,
+                                                            outputs=outputs, chunk_paths=chunk_paths)
 
 
 def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
@@ -206,124 +253,7 @@ def _lives_and_shares(assembled: dict, figures: dict, r: dict[str, Any], n: int)
     return out
 
 
-def _take(value, sl: slice, n: int):
-    """The paths in `sl` of a scalar or (n,) value."""
-    v = np.asarray(value, float)
-    return v[sl] if v.ndim == 1 and v.size == n else v
-
-
-def _input_arrays(assembled: dict, lives_shares: list, r: dict[str, Any], grid: list[int], sl: slice,
-                  n: int) -> tuple:
-    """The paths `sl` of every entity's inputs on the year grid: flows (m, E, T); server life and
-    share, opening debt and cash (m, E). `r` holds the assumptions of these paths already."""
-    m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
-    capex, ocf, returns = (np.empty((m, n_e, n_t)) for _ in range(3))
-    revenue = np.full((m, n_e, n_t), np.nan)
-    legacy = np.zeros((m, n_e, n_t))
-    server_life, server_share, opening_debt, opening_cash = (np.empty((m, n_e)) for _ in range(4))
-    for i, ((pts, _), (life, share)) in enumerate(zip(assembled.values(), lives_shares)):
-        points = lambda d: {y: _take(v, sl, n) for y, v in d.items()}  # noqa: E731
-        capex[:, i] = path_from_points(points(pts.capex), grid, r["capex_growth"], m)
-        ocf[:, i] = path_from_points(points(pts.ocf), grid, r["ocf_growth"], m)
-        returns[:, i] = (path_from_points(points(pts.returns), grid, r["returns_growth"], m) if pts.returns
-                         else D.MISSING_RETURNS_USD_BN)
-        for year, value in pts.revenue.items():
-            if year in grid:
-                revenue[:, i, grid.index(year)] = _take(value, sl, n)
-        started = np.array(grid) >= min(pts.capex)
-        legacy[:, i] = np.where(started, _per_path(_take(pts.legacy_depreciation, sl, n), m)[:, None], np.nan)
-        opening_debt[:, i] = _per_path(_take(pts.opening_debt, sl, n), m)
-        opening_cash[:, i] = _per_path(_take(pts.opening_cash, sl, n), m)
-        server_life[:, i] = life[sl]
-        server_share[:, i] = share[sl]
-    return capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash
-
-
-def _slice_paths(r: dict[str, Any], sl: slice, n: int) -> dict[str, Any]:
-    """The assumptions of the paths in `sl` (arrays of samples are sliced, scalars kept)."""
-    return {k: v[sl] if isinstance(v, np.ndarray) and v.ndim == 1 and v.size == n else v for k, v in r.items()}
-
-
 def _cumsum_known(x: np.ndarray) -> np.ndarray:
     """Cumulative sum over years; NaN stays NaN (a year the model does not cover)."""
     out = np.cumsum(np.nan_to_num(x), axis=2)
     return np.where(np.isnan(x), np.nan, out)
-
-
-def _cap(value, n: int) -> np.ndarray | None:
-    """The cap on new debt per path, or None (no cap, also where every path's cap is inf)."""
-    if value is None or np.all(np.isinf(value)):
-        return None
-    return _per_path(value, n)
-
-
-def _waterfall_outputs(keep: Iterable[str]) -> set[str]:
-    """The waterfall fields the kept outputs need."""
-    keep = set(keep)
-    need = keep & set(WATERFALL_OUTPUTS)
-    need |= {"net_debt"} if "leverage" in keep else set()
-    need |= {"interest"} if "coverage" in keep else set()
-    need |= {"fcf"} if "required_ocf_growth" in keep else set()
-    return need
-
-
-def _compute(capex, ocf, returns, revenue, legacy, server_life, server_share, opening_debt, opening_cash, r,
-             n, keep: Iterable[str]) -> dict[str, np.ndarray]:
-    """The pure core: arrays in, the outputs in `keep` out (all (paths, entities, years), USD bn).
-
-    Each output is a formula over other outputs, evaluated only if a kept output needs it.
-    """
-    conv = r["convention"]
-    land_share = _per_path(r["land_share"], n)[:, None]
-    building_life = _per_path(r["building_life_years"], n)[:, None]
-    land_life = _per_path(r["land_life_years"], n)[:, None]
-    alt_life = _per_path(r["alt_server_life_years"], n)[:, None]
-    cache: dict[str, Any] = {"capex": capex, "ocf": ocf, "revenue": revenue, "legacy_depreciation": legacy,
-                             "shareholder_returns": returns}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = formulas[name]()
-        return cache[name]
-
-    def ratio(num, den):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = num / den
-        return np.where(np.isfinite(out), out, np.nan)  # x / 0 is undefined here, not infinite
-
-    def required_growth():
-        out = np.full(capex.shape, np.nan)
-        out[:, :, 1:] = ratio(get("fcf")[:, :, :-1] + capex[:, :, 1:], ocf[:, :, :-1]) - 1.0
-        return out
-
-    formulas = {
-        "server_life_years": lambda: np.broadcast_to(server_life[:, :, None], capex.shape),
-        "capex_servers": lambda: capex * server_share[:, :, None],
-        "capex_land": lambda: capex * land_share[:, :, None],
-        "capex_buildings": lambda: capex * (1.0 - server_share - land_share)[:, :, None],
-        "depreciation_servers": lambda: vintage_depreciation(get("capex_servers"), server_life, conv),
-        "depreciation_servers_alt_life": lambda: vintage_depreciation(get("capex_servers"), alt_life, conv),
-        "depreciation_other": lambda: (vintage_depreciation(get("capex_buildings"), building_life, conv)
-                                       + vintage_depreciation(get("capex_land"), land_life, conv)),
-        "depreciation": lambda: legacy + get("depreciation_servers") + get("depreciation_other"),
-        "depreciation_alt_life": lambda: legacy + get("depreciation_servers_alt_life") + get("depreciation_other"),
-        "earnings_overstated": lambda: get("depreciation_servers_alt_life") - get("depreciation_servers"),
-        "added_server_depreciation": lambda: run_rate_depreciation(get("capex_servers"), server_life),
-        "added_depreciation": lambda: (get("added_server_depreciation")
-                                       + run_rate_depreciation(get("capex_buildings"), building_life)
-                                       + run_rate_depreciation(get("capex_land"), land_life)),
-        "ebitda": lambda: ocf,  # proxy, see defaults.EBITDA_PROXY
-        "operating_income": lambda: ocf - get("depreciation"),
-        "operating_income_alt_life": lambda: ocf - get("depreciation_alt_life"),
-        "operating_margin": lambda: ratio(get("operating_income"), revenue),
-        "operating_margin_alt_life": lambda: ratio(get("operating_income_alt_life"), revenue),
-        "waterfall": lambda: cash_waterfall(ocf, capex, returns, opening_debt, opening_cash,
-                                            _per_path(r["rate"], n), _cap(r["new_debt_cap_usd_bn"], n),
-                                            outputs=_waterfall_outputs(keep)),
-        "leverage": lambda: ratio(get("net_debt"), np.where(ocf > 0, ocf, np.nan)),
-        "coverage": lambda: ratio(ocf, np.where(get("interest") > 0, get("interest"), np.nan)),
-        "required_ocf_growth": required_growth,
-    }
-    for name in WATERFALL_OUTPUTS:
-        formulas[name] = lambda name=name: getattr(get("waterfall"), name)
-    return {name: get(name) for name in keep}

@@ -23,8 +23,8 @@ so only the interest on debt the model adds is charged against the waterfall;
 `interest` reports the interest on all debt (opening + new) at `rate` for coverage.
 Years before an entity's waterfall can start (no OCF or capex yet) are NaN.
 
-Inside, the arrays are laid out year-major (years, entities, paths) so that a year's slice is
-contiguous; the outputs are (paths, entities, years) views of that memory (no copy).
+Inside, the arrays are laid out (entities, years, paths) so that a year's values over paths are
+contiguous; the outputs are (paths, entities, years) views of that memory (see `core`).
 """
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ class Waterfall:
     unfunded_gap: np.ndarray | None = None  # gap left after capped debt and cut returns, drawn from cash
 
 
-def _year_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
-    """(P, E, T) -> contiguous (T, E, P); a view (no copy) when x is already laid out so."""
-    return np.ascontiguousarray(np.broadcast_to(x, shape).transpose(2, 1, 0))
+def _path_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+    """(P, E, T) -> contiguous (E, T, P); a view (no copy) when x is already laid out so."""
+    return np.ascontiguousarray(np.broadcast_to(x, shape).transpose(1, 2, 0))
 
 
 def _per_path(x) -> np.ndarray | float | None:
@@ -87,8 +87,8 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     shape = np.broadcast_shapes(ocf.shape, capex.shape, returns.shape)
     n_p, n_e, n_t = shape
     fcf = ocf - capex
-    f_t = _year_major(fcf, shape)
-    r_t = _year_major(returns, shape)
+    f_t = _path_major(fcf, shape)
+    r_t = _path_major(returns, shape)
     rate = _per_path(rate)
     cap = _per_path(debt_cap_usd_bn)
     cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T.copy()  # (E, P)
@@ -96,25 +96,25 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     new_debt = np.zeros((n_e, n_p))
     started = np.zeros((n_e, n_p), bool)
     want_cash = bool(keep & {"cash", "net_debt"}) or cap is not None
-    out = {k: np.empty((n_t, n_e, n_p)) for k in keep if k not in ("fcf", "debt", "net_debt")}
+    out = {k: np.empty((n_e, n_t, n_p)) for k in keep if k not in ("fcf", "debt", "net_debt")}
     if keep & {"debt", "net_debt"}:
-        out.setdefault("new_debt", np.empty((n_t, n_e, n_p)))
+        out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
-        out.setdefault("cash", np.empty((n_t, n_e, n_p)))
+        out.setdefault("cash", np.empty((n_e, n_t, n_p)))
     res = np.empty((n_e, n_p))
     inc = np.empty((n_e, n_p))
     gap = np.empty((n_e, n_p))
     for t in range(n_t):
-        np.add(f_t[t], r_t[t], out=res)
+        np.add(f_t[:, t], r_t[:, t], out=res)
         known = ~np.isnan(res)
         all_known = bool(known.all())
         if not all_known and not known.any() and not started.any():
             for k in out:
-                out[k][t] = np.nan
+                out[k][:, t] = np.nan
             continue
         started |= known
         np.multiply(rate, new_debt, out=inc)
-        np.subtract(f_t[t], r_t[t], out=res)
+        np.subtract(f_t[:, t], r_t[:, t], out=res)
         res -= inc  # same order of operations as fcf - returns - inc
         np.negative(res, out=gap)
         np.maximum(gap, 0.0, out=gap)
@@ -123,10 +123,10 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         else:
             borrow = np.minimum(gap, cap)
             missing = gap - borrow
-            cut = np.minimum(missing, np.maximum(r_t[t], 0.0))
+            cut = np.minimum(missing, np.maximum(r_t[:, t], 0.0))
             unfunded = missing - cut
         if "interest" in out:
-            out["interest"][t] = rate * (opening_debt + new_debt)
+            out["interest"][:, t] = rate * (opening_debt + new_debt)
         if all_known:
             new_debt += borrow
             if want_cash:
@@ -141,24 +141,25 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         for name, value in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc)) + (
                 (("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
             if name in out:
-                out[name][t] = value if all_known else np.where(known, value, np.nan)
+                out[name][:, t] = value if all_known else np.where(known, value, np.nan)
         if cap is None:
             for name in ("returns_cut", "unfunded_gap"):
                 if name in out:
-                    out[name][t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
+                    out[name][:, t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
         if not all_known and "interest" in out:
-            out["interest"][t][~known] = np.nan
+            out["interest"][:, t][~known] = np.nan
         for name, state in (("new_debt", new_debt), ("cash", cash)):
             if name in out:
-                out[name][t] = state if started.all() else np.where(started, state, np.nan)
-    view = {k: v.transpose(2, 1, 0) for k, v in out.items()}
+                out[name][:, t] = state if started.all() else np.where(started, state, np.nan)
+    view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
     if "fcf" in keep:
         result["fcf"] = fcf
     if keep & {"debt", "net_debt"}:
-        debt = opening_debt.T[:, :, None] + view["new_debt"]
+        debt = np.empty((n_e, n_t, n_p)).transpose(2, 0, 1)
+        np.add(opening_debt.T[:, :, None], view["new_debt"], out=debt)
         if "debt" in keep:
             result["debt"] = debt
         if "net_debt" in keep:
-            result["net_debt"] = debt - view["cash"]
+            result["net_debt"] = np.subtract(debt, view["cash"], out=np.empty((n_e, n_t, n_p)).transpose(2, 0, 1))
     return Waterfall(**result)

@@ -1,0 +1,228 @@
+"""The numeric core of a run: one slice of paths, from each entity's known points to the outputs
+asked for. Arrays are (paths, entities, years), money in USD bn.
+
+Memory layout: every array the core makes is a (paths, entities, years) view of memory laid out
+(entities, years, paths), so that a year's values over paths are contiguous (the waterfall's
+year loop and the vintage sums read whole rows) and `arr.reshape(paths, entities * years).T` is
+a contiguous (columns, paths) block without a copy (what the uncertainty engine stores).
+
+Inputs and outputs are evaluated lazily: an output is a formula over inputs and other outputs,
+and nothing is computed that no kept output needs (`fcf` and `funding_gap` need no depreciation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from . import defaults as D
+from .depreciation import run_rate_depreciation, vintage_depreciation
+from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
+
+
+def new_array(n_paths: int, n_entities: int, n_years: int, fill: float | None = None) -> np.ndarray:
+    """A (paths, entities, years) array laid out (entities, years, paths)."""
+    buf = np.empty((n_entities, n_years, n_paths)) if fill is None else np.full((n_entities, n_years, n_paths), fill)
+    return buf.transpose(2, 0, 1)
+
+
+def new_params(n_paths: int, n_entities: int) -> np.ndarray:
+    """A (paths, entities) array laid out (entities, paths)."""
+    return np.empty((n_entities, n_paths)).T
+
+
+def _take(value, sl: slice, n: int):
+    """The paths in `sl` of a scalar or (n,) value."""
+    v = np.asarray(value, float)
+    return v[sl] if v.ndim == 1 and v.size == n else v
+
+
+class _Growth:
+    """(1 + g)^k per path, for k = 1, 2, ...: by repeated multiplication when g is sampled (each
+    factor within k ulp of the power; one multiply per path instead of a `pow`), exactly as
+    `(1 + g) ** k` when g is a scalar."""
+
+    def __init__(self, growth):
+        self.g = np.asarray(growth, float)
+        self.factors: dict[int, np.ndarray] = {}
+
+    def __call__(self, k: int):
+        if self.g.ndim == 0:
+            return (1.0 + self.g) ** k
+        if k not in self.factors:
+            self.factors[k] = 1.0 + self.g if k == 1 else self(k - 1) * (1.0 + self.g)
+        return self.factors[k]
+
+
+def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth: _Growth, sl: slice,
+               n: int) -> None:
+    """Write one entity's year path into row (years, paths): the rules of `series.path_from_points`."""
+    if not points:
+        row[:] = np.nan
+        return
+    known = sorted(points)
+    for t, year in enumerate(grid):
+        if year < known[0]:
+            row[t] = np.nan
+        elif year in points:
+            row[t] = _take(points[year], sl, n)
+        elif year > known[-1]:
+            np.multiply(_take(points[known[-1]], sl, n), growth(year - known[-1]), out=row[t])
+        else:
+            y0 = max(k for k in known if k < year)
+            y1 = min(k for k in known if k > year)
+            a, b = _take(points[y0], sl, n), _take(points[y1], sl, n)
+            w = (year - y0) / (y1 - y0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                geometric = a * np.power(np.where(a > 0, b / a, 1.0), w)
+            row[t] = np.where((a > 0) & (b > 0), geometric, a + (b - a) * w)
+
+
+def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: int) -> np.ndarray:
+    m = sl.stop - sl.start
+    out = new_array(m, len(points), len(grid))
+    g = _Growth(_take(growth, sl, n))
+    for i, p in enumerate(points):
+        _fill_path(out[:, i, :].T, p, grid, g, sl, n)
+    return out
+
+
+def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[int], sl: slice, n: int,
+            keep: Iterable[str]) -> dict[str, np.ndarray]:
+    """The outputs in `keep` for the paths `sl` of n: all (m, entities, grid years), USD bn.
+
+    assembled: each entity's `EntityPoints`; lives_shares: each entity's server life and share,
+    (n,) arrays; r: the resolved assumptions (scalars or (n,) samples).
+    """
+    m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
+    shape = (m, n_e, n_t)
+    keep = list(keep)
+    conv = r["convention"]
+
+    def per_path(name):  # a scalar or (n,) assumption as (m, 1)
+        return np.broadcast_to(_take(r[name], sl, n), (m,))[:, None]
+
+    def params(values):  # one (n,) value per entity -> (m, entities)
+        out = new_params(m, n_e)
+        for i, v in enumerate(values):
+            out[:, i] = np.broadcast_to(_take(v, sl, n), (m,))
+        return out
+
+    def returns():
+        if all(pts.returns for pts in assembled):
+            return _flows([pts.returns for pts in assembled], grid, r["returns_growth"], sl, n)
+        out = new_array(m, n_e, n_t)
+        for i, pts in enumerate(assembled):
+            if pts.returns:
+                out[:, i] = _flows([pts.returns], grid, r["returns_growth"], sl, n)[:, 0]
+            else:
+                out[:, i] = D.MISSING_RETURNS_USD_BN
+        return out
+
+    def revenue():
+        out = new_array(m, n_e, n_t, np.nan)
+        for i, pts in enumerate(assembled):
+            for year, value in pts.revenue.items():
+                if year in grid:
+                    out[:, i, grid.index(year)] = _take(value, sl, n)
+        return out
+
+    def legacy():
+        out = new_array(m, n_e, n_t, np.nan)
+        years = np.array(grid)
+        for i, pts in enumerate(assembled):
+            started = years >= min(pts.capex)
+            out[:, i, started] = np.broadcast_to(_take(pts.legacy_depreciation, sl, n), (m,))[:, None]
+        return out
+
+    cache: dict[str, Any] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = formulas[name]()
+        return cache[name]
+
+    def ratio(num, den):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = num / den
+        return np.where(np.isfinite(out), out, np.nan)  # x / 0 is undefined here, not infinite
+
+    def required_growth():
+        out = new_array(m, n_e, n_t, np.nan)
+        capex, ocf = get("capex"), get("ocf")
+        out[:, :, 1:] = ratio(get("fcf")[:, :, :-1] + capex[:, :, 1:], ocf[:, :, :-1]) - 1.0
+        return out
+
+    def waterfall():
+        cap = r["new_debt_cap_usd_bn"]
+        cap = None if cap is None or np.all(np.isinf(cap)) else per_path("new_debt_cap_usd_bn")
+        return cash_waterfall(get("ocf"), get("capex"), get("shareholder_returns"), get("opening_debt"),
+                              get("opening_cash"), per_path("rate"), cap, outputs=waterfall_fields(keep))
+
+    def capex_buildings():
+        other = np.subtract(1.0, get("server_share"))
+        other -= per_path("land_share")
+        return get("capex") * other[:, :, None]
+
+    def depreciation(servers: str):
+        out = get("legacy_depreciation") + get(servers)
+        out += get("depreciation_other")
+        return out
+
+    def other_depreciation():
+        out = vintage_depreciation(get("capex_buildings"), per_path("building_life_years"), conv)
+        land = r["land_life_years"]
+        if np.any(np.isfinite(land)) and np.any(_take(r["land_share"], sl, n) > 0):
+            out += vintage_depreciation(get("capex_land"), per_path("land_life_years"), conv)
+        return out
+
+    formulas = {
+        "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
+        "ocf": lambda: _flows([p.ocf for p in assembled], grid, r["ocf_growth"], sl, n),
+        "shareholder_returns": returns,
+        "revenue": revenue,
+        "legacy_depreciation": legacy,
+        "opening_debt": lambda: params([p.opening_debt for p in assembled]),
+        "opening_cash": lambda: params([p.opening_cash for p in assembled]),
+        "server_life": lambda: params([life for life, _ in lives_shares]),
+        "server_share": lambda: params([share for _, share in lives_shares]),
+        "server_life_years": lambda: np.broadcast_to(get("server_life")[:, :, None], shape),
+        "capex_servers": lambda: get("capex") * get("server_share")[:, :, None],
+        "capex_land": lambda: get("capex") * per_path("land_share")[:, :, None],
+        "capex_buildings": capex_buildings,
+        "depreciation_servers": lambda: vintage_depreciation(get("capex_servers"), get("server_life"), conv),
+        "depreciation_servers_alt_life": lambda: vintage_depreciation(get("capex_servers"),
+                                                                      per_path("alt_server_life_years"), conv),
+        "depreciation_other": other_depreciation,
+        "depreciation": lambda: depreciation("depreciation_servers"),
+        "depreciation_alt_life": lambda: depreciation("depreciation_servers_alt_life"),
+        "earnings_overstated": lambda: get("depreciation_servers_alt_life") - get("depreciation_servers"),
+        "added_server_depreciation": lambda: run_rate_depreciation(get("capex_servers"), get("server_life")),
+        "added_depreciation": lambda: (get("added_server_depreciation")
+                                       + run_rate_depreciation(get("capex_buildings"), per_path("building_life_years"))
+                                       + run_rate_depreciation(get("capex_land"), per_path("land_life_years"))),
+        "ebitda": lambda: get("ocf"),  # proxy, see defaults.EBITDA_PROXY
+        "operating_income": lambda: get("ocf") - get("depreciation"),
+        "operating_income_alt_life": lambda: get("ocf") - get("depreciation_alt_life"),
+        "operating_margin": lambda: ratio(get("operating_income"), get("revenue")),
+        "operating_margin_alt_life": lambda: ratio(get("operating_income_alt_life"), get("revenue")),
+        "waterfall": waterfall,
+        "leverage": lambda: ratio(get("net_debt"), np.where(get("ocf") > 0, get("ocf"), np.nan)),
+        "coverage": lambda: ratio(get("ocf"), np.where(get("interest") > 0, get("interest"), np.nan)),
+        "required_ocf_growth": required_growth,
+    }
+    for name in WATERFALL_OUTPUTS:
+        formulas[name] = lambda name=name: getattr(get("waterfall"), name)
+    return {name: get(name) for name in keep}
+
+
+def waterfall_fields(keep: Iterable[str]) -> set[str]:
+    """The waterfall fields the kept outputs need."""
+    keep = set(keep)
+    need = keep & set(WATERFALL_OUTPUTS)
+    need |= {"net_debt"} if "leverage" in keep else set()
+    need |= {"interest"} if "coverage" in keep else set()
+    need |= {"fcf"} if "required_ocf_growth" in keep else set()
+    return need
