@@ -1,12 +1,21 @@
 """Financial layer: vectorised paths vs one deterministic run per path (the baseline, measured here).
 
 Prints, for each path count, the seconds per run, the microseconds per path, and the speed-up
-over running `run_financials` once per path with scalar assumptions. Pass --full to add 1e6
-paths (kept outputs: fcf, funding_gap, debt, earnings_overstated; about 2 GB of memory).
+over running `run_financials` once per path with scalar assumptions. Then the uncertainty
+engine's case: 1 M sampled paths, every company with capex x 2025-2032, outputs fcf and
+funding_gap, run (a) as one `run_financials` call and (b) as the engine runs it, prepared once
+and run in chunks of 65,536 paths (sampling excluded); with the process's peak RSS. Pass --full
+to add 1e6 paths with four outputs (fcf, funding_gap, debt, earnings_overstated).
+
+    python benchmarks/financial_bench.py [--full]
+
+Works against older versions of the layer (no `prepare_financials`: every chunk is a full
+`run_financials` call), so the same command measures before and after a change.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -17,6 +26,8 @@ from aicapex.financial import FinancialAssumptions, run_financials
 
 YEARS = range(2025, 2033)  # 8 years
 KEEP = ["fcf", "funding_gap", "debt", "earnings_overstated"]
+ENGINE_OUTPUTS = ("fcf", "funding_gap")
+ENGINE_CHUNK = 65_536
 
 
 def samples(n: int, seed: int = 0) -> dict[str, np.ndarray]:
@@ -29,6 +40,28 @@ def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def engine_run(ds, n: int) -> float:
+    """Seconds for n paths run as the uncertainty engine does: chunks of sampled inputs."""
+    try:
+        from aicapex.financial import prepare_financials
+    except ImportError:  # an older layer: one full call per chunk
+        prepare_financials = None
+    rng = np.random.default_rng(1)
+    chunks = []
+    for start in range(0, n, ENGINE_CHUNK):
+        m = min(ENGINE_CHUNK, n - start)
+        chunks.append((FinancialAssumptions(**samples(m, seed=start)), {"meta.capex.FY2026": rng.uniform(115, 135, m)}))
+    t = time.perf_counter()
+    if prepare_financials is not None:
+        prepared = prepare_financials(ds, None, YEARS)
+        run = prepared.run
+    else:
+        run = lambda a, **kw: run_financials(ds, a, years=YEARS, **kw)  # noqa: E731
+    for a, overrides in chunks:
+        run(a, overrides=overrides, outputs=ENGINE_OUTPUTS)
+    return time.perf_counter() - t
 
 
 def main() -> int:
@@ -50,6 +83,15 @@ def main() -> int:
             dt = timed(lambda: run_financials(ds, a, years=YEARS, outputs=outputs))
             print(f"paths={n:>9,} {label:>12}: {dt:7.2f} s  {dt / n * 1e6:8.2f} us/path  "
                   f"speed-up vs loop x{per_path_loop * n / dt:,.0f}")
+    n = 1_000_000
+    a = FinancialAssumptions(**samples(n))
+    one_call = timed(lambda: run_financials(ds, a, years=YEARS, outputs=ENGINE_OUTPUTS))
+    engine = engine_run(ds, n)
+    print(f"paths={n:>9,} fcf + funding_gap, one run_financials call: {one_call:7.2f} s  "
+          f"speed-up vs loop x{per_path_loop * n / one_call:,.0f}")
+    print(f"paths={n:>9,} fcf + funding_gap, engine-style chunks of {ENGINE_CHUNK:,}: {engine:7.2f} s  "
+          f"speed-up vs loop x{per_path_loop * n / engine:,.0f}")
+    print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     return 0
 
 

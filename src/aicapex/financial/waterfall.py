@@ -101,32 +101,48 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
         out.setdefault("cash", np.empty((n_e, n_t, n_p)))
-    res = np.empty((n_e, n_p))
-    inc = np.empty((n_e, n_p))
-    gap = np.empty((n_e, n_p))
+    want_res = "residual" in keep or want_cash
+    res_buf, inc, gap_buf = np.empty((n_e, n_p)), np.empty((n_e, n_p)), np.empty((n_e, n_p))
+    before_debt = f_t - r_t  # FCF - returns, before interest on new debt
+    # years where some path has no flows: one reduction (a NaN, or an overflow, makes the sum NaN;
+    # either way the exact mask is then computed for that year)
+    with np.errstate(invalid="ignore", over="ignore"):
+        unsure = np.isnan(before_debt.sum(axis=2)).any(axis=0)  # (T,)
+    all_started = False
     for t in range(n_t):
-        np.add(f_t[:, t], r_t[:, t], out=res)
-        known = ~np.isnan(res)
-        all_known = bool(known.all())
-        if not all_known and not known.any() and not started.any():
-            for k in out:
-                out[k][:, t] = np.nan
-            continue
-        started |= known
+        rt, d = r_t[:, t], before_debt[:, t]
+        all_known = not unsure[t]
+        if all_known:
+            all_started = True
+        else:
+            known = ~np.isnan(d)
+            if not known.any() and not started.any():
+                for k in out:
+                    out[k][:, t] = np.nan
+                continue
+            started |= known
+            all_known = bool(known.all())
+            all_started = all_started or bool(started.all())
+        direct = all_known and cap is None  # outputs written in place, no copies
+        res = out["residual"][:, t] if direct and "residual" in out else res_buf
+        gap = out["funding_gap"][:, t] if direct and "funding_gap" in out else gap_buf
+        if "interest" in out:
+            np.add(opening_debt, new_debt, out=out["interest"][:, t])
+            out["interest"][:, t] *= rate
         np.multiply(rate, new_debt, out=inc)
-        np.subtract(f_t[:, t], r_t[:, t], out=res)
-        res -= inc  # same order of operations as fcf - returns - inc
-        np.negative(res, out=gap)
+        # residual = (FCF - returns) - inc; gap = max(-residual, 0) = max(inc - (FCF - returns), 0),
+        # exactly (IEEE negation is exact), one pass fewer
+        np.subtract(inc, d, out=gap)
         np.maximum(gap, 0.0, out=gap)
+        if want_res:
+            np.subtract(d, inc, out=res)
         if cap is None:
             borrow = gap
         else:
             borrow = np.minimum(gap, cap)
             missing = gap - borrow
-            cut = np.minimum(missing, np.maximum(r_t[:, t], 0.0))
+            cut = np.minimum(missing, np.maximum(rt, 0.0))
             unfunded = missing - cut
-        if "interest" in out:
-            out["interest"][:, t] = rate * (opening_debt + new_debt)
         if all_known:
             new_debt += borrow
             if want_cash:
@@ -140,7 +156,7 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
                 np.add(cash, step, out=cash, where=known)
         for name, value in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc)) + (
                 (("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
-            if name in out:
+            if name in out and not (direct and name in ("residual", "funding_gap")):
                 out[name][:, t] = value if all_known else np.where(known, value, np.nan)
         if cap is None:
             for name in ("returns_cut", "unfunded_gap"):
@@ -150,7 +166,7 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
             out["interest"][:, t][~known] = np.nan
         for name, state in (("new_debt", new_debt), ("cash", cash)):
             if name in out:
-                out[name][:, t] = state if started.all() else np.where(started, state, np.nan)
+                out[name][:, t] = state if all_started else np.where(started, state, np.nan)
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
     if "fcf" in keep:
