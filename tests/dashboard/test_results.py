@@ -99,10 +99,11 @@ def test_scenario_sets_the_sliders_to_its_medians():
     assert scenario_defaults(None) == {}
     burry = scenario_defaults("burry")
     # burry.yaml: server life PERT(2, 3, 4) -> median 3 (symmetric); OCF growth Normal(0.10, 0.05) -> 10 %;
-    # CoreWeave's external assets x PERT(0.4, 0.7, 1.0) -> median 0.7, i.e. 30 % lost
+    # GPU rental prices falling PERT(0.2, 0.35, 0.5) a year -> median 0.35 (symmetric), i.e. 35 %; no shock
     assert burry["server_life"] == pytest.approx(3.0)
     assert burry["ocf_growth"] == pytest.approx(10.0)
-    assert burry["shock_entity"] == "coreweave" and burry["shock"] == pytest.approx(30.0, abs=0.01)
+    assert burry["rental_decline"] == pytest.approx(35.0, abs=0.01)
+    assert "shock_entity" not in burry
 
 
 def test_shock_losses_are_split_from_the_unshocked_losses(ds):

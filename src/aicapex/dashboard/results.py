@@ -56,7 +56,8 @@ def default_entities(ds: Dataset) -> list[str]:
 
 def scenario_defaults(name: str | None) -> dict[str, object]:
     """Slider starting values from a scenario's medians (per cent for rates), so picking a scenario
-    moves the sliders to its central case: server_life, ocf_growth, capex_growth, shock_entity, shock."""
+    moves the sliders to its central case: server_life, ocf_growth, capex_growth, rental_decline,
+    shock_entity, shock."""
     if not name:
         return {}
     from ..uncertainty import load_scenario
@@ -68,6 +69,8 @@ def scenario_defaults(name: str | None) -> dict[str, object]:
     for key in ("ocf_growth", "capex_growth"):
         if key in params:
             out[key] = 100 * float(params[key].median())
+    if "price_decline" in params:  # the slider spans no rise in prices: a rising price starts it at 0
+        out["rental_decline"] = max(0.0, 100 * float(params["price_decline"].median()))
     shocks = [(k[len("shock_"):], d) for k, d in params.items() if k.startswith("shock_")]
     if shocks:  # the network layer multiplies external assets by the factor: the loss is 1 - factor
         entity, dist = shocks[0]
