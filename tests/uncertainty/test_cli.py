@@ -109,5 +109,10 @@ def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
                        "--user", str(testco_file), "--paths", "2000", "--format", "json")
     p50 = {r["scenario"]: r["p50"] for r in json.loads(out)}
     assert p50["burry"] < p50["base"] < p50["huang"]
-    code, _, err = run(capsys, "--db", db, "sensitivity", "--metric", "cluster_npv_usd", "--user", str(testco_file))
+    # without --entity a cluster metric defaults to gb300: the same tornado as above
+    code, out, _ = run(capsys, "--db", db, "sensitivity", "--metric", "cluster_npv_usd", "--scenario", "burry",
+                       "--method", "tornado", "--user", str(testco_file), "--format", "json")
+    assert code == 0 and json.loads(out) == recs
+    code, _, err = run(capsys, "--db", db, "sensitivity", "--metric", "cluster_npv_usd", "--entity", "meta",
+                       "--user", str(testco_file))
     assert code == 2 and "is an accelerator" in err

@@ -26,7 +26,10 @@ def register(app: typer.Typer) -> None:
         paths: int = typer.Option(100_000, "--paths", help="Monte Carlo paths."),
         seed: int = typer.Option(1, "--seed", help="Seed; the same seed gives identical results."),
         metric: Optional[list[str]] = typer.Option(None, "--metric", help="Output (repeatable): any column of "
-                                                   "`aicapex financials`, or gw, accelerators, twh_per_year. Default fcf."),
+                                                   "`aicapex financials`, gw, accelerators, twh_per_year, defaulted, shortfall, total_loss, or a GPU "
+                                                   "cluster's cluster_npv_usd, cluster_irr, cluster_gross_margin, cluster_payback_years, "
+                                                   "cluster_paid_back, breakeven_price_per_hour (entity gb300, labelled with the first "
+                                                   "year). Default fcf."),
         entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable); default: all modelled."),
         year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable); default: all."),
         quantile: Optional[list[float]] = typer.Option(None, "--quantile", help="Extra quantile to report (repeatable), besides p5, p50, p95."),
@@ -45,7 +48,8 @@ def register(app: typer.Typer) -> None:
     @app.command("sensitivity")
     def sensitivity(
         metric: str = typer.Option("fcf", "--metric", help="Output to explain."),
-        entity: str = typer.Option("meta", "--entity", help="Entity id."),
+        entity: Optional[str] = typer.Option(None, "--entity", help="Entity id (default: meta; gb300 for a "
+                                             "cluster metric)."),
         year: int = typer.Option(2026, "--year", help="Year."),
         method: str = typer.Option("tornado", "--method", help="tornado (one at a time, p5/p95) or sobol (global)."),
         scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
@@ -56,6 +60,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
         ds = dataset(user)
+        entity = entity or ("gb300" if metric in U.CLUSTER_OUTPUTS else "meta")
         if method == "tornado":
             df = U.tornado(ds, scenario, metric=metric, entity=entity, year=year)
         elif method == "sobol":
