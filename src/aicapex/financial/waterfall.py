@@ -91,44 +91,64 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     r_t = _path_major(returns, shape)
     rate = _per_path(rate)
     cap = _per_path(debt_cap_usd_bn)
-    cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T.copy()  # (E, P)
+    opening_cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T  # (E, P)
     opening_debt = np.broadcast_to(np.asarray(opening_debt_usd_bn, float), (n_p, n_e)).T
-    new_debt = np.zeros((n_e, n_p))
-    started = np.zeros((n_e, n_p), bool)
     want_cash = bool(keep & {"cash", "net_debt"}) or cap is not None
     out = {k: np.empty((n_e, n_t, n_p)) for k in keep if k not in ("fcf", "debt", "net_debt")}
     if keep & {"debt", "net_debt"}:
         out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
         out.setdefault("cash", np.empty((n_e, n_t, n_p)))
-    want_res = "residual" in keep or want_cash
-    res_buf, inc, gap_buf = np.empty((n_e, n_p)), np.empty((n_e, n_p)), np.empty((n_e, n_p))
     before_debt = f_t - r_t  # FCF - returns, before interest on new debt
-    # years where some path has no flows: one reduction (a NaN, or an overflow, makes the sum NaN;
-    # either way the exact mask is then computed for that year)
+    # (entity, year) cells where some path has no flows: one reduction (a NaN, or an overflow,
+    # makes the sum NaN; either way the exact mask is then computed for that cell)
     with np.errstate(invalid="ignore", over="ignore"):
-        unsure = np.isnan(before_debt.sum(axis=2)).any(axis=0)  # (T,)
+        unsure = np.isnan(before_debt.sum(axis=2))  # (E, T)
+    for e in range(n_e):
+        _entity(before_debt[e], r_t[e], opening_debt[e], opening_cash[e], rate, cap, unsure[e],
+                {k: v[e] for k, v in out.items()}, want_cash, "residual" in keep or want_cash)
+    view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
+    result = {k: view[k] for k in keep if k in view}
+    if "fcf" in keep:
+        result["fcf"] = fcf
+    if keep & {"debt", "net_debt"}:
+        debt = np.empty((n_e, n_t, n_p)).transpose(2, 0, 1)
+        np.add(opening_debt.T[:, :, None], view["new_debt"], out=debt)
+        if "debt" in keep:
+            result["debt"] = debt
+        if "net_debt" in keep:
+            result["net_debt"] = np.subtract(debt, view["cash"], out=np.empty((n_e, n_t, n_p)).transpose(2, 0, 1))
+    return Waterfall(**result)
+
+
+def _entity(before_debt, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res) -> None:
+    """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name] (T, P)."""
+    n_t, n_p = before_debt.shape
+    new_debt = np.zeros(n_p)
+    cash = opening_cash.copy()
+    started = np.zeros(n_p, bool)
     all_started = False
+    res_buf, inc, gap_buf = np.empty(n_p), np.empty(n_p), np.empty(n_p)
     for t in range(n_t):
-        rt, d = r_t[:, t], before_debt[:, t]
+        rt, d = returns[t], before_debt[t]
         all_known = not unsure[t]
         if all_known:
             all_started = True
         else:
             known = ~np.isnan(d)
-            if not known.any() and not started.any():
+            if not known.any() and not (all_started or started.any()):
                 for k in out:
-                    out[k][:, t] = np.nan
+                    out[k][t] = np.nan
                 continue
             started |= known
             all_known = bool(known.all())
             all_started = all_started or bool(started.all())
         direct = all_known and cap is None  # outputs written in place, no copies
-        res = out["residual"][:, t] if direct and "residual" in out else res_buf
-        gap = out["funding_gap"][:, t] if direct and "funding_gap" in out else gap_buf
+        res = out["residual"][t] if direct and "residual" in out else res_buf
+        gap = out["funding_gap"][t] if direct and "funding_gap" in out else gap_buf
         if "interest" in out:
-            np.add(opening_debt, new_debt, out=out["interest"][:, t])
-            out["interest"][:, t] *= rate
+            np.add(opening_debt, new_debt, out=out["interest"][t])
+            out["interest"][t] *= rate
         np.multiply(rate, new_debt, out=inc)
         # residual = (FCF - returns) - inc; gap = max(-residual, 0) = max(inc - (FCF - returns), 0),
         # exactly (IEEE negation is exact), one pass fewer
@@ -157,25 +177,13 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         for name, value in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc)) + (
                 (("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
             if name in out and not (direct and name in ("residual", "funding_gap")):
-                out[name][:, t] = value if all_known else np.where(known, value, np.nan)
+                out[name][t] = value if all_known else np.where(known, value, np.nan)
         if cap is None:
             for name in ("returns_cut", "unfunded_gap"):
                 if name in out:
-                    out[name][:, t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
+                    out[name][t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
         if not all_known and "interest" in out:
-            out["interest"][:, t][~known] = np.nan
+            out["interest"][t][~known] = np.nan
         for name, state in (("new_debt", new_debt), ("cash", cash)):
             if name in out:
-                out[name][:, t] = state if all_started else np.where(started, state, np.nan)
-    view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
-    result = {k: view[k] for k in keep if k in view}
-    if "fcf" in keep:
-        result["fcf"] = fcf
-    if keep & {"debt", "net_debt"}:
-        debt = np.empty((n_e, n_t, n_p)).transpose(2, 0, 1)
-        np.add(opening_debt.T[:, :, None], view["new_debt"], out=debt)
-        if "debt" in keep:
-            result["debt"] = debt
-        if "net_debt" in keep:
-            result["net_debt"] = np.subtract(debt, view["cash"], out=np.empty((n_e, n_t, n_p)).transpose(2, 0, 1))
-    return Waterfall(**result)
+                out[name][t] = state if all_started else np.where(started, state, np.nan)
