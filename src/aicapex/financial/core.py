@@ -111,12 +111,11 @@ def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[i
         return out
 
     def returns():
-        if all(pts.returns for pts in assembled):
-            return _flows([pts.returns for pts in assembled], grid, r["returns_growth"], sl, n)
         out = new_array(m, n_e, n_t)
+        g = _Growth(_take(r["returns_growth"], sl, n))
         for i, pts in enumerate(assembled):
             if pts.returns:
-                out[:, i] = _flows([pts.returns], grid, r["returns_growth"], sl, n)[:, 0]
+                _fill_path(out[:, i, :].T, pts.returns, grid, g, sl, n)
             else:
                 out[:, i] = D.MISSING_RETURNS_USD_BN
         return out

@@ -28,7 +28,7 @@ from .inputs import EntityFigures, capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
 from .result import OUTPUTS, FinancialResult
 
-DEFAULT_CHUNK_PATHS = 16_384  # ~10 MB per (entities x years x chunk) array: stays in the L3 cache
+DEFAULT_CHUNK_PATHS = 4_096  # ~2.4 MB per (entities x years x chunk) array: the working set stays in cache
 
 
 @dataclass(frozen=True)
