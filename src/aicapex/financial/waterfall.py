@@ -86,9 +86,7 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     returns = np.asarray(returns_usd_bn, float)
     shape = np.broadcast_shapes(ocf.shape, capex.shape, returns.shape)
     n_p, n_e, n_t = shape
-    fcf = ocf - capex
-    f_t = _path_major(fcf, shape)
-    r_t = _path_major(returns, shape)
+    o_t, c_t, r_t = (_path_major(x, shape) for x in (ocf, capex, returns))
     rate = _per_path(rate)
     cap = _per_path(debt_cap_usd_bn)
     opening_cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T  # (E, P)
@@ -99,18 +97,17 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
         out.setdefault("cash", np.empty((n_e, n_t, n_p)))
-    before_debt = f_t - r_t  # FCF - returns, before interest on new debt
-    # (entity, year) cells where some path has no flows: one reduction (a NaN, or an overflow,
-    # makes the sum NaN; either way the exact mask is then computed for that cell)
+    # (entity, year) cells where some path has no flows: reductions, no temporaries (a NaN, or an
+    # overflow, makes a sum NaN; either way the exact mask is then computed for that cell)
     with np.errstate(invalid="ignore", over="ignore"):
-        unsure = np.isnan(before_debt.sum(axis=2))  # (E, T)
+        unsure = np.isnan(o_t.sum(axis=2) + c_t.sum(axis=2) + r_t.sum(axis=2))  # (E, T)
     for e in range(n_e):
-        _entity(before_debt[e], r_t[e], opening_debt[e], opening_cash[e], rate, cap, unsure[e],
+        _entity(o_t[e], c_t[e], r_t[e], opening_debt[e], opening_cash[e], rate, cap, unsure[e],
                 {k: v[e] for k, v in out.items()}, want_cash, "residual" in keep or want_cash)
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
     if "fcf" in keep:
-        result["fcf"] = fcf
+        result["fcf"] = ocf - capex
     if keep & {"debt", "net_debt"}:
         debt = np.empty((n_e, n_t, n_p)).transpose(2, 0, 1)
         np.add(opening_debt.T[:, :, None], view["new_debt"], out=debt)
@@ -121,16 +118,19 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     return Waterfall(**result)
 
 
-def _entity(before_debt, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res) -> None:
+def _entity(ocf, capex, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res) -> None:
     """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name] (T, P)."""
-    n_t, n_p = before_debt.shape
+    n_t, n_p = ocf.shape
+    d = np.empty(n_p)  # FCF - returns, before interest on new debt
     new_debt = np.zeros(n_p)
     cash = opening_cash.copy()
     started = np.zeros(n_p, bool)
     all_started = False
     res_buf, inc, gap_buf = np.empty(n_p), np.empty(n_p), np.empty(n_p)
     for t in range(n_t):
-        rt, d = returns[t], before_debt[t]
+        rt = returns[t]
+        np.subtract(ocf[t], capex[t], out=d)
+        d -= rt  # (OCF - capex) - returns: the order of the FCF identity
         all_known = not unsure[t]
         if all_known:
             all_started = True
