@@ -170,7 +170,9 @@ class PreparedFinancials:
                                     "server share + land share exceeds 1"))
 
         first_year = grid.index(years[0])
-        step = max(int(chunk_paths), 1)
+        # balanced slices of at most chunk_paths (4,380 paths: 2 x 2,190, not 4,096 + 284)
+        n_slices = -(-n // max(int(chunk_paths), 1))
+        step = -(-n // n_slices)
         needed = [o for o in keep if o != "earnings_overstated_cumulative"]
         if "earnings_overstated_cumulative" in keep and "earnings_overstated" not in needed:
             needed.append("earnings_overstated")
