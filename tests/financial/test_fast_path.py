@@ -164,3 +164,20 @@ def test_prepared_run_can_be_reused_with_other_assumptions(tmp_path):
     again = prepared.run(FinancialAssumptions(**base, rate=0.01), outputs=["debt"])
     np.testing.assert_array_equal(low.debt, again.debt)
     assert np.all(np.nan_to_num(high.debt) >= np.nan_to_num(low.debt) - 1e-12)
+
+
+def test_outputs_can_be_written_into_a_callers_buffer(tmp_path):
+    ds, _ = random_dataset(tmp_path, np.random.default_rng(3))
+    prepared = prepare_financials(ds, ["a", "b"], YEARS)
+    a = FinancialAssumptions(alt_server_life_years=3, server_share=0.6, ocf_growth=np.linspace(0, 0.3, 9))
+    plain = prepared.run(a, outputs=["fcf", "funding_gap"], chunk_paths=4)
+    buf = np.full((2 * 2 * len(YEARS), 9), -1.0)  # (columns, paths): fcf rows, then funding_gap rows
+    k = 2 * len(YEARS)
+    views = {name: buf[i * k:(i + 1) * k].reshape(2, len(YEARS), 9).transpose(2, 0, 1)
+             for i, name in enumerate(["fcf", "funding_gap"])}
+    r = prepared.run(a, outputs=["fcf", "funding_gap"], chunk_paths=4, out=views)
+    assert r.fcf is views["fcf"]
+    np.testing.assert_array_equal(buf[:k].T.reshape(9, 2, len(YEARS)), plain.fcf)
+    np.testing.assert_array_equal(buf[k:].T.reshape(9, 2, len(YEARS)), plain.funding_gap)
+    with pytest.raises(Exception, match="out"):
+        prepared.run(a, outputs=["fcf"], out={"fcf": np.zeros((9, 2, 3))})

@@ -143,8 +143,13 @@ class PreparedFinancials:
 
     def run(self, assumptions: FinancialAssumptions | None = None, *, paths: int | None = None,
             overrides: Mapping[Any, Any] | None = None, outputs: Iterable[str] | None = None,
-            chunk_paths: int = DEFAULT_CHUNK_PATHS) -> FinancialResult:
-        """Run the financial layer; see `run_financials` for the arguments."""
+            chunk_paths: int = DEFAULT_CHUNK_PATHS, out: Mapping[str, np.ndarray] | None = None) -> FinancialResult:
+        """Run the financial layer; see `run_financials` for the arguments.
+
+        out: optional arrays to write kept outputs into, each (paths, entities, years), e.g. views
+        of a caller's (columns, paths) buffer: `buf[rows].reshape(entities, years, paths).transpose(2, 0, 1)`;
+        the result's arrays are then those same arrays (no allocation, no copy).
+        """
         a = assumptions if assumptions is not None else FinancialAssumptions()
         keep = _check_outputs(outputs)
         ov = normalise_overrides(overrides, self.dataset)
@@ -177,7 +182,12 @@ class PreparedFinancials:
         if "earnings_overstated_cumulative" in keep and "earnings_overstated" not in needed:
             needed.append("earnings_overstated")
         points = [pts for pts, _ in assembled.values()]
-        arrays = {o: new_array(n, len(chosen), len(years)) for o in keep}
+        arrays = {o: new_array(n, len(chosen), len(years)) for o in keep if o not in (out or {})}
+        for o, given in (out or {}).items():
+            if o not in keep or np.shape(given) != (n, len(chosen), len(years)):
+                raise DataError(Problem(None, "run", "out", o, f"expected a kept output shaped "
+                                        f"{(n, len(chosen), len(years))}, got {np.shape(given)}"))
+            arrays[o] = given
         for start in range(0, n, step):
             sl = slice(start, min(start + step, n))
             chunk = compute(points, lives_shares, r, grid, sl, n, needed)
