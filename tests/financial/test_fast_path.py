@@ -181,3 +181,25 @@ def test_outputs_can_be_written_into_a_callers_buffer(tmp_path):
     np.testing.assert_array_equal(buf[k:].T.reshape(9, 2, len(YEARS)), plain.funding_gap)
     with pytest.raises(Exception, match="out"):
         prepared.run(a, outputs=["fcf"], out={"fcf": np.zeros((9, 2, 3))})
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from aicapex.financial import path_from_points  # noqa: E402
+from aicapex.financial.core import _flows  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(known=st.lists(st.integers(min_value=2018, max_value=2034), min_size=1, max_size=4, unique=True),
+       first=st.integers(min_value=2020, max_value=2030), length=st.integers(min_value=1, max_value=10),
+       sampled_growth=st.booleans(), sampled_points=st.booleans(), seed=st.integers(0, 1000))
+def test_year_paths_match_path_from_points(known, first, length, sampled_growth, sampled_points, seed):
+    rng = np.random.default_rng(seed)
+    n = 4
+    points = {y: (rng.uniform(-10, 100, n) if sampled_points else float(rng.uniform(-10, 100))) for y in known}
+    growth = rng.uniform(-0.3, 0.5, n) if sampled_growth else float(rng.uniform(-0.3, 0.5))
+    grid = list(range(first, first + length))
+    fast = _flows([points], grid, growth, slice(0, n), n)[:, 0, :]
+    np.testing.assert_allclose(fast, path_from_points(points, grid, growth, n), rtol=1e-12, atol=1e-12,
+                               equal_nan=True)

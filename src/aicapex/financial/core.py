@@ -40,20 +40,22 @@ def _take(value, sl: slice, n: int):
 
 
 class _Growth:
-    """(1 + g)^k per path, for k = 1, 2, ...: by repeated multiplication when g is sampled (each
-    factor within k ulp of the power; one multiply per path instead of a `pow`), exactly as
-    `(1 + g) ** k` when g is a scalar."""
+    """(1 + g)^k per path for k = 1..K, as a (K, paths) table: a running product when g is
+    sampled (each factor within k ulp of the power; one multiply per path instead of a `pow`),
+    exactly `(1 + g) ** k` when g is a scalar ((K, 1) then)."""
 
     def __init__(self, growth):
         self.g = np.asarray(growth, float)
-        self.factors: dict[int, np.ndarray] = {}
+        self.table = np.empty((0, 1 if self.g.ndim == 0 else self.g.size))
 
-    def __call__(self, k: int):
-        if self.g.ndim == 0:
-            return (1.0 + self.g) ** k
-        if k not in self.factors:
-            self.factors[k] = 1.0 + self.g if k == 1 else self(k - 1) * (1.0 + self.g)
-        return self.factors[k]
+    def upto(self, k: int) -> np.ndarray:
+        """Rows 0..k-1 hold (1 + g)^1 .. (1 + g)^k."""
+        if self.table.shape[0] < k:
+            if self.g.ndim == 0:
+                self.table = np.array([(1.0 + self.g) ** j for j in range(1, k + 1)])[:, None]
+            else:
+                self.table = np.cumprod(np.broadcast_to(1.0 + self.g, (k, self.g.size)), axis=0)
+        return self.table[:k]
 
 
 def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth: _Growth, sl: slice,
@@ -63,13 +65,13 @@ def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth:
         row[:] = np.nan
         return
     known = sorted(points)
-    for t, year in enumerate(grid):
-        if year < known[0]:
-            row[t] = np.nan
-        elif year in points:
+    t0 = grid.index(known[0]) if known[0] in grid else (0 if known[0] < grid[0] else len(grid))
+    row[:t0] = np.nan
+    last = grid.index(known[-1]) + 1 if known[-1] in grid else (0 if known[-1] < grid[0] else len(grid))
+    for t in range(t0, last):
+        year = grid[t]
+        if year in points:
             row[t] = _take(points[year], sl, n)
-        elif year > known[-1]:
-            np.multiply(_take(points[known[-1]], sl, n), growth(year - known[-1]), out=row[t])
         else:
             y0 = max(k for k in known if k < year)
             y1 = min(k for k in known if k > year)
@@ -78,6 +80,11 @@ def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth:
             with np.errstate(invalid="ignore", divide="ignore"):
                 geometric = a * np.power(np.where(a > 0, b / a, 1.0), w)
             row[t] = np.where((a > 0) & (b > 0), geometric, a + (b - a) * w)
+    after = len(grid) - max(last, t0)
+    if after > 0:  # every year after the last known point: last x (1 + g)^k, k = 1, 2, ...
+        start = len(grid) - after
+        k0 = grid[start] - known[-1]
+        np.multiply(_take(points[known[-1]], sl, n), growth.upto(k0 + after - 1)[k0 - 1:], out=row[start:])
 
 
 def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: int) -> np.ndarray:
