@@ -40,7 +40,7 @@ def _take(value, sl: slice, n: int):
 
 
 class _Growth:
-    """(1 + g)^k per path for k = 1..K, as a (K, paths) table: a running product when g is
+    """(1 + g)^k per path for k = 1..K, as a (K, paths) table: repeated multiplication when g is
     sampled (each factor within k ulp of the power; one multiply per path instead of a `pow`),
     exactly `(1 + g) ** k` when g is a scalar ((K, 1) then)."""
 
@@ -54,7 +54,10 @@ class _Growth:
             if self.g.ndim == 0:
                 self.table = np.array([(1.0 + self.g) ** j for j in range(1, k + 1)])[:, None]
             else:
-                self.table = np.cumprod(np.broadcast_to(1.0 + self.g, (k, self.g.size)), axis=0)
+                self.table = np.empty((k, self.g.size))
+                np.add(1.0, self.g, out=self.table[0])
+                for j in range(1, k):
+                    np.multiply(self.table[j - 1], self.table[0], out=self.table[j])
         return self.table[:k]
 
 
