@@ -228,8 +228,20 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
     Raises ModelError for an entity with no capex figure (naming the missing fact).
     To run many times on one dataset, `prepare_financials` once and call `.run`.
     """
-    return prepare_financials(dataset, entities, years).run(assumptions, paths=paths, overrides=overrides,
-                                                            outputs=outputs, chunk_paths=chunk_paths)
+    # memoised on the dataset object like `entity_figures` (its tables are never mutated), so a
+    # caller running chunk after chunk through this wrapper does the dataset work once
+    entities = None if entities is None else tuple(entities)
+    years = tuple(years)
+    cache = dataset.__dict__.setdefault("_financial_prepared", {})
+    try:
+        prepared, hashable = cache.get((entities, years)), True
+    except TypeError:  # unhashable input: not memoised (prepare_financials rejects it)
+        prepared, hashable = None, False
+    if prepared is None:
+        prepared = prepare_financials(dataset, entities, years)
+        if hashable:
+            cache[(entities, years)] = prepared
+    return prepared.run(assumptions, paths=paths, overrides=overrides, outputs=outputs, chunk_paths=chunk_paths)
 
 
 def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
