@@ -114,10 +114,10 @@ def full_model_child(paths: int, chunk: int | None) -> None:
     timers = {"financial": 0.0, "physical": 0.0, "network": 0.0}
 
     class Timed(ScenarioModel):
-        def _financials(self, inputs, n, entities=None):
+        def _financials(self, inputs, n, entities=None, **kwargs):
             t = time.perf_counter()
             try:
-                return super()._financials(inputs, n, entities)
+                return super()._financials(inputs, n, entities, **kwargs)
             finally:
                 timers["financial"] += time.perf_counter() - t
 

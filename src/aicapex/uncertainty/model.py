@@ -189,7 +189,7 @@ class ScenarioModel:
             assumptions = FinancialAssumptions(**kwargs)
             return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
                                   (self.entities or None), years=years or self.years, paths=n, overrides=overrides,
-                                  outputs=outputs or self.financial_outputs, chunk_paths=max(n, 1))
+                                  outputs=outputs or self.financial_outputs)
         except DataError as exc:
             raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
                                 "bound the distribution with min/max") from None
