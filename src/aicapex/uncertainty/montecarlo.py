@@ -10,6 +10,7 @@ paths x columns).
 
 from __future__ import annotations
 
+import mmap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,22 @@ from .sampling import InputSet
 from .stats import OPS, summarize
 
 DEFAULT_CHUNK = 1 << 16
+_SMALL_BUFFER_BYTES = 1 << 22
+
+
+def output_buffer(rows: int, paths: int) -> np.ndarray:
+    """An uninitialised float64 (rows, paths) array for the kept outputs.
+
+    Large buffers come from an anonymous mmap: 4 kB pages, each zeroed by the kernel when a chunk
+    first writes it. NumPy's own allocator asks the kernel for transparent huge pages on large
+    arrays (madvise), and on the reference machine faulting in 0.8 GB of huge pages took 2.7-3 s
+    against ~1 s for small pages (benchmarks/uncertainty_bench.py). Every element is written by
+    exactly one chunk before it is read, so no fill is needed.
+    """
+    nbytes = rows * paths * 8
+    if nbytes < _SMALL_BUFFER_BYTES:
+        return np.empty((rows, paths))
+    return np.frombuffer(mmap.mmap(-1, nbytes), dtype=np.float64).reshape(rows, paths)
 
 
 class Model(Protocol):
@@ -154,7 +171,7 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
         raise ScenarioError(f"chunk_size = {chunk_size!r}: must be a positive integer")
     sampler = input_set.sampler(seed)
     k = len(model.columns)
-    values = np.empty((k, paths))
+    values = output_buffer(k, paths)
     start = time.perf_counter()
     bar = task = None
     done = 0

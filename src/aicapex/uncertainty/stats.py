@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import operator
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ScenarioError
+
+# Rows summarised at once; below _PARALLEL_MIN paths a row, threads cost more than they save.
+_THREADS = max(1, min(2, os.cpu_count() or 1))
+_PARALLEL_MIN = 1 << 16
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -22,10 +29,14 @@ def quantile_label(q: float) -> str:
 def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *,
               rows: np.ndarray | None = None) -> pd.DataFrame:
     """values (k, paths) -> one row per k (or per index in `rows`): mean, requested quantiles
-    (linear interpolation), prob_negative.
+    (linear interpolation, as np.quantile), prob_negative.
 
-    Rows are processed a few at a time, so the extra memory is a few rows, not a copy of
-    `values`. A row that is NaN on every path (a year a model does not cover) gets NaN.
+    Each row is summarised on its own: its quantiles come from np.quantile on a contiguous copy
+    of the row in a buffer reused across rows (partitioning a contiguous row is several times
+    faster than np.quantile(axis=1), which partitions strided columns, and no 64 MB block
+    copies are allocated). The results are the same numbers bit for bit. Rows run on a few
+    threads (the partition releases the GIL); each row's result does not depend on the thread.
+    A row that is NaN on every path (a year a model does not cover) gets NaN.
     """
     qs = [float(q) for q in quantiles]
     for q in qs:
@@ -34,30 +45,38 @@ def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
     values = np.atleast_2d(values)
     index = np.arange(values.shape[0]) if rows is None else np.asarray(rows)
     k = len(index)
-    out = {"mean": np.full(k, np.nan)}
-    for q in qs:
-        out[quantile_label(q)] = np.full(k, np.nan)
-    out["prob_negative"] = np.full(k, np.nan)
-    block = max(1, int(64e6 // max(1, values.shape[1] * 8)))  # ~64 MB of rows at a time
-    for a in range(0, k, block):
-        v = values[index[a:a + block]]
-        nan = np.isnan(v)
-        known = (~nan).sum(axis=1)
-        partial = (known > 0) & (known < v.shape[1])
-        full = known == v.shape[1]
-        sl = slice(a, a + len(v))
-        if full.any():
-            vf = v[full] if not full.all() else v
-            out["mean"][sl][full] = vf.mean(axis=1)
+    stats = np.full((2 + len(qs), k), np.nan)  # mean, prob_negative, quantiles
+    buffers = threading.local()
+
+    def one(j: int) -> None:
+        row = values[index[j]]
+        nan = np.isnan(row)
+        known = row.size - int(np.count_nonzero(nan))
+        if known == 0:
+            return
+        if known == row.size:
+            stats[0, j] = row.mean()
+            stats[1, j] = np.count_nonzero(row < 0) / row.size
             if qs:
-                for q, row in zip(qs, np.quantile(vf, qs, axis=1)):
-                    out[quantile_label(q)][sl][full] = row
-            out["prob_negative"][sl][full] = (vf < 0).mean(axis=1)
-        if partial.any():
-            vp = v[partial]
-            out["mean"][sl][partial] = np.nanmean(vp, axis=1)
+                buf = getattr(buffers, "buf", None)
+                if buf is None or buf.shape != row.shape:
+                    buf = buffers.buf = np.empty_like(row)
+                np.copyto(buf, row)
+                stats[2:, j] = np.quantile(buf, qs, overwrite_input=True)
+        else:
+            stats[0, j] = np.nanmean(row)
+            stats[1, j] = np.count_nonzero(row < 0) / known
             if qs:
-                for q, row in zip(qs, np.nanquantile(vp, qs, axis=1)):
-                    out[quantile_label(q)][sl][partial] = row
-            out["prob_negative"][sl][partial] = (vp < 0).sum(axis=1) / known[partial]
+                stats[2:, j] = np.nanquantile(row, qs)
+
+    if k > 1 and _THREADS > 1 and values.shape[1] >= _PARALLEL_MIN:
+        with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="aicapex-summary") as pool:
+            list(pool.map(one, range(k)))
+    else:
+        for j in range(k):
+            one(j)
+    out = {"mean": stats[0]}
+    for q, row in zip(qs, stats[2:]):
+        out[quantile_label(q)] = row
+    out["prob_negative"] = stats[1]
     return pd.DataFrame(out)
