@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from aicapex.errors import ScenarioError
 from aicapex.uncertainty import stats
-from aicapex.uncertainty.stats import quantile_label, summarize
+from aicapex.uncertainty.stats import order_statistics, quantile_label, summarize
 
 
 def reference(values, qs):
@@ -38,17 +38,28 @@ def test_matches_the_definition_bit_for_bit(k, n, seed, nan_share, qs):
     np.testing.assert_array_equal(got, want)  # equal NaNs count as equal
 
 
-def test_threaded_rows_equal_serial_rows(monkeypatch):
-    rng = np.random.default_rng(7)
-    v = rng.lognormal(size=(6, stats._PARALLEL_MIN + 3)) - 1.5
-    v[2, :100] = np.nan
-    v[4] = np.nan
-    threaded = summarize(v, (0.05, 0.5, 0.95))
-    monkeypatch.setattr(stats, "_THREADS", 1)
-    serial = summarize(v, (0.05, 0.5, 0.95))
-    np.testing.assert_array_equal(threaded.to_numpy(), serial.to_numpy())
-    np.testing.assert_array_equal(threaded.to_numpy(), reference(v, (0.05, 0.5, 0.95)))
-    assert np.isnan(threaded.iloc[4]).all()
+@pytest.mark.parametrize("kind", ["normal", "heavy_tails", "binary", "few_ties", "constant", "sorted", "inf"])
+def test_long_rows_match_the_definition_bit_for_bit(kind):
+    """Rows long enough for the bracketing subsample, including ones where the bracket must give
+    up (ties) and the row is partitioned in full."""
+    rng = np.random.default_rng(11)
+    n = stats._SMALL_ROW * 3 + 17
+    row = {"normal": lambda: rng.standard_normal(n), "heavy_tails": lambda: rng.standard_cauchy(n),
+           "binary": lambda: (rng.random(n) < 0.03).astype(float), "few_ties": lambda: rng.integers(0, 5, n) * 1.0,
+           "constant": lambda: np.full(n, -2.5), "sorted": lambda: np.sort(rng.standard_normal(n)),
+           "inf": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.standard_normal(n))}[kind]()
+    v = np.stack([row, -row])
+    qs = (0.0, 0.05, 0.25, 0.5, 0.95, 0.999, 1.0)
+    np.testing.assert_array_equal(summarize(v, qs).to_numpy(), reference(v, qs))
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), ranks=st.lists(st.integers(0, 40_000), min_size=1, max_size=6, unique=True))
+def test_order_statistics_are_the_partition(seed, ranks):
+    rng = np.random.default_rng(seed)
+    row = rng.lognormal(size=40_001) * rng.choice([-1.0, 1.0], 40_001)
+    ranks = np.sort(np.array(ranks))
+    np.testing.assert_array_equal(order_statistics(row, ranks), np.partition(row, ranks)[ranks])
 
 
 def test_rows_selects_and_orders_rows():
