@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from ..dashboard.launch import run_dashboard
 from ..dataset import Store
 from .common import STATE
 
@@ -17,6 +16,8 @@ def register(app: typer.Typer) -> None:
         address: str = typer.Option("127.0.0.1", "--address", help="Address to bind (default: this machine only)."),
     ) -> None:
         """Start the interactive dashboard on http://127.0.0.1:PORT (Ctrl-C stops it)."""
+        from ..dashboard.launch import run_dashboard
+
         db = Store(STATE.db).path
         Console(stderr=True).print(f"aicapex dashboard on http://{address}:{port} (store {db}); Ctrl-C to stop")
         raise typer.Exit(run_dashboard(port, address, db))

@@ -8,7 +8,6 @@ from typing import Optional
 import typer
 
 from ..errors import DataError, Problem
-from ..financial import FinancialAssumptions, run_financials
 from .common import FORMAT_OPTION, Format, dataset, emit, parse_assignments, parse_years
 
 LIFE_FIELDS = {"servers": "server_life_years", "buildings": "building_life_years", "land": "land_life_years"}
@@ -46,6 +45,8 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Capex vintages, depreciation under any life, FCF, funding gap and debt (USD bn)."""
+        from ..financial import FinancialAssumptions, run_financials
+
         lives = parse_assignments(life, "--life")
         unknown = [k for k in lives if k not in LIFE_FIELDS]
         if unknown:

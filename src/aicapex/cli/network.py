@@ -10,8 +10,6 @@ import typer
 
 from ..dataset import build_dataset
 from ..errors import AicapexError
-from ..network import (build_network, debtrank_table, exposures, find_cycles, hhi, round_tripped,
-                       stress_network, to_json, write_graphml)
 from .common import FORMAT_OPTION, Format, dataset, emit, parse_assignments
 
 network_app = typer.Typer(help="The deal graph: money cycles, concentration, clearing stress and DebtRank.",
@@ -27,6 +25,8 @@ SHOCK = typer.Option(None, "--shock", help="ENTITY=F: multiply its external asse
 
 
 def _network(user, user_only, horizon, status):
+    from ..network import build_network  # imported here: NetworkX and SciPy are slow to load
+
     if user_only:
         if not user:
             raise AicapexError("--user-only needs at least one --user file")
@@ -44,6 +44,8 @@ def cycles(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only:
            vendors: bool = typer.Option(False, "--vendors", help="Show each vendor's round-tripped sales instead."),
            fmt: Format = FORMAT_OPTION) -> None:
     """Simple cycles of money (Johnson's algorithm), with deals, statuses and bottleneck (USD bn)."""
+    from ..network import find_cycles, round_tripped
+
     _, net = _network(user, user_only, horizon, status)
     df = find_cycles(net, basis=basis)
     if vendors:
@@ -59,6 +61,8 @@ def exposure(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_onl
              concentration: bool = typer.Option(False, "--hhi", help="Show the HHI per entity and role instead."),
              fmt: Format = FORMAT_OPTION) -> None:
     """Each entity's exposure to each counterparty as a share of revenue, RPO/backlog or deal flows."""
+    from ..network import exposures, hhi
+
     ds, net = _network(user, user_only, horizon, status)
     df = exposures(ds, net, year=year)
     if concentration:
@@ -75,6 +79,8 @@ def stress(horizon: str = HORIZON, shock: Optional[list[str]] = SHOCK,
            user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY, status: Optional[list[str]] = STATUS,
            fmt: Format = FORMAT_OPTION) -> None:
     """Eisenberg-Noe / Rogers-Veraart clearing over the horizon plus the equity channel (USD bn)."""
+    from ..network import stress_network
+
     _, net = _network(user, user_only, horizon, status)
     result = stress_network(net, parse_assignments(shock, "--shock"), alpha=alpha, beta=beta,
                             binding_only=signed_only)
@@ -93,6 +99,8 @@ def debtrank_cmd(horizon: str = HORIZON, shock: Optional[list[str]] = SHOCK,
                  user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
                  status: Optional[list[str]] = STATUS, fmt: Format = FORMAT_OPTION) -> None:
     """Systemic impact of each entity (DebtRank when it alone fails); with --shock, the distress it ends with."""
+    from ..network import debtrank_table
+
     _, net = _network(user, user_only, horizon, status)
     emit(debtrank_table(net, parse_assignments(shock, "--shock"), method=method, binding_only=signed_only), fmt,
          title="DebtRank")
@@ -119,6 +127,8 @@ def export(out: Path = typer.Argument(..., help="Output file: .graphml or .json 
            horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
            status: Optional[list[str]] = STATUS) -> None:
     """Write the deal graph as GraphML or node-link JSON for NetworkX, Gephi and the like."""
+    from ..network import to_json, write_graphml
+
     _, net = _network(user, user_only, horizon, status)
     if str(out) == "-":
         sys.stdout.write(to_json(net) + "\n")

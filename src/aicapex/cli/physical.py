@@ -7,10 +7,31 @@ from typing import Optional
 
 import typer
 
-from .. import physical
 from ..dataset import Store
 from ..errors import AicapexError
 from .common import FORMAT_OPTION, STATE, USER_OPTION, Format, dataset, emit, parse_years
+
+
+class _Defaults:
+    """The option defaults taken from `aicapex.physical.defaults`, copied so that `--help` does not
+    import the physical layer; tests/cli/test_startup.py pins that each equals the layer's value."""
+
+    GRID_ADDITIONS_GW_2025 = 12.0
+    GRID_ADDITIONS_GROWTH = 0.15
+    SHELL_LAG_YEARS = 0
+    COWOS_GROWTH_PER_YEAR = 0.3
+    CAPEX_GROWTH_AFTER_GUIDANCE = 0.10
+    UTILISATION = 0.8
+    FINANCING_RATE = 0.08
+    POWER_PRICE_USD_PER_MWH = 80.0
+
+
+def _layer():
+    """The physical layer, imported on first use."""
+    from .. import physical
+
+    return physical
+
 
 physical_app = typer.Typer(help="Capex in GW, GPUs and TWh; supply vs power vs demand; installed base.",
                            no_args_is_help=True)
@@ -27,6 +48,7 @@ def convert(
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Capex -> GW, accelerators, H100-equivalents and TWh a year."""
+    physical = _layer()
     coefs = physical.press_coefficients(dataset(user))
     conv = physical.convert_capex(capex_usd_bn, coefs, usd_per_gw_bn=usd_per_gw_bn, accelerator_id=gpu, pue=pue,
                                   utilisation=utilisation)
@@ -37,19 +59,20 @@ def convert(
 def balance_cmd(
     years: str = typer.Option("2025:2030", "--years", help="Calendar years, e.g. 2025:2030."),
     no_deals: bool = typer.Option(False, "--no-deals", help="Leave out GW of chip-supply deals from demand."),
-    grid_gw: float = typer.Option(physical.defaults.GRID_ADDITIONS_GW_2025, "--grid-gw",
+    grid_gw: float = typer.Option(_Defaults.GRID_ADDITIONS_GW_2025, "--grid-gw",
                                   help="GW of data-centre power energised in 2025."),
-    grid_growth: float = typer.Option(physical.defaults.GRID_ADDITIONS_GROWTH, "--grid-growth",
+    grid_growth: float = typer.Option(_Defaults.GRID_ADDITIONS_GROWTH, "--grid-growth",
                                       help="Yearly growth of power energised."),
-    shell_lag: float = typer.Option(physical.defaults.SHELL_LAG_YEARS, "--shell-lag", help="Years from power to shell."),
-    cowos_growth: float = typer.Option(physical.defaults.COWOS_GROWTH_PER_YEAR, "--cowos-growth",
+    shell_lag: float = typer.Option(_Defaults.SHELL_LAG_YEARS, "--shell-lag", help="Years from power to shell."),
+    cowos_growth: float = typer.Option(_Defaults.COWOS_GROWTH_PER_YEAR, "--cowos-growth",
                                        help="Yearly growth of CoWoS wafers after 2025."),
-    capex_growth: float = typer.Option(physical.defaults.CAPEX_GROWTH_AFTER_GUIDANCE, "--capex-growth",
+    capex_growth: float = typer.Option(_Defaults.CAPEX_GROWTH_AFTER_GUIDANCE, "--capex-growth",
                                        help="Yearly capex growth after the last reported year."),
     user: Optional[list[Path]] = USER_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
     """Supply of accelerators vs demand vs power that can be energised, GW per year."""
+    physical = _layer()
     result = physical.balance(dataset(user), parse_years(years), include_deals=not no_deals,
                               grid_additions_gw_2025=grid_gw, grid_growth=grid_growth, shell_lag_years=shell_lag,
                               cowos_growth=cowos_growth, capex_growth=capex_growth)
@@ -59,6 +82,7 @@ def balance_cmd(
 @physical_app.command("installed-base")
 def installed_base_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """Year-end H100-equivalent stock and power at the chip (Epoch AI data if imported, else press)."""
+    physical = _layer()
     ds = dataset(user)
     table = physical.installed_base_table(ds, physical.press_coefficients(ds), Store(STATE.db))
     emit(table, fmt, title="Installed base")
@@ -67,12 +91,14 @@ def installed_base_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = F
 @physical_app.command("accelerators")
 def accelerators_cmd(fmt: Format = FORMAT_OPTION) -> None:
     """The accelerator spec table (vendor datasheets) with derived power and H100e per unit."""
+    physical = _layer()
     emit(physical.accelerator_table(), fmt, title="Accelerators", float_format="{:,.4g}")
 
 
 @physical_app.command("checks")
 def checks_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """The sources' physical claims, stated vs recomputed (and vs Epoch AI data if imported)."""
+    physical = _layer()
     emit(physical.press_checks(dataset(user), Store(STATE.db)), fmt, title="Physical claims checked",
          float_format="{:,.4g}")
 
@@ -85,10 +111,10 @@ def register(app: typer.Typer) -> None:
         gpu: str = typer.Option("gb300", "--gpu", help="Accelerator id."),
         price_per_hour: float = typer.Option(3.0, "--price-per-hour", help="Rental price, USD per GPU-hour, year 1."),
         price_decline: float = typer.Option(0.3, "--price-decline", help="Yearly price fall (negative: a rise)."),
-        utilisation: float = typer.Option(physical.defaults.UTILISATION, "--utilisation", help="Billed share of hours."),
+        utilisation: float = typer.Option(_Defaults.UTILISATION, "--utilisation", help="Billed share of hours."),
         life: float = typer.Option(3.0, "--life", help="Useful life in years."),
-        rate: float = typer.Option(physical.defaults.FINANCING_RATE, "--rate", help="Financing / discount rate."),
-        power_price: float = typer.Option(physical.defaults.POWER_PRICE_USD_PER_MWH, "--power-price",
+        rate: float = typer.Option(_Defaults.FINANCING_RATE, "--rate", help="Financing / discount rate."),
+        power_price: float = typer.Option(_Defaults.POWER_PRICE_USD_PER_MWH, "--power-price",
                                           help="USD per MWh."),
         n: float = typer.Option(1, "--n", help="Accelerators in the cluster."),
         epoch_prices: bool = typer.Option(False, "--epoch-prices", help="Price and its yearly change from Epoch AI's "
@@ -98,6 +124,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Payback, NPV, IRR, gross margin and break-even rental price of a GPU cluster."""
+        physical = _layer()
         coefs = physical.press_coefficients(dataset(user))
         basis = "model"
         if epoch_prices:

@@ -9,9 +9,12 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from ..report import DEFAULT_PATHS, build_report, explain
 from ..dataset import Store
 from .common import STATE, dataset
+
+# aicapex.report.DEFAULT_PATHS, copied so that `--help` does not import the report layer
+# (plotly and every model layer); tests/cli/test_startup.py pins that the two agree.
+DEFAULT_PATHS = 2000
 
 
 def _filing_facts():
@@ -33,6 +36,8 @@ def register(app: typer.Typer) -> None:
         user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
+        from ..report import build_report
+
         written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed,
                                filing_facts=_filing_facts())
         Console(stderr=True).print(f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files")
@@ -47,6 +52,8 @@ def register(app: typer.Typer) -> None:
         user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
+        from ..report import explain
+
         tree = explain(dataset(user), entity, metric, year, scenario=scenario)
         if as_json:
             typer.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=1))

@@ -17,9 +17,14 @@ def _filter(df, years):
     return df[df["year"].isin(years)].reset_index(drop=True) if years else df
 
 
-def register(app: typer.Typer) -> None:
-    from .. import uncertainty as U
+def _layer():
+    """The uncertainty layer, imported on first use (it pulls in SciPy)."""
+    from .. import uncertainty
 
+    return uncertainty
+
+
+def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate(
         scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
@@ -38,6 +43,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
+        U = _layer()
         ds = dataset(user)
         result = U.simulate(ds, scenario, paths, seed, chunk_size=chunk_size, metrics=metric or ["fcf"],
                             entities=entity or None, years=U.api._years(None, year or []))
@@ -59,6 +65,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
+        U = _layer()
         ds = dataset(user)
         entity = entity or ("gb300" if metric in U.CLUSTER_OUTPUTS else "meta")
         if method == "tornado":
@@ -81,6 +88,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Key outputs of several scenarios side by side (same seed and paths)."""
+        U = _layer()
         ds = dataset(user)
         long = U.compare(ds, scenarios, paths=paths, seed=seed, metrics=metric or ["fcf"], entities=entity or None,
                          years=U.api._years(None, year or []), wide=fmt is Format.table)
@@ -96,6 +104,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """The shipped scenarios, or one scenario's assumptions with rationale and source."""
+        U = _layer()
         import pandas as pd
 
         if name is None:
