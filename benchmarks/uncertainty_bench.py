@@ -121,10 +121,10 @@ def full_model_child(paths: int, chunk: int | None) -> None:
             finally:
                 timers["financial"] += time.perf_counter() - t
 
-        def _stress(self, inputs, n):
+        def _stress(self, inputs, n, *args, **kwargs):
             t = time.perf_counter()
             try:
-                return super()._stress(inputs, n)
+                return super()._stress(inputs, n, *args, **kwargs)
             finally:
                 timers["network"] += time.perf_counter() - t
 

@@ -109,3 +109,32 @@ def test_falling_rental_prices_cut_a_gpu_clouds_assets_by_hand(hand_dataset, d, 
                  entities=["gpuco", "hyperco"])
     np.testing.assert_allclose(r.samples("shortfall", "gpuco"), shortfall, atol=1e-9)
     np.testing.assert_allclose(r.samples("shortfall", "hyperco"), 5.0, rtol=1e-9)  # not a GPU cloud: unchanged
+
+
+def test_linked_ocf_from_the_main_financial_run_is_the_same(hand_dataset):
+    """With company metrics over years covering the horizon, the link takes the OCF from the chunk's
+    main financial run instead of a second one: same shortfalls bit for bit, and by hand."""
+    scen = {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}}}}
+    alone = simulate(hand_dataset, scen, 300, 5, metrics=["shortfall"], entities=["hyperco"])
+    both = simulate(hand_dataset, scen, 300, 5, metrics=["fcf", "shortfall"], entities=["hyperco"],
+                    years=range(2025, 2031))
+    np.testing.assert_array_equal(both.samples("shortfall", "hyperco"), alone.samples("shortfall", "hyperco"))
+    g = {"ocf_growth": 0.10}
+    out = simulate(hand_dataset, {"name": "g", "assumptions": g}, 2, 1, metrics=["fcf", "shortfall"],
+                   entities=["hyperco"], years=range(2025, 2031)).samples("shortfall", "hyperco")
+    np.testing.assert_allclose(out, expected_shortfall(0.10), rtol=1e-9)
+
+
+def test_the_model_reuses_the_networks_matrices_read_only(hand_dataset):
+    from aicapex.network import build_network
+    from aicapex.uncertainty import ScenarioModel, load_scenario
+
+    model = ScenarioModel(hand_dataset, load_scenario({"name": "t", "assumptions": {"shock_chipco": 1.0}}),
+                          metrics=["defaulted"])
+    plain = build_network(hand_dataset)
+    net = model._network
+    for name in ("holdings", "claims", "external_assets"):
+        np.testing.assert_array_equal(getattr(net, name)(), getattr(plain, name)())
+        assert getattr(net, name)() is getattr(net, name)() and not getattr(net, name)().flags.writeable
+    for binding in (False, True):
+        np.testing.assert_array_equal(net.liabilities(binding_only=binding), plain.liabilities(binding_only=binding))

@@ -80,6 +80,39 @@ class _MemoDataset(Dataset):
         return cache[key]
 
 
+def _memo_network(network):
+    """The network with its matrices and external assets computed once: `stress_network` asks for
+    them (pandas filters and scatter-adds over the deal tables) on every call, and a Monte Carlo run
+    calls it once per chunk. The cached arrays are read-only, so nothing can change them."""
+    from dataclasses import fields
+
+    from ..network import DealNetwork
+
+    class MemoNetwork(DealNetwork):
+        def _memo(self, key, compute):
+            cache = self.__dict__.setdefault("_memo_cache", {})
+            if key not in cache:
+                a = compute()
+                a.setflags(write=False)
+                cache[key] = a
+            return cache[key]
+
+        def liabilities(self, *, binding_only: bool = False):
+            return self._memo(("liabilities", binding_only),
+                              lambda: DealNetwork.liabilities(self, binding_only=binding_only))
+
+        def holdings(self):
+            return self._memo("holdings", lambda: DealNetwork.holdings(self))
+
+        def claims(self):
+            return self._memo("claims", lambda: DealNetwork.claims(self))
+
+        def external_assets(self):
+            return self._memo("external_assets", lambda: DealNetwork.external_assets(self))
+
+    return MemoNetwork(**{f.name: getattr(network, f.name) for f in fields(network)})
+
+
 # Working memory of the financial layer per path, entity and grid year: measured ~65 kB a path
 # for 6 entities on a 12-year grid (the allocator keeps the freed temporaries of a chunk), i.e.
 # ~110 float64 arrays. Chunks of ~4,000 paths run as fast as larger ones and keep it near 300 MB.
@@ -147,7 +180,7 @@ class ScenarioModel:
         if any(m in NETWORK_OUTPUTS for m in self.metrics):
             from ..network import build_network
 
-            self._network = build_network(self.dataset)
+            self._network = _memo_network(build_network(self.dataset))
             self.nodes = tuple(self._network.nodes)
             missing = [e for e in self.shock_params.values() if e not in self.nodes]
             if missing:
@@ -159,6 +192,14 @@ class ScenarioModel:
             self._link = self._rental = None
             if self.financial_params or self.facts:
                 self._link = OcfLink(self.dataset, self._network, run_financials)
+            # The linked nodes' OCF comes from the main financial run when it covers them (one
+            # run per chunk instead of two): the layer's figure for an (entity, year) does not
+            # depend on which other entities and years a run asks for (test_model checks bit for bit).
+            self._ocf_from_main = bool(
+                self._link is not None and self._link.linked and self.run_financial
+                and set(self._link.linked) <= set(self.entities) and set(self._link.years) <= set(self.years))
+            if self._ocf_from_main and "ocf" not in self.financial_outputs:
+                self.financial_outputs.append("ocf")
             if "price_decline" in params:
                 self._rental = RentalLink(self.dataset, self._network,
                                           exclude=self._link.linked if self._link is not None else ())
@@ -216,13 +257,23 @@ class ScenarioModel:
                 out[m][ok] = getattr(conv, m)
         return {m: v.reshape(capex.shape) for m, v in out.items()}
 
-    def _stress(self, inputs: Mapping[str, np.ndarray | float], n: int) -> dict[str, np.ndarray]:
+    def _linked_ocf(self, inputs: Mapping[str, np.ndarray | float], n: int, main) -> np.ndarray:
+        """(paths or 1, linked, link years) sampled OCF of the OCF link's nodes, USD bn."""
+        if main is not None:
+            ocf = np.asarray(main.ocf, float)
+            rows = [main.entities.index(e) for e in self._link.linked]
+            cols = [self.years.index(y) for y in self._link.years]
+            return np.ascontiguousarray(ocf[:, rows][:, :, cols])
+        ocf = self._financials(inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]).ocf
+        return np.asarray(ocf, float)
+
+    def _stress(self, inputs: Mapping[str, np.ndarray | float], n: int, main=None) -> dict[str, np.ndarray]:
+        """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
         from ..network import stress_network
 
         factors = np.ones((n, len(self.nodes)))
         if self._link is not None and self._link.linked:
-            ocf = self._financials(inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]).ocf
-            factors = self._link.factors(np.asarray(ocf, float), n)
+            factors = self._link.factors(self._linked_ocf(inputs, n, main), n)
         if self._rental is not None and self._rental.linked:
             factors = factors * self._rental.factors(inputs["price_decline"], n)
         for p, entity in self.shock_params.items():
@@ -239,13 +290,15 @@ class ScenarioModel:
                  ) -> np.ndarray:
         """Run the layers on n paths; write the kept outputs into out (columns, n)."""
         arrays: dict[str, np.ndarray] = {}
+        main = None
         if self.run_financial:
-            arrays = dict(self._financials(inputs, n).arrays)
+            main = self._financials(inputs, n)
+            arrays = dict(main.arrays)
             if self._coefs is not None:
                 capex = np.broadcast_to(arrays["capex"], (n,) + arrays["capex"].shape[1:])
                 arrays.update(self._physical(capex, inputs))
         if self._network is not None:
-            arrays.update(self._stress(inputs, n))
+            arrays.update(self._stress(inputs, n, main if self._ocf_from_main else None))
         if self._cluster is not None:
             arrays.update(self._cluster.evaluate(inputs, n))
         if out is None:
