@@ -38,7 +38,8 @@ def test_matches_the_definition_bit_for_bit(k, n, seed, nan_share, qs):
     np.testing.assert_array_equal(got, want)  # equal NaNs count as equal
 
 
-@pytest.mark.parametrize("kind", ["normal", "heavy_tails", "binary", "few_ties", "constant", "sorted", "inf"])
+@pytest.mark.parametrize("kind", ["normal", "heavy_tails", "binary", "few_ties", "constant", "sorted", "inf",
+                                  "zero_mass"])
 def test_long_rows_match_the_definition_bit_for_bit(kind):
     """Rows long enough for the bracketing subsample, including ones where the bracket must give
     up (ties) and the row is partitioned in full."""
@@ -47,7 +48,8 @@ def test_long_rows_match_the_definition_bit_for_bit(kind):
     row = {"normal": lambda: rng.standard_normal(n), "heavy_tails": lambda: rng.standard_cauchy(n),
            "binary": lambda: (rng.random(n) < 0.03).astype(float), "few_ties": lambda: rng.integers(0, 5, n) * 1.0,
            "constant": lambda: np.full(n, -2.5), "sorted": lambda: np.sort(rng.standard_normal(n)),
-           "inf": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.standard_normal(n))}[kind]()
+           "inf": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.standard_normal(n)),
+           "zero_mass": lambda: np.maximum(0.0, rng.standard_normal(n) - 0.3)}[kind]()  # a funding gap
     v = np.stack([row, -row])
     qs = (0.0, 0.05, 0.25, 0.5, 0.95, 0.999, 1.0)
     np.testing.assert_array_equal(summarize(v, qs).to_numpy(), reference(v, qs))

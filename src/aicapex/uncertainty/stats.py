@@ -57,8 +57,9 @@ def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.nda
     gives for each group of neighbouring ranks a bracket [lo, hi] wide enough (5 binomial
     standard deviations) to hold the wanted rank; one pass counts the values below lo and
     gathers those in the bracket, and a partition of that small set gives the answer. The count
-    proves the bracket holds the rank; if it does not (adversarial data, many ties), the row is
-    partitioned in full. Either way the result is the exact order statistic."""
+    proves the bracket holds the rank; ties at the bracket's ends are counted, not partitioned.
+    If the bracket misses the rank (adversarial data), the row is partitioned in full. Either
+    way the result is the exact order statistic."""
     n = row.size
     ranks = np.asarray(ranks, dtype=np.intp)
     if n < _SMALL_ROW:
@@ -77,11 +78,24 @@ def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.nda
         inside = row >= lo
         n_below = n - int(np.count_nonzero(inside))
         inside &= row <= hi
-        cand = row[inside]
-        if not (n_below <= r_lo and r_hi < n_below + cand.size and cand.size <= n // 8):
+        n_inside = int(np.count_nonzero(inside))
+        if not (n_below <= r_lo and r_hi < n_below + n_inside):
+            return _full_partition(row, ranks, scratch)
+        if n_inside <= n // 8:
+            local = ranks[g] - n_below
+            out[g] = np.partition(row[inside], local)[local]
+            continue
+        # a mass of ties at lo or hi (a constant row, a funding gap that is 0 on most paths):
+        # sorted, the bracket holds n_lo copies of lo, the values strictly between, n_hi copies of hi
+        n_lo = int(np.count_nonzero(row == lo))
+        n_hi = int(np.count_nonzero(row == hi)) if hi > lo else 0
+        if n_inside - n_lo - n_hi > n // 8:
             return _full_partition(row, ranks, scratch)
         local = ranks[g] - n_below
-        out[g] = np.partition(cand, local)[local]
+        strict = row[(row > lo) & (row < hi)] if n_inside - n_lo - n_hi else row[:0]
+        mid = local[(local >= n_lo) & (local < n_lo + strict.size)] - n_lo
+        mids = dict(zip(mid.tolist(), np.partition(strict, mid)[mid].tolist())) if mid.size else {}
+        out[g] = [lo if k < n_lo else mids[k - n_lo] if k < n_lo + strict.size else hi for k in local.tolist()]
     return out
 
 
