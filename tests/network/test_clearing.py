@@ -169,6 +169,11 @@ def test_rogers_veraart_properties(net, alpha, beta):
     received = p @ rel
     phi = np.where(e + received >= owed, owed, alpha * e + beta * received)
     np.testing.assert_allclose(p, phi, atol=scale * 10)
-    picard = clearing_vector(L, e, alpha=alpha, beta=beta, method="fixed_point").payments
-    np.testing.assert_allclose(p, picard, atol=1e-6 * max(1, L.max()))
+    picard = clearing_vector(L, e, alpha=alpha, beta=beta, method="fixed_point")
+    # Picard from the full payments decreases towards the greatest clearing vector, so it never lies
+    # below it; where it has converged it agrees. (With beta near 1 and no external assets, a cycle
+    # of defaulters decays by a factor beta per step: Picard may stop at its iteration cap far above 0.)
+    assert (p <= picard.payments + 1e-6 * max(1, L.max())).all()
+    if picard.converged.all():
+        np.testing.assert_allclose(p, picard.payments, atol=1e-6 * max(1, L.max()))
     assert (p <= clearing_vector(L, e).payments + scale).all()
