@@ -174,6 +174,6 @@ def test_rogers_veraart_properties(net, alpha, beta):
     # below it; where it has converged it agrees. (With beta near 1 and no external assets, a cycle
     # of defaulters decays by a factor beta per step: Picard may stop at its iteration cap far above 0.)
     assert (p <= picard.payments + 1e-6 * max(1, L.max())).all()
-    if picard.converged.all():
+    if picard.converged:
         np.testing.assert_allclose(p, picard.payments, atol=1e-6 * max(1, L.max()))
     assert (p <= clearing_vector(L, e).payments + scale).all()
