@@ -1,4 +1,8 @@
-"""Shared CLI plumbing: global state, common options, and table/csv/json output."""
+"""Shared CLI plumbing: global state, common options, and table/csv/json output.
+
+NumPy, pandas, rich's table and the dataset layer are imported inside the functions that use
+them, so that `aicapex --help` stays fast (tests/cli/test_startup.py).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,16 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import numpy as np
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..dataset import Dataset, open_dataset
 from ..errors import AicapexError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..dataset import Dataset, Store
 
 
 @dataclass
@@ -40,7 +44,16 @@ USER_OPTION = typer.Option(None, "--user", help="User file (YAML or CSV) adding 
 
 def dataset(user_files: list[Path] | None = None) -> Dataset:
     """The dataset from the store (loaded on first use) plus this run's user files."""
+    from ..dataset import open_dataset
+
     return open_dataset(STATE.db, list(user_files or []))
+
+
+def open_store() -> Store:
+    """The DuckDB store at --db (default: $AICAPEX_DB or the user data dir)."""
+    from ..dataset import Store
+
+    return Store(STATE.db)
 
 
 def parse_years(text: str) -> list[int]:
@@ -71,7 +84,7 @@ def parse_assignments(values: list[str] | None, option: str) -> dict[str, float]
     return out
 
 
-def _json_value(v):
+def _json_value(v, np, pd):
     if v is None:
         return None
     if isinstance(v, (np.integer,)):
@@ -87,7 +100,10 @@ def _json_value(v):
 
 def records(df: pd.DataFrame) -> list[dict]:
     """A DataFrame as JSON-ready records: numbers as numbers, missing as null."""
-    return [{k: _json_value(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    import numpy as np
+    import pandas as pd
+
+    return [{k: _json_value(v, np, pd) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def emit(df: pd.DataFrame, fmt: Format | str, *, title: str | None = None, float_format: str = "{:,.2f}") -> None:
@@ -98,6 +114,11 @@ def emit(df: pd.DataFrame, fmt: Format | str, *, title: str | None = None, float
     elif fmt is Format.csv:
         df.to_csv(sys.stdout, index=False)
     else:
+        import numpy as np
+        import pandas as pd
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title=title, show_lines=False)
         for col in df.columns:
             table.add_column(str(col), overflow="fold")

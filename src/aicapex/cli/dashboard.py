@@ -5,8 +5,7 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 
-from ..dataset import Store
-from .common import STATE
+from .common import open_store
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +17,6 @@ def register(app: typer.Typer) -> None:
         """Start the interactive dashboard on http://127.0.0.1:PORT (Ctrl-C stops it)."""
         from ..dashboard.launch import run_dashboard
 
-        db = Store(STATE.db).path
+        db = open_store().path
         Console(stderr=True).print(f"aicapex dashboard on http://{address}:{port} (store {db}); Ctrl-C to stop")
         raise typer.Exit(run_dashboard(port, address, db))

@@ -8,9 +8,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from ..dataset import Store, build_dataset
 from ..errors import DataError
-from .common import FORMAT_OPTION, STATE, Format, dataset, emit
+from .common import FORMAT_OPTION, Format, dataset, emit, open_store
 
 data_app = typer.Typer(help="Load the dataset into the store, or validate a file.", no_args_is_help=True)
 
@@ -18,7 +17,7 @@ data_app = typer.Typer(help="Load the dataset into the store, or validate a file
 @data_app.command("load")
 def load(user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) to load with the shipped data.")) -> None:
     """Validate the shipped dataset plus user files, then load them into the store in one transaction."""
-    store = Store(STATE.db)
+    store = open_store()
     ds = store.load(user or [])
     Console(stderr=True).print(
         f"loaded {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
@@ -28,6 +27,8 @@ def load(user: Optional[list[Path]] = typer.Option(None, "--user", help="User fi
 @data_app.command("validate")
 def validate(files: list[Path] = typer.Argument(..., help="YAML or CSV files to check.")) -> None:
     """Check files against the schema (and the shipped entities) without touching the store."""
+    from ..dataset import build_dataset
+
     try:
         build_dataset(files)
     except DataError as exc:

@@ -8,9 +8,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from ..dataset import Store
 from ..errors import AicapexError
-from .common import FORMAT_OPTION, STATE, Format, dataset, emit
+from .common import FORMAT_OPTION, Format, dataset, emit, open_store
 
 import_app = typer.Typer(help="Import public data: SEC XBRL company facts, Epoch AI datasets.",
                          no_args_is_help=True)
@@ -27,7 +26,7 @@ def import_sec_command(
     """Import a company's XBRL facts from its SEC filings into the store (table filing_facts)."""
     from ..importers import import_sec
 
-    store = Store(STATE.db)
+    store = open_store()
     result = import_sec(source, store, since=since, entity=entity)
     info = result.entity
     added = "" if info.known else " (not in the CIK table: added to filing_entities)"
@@ -48,7 +47,7 @@ def import_epoch_command(
         if exc.name != "aicapex.importers.epoch":
             raise
         raise AicapexError("the Epoch AI importer is not available in this version") from None
-    counts = import_epoch(directory, Store(STATE.db))
+    counts = import_epoch(directory, open_store())
     summary = ", ".join(f"{n} {name}" for name, n in counts.items()) or "nothing"
     Console(stderr=True).print(f"imported {summary} from {directory}")
 
@@ -66,7 +65,7 @@ def register(app: typer.Typer) -> None:
         """Facts imported from SEC filings, with concept, accession, form and filing date."""
         from ..importers import read_filing_facts
 
-        df = read_filing_facts(Store(STATE.db))
+        df = read_filing_facts(open_store())
         if df.empty:
             raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
         for col, want in (("entity", entity), ("metric", metric), ("period", period and period.upper())):
@@ -88,7 +87,7 @@ def register(app: typer.Typer) -> None:
         """Press figures against SEC filings: both values, the difference and its likely reason."""
         from ..importers import read_filing_facts, reconcile
 
-        filings_df = read_filing_facts(Store(STATE.db))
+        filings_df = read_filing_facts(open_store())
         if filings_df.empty:
             raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
         ds = dataset(user)

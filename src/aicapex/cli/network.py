@@ -8,7 +8,6 @@ from typing import Optional
 
 import typer
 
-from ..dataset import build_dataset
 from ..errors import AicapexError
 from .common import FORMAT_OPTION, Format, dataset, emit, parse_assignments
 
@@ -25,6 +24,7 @@ SHOCK = typer.Option(None, "--shock", help="ENTITY=F: multiply its external asse
 
 
 def _network(user, user_only, horizon, status):
+    from ..dataset import build_dataset
     from ..network import build_network  # imported here: NetworkX and SciPy are slow to load
 
     if user_only:

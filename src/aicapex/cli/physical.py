@@ -7,9 +7,8 @@ from typing import Optional
 
 import typer
 
-from ..dataset import Store
 from ..errors import AicapexError
-from .common import FORMAT_OPTION, STATE, USER_OPTION, Format, dataset, emit, parse_years
+from .common import FORMAT_OPTION, USER_OPTION, Format, dataset, emit, open_store, parse_years
 
 
 class _Defaults:
@@ -84,7 +83,7 @@ def installed_base_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = F
     """Year-end H100-equivalent stock and power at the chip (Epoch AI data if imported, else press)."""
     physical = _layer()
     ds = dataset(user)
-    table = physical.installed_base_table(ds, physical.press_coefficients(ds), Store(STATE.db))
+    table = physical.installed_base_table(ds, physical.press_coefficients(ds), open_store())
     emit(table, fmt, title="Installed base")
 
 
@@ -99,7 +98,7 @@ def accelerators_cmd(fmt: Format = FORMAT_OPTION) -> None:
 def checks_cmd(user: Optional[list[Path]] = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """The sources' physical claims, stated vs recomputed (and vs Epoch AI data if imported)."""
     physical = _layer()
-    emit(physical.press_checks(dataset(user), Store(STATE.db)), fmt, title="Physical claims checked",
+    emit(physical.press_checks(dataset(user), open_store()), fmt, title="Physical claims checked",
          float_format="{:,.4g}")
 
 
@@ -128,7 +127,7 @@ def register(app: typer.Typer) -> None:
         coefs = physical.press_coefficients(dataset(user))
         basis = "model"
         if epoch_prices:
-            path = physical.epoch_rental_path(gpu, Store(STATE.db))
+            path = physical.epoch_rental_path(gpu, open_store())
             if path is None:
                 raise AicapexError(f"--epoch-prices: no Epoch AI rental prices for '{gpu}' in the store "
                                    "(run `aicapex import epoch DIR`; available for h100, a100)")

@@ -9,8 +9,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from ..dataset import Store
-from .common import STATE, dataset
+from .common import dataset, open_store
 
 # aicapex.report.DEFAULT_PATHS, copied so that `--help` does not import the report layer
 # (plotly and every model layer); tests/cli/test_startup.py pins that the two agree.
@@ -23,7 +22,7 @@ def _filing_facts():
         from ..importers import read_filing_facts
     except ImportError:
         return None
-    return read_filing_facts(Store(STATE.db))
+    return read_filing_facts(open_store())
 
 
 def register(app: typer.Typer) -> None:
