@@ -138,3 +138,15 @@ def test_the_model_reuses_the_networks_matrices_read_only(hand_dataset):
         assert getattr(net, name)() is getattr(net, name)() and not getattr(net, name)().flags.writeable
     for binding in (False, True):
         np.testing.assert_array_equal(net.liabilities(binding_only=binding), plain.liabilities(binding_only=binding))
+
+
+def test_clearing_only_run_equals_the_full_stress(hand_dataset):
+    """Without total_loss the model clears the network alone; defaults and shortfalls are unchanged."""
+    scen = {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}},
+                                         "shock_gpuco": {"uniform": {"low": 0.2, "high": 1.0}}}}
+    full = simulate(hand_dataset, scen, 400, 9, metrics=["shortfall", "defaulted", "total_loss"])
+    clearing = simulate(hand_dataset, scen, 400, 9, metrics=["shortfall", "defaulted"])
+    for m in ("shortfall", "defaulted"):
+        for e in ("hyperco", "gpuco", "chipco"):
+            np.testing.assert_array_equal(clearing.samples(m, e), full.samples(m, e))
+    assert clearing.samples("defaulted", "gpuco").max() == 1.0  # some paths default: the check has teeth

@@ -269,7 +269,7 @@ class ScenarioModel:
 
     def _stress(self, inputs: Mapping[str, np.ndarray | float], n: int, main=None) -> dict[str, np.ndarray]:
         """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
-        from ..network import stress_network
+        from ..network import clearing_vector, stress_network
 
         factors = np.ones((n, len(self.nodes)))
         if self._link is not None and self._link.linked:
@@ -279,6 +279,15 @@ class ScenarioModel:
         for p, entity in self.shock_params.items():
             factors[:, self.nodes.index(entity)] *= inputs[p]
         try:
+            if "total_loss" not in self.metrics:
+                # defaults and shortfalls need only the clearing, not the loss channels that
+                # stress_network also values: the same clearing call with the same inputs
+                if not np.all(np.isfinite(factors)) or (factors < 0).any():
+                    raise ModelError(f"external_asset_factors: expected (paths, {len(self.nodes)}) finite "
+                                     "factors >= 0")
+                clearing = clearing_vector(self._network.liabilities(),
+                                           self._network.external_assets()[None, :] * factors)
+                return {"defaulted": clearing.defaulted.astype(float), "shortfall": clearing.shortfall}
             res = stress_network(self._network, external_asset_factors=factors)
         except ModelError as exc:
             raise ScenarioError(f"scenario {self.scenario.name!r}: the network layer rejects a sampled input "
