@@ -35,7 +35,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, ScenarioError
 from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
-from ..financial import FinancialAssumptions, run_financials
+from ..financial import FinancialAssumptions, prepare_financials, run_financials
 from ..financial import defaults as financial_defaults
 from ..units import MONEY_METRICS, convert
 from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS, DEFAULT_ACCELERATOR, ClusterEconomics, accelerator_ids
@@ -218,16 +218,28 @@ class ScenarioModel:
         self.columns["unit"] = self.columns["metric"].map(metric_unit)
         self._metric_entities = {m: list(self.columns.loc[self.columns["metric"] == m, "entity"])
                                  for m in self.metrics}
+        self._prepared = None
+        self._company_rows = {}  # financial metric -> its first row in the output block
+        for m in self.metrics:
+            if m in FINANCIAL_OUTPUTS:
+                self._company_rows[m] = int(np.flatnonzero(self.columns["metric"].to_numpy() == m)[0])
         grid_years = len(self.years) + 4  # the layer's grid starts at the first capex year (~2022)
         per_path = _BYTES_PER_PATH_CELL * max(1, len(self.entities)) * grid_years + 64 * 8 * max(1, len(self.nodes))
         self.chunk_size = int(max(1024, min(1 << 16, _CHUNK_BUDGET_BYTES // per_path)))
 
     def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None, *, years=None,
-                    outputs=None):
+                    outputs=None, out=None):
+        """The financial layer on n paths; `out` (output -> (n, entities, years) view of the caller's
+        buffer) makes the main run write its kept outputs straight into the output block."""
         kwargs = {p: inputs[p] for p in self.financial_params}
         overrides = {key: np.asarray(inputs[name], float) * self.fact_factor[name] for name, key in self.facts.items()}
         try:
             assumptions = FinancialAssumptions(**kwargs)
+            if out:
+                if self._prepared is None:
+                    self._prepared = prepare_financials(self.dataset, self.entities, self.years)
+                return self._prepared.run(assumptions, paths=n, overrides=overrides, outputs=self.financial_outputs,
+                                          out=out)
             return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
                                   (self.entities or None), years=years or self.years, paths=n, overrides=overrides,
                                   outputs=outputs or self.financial_outputs)
@@ -300,8 +312,15 @@ class ScenarioModel:
         """Run the layers on n paths; write the kept outputs into out (columns, n)."""
         arrays: dict[str, np.ndarray] = {}
         main = None
+        direct: dict[str, np.ndarray] = {}
+        if out is not None and self.run_financial:
+            shape = (len(self.entities), len(self.years), n)
+            for m, r in self._company_rows.items():
+                block = out[r:r + shape[0] * shape[1]].reshape(shape)
+                if np.shares_memory(block, out):  # a view: the layer writes the rows themselves
+                    direct[m] = block.transpose(2, 0, 1)
         if self.run_financial:
-            main = self._financials(inputs, n)
+            main = self._financials(inputs, n, out=direct)
             arrays = dict(main.arrays)
             if self._coefs is not None:
                 capex = np.broadcast_to(arrays["capex"], (n,) + arrays["capex"].shape[1:])
@@ -325,6 +344,9 @@ class ScenarioModel:
                 row += len(idx)
             else:
                 k = len(self.entities) * len(self.years)
+                if m in direct:  # already written in place by the financial layer
+                    row += k
+                    continue
                 a = np.broadcast_to(arrays[m], (n, len(self.entities), len(self.years)))
                 out[row:row + k] = a.reshape(n, k).T
                 row += k
