@@ -10,20 +10,20 @@ The user-facing API, by layer (data flows one way, top to bottom):
 - importers:   `import_sec`, `import_epoch`, `reconcile`
 - report:      `build_report`, `explain`
 
-Layers are imported on first use, so `import aicapex` stays light.
+Layers (the dataset too) are imported on first use, so `import aicapex` stays light.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from .dataset import Dataset, Store, build_dataset, open_dataset
 from .errors import AicapexError, DataError, ModelError, ScenarioError
 from .periods import Period, parse_period
 
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Dataset": "dataset", "Store": "dataset", "build_dataset": "dataset", "open_dataset": "dataset",
     "run_financials": "financial", "FinancialAssumptions": "financial", "financial_summary": "financial",
     "convert_capex": "physical", "balance": "physical", "unit_economics": "physical",
     "installed_base": "physical",
@@ -36,8 +36,7 @@ _LAZY = {
 }
 
 __all__ = sorted([
-    "AicapexError", "DataError", "Dataset", "ModelError", "Period", "ScenarioError", "Store",
-    "build_dataset", "open_dataset", "parse_period", *_LAZY,
+    "AicapexError", "DataError", "ModelError", "Period", "ScenarioError", "parse_period", *_LAZY,
 ])
 
 

@@ -91,12 +91,14 @@ class Store:
 
     def read(self) -> Dataset:
         tables = {}
-        for t in TABLES:
-            df = self.read_table(t)
-            if df is None:
-                raise DataError(Problem(str(self.path), None, None, None,
-                                        f"store has no '{t}' table; run `aicapex data load`"))
-            tables[t] = df.reindex(columns=list(COLUMNS[t])).astype(COLUMNS[t])
+        present = set(self.tables())
+        with self._connect(read_only=True) as con:  # one connection for all four tables
+            for t in TABLES:
+                if t not in present:
+                    raise DataError(Problem(str(self.path), None, None, None,
+                                            f"store has no '{t}' table; run `aicapex data load`"))
+                df = con.execute(f'SELECT * FROM "{t}"').df()
+                tables[t] = df.reindex(columns=list(COLUMNS[t])).astype(COLUMNS[t])
         return Dataset(**tables)
 
 
