@@ -62,3 +62,19 @@ def test_uncovered_years_have_no_statistics():
     s = r.summary().set_index("metric")
     assert np.isnan(s.loc["gap", ["mean", "p5", "p50", "p95", "prob_negative"]].astype(float)).all()
     assert np.isnan(r.prob("gap", "<", 0))
+
+
+def test_prob_counts_by_hand():
+    """Three outputs, four paths: shares of paths counted by hand; NaN paths are not counted."""
+    import pandas as pd
+
+    from aicapex.uncertainty import SimulationResult
+
+    cols = pd.DataFrame({"entity": ["a", "b", "c"], "metric": ["x", "x", "x"], "year": [2026, 2026, 2026]})
+    v = np.array([[1.0, -1.0, 2.0, -3.0], [0.0, 0.0, -1.0, np.nan], [np.nan] * 4])
+    r = SimulationResult(cols, v, 4, 1)
+    assert r.prob("x", "<", 0, entity="a") == 0.5
+    assert r.prob("x", "<", 0, entity="b") == 1 / 3  # one of three known paths
+    assert np.isnan(r.prob("x", "<", 0, entity="c"))
+    assert r.prob("x", "<", 0, entity=["a", "b"], any_of=True) == 0.75  # paths 2, 3, 4
+    assert list(r.prob("x", ">=", 0, entity=["a", "b"])["prob"]) == [0.5, 2 / 3]

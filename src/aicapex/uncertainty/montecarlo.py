@@ -127,12 +127,18 @@ class SimulationResult:
         if op not in OPS:
             raise ScenarioError(f"op = {op!r}: expected one of {', '.join(OPS)}")
         m = self._mask(metric, entity, year)
-        v = self.values[m]
-        hits = OPS[op](v, threshold)
+        rows = np.flatnonzero(m)
+        test = OPS[op]
+        # row by row on views of the kept outputs: no copy of the selected rows
         if any_of:
-            return float(hits.any(axis=0).mean())
-        known = (~np.isnan(v)).sum(axis=1)  # a year the model does not cover is NaN: no probability
-        p = np.where(known > 0, hits.sum(axis=1) / np.maximum(known, 1), np.nan)
+            hit = np.zeros(self.values.shape[1], dtype=bool)
+            for i in rows:
+                hit |= test(self.values[i], threshold)
+            return float(np.count_nonzero(hit) / hit.size)
+        hits = np.array([np.count_nonzero(test(self.values[i], threshold)) for i in rows])
+        # a year the model does not cover is NaN: no probability
+        known = np.array([self.values.shape[1] - np.count_nonzero(np.isnan(self.values[i])) for i in rows])
+        p = np.where(known > 0, hits / np.maximum(known, 1), np.nan)
         if len(p) == 1:
             return float(p[0])
         df = self.columns[m].reset_index(drop=True)
