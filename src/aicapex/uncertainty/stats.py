@@ -133,12 +133,12 @@ def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
 
     def one(j: int) -> None:
         row = values[index[j]]
-        nan = np.isnan(row)
-        known = row.size - int(np.count_nonzero(nan))
+        mean = row.mean()  # not NaN: the row has no NaN (NaN propagates), no need to look for one
+        known = row.size if not np.isnan(mean) else row.size - int(np.count_nonzero(np.isnan(row)))
         if known == 0:
             return
         if known == row.size:
-            stats[0, j] = row.mean()
+            stats[0, j] = mean
             stats[1, j] = np.count_nonzero(row < 0) / row.size
             if qs:
                 stats[2:, j] = linear_quantiles(row, qs, scratch)
