@@ -24,7 +24,7 @@ from .sampling import InputSet
 from .stats import OPS, summarize
 
 DEFAULT_CHUNK = 1 << 16
-_SMALL_BUFFER_BYTES = 1 << 22
+_SMALL_BUFFER_BYTES = 1 << 27  # below 128 MB: NumPy's allocator (faulting small buffers page by page is cheap)
 
 
 def output_buffer(rows: int, paths: int) -> np.ndarray:
