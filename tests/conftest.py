@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,60 @@ def shared_dir() -> Path:
     return Path(env) if env else (REPO.parent / "shared")
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared() -> Path:
     path = shared_dir()
     if not path.exists():
         pytest.fail(f"../shared not found at {path}; set AICAPEX_SHARED")
     return path
+
+
+@pytest.fixture(scope="session")
+def shared_data(shared) -> Path:
+    """../shared/data: the real public files the importers are tested on."""
+    path = shared / "data"
+    if not path.is_dir():
+        pytest.fail(f"real public data not found at {path}; set AICAPEX_SHARED")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sec_file(shared_data):
+    """name -> path of a real SEC companyfacts file in ../shared/data/sec-companyfacts."""
+    def path(name: str) -> Path:
+        p = shared_data / "sec-companyfacts" / name
+        if not p.is_file():
+            pytest.fail(f"real SEC file not found at {p}; set AICAPEX_SHARED")
+        return p
+    return path
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass(frozen=True)
+class Chromium:
+    """Debian's chromium with the flags this machine needs, and Playwright's sync API to drive it."""
+
+    path: Path
+    args: list[str]
+    sync_api: object
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Chromium:
+    """Skips only when chromium is missing outside CI; under CI a missing browser fails."""
+    if not os.environ.get("CI"):
+        if not CHROMIUM.exists():
+            pytest.skip("Debian's chromium is not installed (apt-get install chromium; `make test` does it)")
+        sync_api = pytest.importorskip("playwright.sync_api")
+    else:
+        import playwright.sync_api as sync_api
+
+        assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing"
+    return Chromium(CHROMIUM, CHROMIUM_ARGS, sync_api)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 from pathlib import Path
 
@@ -16,17 +15,8 @@ from aicapex.importers.epoch import import_epoch, read_epoch
 
 
 @pytest.fixture(scope="module")
-def data_dir() -> Path:
-    env = os.environ.get("AICAPEX_SHARED")
-    path = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
-    if not path.exists():
-        pytest.fail(f"{path} not found; set AICAPEX_SHARED")
-    return path
-
-
-@pytest.fixture(scope="module")
-def tables(data_dir):
-    return read_epoch(data_dir)
+def tables(shared_data):
+    return read_epoch(shared_data)
 
 
 def _last_row(path: Path) -> dict[str, str]:
@@ -43,9 +33,9 @@ def test_reads_the_three_tables(tables):
                                             ("amd", "amd_cumulative_totals.csv"),
                                             ("google", "tpu_cumulative_totals.csv"),
                                             ("amazon", "trainium_cumulative_totals.csv")])
-def test_cumulative_h100e_at_latest_quarter_equals_the_files_total(tables, data_dir, designer, file):
+def test_cumulative_h100e_at_latest_quarter_equals_the_files_total(tables, shared_data, designer, file):
     ib = tables["installed_base"]
-    last = _last_row(data_dir / "epoch-ai-chip-counts" / "csv_export" / file)
+    last = _last_row(shared_data / "epoch-ai-chip-counts" / "csv_export" / file)
     total = float(last["Compute estimate in H100e (median)"])
     totals = ib[(ib.designer == designer) & (ib.chip == "all") & (ib.owner == "all") & ib.cumulative]
     latest = totals.sort_values("end_date").iloc[-1]
@@ -84,11 +74,11 @@ def test_h100_tdp_and_price_from_the_hardware_table(tables):
         700.0, 33600.0, 9.894e14, "2022-09-20")
 
 
-def test_rental_prices_bom_file(tables, data_dir):
+def test_rental_prices_bom_file(tables, shared_data):
     # "Hardware prices.csv" starts with a BOM; SOURCE.txt: "Lambda Labs 2023-06-20 $1.99/h; Oracle 2023-10-23 $10.00/h"
     rp = tables["rental_prices"]
     h100 = rp[(rp.chip == "NVIDIA H100 SXM5 80GB") & (rp.commitment == "on_demand")]
-    with (data_dir / "epoch-training-cost-trends" / "Hardware prices.csv").open(encoding="utf-8-sig") as fh:
+    with (shared_data / "epoch-training-cost-trends" / "Hardware prices.csv").open(encoding="utf-8-sig") as fh:
         raw = [r for r in csv.DictReader(fh) if r["Hardware model"] == "NVIDIA H100 SXM5 80GB"
                and r["Price per chip-hour (on-demand)"].strip() and r["Price date"].strip()]
     assert len(h100) == len(raw) > 20
@@ -98,18 +88,18 @@ def test_rental_prices_bom_file(tables, data_dir):
     assert set(rp.commitment) == {"on_demand", "1y", "3y"}
 
 
-def test_single_folder_and_import_writes_store(data_dir, tmp_path):
+def test_single_folder_and_import_writes_store(shared_data, tmp_path):
     store = Store(tmp_path / "s.duckdb")
     with pytest.warns(UserWarning, match="skipped 1 row"):  # one short row in the Airtable export
-        rows = import_epoch(data_dir / "epoch-training-cost-trends", store)
+        rows = import_epoch(shared_data / "epoch-training-cost-trends", store)
     assert set(rows) == {"rental_prices", "accelerator_specs"}  # specs from the Chip dataset export
     assert len(store.read_table("rental_prices")) == rows["rental_prices"]
 
 
-def _bad_copy(data_dir: Path, tmp_path: Path, damage) -> Path:
+def _bad_copy(shared_data: Path, tmp_path: Path, damage) -> Path:
     folder = tmp_path / "epoch-data-hub-exports"
     folder.mkdir()
-    damage(data_dir / "epoch-data-hub-exports" / "ml_hardware.csv", folder / "ml_hardware.csv")
+    damage(shared_data / "epoch-data-hub-exports" / "ml_hardware.csv", folder / "ml_hardware.csv")
     return folder
 
 
@@ -133,11 +123,11 @@ def _binary(src: Path, dst: Path) -> None:
 @pytest.mark.parametrize("damage, message", [(_truncate, "truncated"), (_json, "missing column"),
                                              (_other_format, "not an Epoch AI ML hardware export"),
                                              (_binary, "not a UTF-8 CSV")])
-def test_bad_file_gives_clear_error_and_leaves_store_unchanged(data_dir, tmp_path, damage, message):
+def test_bad_file_gives_clear_error_and_leaves_store_unchanged(shared_data, tmp_path, damage, message):
     store = Store(tmp_path / "s.duckdb")
-    import_epoch(data_dir / "epoch-data-hub-exports", store)
+    import_epoch(shared_data / "epoch-data-hub-exports", store)
     before = {t: store.read_table(t) for t in store.tables()}
-    bad = _bad_copy(data_dir, tmp_path, damage)
+    bad = _bad_copy(shared_data, tmp_path, damage)
     with pytest.raises(DataError, match=message):
         import_epoch(bad, store)
     assert set(store.tables()) == set(before)
@@ -152,19 +142,19 @@ def test_directory_without_epoch_files(tmp_path):
         read_epoch(tmp_path / "missing")
 
 
-def test_bad_number_names_row_and_column(data_dir, tmp_path):
+def test_bad_number_names_row_and_column(shared_data, tmp_path):
     folder = tmp_path / "x"
     folder.mkdir()
-    text = (data_dir / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
+    text = (shared_data / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
     (folder / "ml_hardware.csv").write_text(text.replace(",700.0,", ",seven hundred,", 1), encoding="utf-8")
     with pytest.raises(DataError, match="TDP"):
         read_epoch(folder)
 
 
-def test_truncated_inside_a_quoted_field(data_dir, tmp_path):
+def test_truncated_inside_a_quoted_field(shared_data, tmp_path):
     folder = tmp_path / "y"
     folder.mkdir()
-    text = (data_dir / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
+    text = (shared_data / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
     cut = text.index('"Source for TDP')  # a multi-line quoted note in the first data row
     (folder / "ml_hardware.csv").write_text(text[: cut + 20], encoding="utf-8")
     with pytest.raises(DataError, match="truncated"):

@@ -7,8 +7,6 @@ figures from the cited filings.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -54,19 +52,9 @@ PRESS = {
 }
 
 
-def _sec_dir() -> Path:
-    """../shared/data/sec-companyfacts beside the repository (as CI has it), or under $AICAPEX_SHARED."""
-    env = os.environ.get("AICAPEX_SHARED")
-    shared = Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-    path = shared / "data" / "sec-companyfacts"
-    if not path.is_dir():
-        pytest.fail(f"real SEC files not found at {path}; set AICAPEX_SHARED")
-    return path
-
-
 @pytest.fixture(scope="module")
-def table(tmp_path_factory):
-    sec = _sec_dir()
+def table(tmp_path_factory, shared_data):
+    sec = shared_data / "sec-companyfacts"
     press_file = tmp_path_factory.mktemp("press") / "press.yaml"
     press_file.write_text(yaml.safe_dump(PRESS, allow_unicode=True))
     ds = build_dataset([press_file], shipped=False)
@@ -108,8 +96,8 @@ def test_guidance_vs_actual(table):
     assert "guidance vs actual" in r["likely_reason"]
 
 
-def test_capex_including_finance_leases(table):
-    doc = json.loads((_sec_dir() / "CIK0001652044_ALPHABET.json").read_text())
+def test_capex_including_finance_leases(table, sec_file):
+    doc = json.loads((sec_file("CIK0001652044_ALPHABET.json")).read_text())
     leases = doc["facts"]["us-gaap"]["RightOfUseAssetObtainedInExchangeForFinanceLeaseLiability"]["units"]["USD"]
     fy2025 = next(e["val"] for e in leases if e["start"] == "2025-01-01" and e["end"] == "2025-12-31")
     assert fy2025 == 1_606_000_000
@@ -148,8 +136,8 @@ def test_half_year_from_two_quarters(table):
     assert r["unit"] == "USD bn"
 
 
-def test_composite_filing_figures(table):
-    doc = json.loads((_sec_dir() / "CIK0001652044_ALPHABET.json").read_text())["facts"]["us-gaap"]
+def test_composite_filing_figures(table, sec_file):
+    doc = json.loads((sec_file("CIK0001652044_ALPHABET.json")).read_text())["facts"]["us-gaap"]
 
     def fy2025(concept):
         return next(e["val"] for e in doc[concept]["units"]["USD"]

@@ -7,8 +7,6 @@ stated, from the companies' published 10-K figures), never from the importer's o
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,23 +17,6 @@ from aicapex.importers.sec_parse import concept_table
 
 PPE = "us-gaap:PaymentsToAcquirePropertyPlantAndEquipment"
 PRODUCTIVE = "us-gaap:PaymentsToAcquireProductiveAssets"
-
-
-def _sec_dir() -> Path:
-    """../shared/data/sec-companyfacts beside the repository (as CI has it), or under $AICAPEX_SHARED."""
-    env = os.environ.get("AICAPEX_SHARED")
-    shared = Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-    path = shared / "data" / "sec-companyfacts"
-    if not path.is_dir():
-        pytest.fail(f"real SEC files not found at {path}; set AICAPEX_SHARED")
-    return path
-
-
-def _file(name: str) -> Path:
-    path = _sec_dir() / name
-    if not path.exists():
-        pytest.fail(f"missing real file {path}")
-    return path
 
 
 def _raw(path, concept: str, unit: str = "USD") -> list[dict]:
@@ -50,18 +31,18 @@ def _one(facts: pd.DataFrame, metric: str, period: str) -> pd.Series:
 
 
 @pytest.fixture(scope="module")
-def alphabet():
-    return read_companyfacts(_file("CIK0001652044_ALPHABET.json"))
+def alphabet(sec_file):
+    return read_companyfacts(sec_file("CIK0001652044_ALPHABET.json"))
 
 
 @pytest.fixture(scope="module")
-def nvidia():
-    return read_companyfacts(_file("CIK0001045810_NVIDIA.json"))
+def nvidia(sec_file):
+    return read_companyfacts(sec_file("CIK0001045810_NVIDIA.json"))
 
 
 @pytest.fixture(scope="module")
-def marvell():
-    return read_companyfacts(_file("CIK0001835632_MARVELL.json"))
+def marvell(sec_file):
+    return read_companyfacts(sec_file("CIK0001835632_MARVELL.json"))
 
 
 def test_alphabet_fy2024_capex_from_its_10k(alphabet):
@@ -86,10 +67,10 @@ def test_alphabet_fy2025_capex_from_its_10k(alphabet):
     assert row["accession"] == "0001652044-26-000018"
 
 
-def test_q4_is_fy_minus_nine_months_ytd(alphabet):
+def test_q4_is_fy_minus_nine_months_ytd(alphabet, sec_file):
     # 10-K 0001652044-25-000014: 2024-01-01..2024-12-31 = 52,535,000,000
     # 10-Q 0001652044-24-000118: 2024-01-01..2024-09-30 = 38,259,000,000  (cash-flow 10-Qs report ytd only)
-    raw = _raw(_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
+    raw = _raw(sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
     fy = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2024-12-31")
     nine = next(e for e in raw if e["accn"] == "0001652044-24-000118" and e["end"] == "2024-09-30")
     assert (fy["val"], nine["val"]) == (52_535_000_000, 38_259_000_000)
@@ -110,8 +91,8 @@ def test_middle_quarters_derived_from_consecutive_ytd(nvidia):
     assert sum(quarters) == pytest.approx(3236)
 
 
-def test_nvidia_capex_falls_back_to_productive_assets(nvidia):
-    path = _file("CIK0001045810_NVIDIA.json")
+def test_nvidia_capex_falls_back_to_productive_assets(nvidia, sec_file):
+    path = sec_file("CIK0001045810_NVIDIA.json")
     primary_ends = [e["end"] for e in _raw(path, "PaymentsToAcquirePropertyPlantAndEquipment")]
     assert max(primary_ends) < "2021-01-01"  # the first concept stops
     # SOURCE.txt / Nvidia 10-Ks: FY ending 2024-01-28 1,069; 2025-01-26 3,236; 2026-01-25 6,042 ($m)
@@ -126,16 +107,16 @@ def test_nvidia_capex_falls_back_to_productive_assets(nvidia):
     assert nvidia.entity.fiscal_year_end_month == 1
 
 
-def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia):
+def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia, sec_file):
     # Alphabet's FY2024 10-K repeats 2022 capex as a comparative, tagged fy=2024 in companyfacts
-    raw = _raw(_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
+    raw = _raw(sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
     comparative = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2022-12-31")
     assert comparative["fy"] == 2024 and comparative["val"] == 31_485_000_000
     row = _one(alphabet.facts, "capex", "FY2022")
     assert row["value"] * row["scale"] == pytest.approx(31_485e6)
     assert row["accession"] == "0001652044-23-000016"  # cited by the 10-K that first reported it
     # Nvidia's year ended 2025-01-26 is FY2025, although the FY2026 10-K (fy=2026) repeats it
-    nv = _raw(_file("CIK0001045810_NVIDIA.json"), "PaymentsToAcquireProductiveAssets")
+    nv = _raw(sec_file("CIK0001045810_NVIDIA.json"), "PaymentsToAcquireProductiveAssets")
     assert any(e["end"] == "2025-01-26" and e["fy"] == 2026 for e in nv)
     assert _one(nvidia.facts, "capex", "FY2025")["accession"] == "0001045810-25-000023"
     assert nvidia.facts.loc[nvidia.facts["end"] == "2025-01-26", "period"].str.startswith("FY2025").all()
@@ -171,8 +152,8 @@ def test_balances_and_shares(alphabet):
     assert alphabet.facts.query("metric == 'diluted_shares' and period == 'FY2025Q4'").empty
 
 
-def test_apple_fiscal_year_ends_in_september():
-    apple = read_companyfacts(_file("CIK0000320193_APPLE.json"), since=2025)
+def test_apple_fiscal_year_ends_in_september(sec_file):
+    apple = read_companyfacts(sec_file("CIK0000320193_APPLE.json"), since=2025)
     assert apple.entity.fiscal_year_end_month == 9
     # SOURCE.txt: Apple FY2025 capex 12,715,000,000 (year ended 2025-09-27)
     assert _one(apple.facts, "capex", "FY2025")["value"] == pytest.approx(12.715)
@@ -183,8 +164,8 @@ def test_apple_fiscal_year_ends_in_september():
     assert (apple.facts["period"].str[2:6].astype(int) >= 2025).all()
 
 
-def test_since_filters_by_the_values_fiscal_year():
-    res = read_companyfacts(_file("CIK0001652044_ALPHABET.json"), since=2024)
+def test_since_filters_by_the_values_fiscal_year(sec_file):
+    res = read_companyfacts(sec_file("CIK0001652044_ALPHABET.json"), since=2024)
     years = res.facts["period"].str[2:6].astype(int)
     assert years.min() == 2024
     assert res.facts.query("metric == 'capex' and period == 'FY2022'").empty
@@ -216,8 +197,8 @@ def test_mapping_is_a_data_table():
 
 # ---- bad input -------------------------------------------------------------------------------------
 
-def test_truncated_file(tmp_path):
-    text = _file("CIK0001652044_ALPHABET.json").read_text()
+def test_truncated_file(tmp_path, sec_file):
+    text = sec_file("CIK0001652044_ALPHABET.json").read_text()
     bad = tmp_path / "truncated.json"
     bad.write_text(text[: len(text) // 2])
     with pytest.raises(DataError, match="truncated"):

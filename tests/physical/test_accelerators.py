@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from aicapex.errors import ModelError
@@ -42,10 +39,8 @@ def test_unknown_accelerator():
         accelerator("h1000")
 
 
-def test_agrees_with_epochs_ml_hardware_table():
-    env = os.environ.get("AICAPEX_SHARED")
-    path = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data" \
-        / "epoch-data-hub-exports" / "ml_hardware.csv"
+def test_agrees_with_epochs_ml_hardware_table(shared_data):
+    path = shared_data / "epoch-data-hub-exports" / "ml_hardware.csv"
     epoch = read_accelerator_specs(path).set_index("name")
     for ours, theirs in EPOCH_NAMES.items():
         acc, row = accelerator(ours), epoch.loc[theirs]

@@ -89,16 +89,12 @@ def test_epoch_prices_need_an_import(db, capsys):
     assert code == 2 and "aicapex import epoch" in err
 
 
-def test_epoch_prices_after_import(tmp_path, capsys):
-    import os
-    from pathlib import Path
-
+def test_epoch_prices_after_import(tmp_path, capsys, shared_data):
     from aicapex.dataset import Store
     from aicapex.importers.epoch import import_epoch
-    env = os.environ.get("AICAPEX_SHARED")
-    data = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
+
     with pytest.warns(UserWarning, match="skipped 1 row"):  # one short row in the Chip dataset export
-        import_epoch(data / "epoch-training-cost-trends", Store(tmp_path / "s.duckdb"))
+        import_epoch(shared_data / "epoch-training-cost-trends", Store(tmp_path / "s.duckdb"))
     capsys.readouterr()
     code, out, _ = run(capsys, tmp_path / "s.duckdb", "unit-economics", "--gpu", "h100", "--epoch-prices",
                        "--format", "json")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from aicapex.dataset import Store
@@ -14,13 +11,9 @@ from aicapex.physical.stock import installed_base
 
 
 @pytest.fixture(scope="module")
-def epoch_store(tmp_path_factory) -> Store:
-    env = os.environ.get("AICAPEX_SHARED")
-    data = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
-    if not data.exists():
-        pytest.fail(f"{data} not found; set AICAPEX_SHARED")
+def epoch_store(tmp_path_factory, shared_data) -> Store:
     store = Store(tmp_path_factory.mktemp("epoch") / "s.duckdb")
-    import_epoch(data / "epoch-ai-chip-counts", store)
+    import_epoch(shared_data / "epoch-ai-chip-counts", store)
     return store
 
 

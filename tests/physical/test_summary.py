@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from aicapex.dataset import Store
@@ -26,11 +23,9 @@ def test_press_basis_without_store(dataset):
     assert set(ue["basis"]) == {"model"}
 
 
-def test_epoch_basis_with_imported_tables(dataset, tmp_path):
-    env = os.environ.get("AICAPEX_SHARED")
-    data = (Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared") / "data"
+def test_epoch_basis_with_imported_tables(dataset, tmp_path, shared_data):
     store = Store(tmp_path / "s.duckdb")
-    import_epoch(data, store)
+    import_epoch(shared_data, store)
     s = physical_summary(dataset, store)
     assert set(s["installed_base"]["basis"]) == {"epoch"}
     assert "epoch" in set(s["unit_economics"]["basis"])
