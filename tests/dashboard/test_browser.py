@@ -7,26 +7,15 @@ for the new life. Skips only when /usr/bin/chromium is missing outside CI; under
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from aicapex.dashboard import streamlit_command
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium; `make test` does it)",
-                allow_module_level=True)
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -67,21 +56,11 @@ def app_url(tmp_path):
         log.close()
 
 
-def _sync_api():
-    if os.environ.get("CI"):  # in CI the browser test must run: a missing package is a failure
-        import playwright.sync_api as sync_api
-
-        return sync_api
-    return pytest.importorskip("playwright.sync_api")
-
-
 @pytest.fixture
-def page(tmp_path):
-    sync_api = _sync_api()
-    assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing"
-    with sync_api.sync_playwright() as p:
+def page(tmp_path, chromium):
+    with chromium.sync_api.sync_playwright() as p:
         browser = p.chromium.launch_persistent_context(str(tmp_path / "chromium-profile"),
-                                                       executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                                       executable_path=str(chromium.path), args=chromium.args,
                                                        headless=True, viewport={"width": 1400, "height": 1000})
         try:
             yield browser.new_page()
@@ -110,8 +89,8 @@ def _model_added_depreciation(life_years: float) -> float:
     return float(r.added_depreciation[0, :, r.years.index(2026)].sum())
 
 
-def test_server_life_slider_changes_the_headline_depreciation(app_url, page, tmp_path):
-    expect = _sync_api().expect
+def test_server_life_slider_changes_the_headline_depreciation(chromium, app_url, page, tmp_path):
+    expect = chromium.sync_api.expect
     page.goto(app_url)
     slider = page.get_by_role("slider", name=re.compile("Server useful life"))
     slider.wait_for(timeout=60_000)
@@ -132,8 +111,8 @@ def test_server_life_slider_changes_the_headline_depreciation(app_url, page, tmp
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
 
 
-def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(app_url, page, tmp_path):
-    expect = _sync_api().expect
+def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(chromium, app_url, page, tmp_path):
+    expect = chromium.sync_api.expect
     page.goto(app_url)
     page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
     page.get_by_role("combobox", name=re.compile("Scenario")).click()
@@ -145,8 +124,8 @@ def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(app_url, page,
     page.screenshot(path=str(tmp_path / "dashboard-burry.png"), full_page=True)
 
 
-def test_a_bad_user_file_gives_a_message_not_a_trace(app_url, page, tmp_path):
-    expect = _sync_api().expect
+def test_a_bad_user_file_gives_a_message_not_a_trace(chromium, app_url, page, tmp_path):
+    expect = chromium.sync_api.expect
     bad = tmp_path / "bad.yaml"
     bad.write_text("facts:\n  - {entity: nobody, metric: capex, period: FY2026, value: -5, unit: GW, basis: guidance,"
                    " source: mine}\n", encoding="utf-8")
