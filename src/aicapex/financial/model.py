@@ -256,22 +256,19 @@ def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
 def _lives_and_shares(assembled: dict, figures: dict, r: dict[str, Any], n: int) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per entity, the server life and server share, shape (n,): the assumption if given, else the
     entity's own figure, else the dataset constant. Records the choice in each explanation."""
+    def choose(assumption: str, own, constant_id: str, entity: str, why: str = ""):
+        """The assumption if given, else the entity's own figure, else the dataset constant."""
+        if r[assumption] is not None:
+            return r[assumption], f"assumption {assumption}"
+        if own is not None:
+            return own, "entity"
+        return _needed(r[f"fallback_{assumption}"], constant_id, entity), f"constant {constant_id}{why}"
+
     out = []
     for e, (pts, expl) in assembled.items():
-        if r["server_life_years"] is not None:
-            life, life_src = r["server_life_years"], "assumption server_life_years"
-        elif pts.server_life is not None:
-            life, life_src = pts.server_life, "entity"
-        else:
-            life = _needed(r["fallback_server_life_years"], D.SERVER_LIFE_CONSTANT, e)
-            life_src = f"constant {D.SERVER_LIFE_CONSTANT} (no disclosed life)"
-        if r["server_share"] is not None:
-            share, share_src = r["server_share"], "assumption server_share"
-        elif pts.server_share is not None:
-            share, share_src = pts.server_share, "entity"
-        else:
-            share = _needed(r["fallback_server_share"], D.SERVER_SHARE_CONSTANT, e)
-            share_src = f"constant {D.SERVER_SHARE_CONSTANT}"
+        life, life_src = choose("server_life_years", pts.server_life, D.SERVER_LIFE_CONSTANT, e,
+                                " (no disclosed life)")
+        share, share_src = choose("server_share", pts.server_share, D.SERVER_SHARE_CONSTANT, e)
         record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
         out.append((_per_path(life, n), _per_path(share, n)))
     return out
