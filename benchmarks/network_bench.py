@@ -29,11 +29,15 @@ def dense_case(paths: int, nodes: int, seed: int = 0):
     L = rng.uniform(0, 10, (nodes, nodes)) * (rng.random((nodes, nodes)) < 0.2)
     np.fill_diagonal(L, 0)
     owed = L.sum(axis=1)
-    e = owed[None, :] * rng.uniform(0.0, 1.0, (paths, nodes))  # each node brings 0-100 % of what it owes
+    e = owed[None, :] * rng.uniform(
+        0.0, 1.0, (paths, nodes)
+    )  # each node brings 0-100 % of what it owes
     return L, e
 
 
-def python_fixed_point(L: list[list[float]], e: list[float], tol: float = TOL, max_iter: int = 100_000):
+def python_fixed_point(
+    L: list[list[float]], e: list[float], tol: float = TOL, max_iter: int = 100_000
+):
     """The baseline: Picard iteration in pure Python for one path."""
     n = len(L)
     owed = [sum(row) for row in L]
@@ -67,7 +71,9 @@ def sparse_case(nodes: int, per_node: int = 5, seed: int = 1):
     rows = np.repeat(np.arange(nodes), per_node)
     cols = rng.integers(0, nodes, rows.size)
     keep = rows != cols
-    L = sp.csr_matrix((rng.uniform(1, 10, keep.sum()), (rows[keep], cols[keep])), shape=(nodes, nodes))
+    L = sp.csr_matrix(
+        (rng.uniform(1, 10, keep.sum()), (rows[keep], cols[keep])), shape=(nodes, nodes)
+    )
     owed = np.asarray(L.sum(axis=1)).ravel()
     e = owed * rng.uniform(0.0, 1.0, nodes)
     return L, e[None, :]
@@ -87,29 +93,40 @@ def main() -> int:
     for method in ("auto", "fixed_point", "default_set"):
         seconds, r = best_of(lambda m=method: clearing_vector(L, e, tol=TOL, method=m), repeats)
         results[method] = (seconds, r)
-        print(f"  clearing_vector method={method:<12} {seconds:8.3f} s  iterations={r.iterations:4d}  "
-              f"converged={r.converged}  defaulted={r.defaulted.mean():.1%} of node-paths")
+        print(
+            f"  clearing_vector method={method:<12} {seconds:8.3f} s  iterations={r.iterations:4d}  "
+            f"converged={r.converged}  defaulted={r.defaulted.mean():.1%} of node-paths"
+        )
 
     k = min(args.baseline_paths, paths)
     L_list = L.tolist()
     start = time.perf_counter()
     base = [python_fixed_point(L_list, e[i].tolist()) for i in range(k)]
     per_path = (time.perf_counter() - start) / k
-    agree = max(float(np.max(np.abs(np.array(b[0]) - results["auto"][1].payments[i]))) for i, b in enumerate(base))
+    agree = max(
+        float(np.max(np.abs(np.array(b[0]) - results["auto"][1].payments[i])))
+        for i, b in enumerate(base)
+    )
     iters = np.mean([b[1] for b in base])
-    print(f"  baseline pure-Python fixed point: {per_path * 1e3:.2f} ms/path (mean {iters:.0f} iterations, "
-          f"timed on {k} paths) -> {per_path * paths:.1f} s for {paths} paths; max |difference| {agree:.1e}")
+    print(
+        f"  baseline pure-Python fixed point: {per_path * 1e3:.2f} ms/path (mean {iters:.0f} iterations, "
+        f"timed on {k} paths) -> {per_path * paths:.1f} s for {paths} paths; max |difference| {agree:.1e}"
+    )
     for method, (seconds, _) in results.items():
-        print(f"  speed-up {method:<12} {per_path * paths / seconds:8.0f}x  "
-              f"(target <= 0.5 s: {'met' if seconds <= 0.5 else 'NOT met'})")
+        print(
+            f"  speed-up {method:<12} {per_path * paths / seconds:8.0f}x  "
+            f"(target <= 0.5 s: {'met' if seconds <= 0.5 else 'NOT met'})"
+        )
 
     n_sparse = 5_000
     Ls, es = sparse_case(n_sparse)
     print(f"sparse: 1 path x {n_sparse} nodes, {Ls.nnz} obligations (scipy.sparse)")
     for method in ("auto", "fixed_point", "default_set"):
         seconds, r = best_of(lambda m=method: clearing_vector(Ls, es, tol=TOL, method=m), repeats)
-        print(f"  clearing_vector method={method:<12} {seconds:8.3f} s  iterations={r.iterations:4d}  "
-              f"converged={r.converged}  defaulted={r.defaulted.mean():.1%} of nodes")
+        print(
+            f"  clearing_vector method={method:<12} {seconds:8.3f} s  iterations={r.iterations:4d}  "
+            f"converged={r.converged}  defaulted={r.defaulted.mean():.1%} of nodes"
+        )
     return 0
 
 

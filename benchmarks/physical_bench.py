@@ -30,20 +30,42 @@ def main() -> None:
     decline = rng.uniform(-0.05, 0.4, PATHS)
     life = rng.uniform(2.0, 7.0, PATHS)
 
-    vec = timed(lambda: unit_economics(coefs, price_per_hour=price, price_decline=decline, life_years=life))
-    loop = timed(lambda: [unit_economics(coefs, price_per_hour=price[i], price_decline=decline[i],
-                                         life_years=life[i]) for i in range(LOOP)])
-    print(f"unit_economics: vectorised {vec / PATHS * 1e6:.2f} us/path, loop {loop / LOOP * 1e6:.1f} us/path, "
-          f"ratio {loop / LOOP / (vec / PATHS):.0f}x ({PATHS} paths)")
+    vec = timed(
+        lambda: unit_economics(coefs, price_per_hour=price, price_decline=decline, life_years=life)
+    )
+    loop = timed(
+        lambda: [
+            unit_economics(
+                coefs, price_per_hour=price[i], price_decline=decline[i], life_years=life[i]
+            )
+            for i in range(LOOP)
+        ]
+    )
+    print(
+        f"unit_economics: vectorised {vec / PATHS * 1e6:.2f} us/path, loop {loop / LOOP * 1e6:.1f} us/path, "
+        f"ratio {loop / LOOP / (vec / PATHS):.0f}x ({PATHS} paths)"
+    )
 
     years = np.arange(2006, 2026)
     ships = rng.uniform(0, 1e6, (2_000, len(years)))
     lives = rng.uniform(3, 8, 2_000)
-    vec = timed(lambda: installed_base(ships, years, watts_per_h100e=700.0, life_years=lives, life_shape=3.0))
-    loop = timed(lambda: [installed_base(ships[i], years, watts_per_h100e=700.0, life_years=lives[i],
-                                         life_shape=3.0) for i in range(200)])
-    print(f"installed_base: vectorised {vec / 2000 * 1e6:.1f} us/path, loop {loop / 200 * 1e6:.1f} us/path, "
-          f"ratio {loop / 200 / (vec / 2000):.0f}x (2000 paths x 20 vintages)")
+    vec = timed(
+        lambda: installed_base(
+            ships, years, watts_per_h100e=700.0, life_years=lives, life_shape=3.0
+        )
+    )
+    loop = timed(
+        lambda: [
+            installed_base(
+                ships[i], years, watts_per_h100e=700.0, life_years=lives[i], life_shape=3.0
+            )
+            for i in range(200)
+        ]
+    )
+    print(
+        f"installed_base: vectorised {vec / 2000 * 1e6:.1f} us/path, loop {loop / 200 * 1e6:.1f} us/path, "
+        f"ratio {loop / 200 / (vec / 2000):.0f}x (2000 paths x 20 vintages)"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from aicapex.dataset import build_dataset
-from aicapex.report import DEFAULT_PATHS, build_report
-from aicapex.report import coverage
+from aicapex.report import DEFAULT_PATHS, build_report, coverage
 from aicapex.report.build import ReportContext
 from aicapex.report.sections import LAYER_SECTIONS
 
@@ -31,7 +30,9 @@ def main() -> None:
         print(f"{section.__name__:<24} {t:6.2f} s  ratio {t / base:6.1f}x")
     with tempfile.TemporaryDirectory() as tmp:
         t = timed(lambda: build_report(ds, Path(tmp) / "report.html", paths=DEFAULT_PATHS))
-    print(f"build_report (HTML + Markdown + CSV, {DEFAULT_PATHS} paths): {t:.2f} s  ratio {t / base:.1f}x")
+    print(
+        f"build_report (HTML + Markdown + CSV, {DEFAULT_PATHS} paths): {t:.2f} s  ratio {t / base:.1f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ import time
 
 import numpy as np
 
-HOURS_TWH_PER_GW_YEAR = 8.76  # 1 GW all year = 8.76 TWh (000_0bf8f8a29dd3db6b.txt: 全年累計電耗可以達到87.6億度)
+HOURS_TWH_PER_GW_YEAR = (
+    8.76  # 1 GW all year = 8.76 TWh (000_0bf8f8a29dd3db6b.txt: 全年累計電耗可以達到87.6億度)
+)
 INTERVALS = {  # 90 % intervals
     "capex_usd_bn": (115.0, 135.0),  # Meta 2026 capex guidance, $bn
     "usd_per_gw_bn": (40.0, 60.0),  # around the press's 50 $bn per GW
@@ -54,7 +56,11 @@ def chain(n: int, repeat: int) -> None:
 
     def links(x):
         gw = x["capex_usd_bn"] / x["usd_per_gw_bn"]
-        return {"gw": gw, "gpus": gw * x["gpus_per_gw"], "twh": gw * x["pue"] * HOURS_TWH_PER_GW_YEAR}
+        return {
+            "gw": gw,
+            "gpus": gw * x["gpus_per_gw"],
+            "twh": gw * x["pue"] * HOURS_TWH_PER_GW_YEAR,
+        }
 
     def twh_only(x):
         return {"twh": x["capex_usd_bn"] / x["usd_per_gw_bn"] * x["pue"] * HOURS_TWH_PER_GW_YEAR}
@@ -83,12 +89,17 @@ def chain(n: int, repeat: int) -> None:
             z += mu
             np.exp(z, out=z)
 
-    t = best_of({
-        "floor": floor, "floor_chunked": floor_chunked, "floor_fast": floor_fast,
-        "aicapex": lambda: run_model(final_only, inputs, n, 1, progress=False),
-        "aicapex_all": lambda: run_model(all_links, inputs, n, 1, progress=False),
-        "squigglepy": lambda: sq.sample(sq_twh, n=n, verbose=False),
-    }, repeat)
+    t = best_of(
+        {
+            "floor": floor,
+            "floor_chunked": floor_chunked,
+            "floor_fast": floor_fast,
+            "aicapex": lambda: run_model(final_only, inputs, n, 1, progress=False),
+            "aicapex_all": lambda: run_model(all_links, inputs, n, 1, progress=False),
+            "squigglepy": lambda: sq.sample(sq_twh, n=n, verbose=False),
+        },
+        repeat,
+    )
     t_floor_one, t_floor_chunked = t["floor"], t["floor_chunked"]
     t_floor = min(t_floor_one, t_floor_chunked, t["floor_fast"])
     t_aicapex, t_aicapex_all, t_sq = t["aicapex"], t["aicapex_all"], t["squigglepy"]
@@ -97,12 +108,22 @@ def chain(n: int, repeat: int) -> None:
     print(f"chain, {n:,} samples (best of {repeat}):")
     print(f"  numpy floor, 4 lognormal draws of n {t_floor_one * 1e3:8.1f} ms")
     print(f"  numpy floor, same in 65,536 chunks  {t_floor_chunked * 1e3:8.1f} ms")
-    print(f"  numpy floor, normals + np.exp       {t['floor_fast'] * 1e3:8.1f} ms   (floor = the fastest of the three)")
-    print(f"  aicapex, TWh only                   {t_aicapex * 1e3:8.1f} ms   {t_aicapex / t_floor:5.2f}x floor")
-    print(f"  aicapex, GW + GPUs + TWh kept       {t_aicapex_all * 1e3:8.1f} ms   {t_aicapex_all / t_floor:5.2f}x floor")
-    print(f"  squigglepy, TWh                     {t_sq * 1e3:8.1f} ms   aicapex is {t_sq / t_aicapex:5.1f}x faster")
-    print(f"  TWh/yr p5 / p50 / p95: aicapex {np.percentile(twh, [5, 50, 95]).round(2)}, "
-          f"squigglepy {np.percentile(sq_sample, [5, 50, 95]).round(2)}")
+    print(
+        f"  numpy floor, normals + np.exp       {t['floor_fast'] * 1e3:8.1f} ms   (floor = the fastest of the three)"
+    )
+    print(
+        f"  aicapex, TWh only                   {t_aicapex * 1e3:8.1f} ms   {t_aicapex / t_floor:5.2f}x floor"
+    )
+    print(
+        f"  aicapex, GW + GPUs + TWh kept       {t_aicapex_all * 1e3:8.1f} ms   {t_aicapex_all / t_floor:5.2f}x floor"
+    )
+    print(
+        f"  squigglepy, TWh                     {t_sq * 1e3:8.1f} ms   aicapex is {t_sq / t_aicapex:5.1f}x faster"
+    )
+    print(
+        f"  TWh/yr p5 / p50 / p95: aicapex {np.percentile(twh, [5, 50, 95]).round(2)}, "
+        f"squigglepy {np.percentile(sq_sample, [5, 50, 95]).round(2)}"
+    )
 
 
 def full_model_child(paths: int, chunk: int | None) -> None:
@@ -137,44 +158,74 @@ def full_model_child(paths: int, chunk: int | None) -> None:
     for k in timers:
         timers[k] = 0.0
     t = time.perf_counter()
-    result = run_model(model, scen.input_set(), paths, 1, chunk_size=chunk, progress=False, scenario=scen.name)
+    result = run_model(
+        model, scen.input_set(), paths, 1, chunk_size=chunk, progress=False, scenario=scen.name
+    )
     t_run = time.perf_counter() - t
     t = time.perf_counter()
     summary = result.summary()
-    p_any = result.prob("defaulted", ">", 0.5, entity=[e for e in model.nodes if e != "openai"], any_of=True)
+    p_any = result.prob(
+        "defaulted", ">", 0.5, entity=[e for e in model.nodes if e != "openai"], any_of=True
+    )
     t_summary = time.perf_counter() - t
-    print(json.dumps({
-        "paths": paths, "entities": list(model.entities), "nodes": list(model.nodes), "columns": len(model.columns),
-        "chunk": chunk or model.chunk_size, "setup_s": t_setup, "run_s": t_run, "summary_s": t_summary,
-        "financial_s": timers["financial"], "network_s": timers["network"],
-        "sampling_and_copy_s": t_run - timers["financial"] - timers["network"],
-        "rss_after_import_mb": rss0, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "kept_outputs_mb": result.values.nbytes / 2**20, "summary_rows": len(summary),
-        "p_any_default_excl_openai": p_any,
-    }))
+    print(
+        json.dumps(
+            {
+                "paths": paths,
+                "entities": list(model.entities),
+                "nodes": list(model.nodes),
+                "columns": len(model.columns),
+                "chunk": chunk or model.chunk_size,
+                "setup_s": t_setup,
+                "run_s": t_run,
+                "summary_s": t_summary,
+                "financial_s": timers["financial"],
+                "network_s": timers["network"],
+                "sampling_and_copy_s": t_run - timers["financial"] - timers["network"],
+                "rss_after_import_mb": rss0,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "kept_outputs_mb": result.values.nbytes / 2**20,
+                "summary_rows": len(summary),
+                "p_any_default_excl_openai": p_any,
+            }
+        )
+    )
 
 
 def full_model(paths: int, chunk: int | None) -> None:
-    cmd = [sys.executable, __file__, "--child", str(paths)] + (["--chunk", str(chunk)] if chunk else [])
+    cmd = [sys.executable, __file__, "--child", str(paths)] + (
+        ["--chunk", str(chunk)] if chunk else []
+    )
     t = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     wall = time.perf_counter() - t
     r = json.loads(out.strip().splitlines()[-1])
     run = r["run_s"] + r["summary_s"]
-    print(f"full model, scenario burry, {r['paths']:,} paths x {r['columns']} outputs "
-          f"({len(r['entities'])} companies x 2025-2032: fcf, funding_gap; {len(r['nodes'])} network nodes: defaulted), "
-          f"chunks of {r['chunk']:,}:")
-    print(f"  simulate + summary   {run:8.2f} s   (target 2 s: {run / 2:5.1f}x over)" if run > 2 else
-          f"  simulate + summary   {run:8.2f} s   (target 2 s: met)")
+    print(
+        f"full model, scenario burry, {r['paths']:,} paths x {r['columns']} outputs "
+        f"({len(r['entities'])} companies x 2025-2032: fcf, funding_gap; {len(r['nodes'])} network nodes: defaulted), "
+        f"chunks of {r['chunk']:,}:"
+    )
+    print(
+        f"  simulate + summary   {run:8.2f} s   (target 2 s: {run / 2:5.1f}x over)"
+        if run > 2
+        else f"  simulate + summary   {run:8.2f} s   (target 2 s: met)"
+    )
     print(f"    financial layer    {r['financial_s']:8.2f} s")
     print(f"    network layer      {r['network_s']:8.2f} s")
-    print(f"    sampling + copies  {r['sampling_and_copy_s']:8.2f} s   (incl. first touch of the output buffer)")
+    print(
+        f"    sampling + copies  {r['sampling_and_copy_s']:8.2f} s   (incl. first touch of the output buffer)"
+    )
     print(f"    summary            {r['summary_s']:8.2f} s")
     print(f"  model setup          {r['setup_s']:8.2f} s   process wall {wall:.1f} s")
-    print(f"  peak RSS             {r['peak_rss_mb']:8.0f} MB  (after imports {r['rss_after_import_mb']:.0f} MB; "
-          f"kept outputs {r['kept_outputs_mb']:.0f} MB; target 2048 MB)")
-    print(f"  throughput           {r['paths'] / r['run_s']:8.0f} paths/s;  P(any default excl. openai) "
-          f"{r['p_any_default_excl_openai']:.4f}")
+    print(
+        f"  peak RSS             {r['peak_rss_mb']:8.0f} MB  (after imports {r['rss_after_import_mb']:.0f} MB; "
+        f"kept outputs {r['kept_outputs_mb']:.0f} MB; target 2048 MB)"
+    )
+    print(
+        f"  throughput           {r['paths'] / r['run_s']:8.0f} paths/s;  P(any default excl. openai) "
+        f"{r['p_any_default_excl_openai']:.4f}"
+    )
 
 
 def main() -> int:

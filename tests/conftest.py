@@ -44,17 +44,27 @@ def shared_data(shared) -> Path:
 @pytest.fixture(scope="session")
 def sec_file(shared_data):
     """name -> path of a real SEC companyfacts file in ../shared/data/sec-companyfacts."""
+
     def path(name: str) -> Path:
         p = shared_data / "sec-companyfacts" / name
         if not p.is_file():
             pytest.fail(f"real SEC file not found at {p}; set AICAPEX_SHARED")
         return p
+
     return path
 
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,12 @@ def chromium() -> Chromium:
     """Skips only when chromium is missing outside CI; under CI a missing browser fails."""
     if not os.environ.get("CI"):
         if not CHROMIUM.exists():
-            pytest.skip("Debian's chromium is not installed (apt-get install chromium; `make test` does it)")
+            pytest.skip(
+                "Debian's chromium is not installed (apt-get install chromium; `make test` does it)"
+            )
         sync_api = pytest.importorskip("playwright.sync_api")
     else:
-        import playwright.sync_api as sync_api
+        from playwright import sync_api
 
         assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing"
     return Chromium(CHROMIUM, CHROMIUM_ARGS, sync_api)

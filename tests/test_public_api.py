@@ -3,14 +3,38 @@
 import aicapex
 
 EXPECTED = {
-    "AicapexError", "DataError", "Dataset", "ModelError", "Period", "ScenarioError", "Store",
-    "build_dataset", "open_dataset", "parse_period",
-    "run_financials", "FinancialAssumptions", "financial_summary",
-    "convert_capex", "balance", "unit_economics", "installed_base",
-    "build_network", "run_stress", "find_cycles", "clearing_vector", "debtrank",
-    "simulate", "tornado", "sobol", "compare", "load_scenario",
-    "import_sec", "import_epoch", "reconcile",
-    "build_report", "explain",
+    "AicapexError",
+    "DataError",
+    "Dataset",
+    "ModelError",
+    "Period",
+    "ScenarioError",
+    "Store",
+    "build_dataset",
+    "open_dataset",
+    "parse_period",
+    "run_financials",
+    "FinancialAssumptions",
+    "financial_summary",
+    "convert_capex",
+    "balance",
+    "unit_economics",
+    "installed_base",
+    "build_network",
+    "run_stress",
+    "find_cycles",
+    "clearing_vector",
+    "debtrank",
+    "simulate",
+    "tornado",
+    "sobol",
+    "compare",
+    "load_scenario",
+    "import_sec",
+    "import_epoch",
+    "reconcile",
+    "build_report",
+    "explain",
 }
 
 
@@ -38,18 +62,40 @@ def test_layers_never_import_presentation():
     import re
 
     src = pathlib.Path(aicapex.__file__).parent
-    above = {"dataset": ("financial", "physical", "network", "uncertainty", "report", "dashboard", "cli"),
-             "financial": ("uncertainty", "report", "dashboard", "cli"),
-             "physical": ("uncertainty", "report", "dashboard", "cli"),
-             "network": ("uncertainty", "report", "dashboard", "cli"),
-             "importers": ("financial", "physical", "network", "uncertainty", "report", "dashboard", "cli"),
-             "uncertainty": ("report", "dashboard", "cli"),
-             "report": ("dashboard", "cli")}
+    above = {
+        "dataset": (
+            "financial",
+            "physical",
+            "network",
+            "uncertainty",
+            "report",
+            "dashboard",
+            "cli",
+        ),
+        "financial": ("uncertainty", "report", "dashboard", "cli"),
+        "physical": ("uncertainty", "report", "dashboard", "cli"),
+        "network": ("uncertainty", "report", "dashboard", "cli"),
+        "importers": (
+            "financial",
+            "physical",
+            "network",
+            "uncertainty",
+            "report",
+            "dashboard",
+            "cli",
+        ),
+        "uncertainty": ("report", "dashboard", "cli"),
+        "report": ("dashboard", "cli"),
+    }
     bad = []
     for layer, forbidden in above.items():
         for path in (src / layer).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             for other in forbidden:
-                if re.search(rf"^\s*(from\s+(aicapex|\.\.)\.?{other}\b|import\s+aicapex\.{other}\b)", text, re.M):
+                if re.search(
+                    rf"^\s*(from\s+(aicapex|\.\.)\.?{other}\b|import\s+aicapex\.{other}\b)",
+                    text,
+                    re.MULTILINE,
+                ):
                     bad.append(f"{path.relative_to(src)} imports {other}")
     assert not bad, bad

@@ -23,21 +23,45 @@ from .periods import Period, parse_period
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Dataset": "dataset", "Store": "dataset", "build_dataset": "dataset", "open_dataset": "dataset",
-    "run_financials": "financial", "FinancialAssumptions": "financial", "financial_summary": "financial",
-    "convert_capex": "physical", "balance": "physical", "unit_economics": "physical",
+    "Dataset": "dataset",
+    "Store": "dataset",
+    "build_dataset": "dataset",
+    "open_dataset": "dataset",
+    "run_financials": "financial",
+    "FinancialAssumptions": "financial",
+    "financial_summary": "financial",
+    "convert_capex": "physical",
+    "balance": "physical",
+    "unit_economics": "physical",
     "installed_base": "physical",
-    "build_network": "network", "run_stress": "network", "find_cycles": "network",
-    "clearing_vector": "network", "debtrank": "network",
-    "simulate": "uncertainty", "tornado": "uncertainty", "sobol": "uncertainty", "compare": "uncertainty",
+    "build_network": "network",
+    "run_stress": "network",
+    "find_cycles": "network",
+    "clearing_vector": "network",
+    "debtrank": "network",
+    "simulate": "uncertainty",
+    "tornado": "uncertainty",
+    "sobol": "uncertainty",
+    "compare": "uncertainty",
     "load_scenario": "uncertainty",
-    "import_sec": "importers", "import_epoch": "importers", "reconcile": "importers",
-    "build_report": "report", "explain": "report",
+    "import_sec": "importers",
+    "import_epoch": "importers",
+    "reconcile": "importers",
+    "build_report": "report",
+    "explain": "report",
 }
 
-__all__ = sorted([
-    "AicapexError", "DataError", "ModelError", "Period", "ScenarioError", "parse_period", *_LAZY,
-])
+__all__ = sorted(
+    [
+        "AicapexError",
+        "DataError",
+        "ModelError",
+        "Period",
+        "ScenarioError",
+        "parse_period",
+        *_LAZY,
+    ]
+)
 
 
 def __getattr__(name: str):

@@ -39,11 +39,28 @@ UNITS: dict[str, tuple[str, float]] = {
 # Metrics whose unit must be money: a capex written in GW is a unit mix-up.
 MONEY_METRICS = frozenset(
     {
-        "capex", "capex_incl_finance_leases", "operating_cash_flow", "free_cash_flow",
-        "depreciation", "revenue", "cloud_revenue", "operating_income", "net_income",
-        "long_term_debt", "total_debt", "cash", "new_debt_and_leases", "debt_raised",
-        "buybacks_and_dividends", "buybacks", "dividends", "residual_cash_after_returns",
-        "rpo", "backlog", "compute_commitments", "interest_expense",
+        "capex",
+        "capex_incl_finance_leases",
+        "operating_cash_flow",
+        "free_cash_flow",
+        "depreciation",
+        "revenue",
+        "cloud_revenue",
+        "operating_income",
+        "net_income",
+        "long_term_debt",
+        "total_debt",
+        "cash",
+        "new_debt_and_leases",
+        "debt_raised",
+        "buybacks_and_dividends",
+        "buybacks",
+        "dividends",
+        "residual_cash_after_returns",
+        "rpo",
+        "backlog",
+        "compute_commitments",
+        "interest_expense",
     }
 )
 RATIO_METRICS = frozenset({"gross_margin", "operating_margin"})

@@ -8,16 +8,31 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("networkx", "scipy", "plotly", "streamlit", "aicapex.network", "aicapex.report", "aicapex.uncertainty",
-         "aicapex.financial", "aicapex.physical", "aicapex.dashboard", "aicapex.importers")
+HEAVY = (
+    "networkx",
+    "scipy",
+    "plotly",
+    "streamlit",
+    "aicapex.network",
+    "aicapex.report",
+    "aicapex.uncertainty",
+    "aicapex.financial",
+    "aicapex.physical",
+    "aicapex.dashboard",
+    "aicapex.importers",
+)
 
 
 def test_import_cli_loads_no_layer_or_heavy_dependency():
     # A fresh interpreter: other tests in this process have imported the layers already.
-    code = ("import json, sys, aicapex.cli; "
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('networkx', 'scipy', 'plotly', 'streamlit') or m.startswith('aicapex.'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    code = (
+        "import json, sys, aicapex.cli; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('networkx', 'scipy', 'plotly', 'streamlit') or m.startswith('aicapex.'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     loaded = json.loads(out)
     offending = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY)]
     assert offending == []

@@ -17,6 +17,7 @@ import pytest
 
 from aicapex.dashboard import streamlit_command
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -41,8 +42,11 @@ def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> N
 def app_url(tmp_path):
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "w")
-    proc = subprocess.Popen(streamlit_command(port, "127.0.0.1", tmp_path / "store.duckdb"), stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        streamlit_command(port, "127.0.0.1", tmp_path / "store.duckdb"),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for_server(url, proc)
@@ -59,9 +63,13 @@ def app_url(tmp_path):
 @pytest.fixture
 def page(tmp_path, chromium):
     with chromium.sync_api.sync_playwright() as p:
-        browser = p.chromium.launch_persistent_context(str(tmp_path / "chromium-profile"),
-                                                       executable_path=str(chromium.path), args=chromium.args,
-                                                       headless=True, viewport={"width": 1400, "height": 1000})
+        browser = p.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=str(chromium.path),
+            args=chromium.args,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
         try:
             yield browser.new_page()
         finally:
@@ -84,8 +92,12 @@ def _model_added_depreciation(life_years: float) -> float:
     from aicapex.financial import FinancialAssumptions, run_financials
 
     ds = build_dataset()
-    r = run_financials(ds, FinancialAssumptions(server_life_years=life_years, ocf_growth=0.19, capex_growth=0.0),
-                       entities=default_entities(ds), years=range(2025, 2031))
+    r = run_financials(
+        ds,
+        FinancialAssumptions(server_life_years=life_years, ocf_growth=0.19, capex_growth=0.0),
+        entities=default_entities(ds),
+        years=range(2025, 2031),
+    )
     return float(r.added_depreciation[0, :, r.years.index(2026)].sum())
 
 
@@ -100,7 +112,9 @@ def test_server_life_slider_changes_the_headline_depreciation(chromium, app_url,
     slider.focus()
     for _ in range(6):  # 6 steps of 0.5 years: 6 -> 3 years
         page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')"
+    )
     assert _slider_value(page) == 3.0
     three_years = _model_added_depreciation(3.0)
     # by hand: 654 $bn of 2026 capex (Amazon 200, Alphabet 185, Meta 125, Microsoft 144), 60 % servers over 3 years,
@@ -111,15 +125,19 @@ def test_server_life_slider_changes_the_headline_depreciation(chromium, app_url,
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
 
 
-def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(chromium, app_url, page, tmp_path):
+def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(
+    chromium, app_url, page, tmp_path
+):
     expect = chromium.sync_api.expect
     page.goto(app_url)
     page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
     page.get_by_role("combobox", name=re.compile("Scenario")).click()
     page.get_by_role("option", name="burry").click()
     # burry.yaml: server life PERT(2, 3, 4), median 3 years
-    page.wait_for_function("() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')",
+        timeout=60_000,
+    )
     expect(page.get_by_text("FCF of meta, scenario 'burry'")).to_be_visible(timeout=90_000)
     page.screenshot(path=str(tmp_path / "dashboard-burry.png"), full_page=True)
 
@@ -127,14 +145,19 @@ def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(chromium, app_
 def test_a_bad_user_file_gives_a_message_not_a_trace(chromium, app_url, page, tmp_path):
     expect = chromium.sync_api.expect
     bad = tmp_path / "bad.yaml"
-    bad.write_text("facts:\n  - {entity: nobody, metric: capex, period: FY2026, value: -5, unit: GW, basis: guidance,"
-                   " source: mine}\n", encoding="utf-8")
+    bad.write_text(
+        "facts:\n  - {entity: nobody, metric: capex, period: FY2026, value: -5, unit: GW, basis: guidance,"
+        " source: mine}\n",
+        encoding="utf-8",
+    )
     page.goto(app_url)
     page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
     page.locator('input[type="file"]').set_input_files(str(bad))
     alert = page.locator('[data-testid="stAlert"]').filter(has_text="The user file was rejected")
     expect(alert).to_be_visible(timeout=60_000)
     assert "bad.yaml: facts[0]: field 'value' = -5: must not be negative" in alert.inner_text()
-    expect(_metric(page, "Capex 2026")).to_have_text("654.0", timeout=60_000)  # the shipped data still shows
+    expect(_metric(page, "Capex 2026")).to_have_text(
+        "654.0", timeout=60_000
+    )  # the shipped data still shows
     assert "Traceback" not in page.content()
     page.screenshot(path=str(tmp_path / "dashboard-bad-file.png"), full_page=True)

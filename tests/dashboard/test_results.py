@@ -23,7 +23,9 @@ def test_default_companies_are_the_hyperscalers_with_capex(ds):
 def test_headlines_follow_the_server_life(ds):
     c = Controls(entities=tuple(default_entities(ds)))
     six = {h.key: h.value for h in compute(ds, c).headlines}
-    three = {h.key: h.value for h in compute(ds, dataclasses.replace(c, server_life_years=3.0)).headlines}
+    three = {
+        h.key: h.value for h in compute(ds, dataclasses.replace(c, server_life_years=3.0)).headlines
+    }
     # 2026 capex: Amazon 200 + Alphabet 185 + Meta 125 + Microsoft 144 (72 in H1 annualised) = 654 $bn
     assert six["capex"] == pytest.approx(654)
     # 654 * (0.6 / L + 0.4 / 25): 75.864 at 6 years, 141.264 at 3
@@ -31,12 +33,15 @@ def test_headlines_follow_the_server_life(ds):
     assert three["added_depreciation"] == pytest.approx(141.264)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"entities": ()}, "pick at least one company"),
-    ({"entities": ("meta",), "server_life_years": 0.0}, "server life must be positive"),
-    ({"entities": ("meta",), "ocf_growth": -1.5}, "ocf growth must be above -100 %"),
-    ({"entities": ("meta",), "shock": 0.5}, "a shock needs a deal party"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"entities": ()}, "pick at least one company"),
+        ({"entities": ("meta",), "server_life_years": 0.0}, "server life must be positive"),
+        ({"entities": ("meta",), "ocf_growth": -1.5}, "ocf growth must be above -100 %"),
+        ({"entities": ("meta",), "shock": 0.5}, "a shock needs a deal party"),
+    ],
+)
 def test_bad_controls_are_clear_errors(kwargs, message):
     with pytest.raises(ScenarioError, match=message):
         Controls(**kwargs)
@@ -71,7 +76,9 @@ def test_gw_and_stress_panels(ds):
     assert h["gw"] == pytest.approx(654 / 50)  # 50 $bn per GW (騰訊科技, 000_0bf8f8a29dd3db6b.txt)
     stress = out.tables["stress"].set_index("entity")
     # Nvidia is owed 160 of the 926.2 $bn OpenAI owes in 2026-2030; OpenAI pays 0.5 x 550 + 80 = 355
-    assert stress.loc["nvidia", "credit_loss"] == pytest.approx(160 / 926.2 * (926.2 - 355), rel=1e-3)
+    assert stress.loc["nvidia", "credit_loss"] == pytest.approx(
+        160 / 926.2 * (926.2 - 355), rel=1e-3
+    )
     assert h["stress_loss"] == pytest.approx(stress["total_loss"].sum())
 
 
@@ -82,8 +89,14 @@ def test_no_shock_is_a_hint_not_an_error(ds):
 
 
 def test_faster_rental_decline_lowers_the_gpu_npv(ds):
-    npv = [next(x.value for x in compute(ds, Controls(entities=("meta",), rental_decline=d)).headlines
-                if x.key == "npv") for d in (0.0, 0.2, 0.4)]
+    npv = [
+        next(
+            x.value
+            for x in compute(ds, Controls(entities=("meta",), rental_decline=d)).headlines
+            if x.key == "npv"
+        )
+        for d in (0.0, 0.2, 0.4)
+    ]
     assert npv[0] > npv[1] > npv[2]
 
 
@@ -111,5 +124,7 @@ def test_shock_losses_are_split_from_the_unshocked_losses(ds):
     h = {x.key: x.value for x in out.headlines}
     t = out.tables["stress"]
     assert h["stress_loss"] == pytest.approx(t["total_loss"].sum())
-    assert h["stress_loss_added"] == pytest.approx(t["total_loss"].sum() - t["total_loss_no_shock"].sum())
+    assert h["stress_loss_added"] == pytest.approx(
+        t["total_loss"].sum() - t["total_loss_no_shock"].sum()
+    )
     assert h["stress_loss_added"] >= -1e-9  # a shock never makes the others better off

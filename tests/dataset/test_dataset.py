@@ -18,11 +18,15 @@ def write(tmp_path, name, text):
 def test_user_fact_replaces_every_shipped_report_of_that_figure(tmp_path):
     shipped = build_dataset()
     assert len(shipped.reports("meta", "capex", "FY2026")) >= 1
-    user = write(tmp_path, "mine.yaml", """\
+    user = write(
+        tmp_path,
+        "mine.yaml",
+        """\
         facts:
           - {entity: meta, metric: capex, period: FY2026, value: 99, unit: USD, scale: 1e9, basis: guidance,
              source: own estimate}
-        """)
+        """,
+    )
     ds = build_dataset([user])
     rows = ds.reports("meta", "capex", "FY2026")
     assert list(rows["value"]) == [99]
@@ -33,14 +37,18 @@ def test_user_fact_replaces_every_shipped_report_of_that_figure(tmp_path):
 
 
 def test_user_can_add_a_company_and_override_an_entity(tmp_path):
-    user = write(tmp_path, "co.yaml", """\
+    user = write(
+        tmp_path,
+        "co.yaml",
+        """\
         entities:
           - {id: testco, name: Test Co, kind: neocloud, fiscal_year_end_month: 3}
           - {id: meta, name: Meta (renamed), kind: hyperscaler, fiscal_year_end_month: 12}
         facts:
           - {entity: testco, metric: capex, period: FY2026, low: 10, high: 14, unit: USD, scale: 1e6,
              basis: guidance, source: own estimate}
-        """)
+        """,
+    )
     ds = build_dataset([user])
     assert ds.entity("testco")["fiscal_year_end_month"] == 3
     assert ds.entity("meta")["name"] == "Meta (renamed)"
@@ -73,14 +81,22 @@ def test_default_rule_basis_priority_then_median(tmp_path):
 
 
 def test_later_user_file_wins(tmp_path):
-    a = write(tmp_path, "a.yaml", """\
+    a = write(
+        tmp_path,
+        "a.yaml",
+        """\
         constants:
           - {id: capex_per_gw, value: 40, unit: USD/GW, scale: 1e9, source: a}
-        """)
-    b = write(tmp_path, "b.yaml", """\
+        """,
+    )
+    b = write(
+        tmp_path,
+        "b.yaml",
+        """\
         constants:
           - {id: capex_per_gw, value: 45, unit: USD/GW, scale: 1e9, source: b}
-        """)
+        """,
+    )
     ds = build_dataset([a, b])
     assert ds.constant_value("capex_per_gw", unit="USD/GW", scale=1e9) == pytest.approx(45)
     assert (ds.constants["id"] == "capex_per_gw").sum() == 1

@@ -9,8 +9,16 @@ import pytest
 from aicapex.dataset import build_dataset, read_file
 from aicapex.errors import DataError
 
-GOOD_FACT = dict(entity="meta", metric="capex", period="FY2026", value=120, unit="USD", scale=1e9,
-                 basis="guidance", source="own estimate")
+GOOD_FACT = dict(
+    entity="meta",
+    metric="capex",
+    period="FY2026",
+    value=120,
+    unit="USD",
+    scale=1e9,
+    basis="guidance",
+    source="own estimate",
+)
 
 
 def write(tmp_path, name, text):
@@ -59,10 +67,14 @@ def test_bad_fact_fields_are_named(tmp_path, changes, field, fragment):
 
 
 def test_negative_capacity_in_a_deal(tmp_path):
-    path = write(tmp_path, "d.yaml", """\
+    path = write(
+        tmp_path,
+        "d.yaml",
+        """\
         deals:
           - {id: x-y, from: meta, to: oracle, kind: compute_purchase, gw: -1, status: signed, source: mine}
-        """)
+        """,
+    )
     with pytest.raises(DataError) as info:
         read_file(path)
     p = info.value.problems[0]
@@ -71,15 +83,24 @@ def test_negative_capacity_in_a_deal(tmp_path):
 
 
 def test_unknown_entity_in_a_deal_names_file_deal_and_value(tmp_path):
-    path = write(tmp_path, "d.yaml", """\
+    path = write(
+        tmp_path,
+        "d.yaml",
+        """\
         deals:
           - {id: ghost-deal, from: ghostco, to: oracle, kind: compute_purchase, value: 5, unit: USD, scale: 1e9,
              status: signed, source: mine}
-        """)
+        """,
+    )
     with pytest.raises(DataError) as info:
         build_dataset([path])
     text = problems_of(info.value)[0]
-    assert str(path) in text and "ghost-deal" in text and "'ghostco'" in text and "unknown entity" in text
+    assert (
+        str(path) in text
+        and "ghost-deal" in text
+        and "'ghostco'" in text
+        and "unknown entity" in text
+    )
 
 
 def test_duplicate_key_within_one_file(tmp_path):
@@ -104,21 +125,33 @@ def test_yaml_that_is_not_a_dataset(tmp_path):
 
 
 def test_csv_of_facts_and_bad_csv(tmp_path):
-    good = write(tmp_path, "f.csv", """\
+    good = write(
+        tmp_path,
+        "f.csv",
+        """\
         entity,metric,period,value,unit,scale,basis,source
         meta,capex,FY2026,120,USD,1e9,guidance,own estimate
-        """)
+        """,
+    )
     assert read_file(good)["facts"].iloc[0]["scale"] == 1e9
-    ragged = write(tmp_path, "r.csv", """\
+    ragged = write(
+        tmp_path,
+        "r.csv",
+        """\
         entity,metric,period,value,unit,scale,basis,source
         meta,capex,FY2026,120,USD
-        """)
+        """,
+    )
     with pytest.raises(DataError, match="row 2.*5 cells but the header has 8"):
         read_file(ragged)
-    bad_value = write(tmp_path, "v.csv", """\
+    bad_value = write(
+        tmp_path,
+        "v.csv",
+        """\
         entity,metric,period,value,unit,scale,basis,source
         meta,capex,FY2026,lots,USD,1e9,guidance,own estimate
-        """)
+        """,
+    )
     with pytest.raises(DataError) as info:
         read_file(bad_value)
     p = info.value.problems[0]

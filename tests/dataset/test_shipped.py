@@ -38,15 +38,25 @@ def test_every_shipped_record_quotes_its_source_verbatim(shipped, shared, table)
 def test_required_deals_are_present(shipped):
     deals = shipped.deals.set_index("id")
     pairs = set(zip(shipped.deals["from"], shipped.deals["to"]))
-    for pair in [("nvidia", "openai"), ("openai", "oracle"), ("openai", "amd"), ("amd", "openai"),
-                 ("openai", "broadcom"), ("nvidia", "coreweave"), ("meta", "coreweave"),
-                 ("openai", "coreweave"), ("microsoft", "coreweave"), ("openai", "microsoft"),
-                 ("oracle", "nvidia")]:
+    for pair in [
+        ("nvidia", "openai"),
+        ("openai", "oracle"),
+        ("openai", "amd"),
+        ("amd", "openai"),
+        ("openai", "broadcom"),
+        ("nvidia", "coreweave"),
+        ("meta", "coreweave"),
+        ("openai", "coreweave"),
+        ("microsoft", "coreweave"),
+        ("openai", "microsoft"),
+        ("oracle", "nvidia"),
+    ]:
         assert pair in pairs, pair
     # Nvidia -> OpenAI: up to 100 $bn and 10 GW (002: 輝達將向OpenAI投資最高1000億美元)
     nv = deals.loc["nvidia-openai-investment"]
-    assert max(nv["value"] if pd.notna(nv["value"]) else 0, nv["high"] if pd.notna(nv["high"]) else 0) \
-        * nv["scale"] == pytest.approx(100e9)
+    assert max(
+        nv["value"] if pd.notna(nv["value"]) else 0, nv["high"] if pd.notna(nv["high"]) else 0
+    ) * nv["scale"] == pytest.approx(100e9)
     assert nv["gw"] == pytest.approx(10)
     # AMD warrants: 160 M shares
     w = deals.loc["amd-openai-warrants"]
@@ -57,7 +67,9 @@ def test_required_deals_are_present(shipped):
 def test_conflicting_reports_stay_separate_and_the_rule_picks_one(shipped):
     # 000: Barron's "約6500億美元" vs Tencent "6600億美元" for the four hyperscalers' 2026 capex
     rows = shipped.reports("big4_hyperscalers", "capex", "CY2026")
-    central = set((rows["value"].fillna((rows["low"] + rows["high"]) / 2) * rows["scale"] / 1e9).round())
+    central = set(
+        (rows["value"].fillna((rows["low"] + rows["high"]) / 2) * rows["scale"] / 1e9).round()
+    )
     assert {650, 660} <= central
     assert len(rows["outlet"].unique()) >= 2
     resolved = shipped.resolve("big4_hyperscalers", "capex", "CY2026")

@@ -21,29 +21,42 @@ def test_round_trip(tmp_path):
     loaded = store.load()
     back = store.read()
     assert len(back.facts) == len(loaded.facts) and len(back.deals) == len(loaded.deals)
-    assert back.value("alphabet", "capex", "FY2026") == pytest.approx(loaded.value("alphabet", "capex", "FY2026"))
+    assert back.value("alphabet", "capex", "FY2026") == pytest.approx(
+        loaded.value("alphabet", "capex", "FY2026")
+    )
     assert set(back.deals.columns) >= {"id", "from", "to", "kind", "gw", "start", "end", "status"}
 
 
 def test_failing_load_after_a_good_one_leaves_the_good_data(tmp_path):
     store = Store(tmp_path / "s.duckdb")
-    good = write(tmp_path, "good.yaml", """\
+    good = write(
+        tmp_path,
+        "good.yaml",
+        """\
         facts:
           - {entity: meta, metric: capex, period: FY2026, value: 99, unit: USD, scale: 1e9, basis: guidance, source: mine}
-        """)
+        """,
+    )
     store.load([good])
     before = store.read()
-    bad = write(tmp_path, "bad.yaml", """\
+    bad = write(
+        tmp_path,
+        "bad.yaml",
+        """\
         facts:
           - {entity: meta, metric: capex, period: FY2027, value: 150, unit: USD, scale: 1e9, basis: guidance, source: mine}
           - {entity: meta, metric: capex, period: FY2028, value: -3, unit: USD, scale: 1e9, basis: guidance, source: mine}
-        """)
+        """,
+    )
     with pytest.raises(DataError):
         store.load([bad])
     after = store.read()
     assert after.facts.equals(before.facts)
     assert after.value("meta", "capex", "FY2026") == pytest.approx(99)
-    assert after.resolve("meta", "capex", "FY2027") is None or after.value("meta", "capex", "FY2027") != 150
+    assert (
+        after.resolve("meta", "capex", "FY2027") is None
+        or after.value("meta", "capex", "FY2027") != 150
+    )
 
 
 def test_write_tables_is_all_or_nothing(tmp_path):
@@ -65,5 +78,13 @@ def test_write_tables_is_all_or_nothing(tmp_path):
 
 def test_shipped_data_loads_without_problems():
     ds = build_dataset()
-    assert {"alphabet", "amazon", "microsoft", "meta", "oracle", "nvidia", "openai", "coreweave"} <= set(
-        ds.entities["id"])
+    assert {
+        "alphabet",
+        "amazon",
+        "microsoft",
+        "meta",
+        "oracle",
+        "nvidia",
+        "openai",
+        "coreweave",
+    } <= set(ds.entities["id"])

@@ -9,8 +9,20 @@ import pytest
 
 from aicapex.cli import main
 
-CONTRACT = {"entity", "year", "capex", "depreciation", "ocf", "fcf", "shareholder_returns", "funding_gap", "debt",
-            "net_debt", "interest", "unit"}
+CONTRACT = {
+    "entity",
+    "year",
+    "capex",
+    "depreciation",
+    "ocf",
+    "fcf",
+    "shareholder_returns",
+    "funding_gap",
+    "debt",
+    "net_debt",
+    "interest",
+    "unit",
+}
 
 
 def run(capsys, tmp_path, *args):
@@ -22,7 +34,9 @@ def run(capsys, tmp_path, *args):
 def test_json_contract(tmp_path, capsys):
     code, out, _ = run(capsys, tmp_path, "--years", "2025:2030", "--format", "json")
     assert code == 0
-    rows = json.loads(out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))  # no NaN/Infinity
+    rows = json.loads(
+        out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}")
+    )  # no NaN/Infinity
     assert all(CONTRACT <= set(r) for r in rows)
     assert all(r["unit"] == "USD bn" for r in rows)
     keys = [(r["entity"], r["year"]) for r in rows]
@@ -34,8 +48,20 @@ def test_json_contract(tmp_path, capsys):
 
 def test_options_reach_the_model(tmp_path, capsys):
     # Amazon 2026 capex 200: servers 50 % = 100 over 4 years -> 25 a year added
-    code, out, _ = run(capsys, tmp_path, "--entity", "amazon", "--years", "2026", "--life", "servers=4",
-                       "--server-share", "0.5", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "--entity",
+        "amazon",
+        "--years",
+        "2026",
+        "--life",
+        "servers=4",
+        "--server-share",
+        "0.5",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert json.loads(out)[0]["added_server_depreciation"] == pytest.approx(25.0)
 
@@ -48,10 +74,14 @@ def test_csv_and_table_formats(tmp_path, capsys):
 
 
 def test_explain_lists_sources(tmp_path, capsys):
-    code, out, _ = run(capsys, tmp_path, "--entity", "amazon", "--years", "2026", "--explain", "--format", "json")
+    code, out, _ = run(
+        capsys, tmp_path, "--entity", "amazon", "--years", "2026", "--explain", "--format", "json"
+    )
     assert code == 0
     rows = json.loads(out)
-    assert any(r["metric"] == "operating_cash_flow" and "1800億美元" in (r["quote"] or "") for r in rows)
+    assert any(
+        r["metric"] == "operating_cash_flow" and "1800億美元" in (r["quote"] or "") for r in rows
+    )
 
 
 NEWCO = textwrap.dedent("""\
@@ -71,9 +101,26 @@ NEWCO = textwrap.dedent("""\
 def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
     user = tmp_path / "newco.yaml"
     user.write_text(NEWCO)
-    code, out, err = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026:2027",
-                         "--server-share", "0.5", "--life", "buildings=20", "--ocf-growth", "0.1", "--rate", "0.05",
-                         "--format", "json")
+    code, out, err = run(
+        capsys,
+        tmp_path,
+        "--user",
+        str(user),
+        "--entity",
+        "newco",
+        "--years",
+        "2026:2027",
+        "--server-share",
+        "0.5",
+        "--life",
+        "buildings=20",
+        "--ocf-growth",
+        "0.1",
+        "--rate",
+        "0.05",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     y26, y27 = json.loads(out)
     # 2026: the 2025 vintage (10) depreciates from 2026: servers 5/4 + buildings 5/20 = 1.5
@@ -96,8 +143,22 @@ def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
 def test_debt_cap_cuts_returns_and_reports_the_unfunded_gap(tmp_path, capsys):
     user = tmp_path / "newco.yaml"
     user.write_text(NEWCO)
-    code, out, err = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026:2027",
-                         "--ocf-growth", "0.1", "--debt-cap", "1", "--format", "json")
+    code, out, err = run(
+        capsys,
+        tmp_path,
+        "--user",
+        str(user),
+        "--entity",
+        "newco",
+        "--years",
+        "2026:2027",
+        "--ocf-growth",
+        "0.1",
+        "--debt-cap",
+        "1",
+        "--format",
+        "json",
+    )
     assert code == 0, err
     y26, y27 = json.loads(out)
     # 2026: FCF 5 - returns 8 = -3: borrow 1 (the cap), cut returns by the other 2; nothing unfunded
@@ -110,33 +171,58 @@ def test_debt_cap_cuts_returns_and_reports_the_unfunded_gap(tmp_path, capsys):
     assert y27["funding_gap"] == pytest.approx(0.55)
     assert y27["debt"] == pytest.approx(5.55)
     assert y27["returns_cut"] == 0.0
-    code, out, _ = run(capsys, tmp_path, "--user", str(user), "--entity", "newco", "--years", "2026",
-                       "--debt-cap", "1")
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "--user",
+        str(user),
+        "--entity",
+        "newco",
+        "--years",
+        "2026",
+        "--debt-cap",
+        "1",
+    )
     assert code == 0 and "newco" in out
 
 
 def test_user_file_overrides_a_shipped_fact(tmp_path, capsys):
     user = tmp_path / "amazon.yaml"
-    user.write_text("facts:\n  - {entity: amazon, metric: operating_cash_flow, period: FY2026, value: 150, "
-                    "unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}\n")
-    code, out, _ = run(capsys, tmp_path, "--user", str(user), "--entity", "amazon", "--years", "2026",
-                       "--format", "json")
+    user.write_text(
+        "facts:\n  - {entity: amazon, metric: operating_cash_flow, period: FY2026, value: 150, "
+        "unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}\n"
+    )
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "--user",
+        str(user),
+        "--entity",
+        "amazon",
+        "--years",
+        "2026",
+        "--format",
+        "json",
+    )
     assert code == 0
     assert json.loads(out)[0]["fcf"] == pytest.approx(-50.0)
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--life", "servers=-1"], "server_life_years"),
-    (["--server-share", "1.5"], "server_share"),
-    (["--entity", "nosuchco"], "nosuchco"),
-    (["--entity", "oracle"], "capex"),
-    (["--life", "gpus=3"], "gpus"),
-    (["--life", "servers"], "--life"),
-    (["--convention", "monthly"], "convention"),
-    (["--capex-case", "worst"], "capex_case"),
-    (["--years", "2030:2025"], "--years"),
-    (["--debt-cap", "-5"], "new_debt_cap_usd_bn"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--life", "servers=-1"], "server_life_years"),
+        (["--server-share", "1.5"], "server_share"),
+        (["--entity", "nosuchco"], "nosuchco"),
+        (["--entity", "oracle"], "capex"),
+        (["--life", "gpus=3"], "gpus"),
+        (["--life", "servers"], "--life"),
+        (["--convention", "monthly"], "convention"),
+        (["--capex-case", "worst"], "capex_case"),
+        (["--years", "2030:2025"], "--years"),
+        (["--debt-cap", "-5"], "new_debt_cap_usd_bn"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path, capsys, args, needle):
     code, out, err = run(capsys, tmp_path, *args)
     assert code == 2

@@ -86,10 +86,14 @@ def test_longer_life_never_raises_the_first_years_charge(cost, short, extra, con
 
 
 @settings(max_examples=200, deadline=None)
-@given(short=lives, extra=st.floats(min_value=0, max_value=20), convention=conventions,
-       lag=st.integers(min_value=0, max_value=40))
+@given(
+    short=lives,
+    extra=st.floats(min_value=0, max_value=20),
+    convention=conventions,
+    lag=st.integers(min_value=0, max_value=40),
+)
 def test_longer_life_never_raises_accumulated_depreciation(short, extra, convention, lag):
-    cum = lambda life: sum(depreciation_fraction(k, life, convention) for k in range(lag + 1))  # noqa: E731
+    cum = lambda life: sum(depreciation_fraction(k, life, convention) for k in range(lag + 1))
     assert cum(short + extra) <= cum(short) + 1e-12
 
 
@@ -98,6 +102,8 @@ def test_longer_life_never_raises_accumulated_depreciation(short, extra, convent
 def test_vintages_add_up(capex_list, life, convention):
     capex = np.array(capex_list)[None, None, :]
     together = vintage_depreciation(capex, life, convention)
-    apart = sum(vintage_depreciation(np.where(np.arange(capex.shape[2]) == i, capex, 0), life, convention)
-                for i in range(capex.shape[2]))
+    apart = sum(
+        vintage_depreciation(np.where(np.arange(capex.shape[2]) == i, capex, 0), life, convention)
+        for i in range(capex.shape[2])
+    )
     np.testing.assert_allclose(together, apart, atol=1e-9)

@@ -22,17 +22,25 @@ FACT = "  - {{entity: {e}, metric: {m}, period: FY{y}, value: {v!r}, unit: {u}, 
 
 def random_dataset(tmp_path, rng):
     f = {  # entity -> metric -> year -> value (money USD bn, lives years)
-        "a": {"capex": {2024: rng.uniform(20, 80), 2025: rng.uniform(40, 120)},
-              "operating_cash_flow": {2025: rng.uniform(50, 150)},
-              "buybacks_and_dividends": {2025: rng.uniform(0, 40)},
-              "total_debt": {2024: rng.uniform(0, 50)}, "cash": {2024: rng.uniform(0, 30)},
-              "depreciation": {2023: rng.uniform(1, 20)}, "server_useful_life": {2024: float(rng.uniform(3, 7))}},
-        "b": {"capex": {2025: rng.uniform(10, 60)},
-              "operating_cash_flow": {2025: rng.uniform(5, 70), 2026: rng.uniform(5, 90)},
-              "server_useful_life": {2025: 5.0}},
+        "a": {
+            "capex": {2024: rng.uniform(20, 80), 2025: rng.uniform(40, 120)},
+            "operating_cash_flow": {2025: rng.uniform(50, 150)},
+            "buybacks_and_dividends": {2025: rng.uniform(0, 40)},
+            "total_debt": {2024: rng.uniform(0, 50)},
+            "cash": {2024: rng.uniform(0, 30)},
+            "depreciation": {2023: rng.uniform(1, 20)},
+            "server_useful_life": {2024: float(rng.uniform(3, 7))},
+        },
+        "b": {
+            "capex": {2025: rng.uniform(10, 60)},
+            "operating_cash_flow": {2025: rng.uniform(5, 70), 2026: rng.uniform(5, 90)},
+            "server_useful_life": {2025: 5.0},
+        },
     }
-    text = "entities:\n" + "".join(f"  - {{id: {e}, name: {e.upper()}, kind: hyperscaler, fiscal_year_end_month: 12}}\n"
-                                   for e in f)
+    text = "entities:\n" + "".join(
+        f"  - {{id: {e}, name: {e.upper()}, kind: hyperscaler, fiscal_year_end_month: 12}}\n"
+        for e in f
+    )
     text += "facts:\n"
     for e, metrics in f.items():
         for m, values in metrics.items():
@@ -82,26 +90,50 @@ def reference_path(f, s, p):
         life = s["life_b"][p] if e == "b" else f["a"]["server_useful_life"][2024]
         capex = series(f[e]["capex"], s["capex_growth"][p])
         ocf = series(f[e]["operating_cash_flow"], s["ocf_growth"][p])
-        returns = (series(f[e]["buybacks_and_dividends"], s["returns_growth"][p]) if "buybacks_and_dividends" in f[e]
-                   else [0.0] * len(YEARS))
+        returns = (
+            series(f[e]["buybacks_and_dividends"], s["returns_growth"][p])
+            if "buybacks_and_dividends" in f[e]
+            else [0.0] * len(YEARS)
+        )
         share, land = s["server_share"][p], s["land_share"][p]
         servers = [c * share for c in capex]
         buildings = [c * (1 - share - land) for c in capex]
         lands = [c * land for c in capex]
-        legacy = [math.nan if y < min(f[e]["capex"]) else f[e].get("depreciation", {2023: 0.0})[2023] for y in YEARS]
+        legacy = [
+            math.nan if y < min(f[e]["capex"]) else f[e].get("depreciation", {2023: 0.0})[2023]
+            for y in YEARS
+        ]
         dep_s = straight_line(servers, life)
         dep_alt = straight_line(servers, s["alt_server_life_years"][p])
-        dep_o = [x + y for x, y in zip(straight_line(buildings, s["building_life_years"][p]),
-                                       straight_line(lands, s["land_life_years"][p]))]
-        o = {"capex": capex, "ocf": ocf, "shareholder_returns": returns,
-             "depreciation": [g + x + y for g, x, y in zip(legacy, dep_s, dep_o)],
-             "depreciation_alt_life": [g + x + y for g, x, y in zip(legacy, dep_alt, dep_o)],
-             "earnings_overstated": [x - y for x, y in zip(dep_alt, dep_s)]}
+        dep_o = [
+            x + y
+            for x, y in zip(
+                straight_line(buildings, s["building_life_years"][p]),
+                straight_line(lands, s["land_life_years"][p]),
+            )
+        ]
+        o = {
+            "capex": capex,
+            "ocf": ocf,
+            "shareholder_returns": returns,
+            "depreciation": [g + x + y for g, x, y in zip(legacy, dep_s, dep_o)],
+            "depreciation_alt_life": [g + x + y for g, x, y in zip(legacy, dep_alt, dep_o)],
+            "earnings_overstated": [x - y for x, y in zip(dep_alt, dep_s)],
+        }
         debt0 = f[e].get("total_debt", {2024: 0.0})[2024]
         cash = f[e].get("cash", {2024: 0.0})[2024]
         rate, cap = s["rate"][p], s["new_debt_cap_usd_bn"][p]
         new_debt, started = 0.0, False
-        keys = ("fcf", "funding_gap", "new_debt", "debt", "cash", "interest", "returns_cut", "unfunded_gap")
+        keys = (
+            "fcf",
+            "funding_gap",
+            "new_debt",
+            "debt",
+            "cash",
+            "interest",
+            "returns_cut",
+            "unfunded_gap",
+        )
         o.update({k: [math.nan] * len(YEARS) for k in keys})
         for t in range(len(YEARS)):
             fcf = ocf[t] - capex[t]
@@ -117,8 +149,14 @@ def reference_path(f, s, p):
             unfunded = gap - borrow - cut
             new_debt += borrow
             cash += max(residual, 0.0) - unfunded
-            for k, v in (("funding_gap", gap), ("new_debt", new_debt), ("debt", debt0 + new_debt), ("cash", cash),
-                         ("returns_cut", cut), ("unfunded_gap", unfunded)):
+            for k, v in (
+                ("funding_gap", gap),
+                ("new_debt", new_debt),
+                ("debt", debt0 + new_debt),
+                ("cash", cash),
+                ("returns_cut", cut),
+                ("unfunded_gap", unfunded),
+            ):
                 o[k][t] = v
         assert started
         out[e] = o
@@ -130,17 +168,38 @@ def test_vectorised_run_equals_a_plain_loop_over_paths(tmp_path, seed):
     rng = np.random.default_rng(seed)
     ds, facts = random_dataset(tmp_path, rng)
     n = 23
-    s = {"capex_growth": rng.uniform(-0.2, 0.3, n), "ocf_growth": rng.uniform(-0.2, 0.4, n),
-         "returns_growth": rng.uniform(-0.1, 0.2, n), "server_share": rng.uniform(0, 0.8, n),
-         "land_share": rng.uniform(0, 0.2, n), "alt_server_life_years": rng.uniform(1, 4, n),
-         "building_life_years": rng.uniform(5, 30, n), "land_life_years": rng.uniform(20, 60, n),
-         "rate": rng.uniform(0, 0.15, n), "new_debt_cap_usd_bn": rng.choice([0.0, 5.0, 20.0, np.inf], n)}
+    s = {
+        "capex_growth": rng.uniform(-0.2, 0.3, n),
+        "ocf_growth": rng.uniform(-0.2, 0.4, n),
+        "returns_growth": rng.uniform(-0.1, 0.2, n),
+        "server_share": rng.uniform(0, 0.8, n),
+        "land_share": rng.uniform(0, 0.2, n),
+        "alt_server_life_years": rng.uniform(1, 4, n),
+        "building_life_years": rng.uniform(5, 30, n),
+        "land_life_years": rng.uniform(20, 60, n),
+        "rate": rng.uniform(0, 0.15, n),
+        "new_debt_cap_usd_bn": rng.choice([0.0, 5.0, 20.0, np.inf], n),
+    }
     s["land_life_years"][::3] = np.inf
     s["life_b"] = rng.uniform(1.5, 8, n)
     a = FinancialAssumptions(**{k: v for k, v in s.items() if k != "life_b"})
     prepared = prepare_financials(ds, ["a", "b"], YEARS)
-    names = ["capex", "ocf", "shareholder_returns", "depreciation", "depreciation_alt_life", "earnings_overstated",
-             "fcf", "funding_gap", "new_debt", "debt", "cash", "interest", "returns_cut", "unfunded_gap"]
+    names = [
+        "capex",
+        "ocf",
+        "shareholder_returns",
+        "depreciation",
+        "depreciation_alt_life",
+        "earnings_overstated",
+        "fcf",
+        "funding_gap",
+        "new_debt",
+        "debt",
+        "cash",
+        "interest",
+        "returns_cut",
+        "unfunded_gap",
+    ]
     overrides = {"b.server_useful_life.FY2025": s["life_b"]}
     for chunk in (n, 5):  # one slice of paths, and several
         r = prepared.run(a, overrides=overrides, outputs=names, chunk_paths=chunk)
@@ -148,10 +207,18 @@ def test_vectorised_run_equals_a_plain_loop_over_paths(tmp_path, seed):
             ref = reference_path(facts, s, p)
             for i, e in enumerate(("a", "b")):
                 for name in names:
-                    np.testing.assert_allclose(r.arrays[name][p, i], ref[e][name], rtol=1e-9, atol=1e-9,
-                                               equal_nan=True, err_msg=f"{name} {e} path {p}")
+                    np.testing.assert_allclose(
+                        r.arrays[name][p, i],
+                        ref[e][name],
+                        rtol=1e-9,
+                        atol=1e-9,
+                        equal_nan=True,
+                        err_msg=f"{name} {e} path {p}",
+                    )
     # the convenience wrapper runs the same code
-    whole = run_financials(ds, a, entities=["a", "b"], years=YEARS, overrides=overrides, outputs=["funding_gap"])
+    whole = run_financials(
+        ds, a, entities=["a", "b"], years=YEARS, overrides=overrides, outputs=["funding_gap"]
+    )
     np.testing.assert_array_equal(whole.funding_gap, r.funding_gap)
 
 
@@ -169,12 +236,18 @@ def test_prepared_run_can_be_reused_with_other_assumptions(tmp_path):
 def test_outputs_can_be_written_into_a_callers_buffer(tmp_path):
     ds, _ = random_dataset(tmp_path, np.random.default_rng(3))
     prepared = prepare_financials(ds, ["a", "b"], YEARS)
-    a = FinancialAssumptions(alt_server_life_years=3, server_share=0.6, ocf_growth=np.linspace(0, 0.3, 9))
+    a = FinancialAssumptions(
+        alt_server_life_years=3, server_share=0.6, ocf_growth=np.linspace(0, 0.3, 9)
+    )
     plain = prepared.run(a, outputs=["fcf", "funding_gap"], chunk_paths=4)
-    buf = np.full((2 * 2 * len(YEARS), 9), -1.0)  # (columns, paths): fcf rows, then funding_gap rows
+    buf = np.full(
+        (2 * 2 * len(YEARS), 9), -1.0
+    )  # (columns, paths): fcf rows, then funding_gap rows
     k = 2 * len(YEARS)
-    views = {name: buf[i * k:(i + 1) * k].reshape(2, len(YEARS), 9).transpose(2, 0, 1)
-             for i, name in enumerate(["fcf", "funding_gap"])}
+    views = {
+        name: buf[i * k : (i + 1) * k].reshape(2, len(YEARS), 9).transpose(2, 0, 1)
+        for i, name in enumerate(["fcf", "funding_gap"])
+    }
     r = prepared.run(a, outputs=["fcf", "funding_gap"], chunk_paths=4, out=views)
     assert r.fcf is views["fcf"]
     np.testing.assert_array_equal(buf[:k].T.reshape(9, 2, len(YEARS)), plain.fcf)
@@ -183,23 +256,36 @@ def test_outputs_can_be_written_into_a_callers_buffer(tmp_path):
         prepared.run(a, outputs=["fcf"], out={"fcf": np.zeros((9, 2, 3))})
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aicapex.financial import path_from_points  # noqa: E402
-from aicapex.financial.core import _flows  # noqa: E402
+from aicapex.financial import path_from_points
+from aicapex.financial.core import _flows
 
 
 @settings(max_examples=150, deadline=None)
-@given(known=st.lists(st.integers(min_value=2018, max_value=2034), min_size=1, max_size=4, unique=True),
-       first=st.integers(min_value=2020, max_value=2030), length=st.integers(min_value=1, max_value=10),
-       sampled_growth=st.booleans(), sampled_points=st.booleans(), seed=st.integers(0, 1000))
-def test_year_paths_match_path_from_points(known, first, length, sampled_growth, sampled_points, seed):
+@given(
+    known=st.lists(
+        st.integers(min_value=2018, max_value=2034), min_size=1, max_size=4, unique=True
+    ),
+    first=st.integers(min_value=2020, max_value=2030),
+    length=st.integers(min_value=1, max_value=10),
+    sampled_growth=st.booleans(),
+    sampled_points=st.booleans(),
+    seed=st.integers(0, 1000),
+)
+def test_year_paths_match_path_from_points(
+    known, first, length, sampled_growth, sampled_points, seed
+):
     rng = np.random.default_rng(seed)
     n = 4
-    points = {y: (rng.uniform(-10, 100, n) if sampled_points else float(rng.uniform(-10, 100))) for y in known}
+    points = {
+        y: (rng.uniform(-10, 100, n) if sampled_points else float(rng.uniform(-10, 100)))
+        for y in known
+    }
     growth = rng.uniform(-0.3, 0.5, n) if sampled_growth else float(rng.uniform(-0.3, 0.5))
     grid = list(range(first, first + length))
     fast = _flows([points], grid, growth, slice(0, n), n)[:, 0, :]
-    np.testing.assert_allclose(fast, path_from_points(points, grid, growth, n), rtol=1e-12, atol=1e-12,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        fast, path_from_points(points, grid, growth, n), rtol=1e-12, atol=1e-12, equal_nan=True
+    )

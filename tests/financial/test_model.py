@@ -27,21 +27,49 @@ def test_sampled_run_equals_deterministic_runs_path_by_path(ds):
     lives = np.array([2.0, 3.0, 6.0])
     growth = np.array([0.0, 0.19, 0.3])
     meta_capex = np.array([115.0, 125.0, 135.0])
-    a = FinancialAssumptions(server_life_years=lives, ocf_growth=growth, rate=0.07, convention="half-year")
-    sampled = run_financials(ds, a, entities=["meta", "amazon"], overrides={"meta.capex.FY2026": meta_capex})
+    a = FinancialAssumptions(
+        server_life_years=lives, ocf_growth=growth, rate=0.07, convention="half-year"
+    )
+    sampled = run_financials(
+        ds, a, entities=["meta", "amazon"], overrides={"meta.capex.FY2026": meta_capex}
+    )
     assert sampled.paths == 3
     for p in range(3):
-        one = run_financials(ds, FinancialAssumptions(server_life_years=float(lives[p]), ocf_growth=float(growth[p]),
-                                                      rate=0.07, convention="half-year"),
-                             entities=["meta", "amazon"], overrides={("meta", "capex", "FY2026"): meta_capex[p]})
-        for name in ("depreciation", "fcf", "debt", "funding_gap", "earnings_overstated", "operating_income"):
-            np.testing.assert_allclose(sampled.arrays[name][p], one.arrays[name][0], equal_nan=True, err_msg=name)
+        one = run_financials(
+            ds,
+            FinancialAssumptions(
+                server_life_years=float(lives[p]),
+                ocf_growth=float(growth[p]),
+                rate=0.07,
+                convention="half-year",
+            ),
+            entities=["meta", "amazon"],
+            overrides={("meta", "capex", "FY2026"): meta_capex[p]},
+        )
+        for name in (
+            "depreciation",
+            "fcf",
+            "debt",
+            "funding_gap",
+            "earnings_overstated",
+            "operating_income",
+        ):
+            np.testing.assert_allclose(
+                sampled.arrays[name][p], one.arrays[name][0], equal_nan=True, err_msg=name
+            )
 
 
 def test_override_replaces_a_figure_and_can_add_a_missing_one(ds):
     # Amazon has no 2025 OCF or capex in the dataset; supplying both starts its waterfall in 2025.
-    r = run_financials(ds, entities=["amazon"], years=[2025, 2026], overrides={
-        ("amazon", "capex", "FY2025"): 120.0, ("amazon", "operating_cash_flow", "FY2025"): 130.0})
+    r = run_financials(
+        ds,
+        entities=["amazon"],
+        years=[2025, 2026],
+        overrides={
+            ("amazon", "capex", "FY2025"): 120.0,
+            ("amazon", "operating_cash_flow", "FY2025"): 130.0,
+        },
+    )
     assert r.value("fcf", "amazon", 2025) == pytest.approx(10.0)
     uses = r.sources("amazon")
     assert "override" in set(uses["rule"])
@@ -49,21 +77,31 @@ def test_override_replaces_a_figure_and_can_add_a_missing_one(ds):
 
 def test_capex_growth_after_guidance(ds):
     # Amazon: 200 guided for 2026, then +10 % a year: 220, 242
-    r = run_financials(ds, FinancialAssumptions(capex_growth=0.1), entities=["amazon"], years=range(2026, 2029))
-    assert [r.value("capex", "amazon", y) for y in (2026, 2027, 2028)] == pytest.approx([200, 220, 242])
+    r = run_financials(
+        ds, FinancialAssumptions(capex_growth=0.1), entities=["amazon"], years=range(2026, 2029)
+    )
+    assert [r.value("capex", "amazon", y) for y in (2026, 2027, 2028)] == pytest.approx(
+        [200, 220, 242]
+    )
 
 
 def test_shorter_life_overstates_earnings_by_the_depreciation_gap(ds):
     # Amazon 2026 capex 200, servers 60 % = 120, disclosed life 5 years vs 3:
     # 2027 gap = 120/3 - 120/5 = 40 - 24 = 16 (buildings are the same under both)
-    r = run_financials(ds, FinancialAssumptions(alt_server_life_years=3), entities=["amazon"],
-                       years=range(2026, 2029))
+    r = run_financials(
+        ds,
+        FinancialAssumptions(alt_server_life_years=3),
+        entities=["amazon"],
+        years=range(2026, 2029),
+    )
     assert r.value("server_life_years", "amazon", 2027) == 5.0
     assert r.value("earnings_overstated", "amazon", 2027) == pytest.approx(16.0)
     # 2028: two vintages of 120 each: 2 x 16
     assert r.value("earnings_overstated", "amazon", 2028) == pytest.approx(32.0)
     assert r.value("earnings_overstated_cumulative", "amazon", 2028) == pytest.approx(48.0)
-    oi = r.value("operating_income", "amazon", 2027) - r.value("operating_income_alt_life", "amazon", 2027)
+    oi = r.value("operating_income", "amazon", 2027) - r.value(
+        "operating_income_alt_life", "amazon", 2027
+    )
     assert oi == pytest.approx(16.0)
 
 
@@ -85,7 +123,9 @@ def test_explanation_names_capex_metric_and_quotes(ds):
 
 
 def test_to_frame_mean_or_one_path(ds):
-    r = run_financials(ds, FinancialAssumptions(capex_case=np.array([0.0, 1.0])), entities=["meta"], years=[2026])
+    r = run_financials(
+        ds, FinancialAssumptions(capex_case=np.array([0.0, 1.0])), entities=["meta"], years=[2026]
+    )
     assert r.to_frame()["capex"].iloc[0] == pytest.approx(125.0)  # mean of 115 and 135
     assert r.to_frame(path=1)["capex"].iloc[0] == pytest.approx(135.0)
     long = r.to_frame(long=True)
@@ -102,13 +142,16 @@ def test_entity_without_capex_names_the_missing_fact(ds):
         run_financials(ds, entities=["oracle"])
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"meta.capex": 1.0}, "key"),
-    ({"meta.capex.FY2026Q1": 1.0}, "period"),
-    ({"meta.market_cap.FY2026": 1.0}, "metric"),
-    ({"nobody.capex.FY2026": 1.0}, "entity"),
-    ({"meta.capex.FY2026": [1.0, float("nan")]}, "value"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"meta.capex": 1.0}, "key"),
+        ({"meta.capex.FY2026Q1": 1.0}, "period"),
+        ({"meta.market_cap.FY2026": 1.0}, "metric"),
+        ({"nobody.capex.FY2026": 1.0}, "entity"),
+        ({"meta.capex.FY2026": [1.0, float("nan")]}, "value"),
+    ],
+)
 def test_bad_overrides_name_the_field(ds, overrides, field):
     with pytest.raises(DataError) as exc:
         run_financials(ds, entities=["meta"], overrides=overrides)
@@ -117,15 +160,26 @@ def test_bad_overrides_name_the_field(ds, overrides, field):
 
 def test_paths_must_agree(ds):
     with pytest.raises(AicapexError, match="paths"):
-        run_financials(ds, FinancialAssumptions(rate=np.array([0.01, 0.02])), entities=["meta"],
-                       overrides={"meta.capex.FY2026": np.array([1.0, 2.0, 3.0])})
+        run_financials(
+            ds,
+            FinancialAssumptions(rate=np.array([0.01, 0.02])),
+            entities=["meta"],
+            overrides={"meta.capex.FY2026": np.array([1.0, 2.0, 3.0])},
+        )
 
 
 def test_chunked_run_equals_one_chunk_and_outputs_can_be_selected(ds):
-    a = FinancialAssumptions(server_life_years=np.linspace(2, 7, 5), capex_case=np.linspace(0, 1, 5))
+    a = FinancialAssumptions(
+        server_life_years=np.linspace(2, 7, 5), capex_case=np.linspace(0, 1, 5)
+    )
     whole = run_financials(ds, a, entities=["meta", "big4_hyperscalers"])
-    chunked = run_financials(ds, a, entities=["meta", "big4_hyperscalers"], chunk_paths=2,
-                             outputs=["fcf", "debt", "earnings_overstated_cumulative"])
+    chunked = run_financials(
+        ds,
+        a,
+        entities=["meta", "big4_hyperscalers"],
+        chunk_paths=2,
+        outputs=["fcf", "debt", "earnings_overstated_cumulative"],
+    )
     assert set(chunked.arrays) == {"fcf", "debt", "earnings_overstated_cumulative"}
     for name in chunked.arrays:
         np.testing.assert_allclose(chunked.arrays[name], whole.arrays[name], equal_nan=True)
@@ -138,23 +192,40 @@ def test_no_entities_is_an_error(ds):
         run_financials(ds, entities=[])
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @settings(max_examples=25, deadline=None)
-@given(life=st.floats(min_value=1, max_value=10), shorter_by=st.floats(min_value=0, max_value=0.9),
-       share=st.floats(min_value=0, max_value=1), growth=st.floats(min_value=-0.5, max_value=0.5),
-       case=st.floats(min_value=0, max_value=1), convention=st.sampled_from(["next-year", "half-year"]))
+@given(
+    life=st.floats(min_value=1, max_value=10),
+    shorter_by=st.floats(min_value=0, max_value=0.9),
+    share=st.floats(min_value=0, max_value=1),
+    growth=st.floats(min_value=-0.5, max_value=0.5),
+    case=st.floats(min_value=0, max_value=1),
+    convention=st.sampled_from(["next-year", "half-year"]),
+)
 def test_model_invariants(ds, life, shorter_by, share, growth, case, convention):
-    a = FinancialAssumptions(server_life_years=life, alt_server_life_years=life * (1 - shorter_by),
-                             server_share=share, ocf_growth=growth, capex_case=case, convention=convention)
+    a = FinancialAssumptions(
+        server_life_years=life,
+        alt_server_life_years=life * (1 - shorter_by),
+        server_share=share,
+        ocf_growth=growth,
+        capex_case=case,
+        convention=convention,
+    )
     # from 2024, the first capex year of any of these, so every vintage is on the year axis
-    r = run_financials(ds, a, entities=["amazon", "meta", "big4_hyperscalers"], years=range(2024, 2031))
+    r = run_financials(
+        ds, a, entities=["amazon", "meta", "big4_hyperscalers"], years=range(2024, 2031)
+    )
     # FCF identity, and the residual after returns and the interest on new debt
     np.testing.assert_allclose(r.fcf, r.ocf - r.capex, equal_nan=True)
-    np.testing.assert_allclose(r.residual, r.fcf - r.shareholder_returns - r.incremental_interest, equal_nan=True,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        r.residual,
+        r.fcf - r.shareholder_returns - r.incremental_interest,
+        equal_nan=True,
+        atol=1e-9,
+    )
     # a shorter life never lowers the depreciation charged so far: cumulative overstatement >= 0
     assert np.all(np.nan_to_num(r.earnings_overstated_cumulative) >= -1e-9)
     # depreciation charged so far never exceeds the capex spent so far (plus legacy)
@@ -171,15 +242,22 @@ def test_dataset_without_the_constants_needs_the_assumptions(tmp_path):
         "facts:\n  - {entity: acme, metric: capex, period: FY2025, value: 110, unit: USD, scale: 1e9, basis: actual,"
         " source: own}\n"
         "  - {entity: acme, metric: operating_cash_flow, period: FY2025, value: 100, unit: USD, scale: 1e9,"
-        " basis: actual, source: own}\n")
+        " basis: actual, source: own}\n"
+    )
     tiny = build_dataset([f], shipped=False)
     with pytest.raises(ModelError, match="server_useful_life_burry.*alt_server_life_years"):
         run_financials(tiny, years=[2025, 2026])
     with pytest.raises(ModelError, match="server_useful_life_company.*server_life_years"):
-        run_financials(tiny, FinancialAssumptions(alt_server_life_years=3, ocf_growth=0.1), years=[2025, 2026])
+        run_financials(
+            tiny, FinancialAssumptions(alt_server_life_years=3, ocf_growth=0.1), years=[2025, 2026]
+        )
     with pytest.raises(ModelError, match="operating_cash_flow_growth.*ocf_growth"):
-        run_financials(tiny, FinancialAssumptions(alt_server_life_years=3, server_life_years=5), years=[2025])
-    a = FinancialAssumptions(alt_server_life_years=3, server_life_years=5.5, server_share=0.6, ocf_growth=0.19)
+        run_financials(
+            tiny, FinancialAssumptions(alt_server_life_years=3, server_life_years=5), years=[2025]
+        )
+    a = FinancialAssumptions(
+        alt_server_life_years=3, server_life_years=5.5, server_share=0.6, ocf_growth=0.19
+    )
     r = run_financials(tiny, a, years=[2025, 2026])
     # servers 60 % of 110 = 66 over 5.5 years -> 12 in 2026; over 3 years -> 22
     assert r.value("depreciation_servers", "acme", 2026) == pytest.approx(12.0)
@@ -188,8 +266,12 @@ def test_dataset_without_the_constants_needs_the_assumptions(tmp_path):
 
 
 def test_server_life_override_per_entity_is_used_and_explained(ds):
-    r = run_financials(ds, entities=["amazon", "meta"], years=[2027],
-                       overrides={"amazon.server_useful_life.FY2026": np.array([2.0, 4.0])})
+    r = run_financials(
+        ds,
+        entities=["amazon", "meta"],
+        years=[2027],
+        overrides={"amazon.server_useful_life.FY2026": np.array([2.0, 4.0])},
+    )
     # Amazon's 2026 servers (120) over 2 or 4 years; Meta keeps its disclosed 5.5
     assert r.arrays["depreciation_servers"][:, 0, 0] == pytest.approx([60.0, 30.0])
     assert r.arrays["server_life_years"][:, 1, 0] == pytest.approx([5.5, 5.5])
@@ -202,8 +284,11 @@ def test_member_capex_derived_as_group_total_minus_the_others(tmp_path):
     # Four hyperscalers' 2025 capex: default 400 (median of the actual reports 380, 410 and "> 400").
     # With Alphabet 112, Microsoft 88 and Meta 72 supplied, Amazon's 2025 = 400 - 272 = 128.
     user = tmp_path / "members.yaml"
-    rows = "".join(f"  - {{entity: {e}, metric: capex, period: FY2025, value: {v}, unit: USD, scale: 1e9, "
-                   f"basis: actual, source: own}}\n" for e, v in (("alphabet", 112), ("microsoft", 88), ("meta", 72)))
+    rows = "".join(
+        f"  - {{entity: {e}, metric: capex, period: FY2025, value: {v}, unit: USD, scale: 1e9, "
+        f"basis: actual, source: own}}\n"
+        for e, v in (("alphabet", 112), ("microsoft", 88), ("meta", 72))
+    )
     user.write_text("facts:\n" + rows)
     ds = build_dataset([user])
     r = run_financials(ds, entities=["amazon"], years=[2025, 2026])
@@ -223,7 +308,9 @@ def test_debt_cap_none_or_inf_changes_nothing_and_a_cap_holds_every_year(ds):
     inf = run_financials(ds, FinancialAssumptions(new_debt_cap_usd_bn=np.inf), **kwargs)
     for name in free.arrays:
         np.testing.assert_array_equal(free.arrays[name], inf.arrays[name], err_msg=name)
-    assert np.all(np.nan_to_num(free.unfunded_gap) == 0) and np.all(np.nan_to_num(free.returns_cut) == 0)
+    assert np.all(np.nan_to_num(free.unfunded_gap) == 0) and np.all(
+        np.nan_to_num(free.returns_cut) == 0
+    )
     caps = np.array([0.0, 5.0, 1e6])
     capped = run_financials(ds, FinancialAssumptions(new_debt_cap_usd_bn=caps), **kwargs)
     borrowed = np.diff(np.nan_to_num(capped.new_debt), axis=2, prepend=0.0)
@@ -232,7 +319,9 @@ def test_debt_cap_none_or_inf_changes_nothing_and_a_cap_holds_every_year(ds):
     np.testing.assert_allclose(met, np.nan_to_num(capped.funding_gap), atol=1e-9)
     # a cap above any gap is no cap
     for name in ("funding_gap", "debt", "cash", "net_debt"):
-        np.testing.assert_allclose(capped.arrays[name][2], free.arrays[name][0], equal_nan=True, err_msg=name)
+        np.testing.assert_allclose(
+            capped.arrays[name][2], free.arrays[name][0], equal_nan=True, err_msg=name
+        )
     # Amazon 2026: FCF 180 - 200 = -20 (Barron's) is a gap of at least 20; with no new debt and
     # no sourced returns to cut, all of it is unfunded and comes out of cash
     e, t = capped.index("amazon", 2026)

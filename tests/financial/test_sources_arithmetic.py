@@ -21,7 +21,9 @@ def test_alphabet_adds_18bn_of_server_depreciation_a_year(ds):
     # "根據Alphabet的說法,僅伺服器一項就將佔其總支出的60%。這意味著,如果Alphabet在AI資料中心上
     #  投入1800億美元,其中約1080億美元將用於伺服器。按6年折舊計算,從明年開始每年將新增180億美元折舊費用"
     # 180 is the low end of Alphabet's reported 180-185: capex_case "low".
-    r = run_financials(ds, FinancialAssumptions(capex_case="low"), entities=["alphabet"], years=range(2026, 2029))
+    r = run_financials(
+        ds, FinancialAssumptions(capex_case="low"), entities=["alphabet"], years=range(2026, 2029)
+    )
     assert r.value("capex", "alphabet", 2026) == pytest.approx(180.0)
     assert r.value("capex_servers", "alphabet", 2026) == pytest.approx(108.0)
     assert r.value("server_life_years", "alphabet", 2026) == 6.0  # Alphabet's disclosed life
@@ -30,7 +32,8 @@ def test_alphabet_adds_18bn_of_server_depreciation_a_year(ds):
     # the 2025 vintage runs: 0.6 x 92.5 / 6 = 9.25 (2025 capex ~ 185 / 2, "幾乎是2025年的兩倍").
     assert r.value("depreciation_servers", "alphabet", 2026) == pytest.approx(9.25)
     assert r.value("depreciation_servers", "alphabet", 2027) - r.value(
-        "depreciation_servers", "alphabet", 2026) == pytest.approx(18.0)
+        "depreciation_servers", "alphabet", 2026
+    ) == pytest.approx(18.0)
 
 
 def test_four_companies_2025_fcf_and_residual_after_shareholder_returns(ds):
@@ -60,7 +63,9 @@ def test_amazon_turns_fcf_negative_in_2026(ds):
 def test_meta_fcf_negative_at_the_top_of_its_guidance(ds):
     # "Meta預計今年資本支出最高可達1350億美元,而分析師對其經營現金流的預期約為1300億美元。"
     # at the top of the range: 130 - 135 = -5; at the default 125: +5
-    high = run_financials(ds, FinancialAssumptions(capex_case="high"), entities=["meta"], years=[2026])
+    high = run_financials(
+        ds, FinancialAssumptions(capex_case="high"), entities=["meta"], years=[2026]
+    )
     assert high.value("fcf", "meta", 2026) == pytest.approx(-5.0)
     mid = run_financials(ds, entities=["meta"], years=[2026])
     assert mid.value("fcf", "meta", 2026) == pytest.approx(5.0)
@@ -69,14 +74,20 @@ def test_meta_fcf_negative_at_the_top_of_its_guidance(ds):
 def test_alphabet_ocf_covers_its_capex_but_not_much_more(ds):
     # "Alphabet預計可產生1950億美元經營現金流,用以覆蓋約1850億美元的資本開支計畫,但還需要為股票回購和分紅提供資金。"
     # 195 - 185 = 10 > 0, even at the top of its range
-    r = run_financials(ds, FinancialAssumptions(capex_case="high"), entities=["alphabet"], years=[2026])
+    r = run_financials(
+        ds, FinancialAssumptions(capex_case="high"), entities=["alphabet"], years=[2026]
+    )
     assert r.value("fcf", "alphabet", 2026) == pytest.approx(10.0)
 
 
 def test_which_companies_turn_fcf_negative_in_2026(ds):
     # "其中一家或多家公司的自由現金流甚至可能在2026年轉為負值,最有可能的是亞馬遜和Meta。"
-    r = run_financials(ds, FinancialAssumptions(capex_case="high"), entities=["alphabet", "amazon", "meta"],
-                       years=[2026])
+    r = run_financials(
+        ds,
+        FinancialAssumptions(capex_case="high"),
+        entities=["alphabet", "amazon", "meta"],
+        years=[2026],
+    )
     negative = {e for e in r.entities if r.value("fcf", e, 2026) < 0}
     assert negative == {"amazon", "meta"}
 
@@ -120,4 +131,6 @@ def test_alphabet_depreciation_from_its_2025_level_plus_the_2026_vintage(ds):
     # (42 by the end of 2026) is a year-end run rate, above the model's full-year 2026 charge.
     r = run_financials(ds, entities=["alphabet"], years=[2026, 2027])
     assert r.value("depreciation", "alphabet", 2026) == pytest.approx(21 + 9.25 + 1.48)
-    assert r.value("depreciation", "alphabet", 2027) == pytest.approx(21 + 9.25 + 1.48 + 18.5 + 2.96)
+    assert r.value("depreciation", "alphabet", 2027) == pytest.approx(
+        21 + 9.25 + 1.48 + 18.5 + 2.96
+    )

@@ -19,8 +19,14 @@ def test_hand_worked_waterfall_with_interest_on_new_debt():
     # Year 1: OCF 100 - capex 120 = FCF -20; returns 10 -> residual -30: borrow 30.
     # Year 2: FCF 150 - 110 = 40; interest on new debt 0.1 x 30 = 3; 40 - 10 - 3 = 27 -> cash.
     # Year 3: FCF 100 - 140 = -40; interest 3; -40 - 10 - 3 = -53 -> debt 30 + 53 = 83.
-    wf = cash_waterfall(arr(100, 150, 100), arr(120, 110, 140), arr(10, 10, 10),
-                        np.array([[50.0]]), np.array([[5.0]]), 0.1)
+    wf = cash_waterfall(
+        arr(100, 150, 100),
+        arr(120, 110, 140),
+        arr(10, 10, 10),
+        np.array([[50.0]]),
+        np.array([[5.0]]),
+        0.1,
+    )
     assert wf.fcf[0, 0] == pytest.approx([-20, 40, -40])
     assert wf.residual[0, 0] == pytest.approx([-30, 27, -53])
     assert wf.funding_gap[0, 0] == pytest.approx([30, 0, 53])
@@ -34,17 +40,33 @@ def test_hand_worked_waterfall_with_interest_on_new_debt():
 
 
 def test_years_before_the_flows_are_known_are_nan_and_balances_start_later():
-    wf = cash_waterfall(arr(np.nan, 100, 100), arr(50, 120, 80), arr(0, 0, 0),
-                        np.array([[10.0]]), np.array([[1.0]]), 0.05)
-    assert np.isnan(wf.fcf[0, 0, 0]) and np.isnan(wf.debt[0, 0, 0]) and np.isnan(wf.funding_gap[0, 0, 0])
+    wf = cash_waterfall(
+        arr(np.nan, 100, 100),
+        arr(50, 120, 80),
+        arr(0, 0, 0),
+        np.array([[10.0]]),
+        np.array([[1.0]]),
+        0.05,
+    )
+    assert (
+        np.isnan(wf.fcf[0, 0, 0])
+        and np.isnan(wf.debt[0, 0, 0])
+        and np.isnan(wf.funding_gap[0, 0, 0])
+    )
     assert wf.debt[0, 0, 1:] == pytest.approx([30, 30])
     # year 3: 100 - 80 - 0.05 x 20 = 19 to cash
     assert wf.cash[0, 0, 1:] == pytest.approx([1, 20])
 
 
 def test_rate_per_path():
-    wf = cash_waterfall(np.repeat(arr(0, 0), 2, axis=0), np.repeat(arr(10, 0), 2, axis=0), np.zeros((2, 1, 2)),
-                        np.zeros((2, 1)), np.zeros((2, 1)), np.array([0.0, 0.5]))
+    wf = cash_waterfall(
+        np.repeat(arr(0, 0), 2, axis=0),
+        np.repeat(arr(10, 0), 2, axis=0),
+        np.zeros((2, 1, 2)),
+        np.zeros((2, 1)),
+        np.zeros((2, 1)),
+        np.array([0.0, 0.5]),
+    )
     assert wf.funding_gap[:, 0, 1] == pytest.approx([0.0, 5.0])
 
 
@@ -63,12 +85,15 @@ def test_waterfall_identities(ocf, capex, returns, rate):
     # a gap is exactly the negative part of the residual, and it all becomes new debt
     np.testing.assert_allclose(wf.funding_gap, np.maximum(-wf.residual, 0), atol=1e-9)
     np.testing.assert_allclose(wf.new_debt, np.cumsum(wf.funding_gap, axis=2), rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(wf.cash - 7.0, np.cumsum(np.maximum(wf.residual, 0), axis=2), rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        wf.cash - 7.0, np.cumsum(np.maximum(wf.residual, 0), axis=2), rtol=1e-9, atol=1e-9
+    )
     np.testing.assert_allclose(wf.net_debt, wf.debt - wf.cash)
     assert np.all(np.diff(wf.debt, axis=2) >= -1e-12)
 
 
 # ---- a cap on new debt (the credit_crunch scenario: "no new debt above a cap") --------------
+
 
 def test_hand_worked_waterfall_with_a_debt_cap():
     # Opening debt 50, cash 15, rate 10 %, returns 20 a year, at most 20 of new debt a year.
@@ -76,8 +101,9 @@ def test_hand_worked_waterfall_with_a_debt_cap():
     #   cut returns by 20 (all of them), 10 still missing: drawn from cash, 15 -> 5.
     # Year 2: OCF 120 - capex 150 = -30; interest on the new debt 0.1 x 20 = 2; residual
     #   -30 - 20 - 2 = -52: borrow 20 (new debt 40), cut 20, 12 unfunded: cash 5 - 12 = -7.
-    wf = cash_waterfall(arr(100, 120), arr(130, 150), arr(20, 20), np.array([[50.0]]), np.array([[15.0]]), 0.1,
-                        20.0)
+    wf = cash_waterfall(
+        arr(100, 120), arr(130, 150), arr(20, 20), np.array([[50.0]]), np.array([[15.0]]), 0.1, 20.0
+    )
     assert wf.fcf[0, 0] == pytest.approx([-30, -30])
     assert wf.residual[0, 0] == pytest.approx([-50, -52])
     assert wf.funding_gap[0, 0] == pytest.approx([50, 52])
@@ -101,8 +127,15 @@ def test_a_gap_below_the_cap_is_all_borrowed_and_a_cap_of_zero_cuts_returns_firs
 
 
 def test_cap_per_path():
-    wf = cash_waterfall(np.repeat(arr(0.0), 2, axis=0), np.repeat(arr(10.0), 2, axis=0), np.zeros((2, 1, 1)),
-                        np.zeros((2, 1)), np.zeros((2, 1)), 0.05, np.array([4.0, 15.0]))
+    wf = cash_waterfall(
+        np.repeat(arr(0.0), 2, axis=0),
+        np.repeat(arr(10.0), 2, axis=0),
+        np.zeros((2, 1, 1)),
+        np.zeros((2, 1)),
+        np.zeros((2, 1)),
+        0.05,
+        np.array([4.0, 15.0]),
+    )
     assert wf.new_debt[:, 0, 0] == pytest.approx([4.0, 10.0])
     assert wf.unfunded_gap[:, 0, 0] == pytest.approx([6.0, 0.0])
     assert wf.cash[:, 0, 0] == pytest.approx([-6.0, 0.0])
@@ -110,8 +143,19 @@ def test_cap_per_path():
 
 def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap):
     """A plain loop over paths, entities and years: the rules of the module docstring, one number at a time."""
-    names = ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt", "interest",
-             "incremental_interest", "returns_cut", "unfunded_gap")
+    names = (
+        "fcf",
+        "residual",
+        "funding_gap",
+        "new_debt",
+        "debt",
+        "cash",
+        "net_debt",
+        "interest",
+        "incremental_interest",
+        "returns_cut",
+        "unfunded_gap",
+    )
     out = {k: np.full(ocf.shape, np.nan) for k in names}
     n_p, n_e, n_t = ocf.shape
     for p in range(n_p):
@@ -133,8 +177,13 @@ def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, c
                     out["interest"][p, e, t] = r * (opening_debt[p, e] + new_debt)
                     new_debt += borrow
                     cash += max(res, 0.0) - unfunded
-                    for k, v in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc),
-                                 ("returns_cut", cut), ("unfunded_gap", unfunded)):
+                    for k, v in (
+                        ("residual", res),
+                        ("funding_gap", gap),
+                        ("incremental_interest", inc),
+                        ("returns_cut", cut),
+                        ("unfunded_gap", unfunded),
+                    ):
                         out[k][p, e, t] = v
                 if started:
                     out["new_debt"][p, e, t] = new_debt
@@ -144,37 +193,63 @@ def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, c
     return out
 
 
-small_flows = arrays(float, (3, 2, 4), elements=st.floats(min_value=0, max_value=500, allow_nan=False))
-caps = st.one_of(st.none(), st.floats(min_value=0, max_value=300),
-                 arrays(float, (3,), elements=st.floats(min_value=0, max_value=300)))
+small_flows = arrays(
+    float, (3, 2, 4), elements=st.floats(min_value=0, max_value=500, allow_nan=False)
+)
+caps = st.one_of(
+    st.none(),
+    st.floats(min_value=0, max_value=300),
+    arrays(float, (3,), elements=st.floats(min_value=0, max_value=300)),
+)
 
 
 @settings(max_examples=100, deadline=None)
-@given(ocf=small_flows, capex=small_flows, returns=small_flows, rate=st.floats(min_value=0, max_value=0.2),
-       cap=caps, start=st.integers(min_value=0, max_value=2))
-def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(ocf, capex, returns, rate, cap, start):
+@given(
+    ocf=small_flows,
+    capex=small_flows,
+    returns=small_flows,
+    rate=st.floats(min_value=0, max_value=0.2),
+    cap=caps,
+    start=st.integers(min_value=0, max_value=2),
+)
+def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(
+    ocf, capex, returns, rate, cap, start
+):
     ocf = ocf.copy()
     ocf[:, 0, :start] = np.nan  # the first entity's flows start later
     opening_debt, opening_cash = np.full((3, 2), 40.0), np.full((3, 2), 7.0)
     wf = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
     ref = reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
     for name, expected in ref.items():
-        np.testing.assert_allclose(getattr(wf, name), expected, rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=name)
+        np.testing.assert_allclose(
+            getattr(wf, name), expected, rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=name
+        )
 
 
 @settings(max_examples=100, deadline=None)
-@given(ocf=flows, capex=flows, returns=flows, rate=st.floats(min_value=0, max_value=0.2),
-       cap=st.floats(min_value=0, max_value=300))
+@given(
+    ocf=flows,
+    capex=flows,
+    returns=flows,
+    rate=st.floats(min_value=0, max_value=0.2),
+    cap=st.floats(min_value=0, max_value=300),
+)
 def test_capped_waterfall_identities(ocf, capex, returns, rate, cap):
     wf = cash_waterfall(ocf, capex, returns, np.full((3, 2), 40.0), np.full((3, 2), 7.0), rate, cap)
     borrowed = np.diff(wf.new_debt, axis=2, prepend=0.0)
     assert np.all(borrowed <= cap * (1 + 1e-12) + 1e-9)  # never more new debt a year than the cap
-    np.testing.assert_allclose(borrowed + wf.returns_cut + wf.unfunded_gap, wf.funding_gap, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        borrowed + wf.returns_cut + wf.unfunded_gap, wf.funding_gap, rtol=1e-9, atol=1e-9
+    )
     assert np.all(wf.unfunded_gap >= 0) and np.all(wf.returns_cut >= 0)
     assert np.all(wf.returns_cut <= returns + 1e-9)
     # cash: opening + positive residuals - the unfunded part
-    np.testing.assert_allclose(wf.cash - 7.0, np.cumsum(np.maximum(wf.residual, 0) - wf.unfunded_gap, axis=2),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        wf.cash - 7.0,
+        np.cumsum(np.maximum(wf.residual, 0) - wf.unfunded_gap, axis=2),
+        rtol=1e-9,
+        atol=1e-9,
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -29,21 +29,35 @@ def test_reads_the_three_tables(tables):
     assert len(tables["accelerator_specs"]) == 170  # SOURCE.txt: "170 chips"
 
 
-@pytest.mark.parametrize("designer, file", [("nvidia", "nvidia_cumulative_totals.csv"),
-                                            ("amd", "amd_cumulative_totals.csv"),
-                                            ("google", "tpu_cumulative_totals.csv"),
-                                            ("amazon", "trainium_cumulative_totals.csv")])
-def test_cumulative_h100e_at_latest_quarter_equals_the_files_total(tables, shared_data, designer, file):
+@pytest.mark.parametrize(
+    "designer, file",
+    [
+        ("nvidia", "nvidia_cumulative_totals.csv"),
+        ("amd", "amd_cumulative_totals.csv"),
+        ("google", "tpu_cumulative_totals.csv"),
+        ("amazon", "trainium_cumulative_totals.csv"),
+    ],
+)
+def test_cumulative_h100e_at_latest_quarter_equals_the_files_total(
+    tables, shared_data, designer, file
+):
     ib = tables["installed_base"]
     last = _last_row(shared_data / "epoch-ai-chip-counts" / "csv_export" / file)
     total = float(last["Compute estimate in H100e (median)"])
-    totals = ib[(ib.designer == designer) & (ib.chip == "all") & (ib.owner == "all") & ib.cumulative]
+    totals = ib[
+        (ib.designer == designer) & (ib.chip == "all") & (ib.owner == "all") & ib.cumulative
+    ]
     latest = totals.sort_values("end_date").iloc[-1]
     assert latest["h100e_p50"] == total
     # by chip, at the same quarter: medians of parts add up to the median of the whole only
     # approximately (Epoch's percentiles come from a Monte-Carlo), within 1 %
-    by_chip = ib[(ib.designer == designer) & (ib.chip != "all") & (ib.owner == "all") & ib.cumulative
-                 & (ib.quarter == latest["quarter"])]
+    by_chip = ib[
+        (ib.designer == designer)
+        & (ib.chip != "all")
+        & (ib.owner == "all")
+        & ib.cumulative
+        & (ib.quarter == latest["quarter"])
+    ]
     assert by_chip["h100e_p50"].sum() == pytest.approx(total, rel=0.01)
 
 
@@ -51,9 +65,18 @@ def test_nvidia_total_h100e_and_power_by_hand(tables):
     # csv_export/nvidia_cumulative_totals.csv, last row: "Nvidia total Q1 2022 to Q1 2026 ...
     # 14510043 (H100e median) ... 9010 (MW median)", flagged incomplete
     ib = tables["installed_base"]
-    row = ib[(ib.designer == "nvidia") & (ib.chip == "all") & (ib.owner == "all") & ib.cumulative
-             & (ib.quarter == "CY2026Q1")].iloc[0]
-    assert (row.h100e_p50, row.mw_p50, row.h100e_p5 < row.h100e_p50 < row.h100e_p95) == (14510043, 9010, True)
+    row = ib[
+        (ib.designer == "nvidia")
+        & (ib.chip == "all")
+        & (ib.owner == "all")
+        & ib.cumulative
+        & (ib.quarter == "CY2026Q1")
+    ].iloc[0]
+    assert (row.h100e_p50, row.mw_p50, row.h100e_p5 < row.h100e_p50 < row.h100e_p95) == (
+        14510043,
+        9010,
+        True,
+    )
     assert row.incomplete
 
 
@@ -71,20 +94,33 @@ def test_h100_tdp_and_price_from_the_hardware_table(tables):
     specs = tables["accelerator_specs"].set_index("name")
     h100 = specs.loc["NVIDIA H100 SXM5 80GB"]
     assert (h100.tdp_w, h100.release_price_usd, h100.bf16_flops, h100.release_date) == (
-        700.0, 33600.0, 9.894e14, "2022-09-20")
+        700.0,
+        33600.0,
+        9.894e14,
+        "2022-09-20",
+    )
 
 
 def test_rental_prices_bom_file(tables, shared_data):
     # "Hardware prices.csv" starts with a BOM; SOURCE.txt: "Lambda Labs 2023-06-20 $1.99/h; Oracle 2023-10-23 $10.00/h"
     rp = tables["rental_prices"]
     h100 = rp[(rp.chip == "NVIDIA H100 SXM5 80GB") & (rp.commitment == "on_demand")]
-    with (shared_data / "epoch-training-cost-trends" / "Hardware prices.csv").open(encoding="utf-8-sig") as fh:
-        raw = [r for r in csv.DictReader(fh) if r["Hardware model"] == "NVIDIA H100 SXM5 80GB"
-               and r["Price per chip-hour (on-demand)"].strip() and r["Price date"].strip()]
+    with (shared_data / "epoch-training-cost-trends" / "Hardware prices.csv").open(
+        encoding="utf-8-sig"
+    ) as fh:
+        raw = [
+            r
+            for r in csv.DictReader(fh)
+            if r["Hardware model"] == "NVIDIA H100 SXM5 80GB"
+            and r["Price per chip-hour (on-demand)"].strip()
+            and r["Price date"].strip()
+        ]
     assert len(h100) == len(raw) > 20
     lambda_ = h100[(h100.vendor == "Lambda Labs") & (h100.date == "2023-06-20")]
     assert lambda_.usd_per_chip_hour.tolist() == [1.99]
-    assert h100[(h100.vendor == "Oracle Cloud") & (h100.date == "2023-10-23")].usd_per_chip_hour.tolist() == [10.0]
+    assert h100[
+        (h100.vendor == "Oracle Cloud") & (h100.date == "2023-10-23")
+    ].usd_per_chip_hour.tolist() == [10.0]
     assert set(rp.commitment) == {"on_demand", "1y", "3y"}
 
 
@@ -120,10 +156,18 @@ def _binary(src: Path, dst: Path) -> None:
     dst.write_bytes(bytes(range(256)) * 4)
 
 
-@pytest.mark.parametrize("damage, message", [(_truncate, "truncated"), (_json, "missing column"),
-                                             (_other_format, "not an Epoch AI ML hardware export"),
-                                             (_binary, "not a UTF-8 CSV")])
-def test_bad_file_gives_clear_error_and_leaves_store_unchanged(shared_data, tmp_path, damage, message):
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (_truncate, "truncated"),
+        (_json, "missing column"),
+        (_other_format, "not an Epoch AI ML hardware export"),
+        (_binary, "not a UTF-8 CSV"),
+    ],
+)
+def test_bad_file_gives_clear_error_and_leaves_store_unchanged(
+    shared_data, tmp_path, damage, message
+):
     store = Store(tmp_path / "s.duckdb")
     import_epoch(shared_data / "epoch-data-hub-exports", store)
     before = {t: store.read_table(t) for t in store.tables()}
@@ -146,7 +190,9 @@ def test_bad_number_names_row_and_column(shared_data, tmp_path):
     folder = tmp_path / "x"
     folder.mkdir()
     text = (shared_data / "epoch-data-hub-exports" / "ml_hardware.csv").read_text(encoding="utf-8")
-    (folder / "ml_hardware.csv").write_text(text.replace(",700.0,", ",seven hundred,", 1), encoding="utf-8")
+    (folder / "ml_hardware.csv").write_text(
+        text.replace(",700.0,", ",seven hundred,", 1), encoding="utf-8"
+    )
     with pytest.raises(DataError, match="TDP"):
         read_epoch(folder)
 

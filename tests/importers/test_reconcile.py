@@ -26,28 +26,118 @@ PRESS = {
         {"id": "meta", "name": "Meta", "kind": "hyperscaler", "fiscal_year_end_month": 12},
     ],
     "facts": [
-        {"entity": "alphabet", "metric": "capex", "period": "FY2024", "value": 52.5, "unit": "USD", "scale": 1e9,
-         "basis": "actual", "source": "press-a.txt", "outlet": "Paper A"},
-        {"entity": "alphabet", "metric": "capex", "period": "FY2025", "value": 85, "unit": "USD", "scale": 1e9,
-         "basis": "guidance", "source": "press-b.txt", "outlet": "Paper B"},
-        {"entity": "alphabet", "metric": "capex_incl_finance_leases", "period": "FY2025", "value": 93.05,
-         "unit": "USD", "scale": 1e9, "basis": "actual", "source": "press-c.txt"},
-        {"entity": "alphabet", "metric": "cash", "period": "FY2025", "value": 126.8, "unit": "USD", "scale": 1e9,
-         "basis": "actual", "source": "press-d.txt"},
-        {"entity": "alphabet", "metric": "revenue", "period": "FY2025", "low": 400, "unit": "USD", "scale": 1e9,
-         "basis": "actual", "source": "press-e.txt"},
-        {"entity": "alphabet", "metric": "capex", "period": "FY2027", "value": 250, "unit": "USD", "scale": 1e9,
-         "basis": "guidance", "source": "press-f.txt"},
-        {"entity": "nvidia", "metric": "capex", "period": "CY2024", "value": 3.2, "unit": "USD", "scale": 1e9,
-         "basis": "actual", "source": "press-g.txt"},
-        {"entity": "nvidia", "metric": "capex", "period": "FY2026H1", "value": 3100, "unit": "USD", "scale": 1e6,
-         "basis": "actual", "source": "press-h.txt"},
-        {"entity": "meta", "metric": "capex", "period": "FY2025", "value": 72, "unit": "USD", "scale": 1e9,
-         "basis": "actual", "source": "press-i.txt"},
-        {"entity": "alphabet", "metric": "buybacks_and_dividends", "period": "FY2025", "value": 56,
-         "unit": "USD", "scale": 1e9, "basis": "actual", "source": "press-j.txt"},
-        {"entity": "alphabet", "metric": "free_cash_flow", "period": "FY2025", "value": 73.3, "unit": "USD",
-         "scale": 1e9, "basis": "actual", "source": "press-k.txt"},
+        {
+            "entity": "alphabet",
+            "metric": "capex",
+            "period": "FY2024",
+            "value": 52.5,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-a.txt",
+            "outlet": "Paper A",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "capex",
+            "period": "FY2025",
+            "value": 85,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "guidance",
+            "source": "press-b.txt",
+            "outlet": "Paper B",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "capex_incl_finance_leases",
+            "period": "FY2025",
+            "value": 93.05,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-c.txt",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "cash",
+            "period": "FY2025",
+            "value": 126.8,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-d.txt",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "revenue",
+            "period": "FY2025",
+            "low": 400,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-e.txt",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "capex",
+            "period": "FY2027",
+            "value": 250,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "guidance",
+            "source": "press-f.txt",
+        },
+        {
+            "entity": "nvidia",
+            "metric": "capex",
+            "period": "CY2024",
+            "value": 3.2,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-g.txt",
+        },
+        {
+            "entity": "nvidia",
+            "metric": "capex",
+            "period": "FY2026H1",
+            "value": 3100,
+            "unit": "USD",
+            "scale": 1e6,
+            "basis": "actual",
+            "source": "press-h.txt",
+        },
+        {
+            "entity": "meta",
+            "metric": "capex",
+            "period": "FY2025",
+            "value": 72,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-i.txt",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "buybacks_and_dividends",
+            "period": "FY2025",
+            "value": 56,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-j.txt",
+        },
+        {
+            "entity": "alphabet",
+            "metric": "free_cash_flow",
+            "period": "FY2025",
+            "value": 73.3,
+            "unit": "USD",
+            "scale": 1e9,
+            "basis": "actual",
+            "source": "press-k.txt",
+        },
     ],
 }
 
@@ -58,8 +148,13 @@ def table(tmp_path_factory, shared_data):
     press_file = tmp_path_factory.mktemp("press") / "press.yaml"
     press_file.write_text(yaml.safe_dump(PRESS, allow_unicode=True))
     ds = build_dataset([press_file], shipped=False)
-    filings = pd.concat([read_companyfacts(sec / "CIK0001652044_ALPHABET.json").facts,
-                         read_companyfacts(sec / "CIK0001045810_NVIDIA.json").facts], ignore_index=True)
+    filings = pd.concat(
+        [
+            read_companyfacts(sec / "CIK0001652044_ALPHABET.json").facts,
+            read_companyfacts(sec / "CIK0001045810_NVIDIA.json").facts,
+        ],
+        ignore_index=True,
+    )
     return ds, filings, reconcile(ds, filings)
 
 
@@ -71,8 +166,18 @@ def _row(df, entity, metric, period):
 
 def test_columns_and_coverage(table):
     _, _, df = table
-    assert list(df.columns)[:10] == ["entity", "metric", "period", "press_value", "filing_value", "difference",
-                                     "difference_pct", "likely_reason", "press_source", "filing_accession"]
+    assert list(df.columns)[:10] == [
+        "entity",
+        "metric",
+        "period",
+        "press_value",
+        "filing_value",
+        "difference",
+        "difference_pct",
+        "likely_reason",
+        "press_source",
+        "filing_accession",
+    ]
     assert list(df.columns) == RECONCILE_COLUMNS
     # meta has no filing imported; FY2027 has no filing yet: neither is compared
     assert len(df) == 9
@@ -98,8 +203,12 @@ def test_guidance_vs_actual(table):
 
 def test_capex_including_finance_leases(table, sec_file):
     doc = json.loads((sec_file("CIK0001652044_ALPHABET.json")).read_text())
-    leases = doc["facts"]["us-gaap"]["RightOfUseAssetObtainedInExchangeForFinanceLeaseLiability"]["units"]["USD"]
-    fy2025 = next(e["val"] for e in leases if e["start"] == "2025-01-01" and e["end"] == "2025-12-31")
+    leases = doc["facts"]["us-gaap"]["RightOfUseAssetObtainedInExchangeForFinanceLeaseLiability"][
+        "units"
+    ]["USD"]
+    fy2025 = next(
+        e["val"] for e in leases if e["start"] == "2025-01-01" and e["end"] == "2025-12-31"
+    )
     assert fy2025 == 1_606_000_000
     r = _row(table[2], "alphabet", "capex_incl_finance_leases", "FY2025")
     assert r["filing_value"] == pytest.approx(91.447)  # compared with cash capex
@@ -117,7 +226,10 @@ def test_cash_including_marketable_securities(table):
 
 def test_lower_bound_only(table):
     r = _row(table[2], "alphabet", "revenue", "FY2025")
-    assert (r["press_value"], r["filing_value"]) == (400, pytest.approx(402.836))  # 10-K 2025 revenues
+    assert (r["press_value"], r["filing_value"]) == (
+        400,
+        pytest.approx(402.836),
+    )  # 10-K 2025 revenues
     assert "lower bound" in r["likely_reason"]
 
 
@@ -140,13 +252,24 @@ def test_composite_filing_figures(table, sec_file):
     doc = json.loads((sec_file("CIK0001652044_ALPHABET.json")).read_text())["facts"]["us-gaap"]
 
     def fy2025(concept):
-        return next(e["val"] for e in doc[concept]["units"]["USD"]
-                    if e.get("start") == "2025-01-01" and e["end"] == "2025-12-31" and e["form"] == "10-K") / 1e9
+        return (
+            next(
+                e["val"]
+                for e in doc[concept]["units"]["USD"]
+                if e.get("start") == "2025-01-01"
+                and e["end"] == "2025-12-31"
+                and e["form"] == "10-K"
+            )
+            / 1e9
+        )
 
     returned = fy2025("PaymentsForRepurchaseOfCommonStock") + fy2025("PaymentsOfDividends")
     r = _row(table[2], "alphabet", "buybacks_and_dividends", "FY2025")
     assert r["filing_value"] == pytest.approx(returned)
-    assert r["filing_concept"] == "us-gaap:PaymentsForRepurchaseOfCommonStock + us-gaap:PaymentsOfDividends"
+    assert (
+        r["filing_concept"]
+        == "us-gaap:PaymentsForRepurchaseOfCommonStock + us-gaap:PaymentsOfDividends"
+    )
     fcf = fy2025("NetCashProvidedByUsedInOperatingActivities") - 91.447
     r = _row(table[2], "alphabet", "free_cash_flow", "FY2025")
     assert r["filing_value"] == pytest.approx(fcf)
@@ -159,13 +282,16 @@ def test_entity_filter(table):
     assert set(df["entity"]) == {"nvidia"} and len(df) == 2
 
 
-@pytest.mark.parametrize("press, fye, expected", [
-    ("CY2024", 1, ("FY2025", True)),      # Nvidia
-    ("CY2024Q4", 1, ("FY2025Q4", True)),  # Nov-Jan shares two months with Oct-Dec
-    ("CY2025", 9, ("FY2025", True)),      # Apple: Oct 2024 - Sep 2025 shares nine months
-    ("CY2025Q3", 12, ("FY2025Q3", False)),
-    ("FY2026H1", 6, ("FY2026H1", False)),
-])
+@pytest.mark.parametrize(
+    "press, fye, expected",
+    [
+        ("CY2024", 1, ("FY2025", True)),  # Nvidia
+        ("CY2024Q4", 1, ("FY2025Q4", True)),  # Nov-Jan shares two months with Oct-Dec
+        ("CY2025", 9, ("FY2025", True)),  # Apple: Oct 2024 - Sep 2025 shares nine months
+        ("CY2025Q3", 12, ("FY2025Q3", False)),
+        ("FY2026H1", 6, ("FY2026H1", False)),
+    ],
+)
 def test_filing_period(press, fye, expected):
     assert filing_period(press, fye) == expected
 
@@ -177,13 +303,40 @@ def test_press_figure_rounded_from_the_filing_is_explained(filing_usd_m, decimal
     and difference is always press - filing."""
     filing_bn = filing_usd_m / 1000
     press_bn = round(filing_bn, decimals)
-    entities = to_frame("entities", [{"id": "acme", "name": "Acme", "kind": "other", "fiscal_year_end_month": 12}])
-    press = to_frame("facts", [{"entity": "acme", "metric": "capex", "period": "FY2025", "value": press_bn,
-                                "unit": "USD", "scale": 1e9, "basis": "guidance" if guidance else "actual",
-                                "source": "s"}], origin="user:x")
+    entities = to_frame(
+        "entities", [{"id": "acme", "name": "Acme", "kind": "other", "fiscal_year_end_month": 12}]
+    )
+    press = to_frame(
+        "facts",
+        [
+            {
+                "entity": "acme",
+                "metric": "capex",
+                "period": "FY2025",
+                "value": press_bn,
+                "unit": "USD",
+                "scale": 1e9,
+                "basis": "guidance" if guidance else "actual",
+                "source": "s",
+            }
+        ],
+        origin="user:x",
+    )
     ds = Dataset(entities, press, to_frame("deals", []), to_frame("constants", []))
-    filings = pd.DataFrame([{"entity": "acme", "metric": "capex", "period": "FY2025", "value": filing_usd_m,
-                             "unit": "USD", "scale": 1e6, "accession": "a", "concept": "c"}])
+    filings = pd.DataFrame(
+        [
+            {
+                "entity": "acme",
+                "metric": "capex",
+                "period": "FY2025",
+                "value": filing_usd_m,
+                "unit": "USD",
+                "scale": 1e6,
+                "accession": "a",
+                "concept": "c",
+            }
+        ]
+    )
     row = reconcile(ds, filings).iloc[0]
     assert row["difference"] == pytest.approx(press_bn - filing_bn, abs=1e-12)
     reason = row["likely_reason"]

@@ -51,7 +51,11 @@ def test_alphabet_fy2024_capex_from_its_10k(alphabet):
     row = _one(alphabet.facts, "capex", "FY2024")
     assert row["value"] * row["scale"] == pytest.approx(52_535e6)
     assert (row["unit"], row["basis"], row["concept"]) == ("USD", "actual", PPE)
-    assert (row["accession"], row["form"], row["filed"]) == ("0001652044-25-000014", "10-K", "2025-02-05")
+    assert (row["accession"], row["form"], row["filed"]) == (
+        "0001652044-25-000014",
+        "10-K",
+        "2025-02-05",
+    )
     assert row["quote"] == f"{PPE} 10-K accession 0001652044-25-000014 filed 2025-02-05 FY2024"
     assert row["source"] == "CIK0001652044_ALPHABET.json"
     assert row["origin"] == "import:sec:CIK0001652044_ALPHABET.json"
@@ -70,7 +74,9 @@ def test_alphabet_fy2025_capex_from_its_10k(alphabet):
 def test_q4_is_fy_minus_nine_months_ytd(alphabet, sec_file):
     # 10-K 0001652044-25-000014: 2024-01-01..2024-12-31 = 52,535,000,000
     # 10-Q 0001652044-24-000118: 2024-01-01..2024-09-30 = 38,259,000,000  (cash-flow 10-Qs report ytd only)
-    raw = _raw(sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
+    raw = _raw(
+        sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment"
+    )
     fy = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2024-12-31")
     nine = next(e for e in raw if e["accn"] == "0001652044-24-000118" and e["end"] == "2024-09-30")
     assert (fy["val"], nine["val"]) == (52_535_000_000, 38_259_000_000)
@@ -96,8 +102,11 @@ def test_nvidia_capex_falls_back_to_productive_assets(nvidia, sec_file):
     primary_ends = [e["end"] for e in _raw(path, "PaymentsToAcquirePropertyPlantAndEquipment")]
     assert max(primary_ends) < "2021-01-01"  # the first concept stops
     # SOURCE.txt / Nvidia 10-Ks: FY ending 2024-01-28 1,069; 2025-01-26 3,236; 2026-01-25 6,042 ($m)
-    for period, usd_m, end in (("FY2024", 1069, "2024-01-28"), ("FY2025", 3236, "2025-01-26"),
-                               ("FY2026", 6042, "2026-01-25")):
+    for period, usd_m, end in (
+        ("FY2024", 1069, "2024-01-28"),
+        ("FY2025", 3236, "2025-01-26"),
+        ("FY2026", 6042, "2026-01-25"),
+    ):
         row = _one(nvidia.facts, "capex", period)
         assert row["value"] * row["scale"] == pytest.approx(usd_m * 1e6)
         assert row["concept"] == PRODUCTIVE and row["end"] == end
@@ -109,8 +118,12 @@ def test_nvidia_capex_falls_back_to_productive_assets(nvidia, sec_file):
 
 def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia, sec_file):
     # Alphabet's FY2024 10-K repeats 2022 capex as a comparative, tagged fy=2024 in companyfacts
-    raw = _raw(sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment")
-    comparative = next(e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2022-12-31")
+    raw = _raw(
+        sec_file("CIK0001652044_ALPHABET.json"), "PaymentsToAcquirePropertyPlantAndEquipment"
+    )
+    comparative = next(
+        e for e in raw if e["accn"] == "0001652044-25-000014" and e["end"] == "2022-12-31"
+    )
     assert comparative["fy"] == 2024 and comparative["val"] == 31_485_000_000
     row = _one(alphabet.facts, "capex", "FY2022")
     assert row["value"] * row["scale"] == pytest.approx(31_485e6)
@@ -119,7 +132,11 @@ def test_fiscal_year_comes_from_the_value_not_the_filing(alphabet, nvidia, sec_f
     nv = _raw(sec_file("CIK0001045810_NVIDIA.json"), "PaymentsToAcquireProductiveAssets")
     assert any(e["end"] == "2025-01-26" and e["fy"] == 2026 for e in nv)
     assert _one(nvidia.facts, "capex", "FY2025")["accession"] == "0001045810-25-000023"
-    assert nvidia.facts.loc[nvidia.facts["end"] == "2025-01-26", "period"].str.startswith("FY2025").all()
+    assert (
+        nvidia.facts.loc[nvidia.facts["end"] == "2025-01-26", "period"]
+        .str.startswith("FY2025")
+        .all()
+    )
 
 
 def test_restated_value_kept_and_earlier_remembered(marvell):
@@ -143,11 +160,17 @@ def test_balances_and_shares(alphabet):
     # cash, equivalents and short-term marketable securities 126,843 $m; long-term debt 46,547 $m
     assert _one(alphabet.facts, "cash", "FY2025")["value"] == pytest.approx(30.708)
     assert _one(alphabet.facts, "cash", "FY2025Q4")["value"] == pytest.approx(30.708)
-    assert _one(alphabet.facts, "cash_and_short_term_investments", "FY2025")["value"] == pytest.approx(126.843)
+    assert _one(alphabet.facts, "cash_and_short_term_investments", "FY2025")[
+        "value"
+    ] == pytest.approx(126.843)
     assert _one(alphabet.facts, "long_term_debt", "FY2025")["value"] == pytest.approx(46.547)
     # weighted-average diluted shares 2025: 12,230,000,000 (unit 'shares', stored in millions)
     shares = _one(alphabet.facts, "diluted_shares", "FY2025")
-    assert (shares["unit"], shares["scale"], shares["value"]) == ("shares", 1e6, pytest.approx(12_230))
+    assert (shares["unit"], shares["scale"], shares["value"]) == (
+        "shares",
+        1e6,
+        pytest.approx(12_230),
+    )
     # an average is never differenced: there is no derived Q4 of it
     assert alphabet.facts.query("metric == 'diluted_shares' and period == 'FY2025Q4'").empty
 
@@ -188,14 +211,27 @@ def test_every_quarter_set_adds_up_to_its_year(nvidia, alphabet, marvell):
 
 def test_mapping_is_a_data_table():
     capex = concept_table().query("metric == 'capex'").sort_values("priority")
-    assert capex["concept"].tolist() == ["PaymentsToAcquirePropertyPlantAndEquipment",
-                                         "PaymentsToAcquireProductiveAssets"]
-    expected = {"capex", "operating_cash_flow", "depreciation", "revenue", "net_income", "long_term_debt", "cash",
-                "buybacks", "dividends", "rpo"}
+    assert capex["concept"].tolist() == [
+        "PaymentsToAcquirePropertyPlantAndEquipment",
+        "PaymentsToAcquireProductiveAssets",
+    ]
+    expected = {
+        "capex",
+        "operating_cash_flow",
+        "depreciation",
+        "revenue",
+        "net_income",
+        "long_term_debt",
+        "cash",
+        "buybacks",
+        "dividends",
+        "rpo",
+    }
     assert expected <= set(concept_table()["metric"])
 
 
 # ---- bad input -------------------------------------------------------------------------------------
+
 
 def test_truncated_file(tmp_path, sec_file):
     text = sec_file("CIK0001652044_ALPHABET.json").read_text()
@@ -205,14 +241,17 @@ def test_truncated_file(tmp_path, sec_file):
         read_companyfacts(bad)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("entity,metric\nalphabet,capex\n", "not valid JSON"),
-    ('{"data": [1, 2]}', "not an SEC companyfacts file: missing key"),
-    ("[1, 2, 3]", "not an SEC companyfacts file"),
-    ("", "empty file"),
-    ('{"cik": "abc", "entityName": "X", "facts": {}}', "must be an integer CIK"),
-    ('{"cik": 5, "entityName": "X", "facts": {"us-gaap": {}}}', "no values of any concept"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("entity,metric\nalphabet,capex\n", "not valid JSON"),
+        ('{"data": [1, 2]}', "not an SEC companyfacts file: missing key"),
+        ("[1, 2, 3]", "not an SEC companyfacts file"),
+        ("", "empty file"),
+        ('{"cik": "abc", "entityName": "X", "facts": {}}', "must be an integer CIK"),
+        ('{"cik": 5, "entityName": "X", "facts": {"us-gaap": {}}}', "no values of any concept"),
+    ],
+)
 def test_not_companyfacts(tmp_path, content, message):
     path = tmp_path / "x.json"
     path.write_text(content)
@@ -227,9 +266,28 @@ def test_missing_file(tmp_path):
 
 
 def test_bad_entry_named(tmp_path):
-    doc = {"cik": 5, "entityName": "X", "facts": {"us-gaap": {"PaymentsToAcquirePropertyPlantAndEquipment": {
-        "units": {"USD": [{"start": "2024-01-01", "end": "2024-12-31", "val": "lots", "accn": "a",
-                           "form": "10-K", "filed": "2025-01-01"}]}}}}}
+    doc = {
+        "cik": 5,
+        "entityName": "X",
+        "facts": {
+            "us-gaap": {
+                "PaymentsToAcquirePropertyPlantAndEquipment": {
+                    "units": {
+                        "USD": [
+                            {
+                                "start": "2024-01-01",
+                                "end": "2024-12-31",
+                                "val": "lots",
+                                "accn": "a",
+                                "form": "10-K",
+                                "filed": "2025-01-01",
+                            }
+                        ]
+                    }
+                }
+            }
+        },
+    }
     path = tmp_path / "x.json"
     path.write_text(json.dumps(doc))
     with pytest.raises(DataError, match="field 'val' = 'lots'"):

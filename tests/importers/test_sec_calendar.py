@@ -39,9 +39,26 @@ def test_apple_and_microsoft_calendars():
 
 
 def test_classify_spans():
-    start = d("2024-01-01", "2024-01-01", "2024-10-01", "2024-01-01", "NaT", "NaT", "2024-11-01", "2024-04-01")
-    end = d("2024-12-31", "2024-09-30", "2024-12-31", "2024-03-31", "2024-12-31", "2024-11-15", "2024-12-31",
-            "2024-09-30")
+    start = d(
+        "2024-01-01",
+        "2024-01-01",
+        "2024-10-01",
+        "2024-01-01",
+        "NaT",
+        "NaT",
+        "2024-11-01",
+        "2024-04-01",
+    )
+    end = d(
+        "2024-12-31",
+        "2024-09-30",
+        "2024-12-31",
+        "2024-03-31",
+        "2024-12-31",
+        "2024-11-15",
+        "2024-12-31",
+        "2024-09-30",
+    )
     out = classify(start, end, 12)
     # FY (ytd of Q4), 9M ytd, discrete Q4, Q1, year-end balance, mid-quarter balance, 2-month stub,
     # and a 6-month range that does not start the year (neither a quarter nor a ytd)
@@ -67,7 +84,11 @@ def test_label_agrees_with_period_months(fye, day):
     """The fiscal year and month position place the date's closing month inside Period.months()."""
     fy, pos = fiscal_position(d(day.isoformat()), fye)
     first, last = Period("FY", int(fy[0])).months(fye)
-    closing = day.replace(day=1) if day.day > 15 else (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    closing = (
+        day.replace(day=1)
+        if day.day > 15
+        else (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+    )
     assert first <= closing <= last
     months_in = (closing.year - first.year) * 12 + closing.month - first.month + 1
     assert months_in == int(pos[0])

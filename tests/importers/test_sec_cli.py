@@ -22,8 +22,24 @@ def test_import_then_list_filings(db, shared, capsys):
     path = shared / "data" / "sec-companyfacts" / ALPHABET
     assert main(["--db", db, "import", "sec", str(path), "--since", "2024"]) == 0
     assert "alphabet" in capsys.readouterr().err
-    assert main(["--db", db, "filings", "--entity", "alphabet", "--metric", "capex", "--period", "fy2024",
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "filings",
+                "--entity",
+                "alphabet",
+                "--metric",
+                "capex",
+                "--period",
+                "fy2024",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 1
     assert rows[0]["value"] == pytest.approx(52.535)  # Alphabet 10-K 2024: $52,535m
@@ -33,14 +49,58 @@ def test_import_then_list_filings(db, shared, capsys):
 def test_reconcile_reads_the_store(db, shared, tmp_path, capsys):
     assert main(["--db", db, "reconcile"]) == 2
     assert "aicapex import sec" in capsys.readouterr().err
-    main(["--db", db, "import", "sec", str(shared / "data" / "sec-companyfacts" / ALPHABET), "--since", "2024"])
+    main(
+        [
+            "--db",
+            db,
+            "import",
+            "sec",
+            str(shared / "data" / "sec-companyfacts" / ALPHABET),
+            "--since",
+            "2024",
+        ]
+    )
     press = tmp_path / "press.yaml"
-    press.write_text(yaml.safe_dump({"facts": [
-        {"entity": "alphabet", "metric": "capex", "period": "FY2024", "value": 52.5, "unit": "USD",
-         "scale": 1e9, "basis": "actual", "source": "own note"}]}))
+    press.write_text(
+        yaml.safe_dump(
+            {
+                "facts": [
+                    {
+                        "entity": "alphabet",
+                        "metric": "capex",
+                        "period": "FY2024",
+                        "value": 52.5,
+                        "unit": "USD",
+                        "scale": 1e9,
+                        "basis": "actual",
+                        "source": "own note",
+                    }
+                ]
+            }
+        )
+    )
     capsys.readouterr()
-    assert main(["--db", db, "reconcile", "--entity", "alphabet", "--user", str(press), "--format", "json"]) == 0
-    rows = [r for r in json.loads(capsys.readouterr().out) if r["period"] == "FY2024" and r["metric"] == "capex"]
+    assert (
+        main(
+            [
+                "--db",
+                db,
+                "reconcile",
+                "--entity",
+                "alphabet",
+                "--user",
+                str(press),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    rows = [
+        r
+        for r in json.loads(capsys.readouterr().out)
+        if r["period"] == "FY2024" and r["metric"] == "capex"
+    ]
     assert len(rows) == 1
     assert rows[0]["difference"] == pytest.approx(52.5 - 52.535)
     assert rows[0]["likely_reason"].startswith("rounding")

@@ -66,29 +66,90 @@ def test_failed_import_leaves_the_store_unchanged(tmp_path, sec, content):
 def test_unknown_company_is_added_as_an_entity(tmp_path):
     # a small companyfacts file of a June fiscal year (like Microsoft's): FY2025 = Jul 2024 - Jun 2025
     entries = [
-        {"start": "2024-07-01", "end": "2024-09-30", "val": 10e9, "accn": "q1", "fy": 2025, "fp": "Q1",
-         "form": "10-Q", "filed": "2024-10-30"},
-        {"start": "2024-07-01", "end": "2024-12-31", "val": 25e9, "accn": "q2", "fy": 2025, "fp": "Q2",
-         "form": "10-Q", "filed": "2025-01-29"},
-        {"start": "2024-07-01", "end": "2025-03-31", "val": 40e9, "accn": "q3", "fy": 2025, "fp": "Q3",
-         "form": "10-Q", "filed": "2025-04-30"},
-        {"start": "2024-07-01", "end": "2025-06-30", "val": 60e9, "accn": "k", "fy": 2025, "fp": "FY",
-         "form": "10-K", "filed": "2025-07-30"},
-        {"start": "2024-07-01", "end": "2025-06-30", "val": 60e9, "accn": "8k", "fy": 2025, "fp": "FY",
-         "form": "8-K", "filed": "2025-07-29"},
+        {
+            "start": "2024-07-01",
+            "end": "2024-09-30",
+            "val": 10e9,
+            "accn": "q1",
+            "fy": 2025,
+            "fp": "Q1",
+            "form": "10-Q",
+            "filed": "2024-10-30",
+        },
+        {
+            "start": "2024-07-01",
+            "end": "2024-12-31",
+            "val": 25e9,
+            "accn": "q2",
+            "fy": 2025,
+            "fp": "Q2",
+            "form": "10-Q",
+            "filed": "2025-01-29",
+        },
+        {
+            "start": "2024-07-01",
+            "end": "2025-03-31",
+            "val": 40e9,
+            "accn": "q3",
+            "fy": 2025,
+            "fp": "Q3",
+            "form": "10-Q",
+            "filed": "2025-04-30",
+        },
+        {
+            "start": "2024-07-01",
+            "end": "2025-06-30",
+            "val": 60e9,
+            "accn": "k",
+            "fy": 2025,
+            "fp": "FY",
+            "form": "10-K",
+            "filed": "2025-07-30",
+        },
+        {
+            "start": "2024-07-01",
+            "end": "2025-06-30",
+            "val": 60e9,
+            "accn": "8k",
+            "fy": 2025,
+            "fp": "FY",
+            "form": "8-K",
+            "filed": "2025-07-29",
+        },
     ]
-    doc = {"cik": 99, "entityName": "Example Cloud Corp", "facts": {"us-gaap": {
-        "PaymentsToAcquirePropertyPlantAndEquipment": {"label": "Capex", "units": {"USD": entries}}}}}
+    doc = {
+        "cik": 99,
+        "entityName": "Example Cloud Corp",
+        "facts": {
+            "us-gaap": {
+                "PaymentsToAcquirePropertyPlantAndEquipment": {
+                    "label": "Capex",
+                    "units": {"USD": entries},
+                }
+            }
+        },
+    }
     path = tmp_path / "example.json"
     path.write_text(json.dumps(doc))
     store = Store(tmp_path / "s.duckdb")
     result = import_sec(path, store)
-    assert (result.entity.id, result.entity.fiscal_year_end_month, result.entity.known) == \
-        ("example_cloud_corp", 6, False)
+    assert (result.entity.id, result.entity.fiscal_year_end_month, result.entity.known) == (
+        "example_cloud_corp",
+        6,
+        False,
+    )
     got = result.facts.set_index("period")["value"].to_dict()
     # by hand: Q1 10, Q2 25-10, Q3 40-25, Q4 60-40, FY 60 ($bn)
-    assert got == {"FY2025": 60.0, "FY2025Q1": 10.0, "FY2025Q2": 15.0, "FY2025Q3": 15.0, "FY2025Q4": 20.0}
-    assert result.facts.set_index("period").loc["FY2025", "accession"] == "k"  # the 8-K is not a periodic report
+    assert got == {
+        "FY2025": 60.0,
+        "FY2025Q1": 10.0,
+        "FY2025Q2": 15.0,
+        "FY2025Q3": 15.0,
+        "FY2025Q4": 20.0,
+    }
+    assert (
+        result.facts.set_index("period").loc["FY2025", "accession"] == "k"
+    )  # the 8-K is not a periodic report
     ents = store.read_table("filing_entities")
     assert ents["id"].tolist() == ["example_cloud_corp"]
     assert ents["fiscal_year_end_month"].tolist() == [6]
@@ -107,8 +168,9 @@ def test_cik_is_read_from_the_cache(tmp_path, sec, monkeypatch):
     store = Store(tmp_path / "s.duckdb")
     result = import_sec("CIK0001652044", store, since=2025, cache_dir=cache)
     assert result.source == "CIK0001652044.json"
-    assert result.facts.query("metric == 'capex' and period == 'FY2025'")["value"].tolist() == \
-        pytest.approx([91.447])
+    assert result.facts.query("metric == 'capex' and period == 'FY2025'")[
+        "value"
+    ].tolist() == pytest.approx([91.447])
     with pytest.raises(DataError, match="forbids downloading"):
         import_sec("320193", store, cache_dir=cache)
 

@@ -79,9 +79,12 @@ def test_en_equals_rv_1_1_and_methods_agree(seed):
     L, e = random_network(seed)
     ref = clearing_vector(L, e, method="fixed_point")
     for method in ("auto", "default_set"):
-        np.testing.assert_allclose(clearing_vector(L, e, method=method, alpha=1, beta=1).payments,
-                                   ref.payments, atol=1e-8)
-    np.testing.assert_allclose(clearing_vector(sp.csr_matrix(L), e).payments, ref.payments, atol=1e-8)
+        np.testing.assert_allclose(
+            clearing_vector(L, e, method=method, alpha=1, beta=1).payments, ref.payments, atol=1e-8
+        )
+    np.testing.assert_allclose(
+        clearing_vector(sp.csr_matrix(L), e).payments, ref.payments, atol=1e-8
+    )
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -91,7 +94,9 @@ def test_batched_liabilities_match_one_path_at_a_time(method):
     e = rng.uniform(0, 3, (4, 6))
     batched = clearing_vector(Ls, e, method=method)
     for k in range(4):
-        np.testing.assert_allclose(batched.payments[k], clearing_vector(Ls[k], e[k]).payments[0], atol=1e-9)
+        np.testing.assert_allclose(
+            batched.payments[k], clearing_vector(Ls[k], e[k]).payments[0], atol=1e-9
+        )
 
 
 def test_slow_leaking_cycle_is_solved_exactly():
@@ -132,14 +137,20 @@ def test_properties_on_random_networks(net):
     # payments between 0 and what is owed
     assert (p >= -scale).all() and (p <= owed + scale).all()
     # a fixed point of the clearing map
-    phi = np.minimum(owed, np.maximum(0, e + p @ np.divide(L, owed[:, None], out=np.zeros_like(L),
-                                                           where=owed[:, None] > 0)))
+    phi = np.minimum(
+        owed,
+        np.maximum(
+            0, e + p @ np.divide(L, owed[:, None], out=np.zeros_like(L), where=owed[:, None] > 0)
+        ),
+    )
     np.testing.assert_allclose(p, phi, atol=scale)
     # a node that can pay in full does
     solvent = ~r.defaulted
     np.testing.assert_allclose(p[solvent], np.broadcast_to(owed, p.shape)[solvent], atol=scale)
     # greatest clearing vector: Picard from above reaches the same point
-    np.testing.assert_allclose(p, clearing_vector(L, e, method="fixed_point").payments, atol=1e-6 * max(1, L.max()))
+    np.testing.assert_allclose(
+        p, clearing_vector(L, e, method="fixed_point").payments, atol=1e-6 * max(1, L.max())
+    )
     # EN redistributes a shock, it does not create losses. Each node's net worth, e + received - paid,
     # is >= 0, falls (weakly) when external assets fall, and the net worths sum to the external assets
     # (every payment is someone's receipt). So the losses the shock causes, wherever the shortfalls pass

@@ -14,8 +14,20 @@ def run(capsys, tmp_path, *args):
 
 
 def test_stress_json_contract(capsys, tmp_path, toy_file):
-    code, out, _ = run(capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--horizon", "2026:2027",
-                       "--shock", "lab=0.5", "--format", "json")
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "stress",
+        "--user",
+        str(toy_file),
+        "--user-only",
+        "--horizon",
+        "2026:2027",
+        "--shock",
+        "lab=0.5",
+        "--format",
+        "json",
+    )
     assert code == 0
     records = {r["entity"]: r for r in json.loads(out)}
     for key in ("entity", "owed", "paid", "shortfall", "defaulted", "equity_loss", "total_loss"):
@@ -27,9 +39,26 @@ def test_stress_json_contract(capsys, tmp_path, toy_file):
 
 
 def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
-    code, out, _ = run(capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--horizon",
-                       "2026:2027", "--shock", "lab=0.5", "--shock", "cloud=0", "--alpha", "0.5", "--beta", "1",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        "stress",
+        "--user",
+        str(toy_file),
+        "--user-only",
+        "--horizon",
+        "2026:2027",
+        "--shock",
+        "lab=0.5",
+        "--shock",
+        "cloud=0",
+        "--alpha",
+        "0.5",
+        "--beta",
+        "1",
+        "--format",
+        "json",
+    )
     assert code == 0
     records = {r["entity"]: r for r in json.loads(out)}
     assert records["lab"]["paid"] == pytest.approx(0.5 * 35 + 20)
@@ -38,7 +67,9 @@ def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
 
 @pytest.mark.parametrize("command", ["cycles", "exposure", "debtrank", "assets", "edges"])
 def test_other_commands_run_on_the_toy(capsys, tmp_path, toy_file, command):
-    code, out, _ = run(capsys, tmp_path, command, "--user", str(toy_file), "--user-only", "--format", "csv")
+    code, out, _ = run(
+        capsys, tmp_path, command, "--user", str(toy_file), "--user-only", "--format", "csv"
+    )
     assert code == 0 and out
 
 
@@ -51,9 +82,13 @@ def test_shipped_cycles_and_export(capsys, tmp_path):
 
 
 def test_bad_input_exits_2_with_one_line(capsys, tmp_path, toy_file):
-    code, _, err = run(capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--shock", "lab=half")
+    code, _, err = run(
+        capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--shock", "lab=half"
+    )
     assert code == 2 and "--shock" in err and "lab=half" in err
-    code, _, err = run(capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--alpha", "2")
+    code, _, err = run(
+        capsys, tmp_path, "stress", "--user", str(toy_file), "--user-only", "--alpha", "2"
+    )
     assert code == 2 and "alpha" in err
     code, _, err = run(capsys, tmp_path, "stress", "--user-only")
     assert code == 2 and "--user" in err

@@ -52,6 +52,6 @@ def test_supplier_shares(net_ds):
 def test_hhi_by_hand(net_ds):
     ds, net = net_ds
     h = hhi(exposures(ds, net)).set_index(["entity", "role"])
-    assert h.loc[("neo", "supplier"), "hhi"] == pytest.approx(0.71 ** 2 + 0.2 ** 2)
+    assert h.loc[("neo", "supplier"), "hhi"] == pytest.approx(0.71**2 + 0.2**2)
     assert h.loc[("neo", "supplier"), "top_counterparty"] == "big"
     assert h.loc[("lab", "customer"), "hhi"] == pytest.approx(1.0)  # one supplier only

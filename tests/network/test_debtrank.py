@@ -13,7 +13,13 @@ from aicapex.network.debtrank import debtrank, impact_matrix, node_debtrank
     "case, exposure, equity, shock, expected_h",
     [
         ("C1 no shock", [[0, 50], [0, 0]], [100, 100], [0, 0], [0, 0]),
-        ("C2 isolated node", [[0, 50, 0], [0, 0, 0], [0, 0, 0]], [100] * 3, [0, 0, 0.6], [0, 0, 0.6]),
+        (
+            "C2 isolated node",
+            [[0, 50, 0], [0, 0, 0], [0, 0, 0]],
+            [100] * 3,
+            [0, 0, 0.6],
+            [0, 0, 0.6],
+        ),
         ("C3", [[0, 0], [50, 0]], [100, 100], [1.0, 0], [1.0, 0.5]),
         ("C4 impact capped at 1", [[0, 0], [500, 0]], [100, 100], [1.0, 0], [1.0, 1.0]),
         ("C5 partial shock", [[0, 0], [50, 0]], [100, 100], [0.4, 0], [0.4, 0.2]),
@@ -32,11 +38,26 @@ def test_c3_debtrank_value():
 def test_d2_vulnerability_matrix():
     # EXAMPLES.txt D2 (NetworkRiskMeasures): V[i][j] = min(1, L[i][j] / buffer[j]), creditor j's loss if
     # debtor i defaults. In our convention exposures[j][i] = L[i][j], so V = impact_matrix(L^T, buffer)^T.
-    L = np.array([[0, 5, 0, 0, 10, 2], [0, 0, 3, 0, 2, 0], [0, 0, 0, 4, 0, 0], [0, 0, 0, 0, 0, 0],
-                  [0, 0, 2, 5, 5, 0], [0, 2, 2, 0, 0, 0]], float)
+    L = np.array(
+        [
+            [0, 5, 0, 0, 10, 2],
+            [0, 0, 3, 0, 2, 0],
+            [0, 0, 0, 4, 0, 0],
+            [0, 0, 0, 0, 0, 0],
+            [0, 0, 2, 5, 5, 0],
+            [0, 2, 2, 0, 0, 0],
+        ],
+        float,
+    )
     buffer = np.array([10, 2, 2, 1, 10, 4], float)
-    expected = [[0, 1, 0, 0, 1, 0.5], [0, 0, 1, 0, 0.2, 0], [0, 0, 0, 1, 0, 0], [0] * 6, [0, 0, 1, 1, 0.5, 0],
-                [0, 1, 1, 0, 0, 0]]
+    expected = [
+        [0, 1, 0, 0, 1, 0.5],
+        [0, 0, 1, 0, 0.2, 0],
+        [0, 0, 0, 1, 0, 0],
+        [0] * 6,
+        [0, 0, 1, 1, 0.5, 0],
+        [0, 1, 1, 0, 0, 0],
+    ]
     np.testing.assert_allclose(impact_matrix(L.T, buffer).T, expected)
 
 
@@ -61,8 +82,9 @@ def test_cycle_original_passes_distress_once_linear_repeats_it():
     # Linear: h = (I - Lambda)^-1 h0 = [[1, .5], [.5, 1]] / 0.75 @ [0.4, 0] = [0.5333, 0.2667].
     exposures, equity = [[0, 50], [50, 0]], [100, 100]
     np.testing.assert_allclose(debtrank(exposures, equity, [0.4, 0]).distress[0], [0.5, 0.2])
-    np.testing.assert_allclose(debtrank(exposures, equity, [0.4, 0], method="linear").distress[0],
-                               [0.4 / 0.75, 0.2 / 0.75])
+    np.testing.assert_allclose(
+        debtrank(exposures, equity, [0.4, 0], method="linear").distress[0], [0.4 / 0.75, 0.2 / 0.75]
+    )
 
 
 def test_node_debtrank_batches_one_path_per_node():

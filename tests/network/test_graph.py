@@ -39,7 +39,9 @@ def test_toy_liabilities_and_assets(toy_dataset):
 
 
 def test_ratio_gw_and_timing_rules(tmp_path):
-    ds = make(tmp_path, """
+    ds = make(
+        tmp_path,
+        """
     deals:
       - {id: a-b, from: a, to: b, kind: compute_purchase, value: 0.45, unit: ratio, share_of: rpo,
          status: signed, source: own}
@@ -53,7 +55,8 @@ def test_ratio_gw_and_timing_rules(tmp_path):
     constants:
       - {id: hardware_cost_per_gw, value: 20, unit: USD/GW, scale: 1e9, source: own}
       - {id: hyperscaler_investment_cycle_years, value: 4, unit: years, source: own}
-    """)
+    """,
+    )
     net = build_network(ds, "2026:2030")
     e = net.edges.set_index("deal_id")
     # 45 % of B's 625 $bn RPO; undated: 2025 + a 4-year term (the constant) -> 2025-2028
@@ -68,7 +71,9 @@ def test_ratio_gw_and_timing_rules(tmp_path):
 
 
 def test_shares_debt_and_past_investments(tmp_path):
-    ds = make(tmp_path, """
+    ds = make(
+        tmp_path,
+        """
     deals:
       - {id: c-a-warrants, from: c, to: a, kind: warrant, value: 10, unit: shares, scale: 1e6,
          status: signed, source: own}
@@ -82,18 +87,25 @@ def test_shares_debt_and_past_investments(tmp_path):
       - {entity: c, metric: share_price, period: FY2026Q3, value: 200, unit: USD/share, basis: actual, source: own}
       - {entity: b, metric: a_stake_value, period: FY2026Q1, value: 3.3, unit: USD, scale: 1e9, basis: actual,
          source: own}
-    """)
+    """,
+    )
     net = build_network(ds, "2026:2030")
     i, H = net.index, net.holdings()
-    assert H[i["a"], i["c"]] == pytest.approx(10e6 * 200 / 1e9)  # warrants held by `to`, valued at c's price
-    assert H[i["b"], i["a"]] == pytest.approx(3.3)  # the stake; the early 0.1 is its cost, not added
+    assert H[i["a"], i["c"]] == pytest.approx(
+        10e6 * 200 / 1e9
+    )  # warrants held by `to`, valued at c's price
+    assert H[i["b"], i["a"]] == pytest.approx(
+        3.3
+    )  # the stake; the early 0.1 is its cost, not added
     # the bond: lenders fund b in 2026 (a payment), and hold 30 of principal beyond the horizon
     assert net.liabilities()[i["lenders"], i["b"]] == pytest.approx(30)
     assert net.claims()[i["lenders"], i["b"]] == pytest.approx(30)
 
 
 def test_external_asset_rules(tmp_path):
-    ds = make(tmp_path, """
+    ds = make(
+        tmp_path,
+        """
     deals:
       - {id: a-b, from: a, to: b, kind: compute_purchase, value: 40, unit: USD, scale: 1e9, start: CY2026,
          end: CY2026, status: signed, source: own}
@@ -103,12 +115,15 @@ def test_external_asset_rules(tmp_path):
       - {entity: a, metric: revenue, period: FY2026, value: 10, unit: USD, scale: 1e9, basis: actual, source: own}
       - {entity: a, metric: revenue, period: FY2028, value: 30, unit: USD, scale: 1e9, basis: actual, source: own}
       - {entity: c, metric: cash, period: FY2025, value: 7, unit: USD, scale: 1e9, basis: actual, source: own}
-    """)
+    """,
+    )
     net = build_network(ds, "2026:2028")
     a = net.assets.set_index("entity")
     assert a.loc["a", "external_assets_usd_bn"] == pytest.approx(10 + 20 + 30)  # 2027 interpolated
     assert "revenue" in a.loc["a", "assets_rule"]
-    assert a.loc["b", "external_assets_usd_bn"] == pytest.approx(10)  # no facts: covers what it owes
+    assert a.loc["b", "external_assets_usd_bn"] == pytest.approx(
+        10
+    )  # no facts: covers what it owes
     assert "assumed to cover" in a.loc["b", "assets_rule"]
     assert a.loc["c", "external_assets_usd_bn"] == pytest.approx(7)
 
@@ -120,7 +135,9 @@ def test_statuses_filter(toy_dataset):
         build_network(toy_dataset, statuses=("maybe",))
 
 
-@pytest.mark.parametrize("text, years", [("2026:2030", (2026, 2030)), ("2027", (2027, 2027)), (None, (2026, 2030))])
+@pytest.mark.parametrize(
+    "text, years", [("2026:2030", (2026, 2030)), ("2027", (2027, 2027)), (None, (2026, 2030))]
+)
 def test_parse_horizon(text, years):
     h = parse_horizon(text)
     assert (h.first_year, h.last_year) == years

@@ -79,7 +79,10 @@ def test_shipped_network_openai_shocks_only_lower_what_openai_pays(shipped_datas
     net = build_network(shipped_dataset, "2026:2030")
     if "openai" not in net.nodes:
         pytest.skip("no OpenAI deals in the shipped data")
-    paid = [by_entity(stress_network(net, {"openai": f}).table()).loc["openai", "paid"] for f in (1, 0.5, 0.25)]
+    paid = [
+        by_entity(stress_network(net, {"openai": f}).table()).loc["openai", "paid"]
+        for f in (1, 0.5, 0.25)
+    ]
     assert paid[0] >= paid[1] >= paid[2]
     t = by_entity(stress_network(net, {"openai": 0.25}).table())
     assert (t["paid"] <= t["owed"] + 1e-9).all() and (t["paid"] >= -1e-9).all()

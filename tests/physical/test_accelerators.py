@@ -9,9 +9,16 @@ from aicapex.importers.epoch_hardware import read_accelerator_specs
 from aicapex.physical.accelerators import accelerator, accelerator_table
 
 # our id -> Epoch's hardware name (ml_hardware.csv)
-EPOCH_NAMES = {"a100": "NVIDIA A100 SXM4 80 GB", "h100": "NVIDIA H100 SXM5 80GB", "b200": "NVIDIA B200",
-               "gb200": "NVIDIA GB200", "gb300": "NVIDIA GB300 (Blackwell Ultra)", "mi300x": "AMD Instinct MI300X",
-               "mi355x": "AMD Instinct MI355X", "trainium2": "Amazon Trainium2"}
+EPOCH_NAMES = {
+    "a100": "NVIDIA A100 SXM4 80 GB",
+    "h100": "NVIDIA H100 SXM5 80GB",
+    "b200": "NVIDIA B200",
+    "gb200": "NVIDIA GB200",
+    "gb300": "NVIDIA GB300 (Blackwell Ultra)",
+    "mi300x": "AMD Instinct MI300X",
+    "mi355x": "AMD Instinct MI355X",
+    "trainium2": "Amazon Trainium2",
+}
 
 
 def test_h100e_per_unit_matches_epochs_ratio():
@@ -22,9 +29,11 @@ def test_h100e_per_unit_matches_epochs_ratio():
 
 
 def test_system_power_from_dgx_datasheets():
-    assert accelerator("h100").it_kw() == pytest.approx(10.2 / 8)   # DGX H100 ~10.2 kW, 8 GPUs
-    assert accelerator("b200").it_kw() == pytest.approx(14.3 / 8)   # DGX B200 ~14.3 kW, 8 GPUs
-    assert accelerator("mi300x").it_kw() == pytest.approx(0.75 * 1.8)  # no system figure: TDP x overhead
+    assert accelerator("h100").it_kw() == pytest.approx(10.2 / 8)  # DGX H100 ~10.2 kW, 8 GPUs
+    assert accelerator("b200").it_kw() == pytest.approx(14.3 / 8)  # DGX B200 ~14.3 kW, 8 GPUs
+    assert accelerator("mi300x").it_kw() == pytest.approx(
+        0.75 * 1.8
+    )  # no system figure: TDP x overhead
 
 
 def test_every_row_has_a_source_and_sane_numbers():

@@ -8,7 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aicapex.errors import ModelError
-from aicapex.physical.conversions import convert_capex, gw_from_accelerators, gw_from_commitments, twh_per_year
+from aicapex.physical.conversions import (
+    convert_capex,
+    gw_from_accelerators,
+    gw_from_commitments,
+    twh_per_year,
+)
 
 
 def test_650_bn_at_50_bn_per_gw_is_13_gw(coefs):
@@ -67,23 +72,29 @@ def test_datasheet_basis_for_other_accelerators(coefs):
 def test_gb200_datasheet_power_agrees_with_press_500k_per_gw(coefs):
     # Bottom-up check of the press figure: NVL72 ~120 kW / 72 GPUs x PUE 1.2 ~ 2.0 kW per GPU.
     from aicapex.physical.accelerators import accelerator
+
     per_gw = 1e6 / accelerator("gb200").facility_kw(1.2)
     assert per_gw == pytest.approx(coefs.gpus_per_gw, rel=0.05)
 
 
 def test_vectorised_over_paths(coefs):
-    conv = convert_capex(np.array([100.0, 200.0, 650.0]), coefs, usd_per_gw_bn=np.array([50.0, 40.0, 50.0]))
+    conv = convert_capex(
+        np.array([100.0, 200.0, 650.0]), coefs, usd_per_gw_bn=np.array([50.0, 40.0, 50.0])
+    )
     np.testing.assert_allclose(conv.gw, [2.0, 5.0, 13.0])
     assert conv.to_frame().shape[0] == 3
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"capex_usd_bn": -1}, "capex_usd_bn"),
-    ({"capex_usd_bn": 1, "usd_per_gw_bn": 0}, "usd_per_gw_bn"),
-    ({"capex_usd_bn": 1, "utilisation": 1.5}, "utilisation"),
-    ({"capex_usd_bn": 1, "pue": 0.9}, "pue"),
-    ({"capex_usd_bn": 1, "accelerator_id": "nope"}, "nope"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"capex_usd_bn": -1}, "capex_usd_bn"),
+        ({"capex_usd_bn": 1, "usd_per_gw_bn": 0}, "usd_per_gw_bn"),
+        ({"capex_usd_bn": 1, "utilisation": 1.5}, "utilisation"),
+        ({"capex_usd_bn": 1, "pue": 0.9}, "pue"),
+        ({"capex_usd_bn": 1, "accelerator_id": "nope"}, "nope"),
+    ],
+)
 def test_bad_input_names_the_field(coefs, kwargs, field):
     with pytest.raises(ModelError, match=field):
         convert_capex(coefs=coefs, **kwargs)
@@ -99,6 +110,7 @@ def test_round_trip_gw_times_price_is_capex(coefs, capex, per_gw):
 
 def test_inverse_conversions(coefs):
     from aicapex.physical.conversions import accelerators_from_gw, capex_from_gw
+
     # 003_3a5538ecc4f4d38e.txt: "6GW总量对应约300万张GPU"; 000_0bf8f8a29dd3db6b.txt: 13 GW ~ 650 $bn
     assert accelerators_from_gw(6.0, coefs)[0] == pytest.approx(3_000_000)
     assert capex_from_gw(13.0, coefs)[0] == pytest.approx(650.0)

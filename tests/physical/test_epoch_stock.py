@@ -18,8 +18,13 @@ def epoch_store(tmp_path_factory, shared_data) -> Store:
 
 
 def _stock_at(shipments, quarter, **kw):
-    ib = installed_base(shipments["shipments_h100e"].to_numpy(), shipments["period_end"].to_numpy(),
-                        watts_per_h100e=shipments["watts_per_h100e"].to_numpy(), period_length_years=0.25, **kw)
+    ib = installed_base(
+        shipments["shipments_h100e"].to_numpy(),
+        shipments["period_end"].to_numpy(),
+        watts_per_h100e=shipments["watts_per_h100e"].to_numpy(),
+        period_length_years=0.25,
+        **kw,
+    )
     i = list(shipments["quarter"]).index(quarter)
     return ib.stock_h100e[0, i], ib.chip_gw[0, i]
 
@@ -52,7 +57,13 @@ def test_stock_distribution_keeps_epochs_percentiles(epoch_store):
     # csv_export/nvidia_cumulative_totals.csv: "Nvidia total Q1 2022 to Q4 2025 ... 11899055,13659258,15548902"
     # (H100e 5th, median, 95th); the Q1 2026 row is flagged incomplete and skipped
     from aicapex.physical.epoch_data import epoch_stock_distribution
+
     dist = epoch_stock_distribution(epoch_installed_base(epoch_store)).set_index("designer")
     nv = dist.loc["nvidia"]
-    assert (nv.quarter, nv.h100e_p5, nv.h100e_p50, nv.h100e_p95) == ("CY2025Q4", 11899055, 13659258, 15548902)
+    assert (nv.quarter, nv.h100e_p5, nv.h100e_p50, nv.h100e_p95) == (
+        "CY2025Q4",
+        11899055,
+        13659258,
+        15548902,
+    )
     assert set(dist.index) == {"nvidia", "amd", "google", "amazon"}

@@ -20,7 +20,9 @@ def test_no_retirement_stock_is_cumulative_shipments():
 
 def test_step_retirement_after_life():
     # shipped mid-year; a 2-year life: the 2023 vintage is 2.5 years old at end-2025 -> retired
-    ib = installed_base([1.0, 2.0, 3.0], [2023, 2024, 2025], watts_per_h100e=[1000.0, 700.0, 500.0], life_years=2)
+    ib = installed_base(
+        [1.0, 2.0, 3.0], [2023, 2024, 2025], watts_per_h100e=[1000.0, 700.0, 500.0], life_years=2
+    )
     np.testing.assert_allclose(ib.stock_h100e[0], [1, 3, 5])
     np.testing.assert_allclose(ib.retired_h100e[0], [0, 0, 1])
     assert ib.chip_gw[0, -1] == pytest.approx((2 * 700 + 3 * 500) / 1e9)
@@ -30,12 +32,18 @@ def test_weibull_survival_has_the_stated_mean():
     life, k = 5.0, 2.0
     ages = np.linspace(0, 60, 60001)
     s = survival(ages, np.array([life]), np.array([k]))[0]
-    assert np.trapezoid(s, ages) == pytest.approx(life, rel=1e-3)  # mean life = integral of survival
+    assert np.trapezoid(s, ages) == pytest.approx(
+        life, rel=1e-3
+    )  # mean life = integral of survival
 
 
 def test_paths_vectorise_life():
-    ib = installed_base(np.ones(4), [2022, 2023, 2024, 2025], watts_per_h100e=700.0,
-                        life_years=np.array([np.inf, 3.0, 1.0]))
+    ib = installed_base(
+        np.ones(4),
+        [2022, 2023, 2024, 2025],
+        watts_per_h100e=700.0,
+        life_years=np.array([np.inf, 3.0, 1.0]),
+    )
     np.testing.assert_allclose(ib.stock_h100e[:, -1], [4, 3, 1])
 
 
@@ -64,4 +72,6 @@ def test_retirement_never_adds_and_stock_bounded(ships, life):
     some = installed_base(ships, years, watts_per_h100e=700.0, life_years=life)
     assert (some.stock_h100e <= none.stock_h100e + 1e-6).all()
     assert (some.stock_h100e >= -1e-9).all()
-    np.testing.assert_allclose(some.stock_h100e + some.retired_h100e, np.cumsum(ships)[None, :], atol=1e-6)
+    np.testing.assert_allclose(
+        some.stock_h100e + some.retired_h100e, np.cumsum(ships)[None, :], atol=1e-6
+    )

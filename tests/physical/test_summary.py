@@ -42,4 +42,6 @@ def test_checks_stated_vs_recomputed(dataset):
     # 002_7824d9a08f56ed17.txt: "忙碌的一年裡,單個機櫃的用電量就能超過 100 戶家庭": 72 GPUs x 1.875 kW
     # x 8,760 h = 1,183 MWh, / 10.5 MWh per US household = 112.6 households (> 100)
     rack = checks.loc["GB300 rack's yearly energy in US households (a floor)"]
-    assert rack["model"] == pytest.approx(72 * 1.875 * 8.76 / 10.5) and rack["model"] > rack["stated"]
+    assert (
+        rack["model"] == pytest.approx(72 * 1.875 * 8.76 / 10.5) and rack["model"] > rack["stated"]
+    )

@@ -8,17 +8,35 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aicapex.errors import ModelError
-from aicapex.physical.unit_economics import (HOURS_PER_YEAR, cluster_cash_flows, irr, npv, payback_years,
-                                             unit_economics)
+from aicapex.physical.unit_economics import (
+    HOURS_PER_YEAR,
+    cluster_cash_flows,
+    irr,
+    npv,
+    payback_years,
+    unit_economics,
+)
 
-BARE = dict(facility_usd=0.0, facility_life_years=15.0, facility_kw=0.0, power_price_usd_per_mwh=0.0,
-            opex_share=0.0)
+BARE = dict(
+    facility_usd=0.0,
+    facility_life_years=15.0,
+    facility_kw=0.0,
+    power_price_usd_per_mwh=0.0,
+    opex_share=0.0,
+)
 
 
 def bare(price_per_year=50.0, **kw):
     """Cluster whose only flows are hardware (100 $) and rental revenue of `price_per_year` a year."""
-    args = dict(price_per_hour=price_per_year / HOURS_PER_YEAR, price_decline=0.0, utilisation=1.0,
-                life_years=3, rate=0.10, hardware_usd=100.0, **BARE)
+    args = dict(
+        price_per_hour=price_per_year / HOURS_PER_YEAR,
+        price_decline=0.0,
+        utilisation=1.0,
+        life_years=3,
+        rate=0.10,
+        hardware_usd=100.0,
+        **BARE,
+    )
     args.update(kw)
     return cluster_cash_flows(**args)
 
@@ -64,18 +82,31 @@ def test_fractional_life_counts_last_year_pro_rata():
 def test_press_cluster_by_hand(coefs):
     # GB300 at 3 $/h flat, 80 % utilisation, 8 %: capex 50 $bn/GW / 500k GPUs = 100 k$ per GPU,
     # 60 % servers (60 k$) bought up front, 40 % shell (40 k$) rented over 15 years.
-    revenue = 3.0 * 8760 * 0.8                       # 21,024 $
-    power = 2.0 * 8760 * 0.8 * 80 / 1000             # 2 kW at the meter, 80 $/MWh: 1,121.28 $
-    opex = 0.03 * 60_000                             # 1,800 $
-    rent = 40_000 * 0.08 / (1 - 1.08 ** -15)         # 4,673.18 $
+    revenue = 3.0 * 8760 * 0.8  # 21,024 $
+    power = 2.0 * 8760 * 0.8 * 80 / 1000  # 2 kW at the meter, 80 $/MWh: 1,121.28 $
+    opex = 0.03 * 60_000  # 1,800 $
+    rent = 40_000 * 0.08 / (1 - 1.08**-15)  # 4,673.18 $
     annual = revenue - power - opex - rent
     for life in (3, 6):
-        r = unit_economics(coefs, gpu="gb300", price_per_hour=3.0, price_decline=0.0, utilisation=0.8,
-                           life_years=life, rate=0.08, power_price_usd_per_mwh=80, opex_share=0.03)
+        r = unit_economics(
+            coefs,
+            gpu="gb300",
+            price_per_hour=3.0,
+            price_decline=0.0,
+            utilisation=0.8,
+            life_years=life,
+            rate=0.08,
+            power_price_usd_per_mwh=80,
+            opex_share=0.03,
+        )
         np.testing.assert_allclose(r.cash_flows_usd[0], [-60_000] + [annual] * life)
-    assert annual * 3 < 60_000                       # 3 years: never pays back
-    r3 = unit_economics(coefs, price_decline=0.0, life_years=3, rate=0.08, power_price_usd_per_mwh=80)
-    r6 = unit_economics(coefs, price_decline=0.0, life_years=6, rate=0.08, power_price_usd_per_mwh=80)
+    assert annual * 3 < 60_000  # 3 years: never pays back
+    r3 = unit_economics(
+        coefs, price_decline=0.0, life_years=3, rate=0.08, power_price_usd_per_mwh=80
+    )
+    r6 = unit_economics(
+        coefs, price_decline=0.0, life_years=6, rate=0.08, power_price_usd_per_mwh=80
+    )
     assert np.isnan(r3.payback_years[0])
     assert r6.payback_years[0] == pytest.approx(60_000 / annual)
     assert r3.npv_usd[0] < 0 < r6.npv_usd[0]
@@ -102,14 +133,24 @@ def test_vectorised_paths_match_one_by_one(coefs):
     for i in range(3):
         alone = unit_economics(coefs, life_years=lives[i], price_per_hour=prices[i])
         assert together.npv_usd[i] == pytest.approx(alone.npv_usd[0])
-        assert together.breakeven_price_per_hour[i] == pytest.approx(alone.breakeven_price_per_hour[0])
+        assert together.breakeven_price_per_hour[i] == pytest.approx(
+            alone.breakeven_price_per_hour[0]
+        )
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"life_years": 0}, "life_years"), ({"utilisation": 2}, "utilisation"),
-    ({"price_per_hour": -1}, "price_per_hour"), ({"gpu": "z9"}, "z9"),
-    ({"life_years": np.array([3.0, 6.0]), "price_per_hour": np.array([1.0, 2.0, 3.0])}, "paths"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"life_years": 0}, "life_years"),
+        ({"utilisation": 2}, "utilisation"),
+        ({"price_per_hour": -1}, "price_per_hour"),
+        ({"gpu": "z9"}, "z9"),
+        (
+            {"life_years": np.array([3.0, 6.0]), "price_per_hour": np.array([1.0, 2.0, 3.0])},
+            "paths",
+        ),
+    ],
+)
 def test_bad_input_names_the_field(coefs, kwargs, field):
     with pytest.raises(ModelError, match=field):
         unit_economics(coefs, **kwargs)
@@ -139,15 +180,27 @@ def test_price_for_oracles_14_cent_gross_margin(coefs):
     assert again.gross_margin[0] == pytest.approx(0.14)
     # by hand for the bare cluster: cost of revenue = depreciation 100, revenue 50/yr x 3 at price p0
     bare_r = bare()
-    assert bare_r.price_for_gross_margin(0.14)[0] * HOURS_PER_YEAR == pytest.approx(100 / (3 * 0.86))
+    assert bare_r.price_for_gross_margin(0.14)[0] * HOURS_PER_YEAR == pytest.approx(
+        100 / (3 * 0.86)
+    )
 
 
 def test_economic_life_when_price_falls_below_cash_cost():
     # revenue 50, 25, 12.5, 6.25 ... against a fixed 10 a year (opex 10 % of 100): year 3 nets 2.5,
     # year 4 nets -3.75 -> 3 years of economic life out of 6
-    r = cluster_cash_flows(price_per_hour=50 / HOURS_PER_YEAR, price_decline=0.5, utilisation=1.0, life_years=6,
-                           rate=0.1, hardware_usd=100.0, facility_usd=0.0, facility_life_years=15.0,
-                           facility_kw=0.0, power_price_usd_per_mwh=0.0, opex_share=0.1)
+    r = cluster_cash_flows(
+        price_per_hour=50 / HOURS_PER_YEAR,
+        price_decline=0.5,
+        utilisation=1.0,
+        life_years=6,
+        rate=0.1,
+        hardware_usd=100.0,
+        facility_usd=0.0,
+        facility_life_years=15.0,
+        facility_kw=0.0,
+        power_price_usd_per_mwh=0.0,
+        opex_share=0.1,
+    )
     np.testing.assert_allclose(r.cash_flows_usd[0, 1:5], [40, 15, 2.5, -3.75])
     assert r.economic_life_years[0] == 3
     assert bare().economic_life_years[0] == 3  # never negative: the full life

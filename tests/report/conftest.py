@@ -30,8 +30,12 @@ def tiny_dataset(tmp_path: Path):
     path.write_text(TINY, encoding="utf-8")
     ds = build_dataset([path], shipped=False)
     # present the tiny file as shipped data, so only later user files count as overrides
-    return ds.with_tables(**{t: getattr(ds, t).assign(origin="shipped:tiny.yaml")
-                             for t in ("entities", "facts", "deals", "constants")})
+    return ds.with_tables(
+        **{
+            t: getattr(ds, t).assign(origin="shipped:tiny.yaml")
+            for t in ("entities", "facts", "deals", "constants")
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -72,5 +76,9 @@ def model_dataset(tmp_path: Path):
     path = tmp_path / "model.yaml"
     path.write_text(MODEL, encoding="utf-8")
     ds = build_dataset([path], shipped=False)
-    return ds.with_tables(**{t: getattr(ds, t).assign(origin="shipped:model.yaml")
-                             for t in ("entities", "facts", "deals", "constants")})
+    return ds.with_tables(
+        **{
+            t: getattr(ds, t).assign(origin="shipped:model.yaml")
+            for t in ("entities", "facts", "deals", "constants")
+        }
+    )

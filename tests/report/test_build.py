@@ -26,7 +26,12 @@ def test_report_files_and_offline_html(tiny_dataset, tmp_path):
     assert len(re.findall(r"Plotly\.newPlot", html)) >= 1
     assert len(html) > 1_000_000  # the library itself is inside
     csvs = {p.name for p in written[2:]}
-    assert {"coverage_by_entity.csv", "coverage_by_source.csv", "key_figures.csv", "provenance.csv"} <= csvs
+    assert {
+        "coverage_by_entity.csv",
+        "coverage_by_source.csv",
+        "key_figures.csv",
+        "provenance.csv",
+    } <= csvs
     key = pd.read_csv(tmp_path / "out" / "r_tables" / "key_figures.csv")
     assert key.loc[key["metric"] == "capex", "value"].tolist() == [185.0]
     md = md_path.read_text(encoding="utf-8")
@@ -42,7 +47,7 @@ def test_every_internal_link_has_a_target(tiny_dataset, tmp_path):
 
 def test_every_figure_links_to_its_provenance(tiny_dataset, tmp_path):
     html = build_report(tiny_dataset, tmp_path / "r.html", paths=50)[0].read_text(encoding="utf-8")
-    figures = re.findall(r"<figure.*?</figure>", html, flags=re.S)
+    figures = re.findall(r"<figure.*?</figure>", html, flags=re.DOTALL)
     assert figures
     for fig in figures:
         assert re.search(r'href="#prov-[a-z-]+"', fig)
@@ -65,7 +70,10 @@ def test_missing_layer_is_a_visible_message():
 
 def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
     out = tmp_path / "report.html"
-    assert main(["--db", str(tmp_path / "s.duckdb"), "report", "--out", str(out), "--paths", "200"]) == 0
+    assert (
+        main(["--db", str(tmp_path / "s.duckdb"), "report", "--out", str(out), "--paths", "200"])
+        == 0
+    )
     html = out.read_text(encoding="utf-8")
     # a shipped quote (000_0bf8f8a29dd3db6b.txt, Amazon's 2026 capex guidance) is shown verbatim
     quote = shipped_dataset.facts.query("entity == 'amazon' and metric == 'capex'")["quote"].iloc[0]
@@ -75,17 +83,35 @@ def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
         assert section in html
     # every layer is built, so no section may say it is missing
     assert "Not available yet" not in html and "not available yet" not in html
-    for figure in ("capex-vs-ocf", "fan-meta", "depreciation-lives", "deal-graph", "gw-balance", "tornado",
-                   "gw-per-company", "stress-losses"):
+    for figure in (
+        "capex-vs-ocf",
+        "fan-meta",
+        "depreciation-lives",
+        "deal-graph",
+        "gw-balance",
+        "tornado",
+        "gw-per-company",
+        "stress-losses",
+    ):
         assert f'id="fig-{figure}"' in html
     tables = out.parent / "report_tables"
     assert {"financials.csv", "scenario_comparison.csv", "cycles.csv", "gw_balance.csv"} <= {
-        p.name for p in tables.iterdir()}
+        p.name for p in tables.iterdir()
+    }
 
 
 def test_unknown_scenario_is_a_one_line_error(tmp_path, capsys):
-    code = main(["--db", str(tmp_path / "s.duckdb"), "report", "--scenario", "nosuch", "--out",
-                 str(tmp_path / "r.html")])
+    code = main(
+        [
+            "--db",
+            str(tmp_path / "s.duckdb"),
+            "report",
+            "--scenario",
+            "nosuch",
+            "--out",
+            str(tmp_path / "r.html"),
+        ]
+    )
     assert code == 2
     assert "unknown scenario 'nosuch'" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()

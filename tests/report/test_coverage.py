@@ -18,7 +18,9 @@ def test_coverage_counts_per_entity_and_source(tiny_dataset):
     # a.txt: 1 fact, 1 deal, 1 constant; b.txt: 2 facts
     assert by_source.loc["a.txt", ["facts", "deals", "constants"]].tolist() == [1, 1, 1]
     assert by_source.loc["b.txt", ["facts", "deals", "constants"]].tolist() == [2, 0, 0]
-    assert s.lines[0].startswith("The dataset holds 2 entities, 3 facts, 1 deals and 1 constants from 2 source files")
+    assert s.lines[0].startswith(
+        "The dataset holds 2 entities, 3 facts, 1 deals and 1 constants from 2 source files"
+    )
 
 
 def test_key_figures_apply_the_default_value_rule(tiny_dataset):
@@ -38,5 +40,9 @@ def test_key_figures_section_provenance_holds_the_quotes(tiny_dataset):
 
     s = key_figures_section(tiny_dataset)
     quotes = set(s.provenance["quote"])
-    assert {"Acme will spend 180 billion.", "Acme plans 190 billion.", "Cash flow of 100 to 120 billion."} <= quotes
+    assert {
+        "Acme will spend 180 billion.",
+        "Acme plans 190 billion.",
+        "Cash flow of 100 to 120 billion.",
+    } <= quotes
     assert set(s.provenance["outlet"]) == {"Outlet A", "Outlet B"}

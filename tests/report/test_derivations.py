@@ -27,11 +27,13 @@ def test_fcf_of_meta_2026(shipped_dataset):
 def test_projected_fcf_grows_ocf_at_the_analysts_rate(shipped_dataset):
     tree = explain(shipped_dataset, "alphabet", "fcf", 2028)
     # OCF 195 $bn in 2026 grown at 19 % a year (FactSet, Barron's) for two years; capex flat at 185
-    assert tree.value == pytest.approx(195 * 1.19 ** 2 - 185)
+    assert tree.value == pytest.approx(195 * 1.19**2 - 185)
     ocf = tree.inputs[0]
     assert "ocf_growth" in ocf.formula
     growth = next(c for c in ocf.inputs if c.label == "ocf_growth")
-    assert growth.value == pytest.approx(0.19) and any("19%" in p["quote"] for p in growth.provenance)
+    assert growth.value == pytest.approx(0.19) and any(
+        "19%" in p["quote"] for p in growth.provenance
+    )
     _leaves_are_sourced(tree)
 
 
@@ -45,7 +47,10 @@ def test_depreciation_down_to_the_vintages(model_dataset):
     life = next(c for c in servers.inputs if c.label == "acme.server_life_years")
     assert life.value == 6 and life.provenance[0]["quote"] == "Servers last six years."
     vintages = [c for c in servers.inputs if c.label.startswith("acme.capex.")]
-    assert [(c.label, c.value) for c in vintages] == [("acme.capex.2025", 100), ("acme.capex.2026", 200)]
+    assert [(c.label, c.value) for c in vintages] == [
+        ("acme.capex.2025", 100),
+        ("acme.capex.2026", 200),
+    ]
     _leaves_are_sourced(tree)
 
 
@@ -75,8 +80,22 @@ def test_stress_loss_of_nvidia(shipped_dataset):
 
 
 def test_cli_explain_depreciation_text(tmp_path, capsys):
-    assert main(["--db", str(tmp_path / "s.duckdb"), "explain", "--entity", "alphabet", "--metric", "depreciation",
-                 "--year", "2027"]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(tmp_path / "s.duckdb"),
+                "explain",
+                "--entity",
+                "alphabet",
+                "--metric",
+                "depreciation",
+                "--year",
+                "2027",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "formula: depreciation = legacy depreciation + servers + buildings" in out
     assert "quote:" in out

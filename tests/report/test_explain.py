@@ -14,7 +14,10 @@ def test_fact_explanation_lists_every_report_with_its_quote(tiny_dataset):
     e = explain(tiny_dataset, "acme", "capex", 2026)
     assert e.kind == "fact" and e.unit == "USD bn"
     assert e.value == 185.0  # median of the guidance reports 180 and 190
-    assert sorted(p["quote"] for p in e.provenance) == ["Acme plans 190 billion.", "Acme will spend 180 billion."]
+    assert sorted(p["quote"] for p in e.provenance) == [
+        "Acme plans 190 billion.",
+        "Acme will spend 180 billion.",
+    ]
     assert {p["source"] for p in e.provenance} == {"a.txt", "b.txt"}
     text = e.render()
     assert "Acme will spend 180 billion." in text and "median of 2 reports" in text
@@ -28,8 +31,11 @@ def test_short_metric_names(tiny_dataset):
 
 def test_user_override_names_its_file(tiny_dataset, tmp_path):
     user = tmp_path / "mine.yaml"
-    user.write_text("facts:\n  - {entity: acme, metric: capex, period: FY2026, value: 150, unit: USD, scale: 1.0e9,"
-                    " basis: guidance, source: own estimate}\n", encoding="utf-8")
+    user.write_text(
+        "facts:\n  - {entity: acme, metric: capex, period: FY2026, value: 150, unit: USD, scale: 1.0e9,"
+        " basis: guidance, source: own estimate}\n",
+        encoding="utf-8",
+    )
     ds = build_dataset([user], base=tiny_dataset)
     e = explain(ds, "acme", "capex", 2026)
     assert e.kind == "override" and e.value == 150.0
@@ -44,8 +50,20 @@ def test_unknown_metric_and_entity_are_clear_errors(tiny_dataset):
 
 
 def test_cli_explain_json(tmp_path, capsys):
-    code = main(["--db", str(tmp_path / "s.duckdb"), "explain", "--entity", "amazon", "--metric", "capex",
-                 "--year", "2026", "--json"])
+    code = main(
+        [
+            "--db",
+            str(tmp_path / "s.duckdb"),
+            "explain",
+            "--entity",
+            "amazon",
+            "--metric",
+            "capex",
+            "--year",
+            "2026",
+            "--json",
+        ]
+    )
     assert code == 0
     tree = json.loads(capsys.readouterr().out)
     # Barron's (000_0bf8f8a29dd3db6b.txt): "亞馬遜給出的2026年資本支出指引為2000億美元" -> 200 $bn

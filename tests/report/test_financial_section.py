@@ -24,7 +24,10 @@ def test_added_depreciation_of_alphabet(section):
 
 def test_amazon_turns_fcf_negative_in_2026(section):
     # Barron's: Amazon guides 200 $bn of 2026 capex; 北美財經: analysts expect 180 $bn of OCF -> FCF -20 $bn
-    assert any(line == "Answer: FCF-negative (first year): amazon in 2026 (-20.0 $bn)." for line in section.lines)
+    assert any(
+        line == "Answer: FCF-negative (first year): amazon in 2026 (-20.0 $bn)."
+        for line in section.lines
+    )
 
 
 def test_depreciation_under_four_lives(model_dataset):

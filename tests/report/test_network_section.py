@@ -16,8 +16,13 @@ def test_cycles_from_the_deal_table(section):
     # Nvidia invests in OpenAI and OpenAI buys Nvidia systems; AMD grants OpenAI warrants and OpenAI buys AMD chips;
     # Oracle buys Nvidia GPUs, Nvidia invests in OpenAI, OpenAI buys compute from Oracle (矽谷101, 002_...).
     assert set(edges.loc[edges["on_cycle"], "deal_id"]) == {
-        "nvidia-openai-investment", "openai-nvidia-systems", "amd-openai-warrants", "openai-amd-chips",
-        "oracle-nvidia-gpus", "openai-oracle-compute"}
+        "nvidia-openai-investment",
+        "openai-nvidia-systems",
+        "amd-openai-warrants",
+        "openai-amd-chips",
+        "oracle-nvidia-gpus",
+        "openai-oracle-compute",
+    }
     assert section.lines[0].startswith("Answer: the loop: 3 cycle(s)")
 
 

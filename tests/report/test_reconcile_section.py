@@ -25,7 +25,9 @@ def test_with_alphabet_filings(shipped_dataset, tmp_path):
     import_sec(ALPHABET, store)
     s = reconcile_section(ReportContext(shipped_dataset, filing_facts=read_filing_facts(store)))
     df = s.tables[0].df
-    dep = df[(df["entity"] == "alphabet") & (df["metric"] == "depreciation") & (df["period"] == "FY2025")]
+    dep = df[
+        (df["entity"] == "alphabet") & (df["metric"] == "depreciation") & (df["period"] == "FY2025")
+    ]
     # Barron's (000_0bf8f8a29dd3db6b.txt) gives Alphabet's 2025 depreciation as 21 $bn
     assert dep["press_value"].tolist() == [21.0]
     assert "alphabet.depreciation.FY2025" in set(s.provenance["item"])

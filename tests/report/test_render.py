@@ -17,10 +17,24 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40
 @given(cells=st.lists(TEXT, min_size=1, max_size=5), line=TEXT)
 def test_user_text_never_becomes_markup(cells, line):
     df = pd.DataFrame({"quote": cells, "refs": [["f-1"]] * len(cells)})
-    prov = pd.DataFrame({"ref": ["f-1"], "kind": ["fact"], "item": ["x"], "value": ["1"], "basis": [""],
-                         "source": ["s"], "outlet": ["o"], "quote": [cells[0]], "note": [""], "origin": [""]})
+    prov = pd.DataFrame(
+        {
+            "ref": ["f-1"],
+            "kind": ["fact"],
+            "item": ["x"],
+            "value": ["1"],
+            "basis": [""],
+            "source": ["s"],
+            "outlet": ["o"],
+            "quote": [cells[0]],
+            "note": [""],
+            "origin": [""],
+        }
+    )
     s = Section("sec", "Sec", lines=[line], tables=[Table("t", "T", df)], provenance=prov)
-    html = render_html("title", "sub", [s], "tables").split("</script>")[-1]  # after the inlined plotly.js
+    html = render_html("title", "sub", [s], "tables").split("</script>")[
+        -1
+    ]  # after the inlined plotly.js
     assert "<script" not in html.lower()
     for text in cells + [line]:
         assert "<" not in text or "&lt;" in html
@@ -30,7 +44,13 @@ def test_user_text_never_becomes_markup(cells, line):
     assert "| quote | refs |" in md
 
 
-@given(refs=st.lists(st.lists(st.from_regex(r"f-[0-9a-f]{8}", fullmatch=True), max_size=3), min_size=1, max_size=4))
+@given(
+    refs=st.lists(
+        st.lists(st.from_regex(r"f-[0-9a-f]{8}", fullmatch=True), max_size=3),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_csv_joins_reference_lists(refs):
     out = csv_frame(pd.DataFrame({"refs": refs}))
     assert out["refs"].tolist() == [" ".join(r) for r in refs]

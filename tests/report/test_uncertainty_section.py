@@ -9,7 +9,9 @@ from aicapex.report.uncertainty_section import uncertainty_section
 
 @pytest.fixture(scope="module")
 def section(shipped_dataset):
-    return uncertainty_section(ReportContext(shipped_dataset, scenarios=("base", "burry"), paths=300, seed=7))
+    return uncertainty_section(
+        ReportContext(shipped_dataset, scenarios=("base", "burry"), paths=300, seed=7)
+    )
 
 
 def test_fan_bands_are_ordered(section):
@@ -25,7 +27,11 @@ def test_fan_bands_are_ordered(section):
 def test_figures_and_scenarios(section):
     names = {f.name for f in section.figures}
     assert {"fan-amazon", "fan-meta", "tornado", "scenario-fcf"} <= names
-    band = [tr for tr in next(f.fig for f in section.figures if f.name == "fan-meta").data if tr.fill == "toself"]
+    band = [
+        tr
+        for tr in next(f.fig for f in section.figures if f.name == "fan-meta").data
+        if tr.fill == "toself"
+    ]
     assert [tr.name for tr in band] == ["meta p5-p95", "meta p25-p75"]
     wide = next(t.df for t in section.tables if t.name == "scenario_comparison")
     assert {"base p50", "burry p50"} <= set(wide.columns)

@@ -23,8 +23,11 @@ def test_iman_conover_keeps_marginals_and_induces_rank_correlation():
 def test_cholesky_of_a_valid_matrix_reproduces_it_on_the_normal_scale():
     rank = np.array([[1, 0.5, 0.2], [0.5, 1, 0.1], [0.2, 0.1, 1.0]])
     chol = normal_cholesky(["a", "b", "c"], rank)
-    np.testing.assert_allclose(chol @ chol.T, 2 * np.sin(np.pi * rank / 6) + np.eye(3) * (1 - 2 * np.sin(np.pi / 6)),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        chol @ chol.T,
+        2 * np.sin(np.pi * rank / 6) + np.eye(3) * (1 - 2 * np.sin(np.pi / 6)),
+        atol=1e-12,
+    )
 
 
 def test_correlate_normals_matches_matmul():
@@ -36,4 +39,6 @@ def test_correlate_normals_matches_matmul():
 
 def test_not_positive_definite_names_the_inputs():
     with pytest.raises(ScenarioError, match="a, b, c.*not positive definite"):
-        normal_cholesky(["a", "b", "c"], np.array([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1.0]]))
+        normal_cholesky(
+            ["a", "b", "c"], np.array([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1.0]])
+        )

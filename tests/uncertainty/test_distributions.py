@@ -33,7 +33,8 @@ def test_interval_shorthand_gives_lognormal_with_the_stated_p5_p95():
     # sample quantile: asymptotic sd sqrt(p(1-p)/N) / f(x_p), f the lognormal density
     for p, target in ((0.05, 115.0), (0.95, 135.0)):
         dens = math.exp(-((math.log(target) - dist.mu) ** 2) / (2 * dist.sigma**2)) / (
-            target * dist.sigma * math.sqrt(2 * math.pi))
+            target * dist.sigma * math.sqrt(2 * math.pi)
+        )
         se_q = math.sqrt(p * (1 - p) / N) / dens
         assert abs(np.quantile(x, p) - target) < 4 * se_q
 
@@ -53,26 +54,38 @@ def test_quantiles_are_exact():
     assert d.triangular(0, 0, 1).median() == pytest.approx(1 - math.sqrt(0.5))
 
 
-@pytest.mark.parametrize("dist, mean", [
-    (d.uniform(2, 6), 4.0),
-    (d.triangular(1, 2, 6), 3.0),  # (a + c + b) / 3
-    (d.pert(1, 2, 9), (1 + 4 * 2 + 9) / 6),  # PERT mean (a + 4m + b) / 6
-    (d.beta(2, 6), 0.25),  # a / (a + b)
-    (d.normal(10, 3), 10.0),
-    (d.lognormal(mu=0.0, sigma=0.5), math.exp(0.125)),  # exp(mu + sigma^2/2)
-    (d.discrete([1, 2, 3], [1, 1, 2]), (1 + 2 + 6) / 4),
-    (d.mixture([d.normal(0, 1), d.uniform(5, 7)], [0.25, 0.75]), 0.75 * 6),
-])
+@pytest.mark.parametrize(
+    "dist, mean",
+    [
+        (d.uniform(2, 6), 4.0),
+        (d.triangular(1, 2, 6), 3.0),  # (a + c + b) / 3
+        (d.pert(1, 2, 9), (1 + 4 * 2 + 9) / 6),  # PERT mean (a + 4m + b) / 6
+        (d.beta(2, 6), 0.25),  # a / (a + b)
+        (d.normal(10, 3), 10.0),
+        (d.lognormal(mu=0.0, sigma=0.5), math.exp(0.125)),  # exp(mu + sigma^2/2)
+        (d.discrete([1, 2, 3], [1, 1, 2]), (1 + 2 + 6) / 4),
+        (d.mixture([d.normal(0, 1), d.uniform(5, 7)], [0.25, 0.75]), 0.75 * 6),
+    ],
+)
 def test_sample_means_match_closed_forms(dist, mean):
     x = dist.sample(rng(), N)
     se = x.std() / math.sqrt(N)
     assert abs(x.mean() - mean) < 4.5 * se
 
 
-@pytest.mark.parametrize("dist", [
-    d.normal(1, 2), d.to(3, 6), d.uniform(-1, 4), d.triangular(0, 1, 5), d.pert(2, 3, 7), d.beta(0.7, 2.5),
-    d.mixture([d.normal(0, 1), d.uniform(5, 7)], [0.4, 0.6]), d.normal(0, 1).truncate(min=0.5, max=2.0),
-])
+@pytest.mark.parametrize(
+    "dist",
+    [
+        d.normal(1, 2),
+        d.to(3, 6),
+        d.uniform(-1, 4),
+        d.triangular(0, 1, 5),
+        d.pert(2, 3, 7),
+        d.beta(0.7, 2.5),
+        d.mixture([d.normal(0, 1), d.uniform(5, 7)], [0.4, 0.6]),
+        d.normal(0, 1).truncate(min=0.5, max=2.0),
+    ],
+)
 def test_sampling_matches_the_cdf(dist):
     """Kolmogorov-Smirnov distance below its 0.1 % critical value 1.95/sqrt(N)."""
     x = np.sort(dist.sample(rng(3), 20_000))
@@ -85,8 +98,13 @@ def test_sampling_matches_the_cdf(dist):
 @settings(max_examples=40, deadline=None)
 @given(u=st.floats(0.001, 0.999), lo=st.floats(-50, 50), span=st.floats(0.1, 100))
 def test_ppf_inverts_cdf(u, lo, span):
-    for dist in (d.uniform(lo, lo + span), d.triangular(lo, lo + span / 3, lo + span), d.pert(lo, lo + span / 4, lo + span),
-                 d.normal(lo, span), d.to(abs(lo) + 1, abs(lo) + 1 + span)):
+    for dist in (
+        d.uniform(lo, lo + span),
+        d.triangular(lo, lo + span / 3, lo + span),
+        d.pert(lo, lo + span / 4, lo + span),
+        d.normal(lo, span),
+        d.to(abs(lo) + 1, abs(lo) + 1 + span),
+    ):
         assert float(dist.cdf(dist.ppf(np.array([u])))[0]) == pytest.approx(u, abs=1e-7)
 
 
@@ -117,16 +135,19 @@ def test_from_normal_is_ppf_of_phi():
         np.testing.assert_allclose(dist.from_normal(z), dist.ppf(special.ndtr(z)), rtol=1e-9)
 
 
-@pytest.mark.parametrize("make, field", [
-    (lambda: d.normal(0, -1), "sd"),
-    (lambda: d.to(5, 3), "p95"),
-    (lambda: d.lognormal(-1, 3), "p5"),
-    (lambda: d.uniform(3, 3), "high"),
-    (lambda: d.triangular(0, 5, 4), "mode"),
-    (lambda: d.discrete([1, 2], [1]), "weights"),
-    (lambda: d.normal(0, 1).truncate(min=50, max=60), "min/max"),
-    (lambda: d.normal(float("nan"), 1), "mean"),
-])
+@pytest.mark.parametrize(
+    "make, field",
+    [
+        (lambda: d.normal(0, -1), "sd"),
+        (lambda: d.to(5, 3), "p95"),
+        (lambda: d.lognormal(-1, 3), "p5"),
+        (lambda: d.uniform(3, 3), "high"),
+        (lambda: d.triangular(0, 5, 4), "mode"),
+        (lambda: d.discrete([1, 2], [1]), "weights"),
+        (lambda: d.normal(0, 1).truncate(min=50, max=60), "min/max"),
+        (lambda: d.normal(float("nan"), 1), "mean"),
+    ],
+)
 def test_bad_parameters_name_the_field(make, field):
     with pytest.raises(ScenarioError, match=f"'{field}'"):
         make()

@@ -56,10 +56,18 @@ def hand_dataset(tmp_path_factory):
 
 
 def run(ds, assumptions, paths=4):
-    r = simulate(ds, {"name": "t", "assumptions": assumptions}, paths, 1,
-                 metrics=["shortfall", "total_loss", "defaulted"], entities=["hyperco", "chipco"])
-    return {m: r.samples(m, e) for m, e in (("shortfall", "hyperco"), ("total_loss", "chipco"),
-                                            ("defaulted", "hyperco"))}
+    r = simulate(
+        ds,
+        {"name": "t", "assumptions": assumptions},
+        paths,
+        1,
+        metrics=["shortfall", "total_loss", "defaulted"],
+        entities=["hyperco", "chipco"],
+    )
+    return {
+        m: r.samples(m, e)
+        for m, e in (("shortfall", "hyperco"), ("total_loss", "chipco"), ("defaulted", "hyperco"))
+    }
 
 
 @pytest.mark.parametrize("g", [0.19, 0.10, 0.0])
@@ -80,8 +88,14 @@ def test_hand_numbers():
 
 def test_uncertain_growth_moves_the_shortfall_path_by_path(hand_dataset):
     """ocf_growth ~ U(0, 0.19): each path's shortfall lies between the two ends and falls as g rises."""
-    r = simulate(hand_dataset, {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}}}},
-                 500, 3, metrics=["shortfall"], entities=["hyperco"])
+    r = simulate(
+        hand_dataset,
+        {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}}}},
+        500,
+        3,
+        metrics=["shortfall"],
+        entities=["hyperco"],
+    )
     s = r.samples("shortfall", "hyperco")
     assert s.min() >= expected_shortfall(0.19) - 1e-9 and s.max() <= expected_shortfall(0.0) + 1e-9
     assert s.std() > 1.0
@@ -98,17 +112,28 @@ def test_no_financial_assumption_leaves_the_facts(hand_dataset):
     np.testing.assert_allclose(out["shortfall"], 5.0, rtol=1e-9)
 
 
-@pytest.mark.parametrize("d, shortfall", [
-    (0.0, 0.0),                                                    # 50 >= 40
-    (0.2, 40 - 10 * (0.8 + 0.64 + 0.512 + 0.4096 + 0.32768)),       # 40 - 26.8928 = 13.1072
-    (0.5, 40 - 10 * (0.5 + 0.25 + 0.125 + 0.0625 + 0.03125)),       # 40 - 9.6875
-    (-0.1, 0.0),                                                   # rising prices: 67.16 >= 40
-])
+@pytest.mark.parametrize(
+    "d, shortfall",
+    [
+        (0.0, 0.0),  # 50 >= 40
+        (0.2, 40 - 10 * (0.8 + 0.64 + 0.512 + 0.4096 + 0.32768)),  # 40 - 26.8928 = 13.1072
+        (0.5, 40 - 10 * (0.5 + 0.25 + 0.125 + 0.0625 + 0.03125)),  # 40 - 9.6875
+        (-0.1, 0.0),  # rising prices: 67.16 >= 40
+    ],
+)
 def test_falling_rental_prices_cut_a_gpu_clouds_assets_by_hand(hand_dataset, d, shortfall):
-    r = simulate(hand_dataset, {"name": "r", "assumptions": {"price_decline": d}}, 3, 1, metrics=["shortfall"],
-                 entities=["gpuco", "hyperco"])
+    r = simulate(
+        hand_dataset,
+        {"name": "r", "assumptions": {"price_decline": d}},
+        3,
+        1,
+        metrics=["shortfall"],
+        entities=["gpuco", "hyperco"],
+    )
     np.testing.assert_allclose(r.samples("shortfall", "gpuco"), shortfall, atol=1e-9)
-    np.testing.assert_allclose(r.samples("shortfall", "hyperco"), 5.0, rtol=1e-9)  # not a GPU cloud: unchanged
+    np.testing.assert_allclose(
+        r.samples("shortfall", "hyperco"), 5.0, rtol=1e-9
+    )  # not a GPU cloud: unchanged
 
 
 def test_linked_ocf_from_the_main_financial_run_is_the_same(hand_dataset):
@@ -116,12 +141,28 @@ def test_linked_ocf_from_the_main_financial_run_is_the_same(hand_dataset):
     main financial run instead of a second one: same shortfalls bit for bit, and by hand."""
     scen = {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}}}}
     alone = simulate(hand_dataset, scen, 300, 5, metrics=["shortfall"], entities=["hyperco"])
-    both = simulate(hand_dataset, scen, 300, 5, metrics=["fcf", "shortfall"], entities=["hyperco"],
-                    years=range(2025, 2031))
-    np.testing.assert_array_equal(both.samples("shortfall", "hyperco"), alone.samples("shortfall", "hyperco"))
+    both = simulate(
+        hand_dataset,
+        scen,
+        300,
+        5,
+        metrics=["fcf", "shortfall"],
+        entities=["hyperco"],
+        years=range(2025, 2031),
+    )
+    np.testing.assert_array_equal(
+        both.samples("shortfall", "hyperco"), alone.samples("shortfall", "hyperco")
+    )
     g = {"ocf_growth": 0.10}
-    out = simulate(hand_dataset, {"name": "g", "assumptions": g}, 2, 1, metrics=["fcf", "shortfall"],
-                   entities=["hyperco"], years=range(2025, 2031)).samples("shortfall", "hyperco")
+    out = simulate(
+        hand_dataset,
+        {"name": "g", "assumptions": g},
+        2,
+        1,
+        metrics=["fcf", "shortfall"],
+        entities=["hyperco"],
+        years=range(2025, 2031),
+    ).samples("shortfall", "hyperco")
     np.testing.assert_allclose(out, expected_shortfall(0.10), rtol=1e-9)
 
 
@@ -129,24 +170,39 @@ def test_the_model_reuses_the_networks_matrices_read_only(hand_dataset):
     from aicapex.network import build_network
     from aicapex.uncertainty import ScenarioModel, load_scenario
 
-    model = ScenarioModel(hand_dataset, load_scenario({"name": "t", "assumptions": {"shock_chipco": 1.0}}),
-                          metrics=["defaulted"])
+    model = ScenarioModel(
+        hand_dataset,
+        load_scenario({"name": "t", "assumptions": {"shock_chipco": 1.0}}),
+        metrics=["defaulted"],
+    )
     plain = build_network(hand_dataset)
     net = model._network
     for name in ("holdings", "claims", "external_assets"):
         np.testing.assert_array_equal(getattr(net, name)(), getattr(plain, name)())
-        assert getattr(net, name)() is getattr(net, name)() and not getattr(net, name)().flags.writeable
+        assert (
+            getattr(net, name)() is getattr(net, name)()
+            and not getattr(net, name)().flags.writeable
+        )
     for binding in (False, True):
-        np.testing.assert_array_equal(net.liabilities(binding_only=binding), plain.liabilities(binding_only=binding))
+        np.testing.assert_array_equal(
+            net.liabilities(binding_only=binding), plain.liabilities(binding_only=binding)
+        )
 
 
 def test_clearing_only_run_equals_the_full_stress(hand_dataset):
     """Without total_loss the model clears the network alone; defaults and shortfalls are unchanged."""
-    scen = {"name": "u", "assumptions": {"ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}},
-                                         "shock_gpuco": {"uniform": {"low": 0.2, "high": 1.0}}}}
+    scen = {
+        "name": "u",
+        "assumptions": {
+            "ocf_growth": {"uniform": {"low": 0.0, "high": 0.19}},
+            "shock_gpuco": {"uniform": {"low": 0.2, "high": 1.0}},
+        },
+    }
     full = simulate(hand_dataset, scen, 400, 9, metrics=["shortfall", "defaulted", "total_loss"])
     clearing = simulate(hand_dataset, scen, 400, 9, metrics=["shortfall", "defaulted"])
     for m in ("shortfall", "defaulted"):
         for e in ("hyperco", "gpuco", "chipco"):
             np.testing.assert_array_equal(clearing.samples(m, e), full.samples(m, e))
-    assert clearing.samples("defaulted", "gpuco").max() == 1.0  # some paths default: the check has teeth
+    assert (
+        clearing.samples("defaulted", "gpuco").max() == 1.0
+    )  # some paths default: the check has teeth

@@ -17,7 +17,9 @@ N = 20_000
 SCEN = {
     "name": "t",
     "assumptions": {
-        "testco.capex.FY2026": {"normal": {"mean": 120000, "sd": 10000}},  # USD millions, the fact's scale
+        "testco.capex.FY2026": {
+            "normal": {"mean": 120000, "sd": 10000}
+        },  # USD millions, the fact's scale
         "ocf_growth": {"uniform": {"low": 0.1, "high": 0.3}},
         "capex_growth": 0.0,
     },
@@ -26,8 +28,16 @@ SCEN = {
 
 @pytest.fixture(scope="module")
 def result(testco_dataset):
-    return simulate(testco_dataset, SCEN, N, 7, metrics=["fcf", "capex", "gw"], entities=["testco"],
-                    years=range(2025, 2028), chunk_size=6000)
+    return simulate(
+        testco_dataset,
+        SCEN,
+        N,
+        7,
+        metrics=["fcf", "capex", "gw"],
+        entities=["testco"],
+        years=range(2025, 2028),
+        chunk_size=6000,
+    )
 
 
 def test_fact_override_in_the_facts_unit_gives_closed_form_fcf(result):
@@ -39,7 +49,9 @@ def test_fact_override_in_the_facts_unit_gives_closed_form_fcf(result):
     p_exact = stats.norm.cdf(-3)
     assert abs(p - p_exact) < 4 * math.sqrt(p_exact * (1 - p_exact) / N) + 1 / N
     s = result.summary(metric="fcf", year=2026).iloc[0]
-    assert abs(s["p5"] - (30 - 10 * 1.6448536269514722)) < 0.5  # sd of the p5 estimate ~ 0.15 at N = 20,000
+    assert (
+        abs(s["p5"] - (30 - 10 * 1.6448536269514722)) < 0.5
+    )  # sd of the p5 estimate ~ 0.15 at N = 20,000
     # 2025 is actual: no uncertainty
     assert np.all(result.samples("fcf", "testco", 2025) == pytest.approx(40.0))
 
@@ -49,18 +61,30 @@ def test_growth_after_the_last_figure(result):
     fcf = result.samples("fcf", "testco", 2027)
     sd = math.sqrt(150**2 * 0.2**2 / 12 + 10**2)
     assert abs(fcf.mean() - 60) < 4 * sd / math.sqrt(N)
-    assert np.array_equal(result.samples("capex", "testco", 2027), result.samples("capex", "testco", 2026))
+    assert np.array_equal(
+        result.samples("capex", "testco", 2027), result.samples("capex", "testco", 2026)
+    )
 
 
 def test_physical_outputs_follow_capex(result, testco_dataset):
     """GW = capex / capex per GW (the dataset's constant, 50 $bn per GW in the press)."""
     per_gw = testco_dataset.constant_value("capex_per_gw", unit="USD/GW", scale=1e9)
-    np.testing.assert_allclose(result.samples("gw", "testco", 2026), result.samples("capex", "testco", 2026) / per_gw)
+    np.testing.assert_allclose(
+        result.samples("gw", "testco", 2026), result.samples("capex", "testco", 2026) / per_gw
+    )
 
 
 def test_bit_identical_whatever_the_chunk_size(testco_dataset, result):
-    again = simulate(testco_dataset, SCEN, N, 7, metrics=["fcf", "capex", "gw"], entities=["testco"],
-                     years=range(2025, 2028), chunk_size=N)
+    again = simulate(
+        testco_dataset,
+        SCEN,
+        N,
+        7,
+        metrics=["fcf", "capex", "gw"],
+        entities=["testco"],
+        years=range(2025, 2028),
+        chunk_size=N,
+    )
     assert np.array_equal(again.values, result.values, equal_nan=True)
 
 
@@ -76,30 +100,52 @@ def test_tornado_swings_by_hand(testco_dataset):
 
 
 def test_compare_puts_scenarios_side_by_side(testco_dataset):
-    low = {**SCEN, "name": "low", "assumptions": {**SCEN["assumptions"], "testco.capex.FY2026": 100000}}
-    long = compare(testco_dataset, [SCEN, low], paths=2000, metrics=["fcf"], entities=["testco"], years=[2026])
+    low = {
+        **SCEN,
+        "name": "low",
+        "assumptions": {**SCEN["assumptions"], "testco.capex.FY2026": 100000},
+    }
+    long = compare(
+        testco_dataset, [SCEN, low], paths=2000, metrics=["fcf"], entities=["testco"], years=[2026]
+    )
     assert list(long["scenario"]) == ["t", "low"]
     assert long.set_index("scenario").loc["low", "p50"] == pytest.approx(50.0)
-    wide = compare(testco_dataset, [SCEN, low], paths=2000, metrics=["fcf"], entities=["testco"], years=[2026],
-                   wide=True)
+    wide = compare(
+        testco_dataset,
+        [SCEN, low],
+        paths=2000,
+        metrics=["fcf"],
+        entities=["testco"],
+        years=[2026],
+        wide=True,
+    )
     assert {"t p50", "low p50", "t prob_negative"} <= set(wide.columns) and len(wide) == 1
 
 
 def test_shipped_scenarios_run_on_the_shipped_data(testco_dataset):
     for name in ("base", "burry", "huang", "credit_crunch"):
-        r = simulate(testco_dataset, name, 200, 1, metrics=["fcf", "depreciation"], years=range(2025, 2029))
+        r = simulate(
+            testco_dataset, name, 200, 1, metrics=["fcf", "depreciation"], years=range(2025, 2029)
+        )
         assert r.values.shape[1] == 200
     # Burry's shorter lives raise depreciation (same seed, same capex draws)
-    base = simulate(testco_dataset, "base", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026])
-    burry = simulate(testco_dataset, "burry", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026])
+    base = simulate(
+        testco_dataset, "base", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026]
+    )
+    burry = simulate(
+        testco_dataset, "burry", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026]
+    )
     assert burry.summary()["p50"].iloc[0] > base.summary()["p50"].iloc[0]
 
 
-@pytest.mark.parametrize("scen, kw, match", [
-    ({"assumptions": {"server_lives": 3}}, {}, "unknown parameter.*server_lives"),
-    ({"assumptions": {}}, {"metrics": ["nope"]}, "unknown metric"),
-    ({"assumptions": {"server_life_years": {"normal": {"mean": 1, "sd": 2}}}}, {}, "min/max"),
-])
+@pytest.mark.parametrize(
+    "scen, kw, match",
+    [
+        ({"assumptions": {"server_lives": 3}}, {}, "unknown parameter.*server_lives"),
+        ({"assumptions": {}}, {"metrics": ["nope"]}, "unknown metric"),
+        ({"assumptions": {"server_life_years": {"normal": {"mean": 1, "sd": 2}}}}, {}, "min/max"),
+    ],
+)
 def test_errors(testco_dataset, scen, kw, match):
     with pytest.raises(ScenarioError, match=match):
         simulate(testco_dataset, scen, 2000, 1, entities=["testco"], **kw)
@@ -107,7 +153,9 @@ def test_errors(testco_dataset, scen, kw, match):
 
 def test_scenario_file_from_disk(testco_dataset, tmp_path):
     p = tmp_path / "mine.yaml"
-    p.write_text("name: mine\nbase: base\nassumptions:\n  testco.capex.FY2026: 110000\n", encoding="utf-8")
+    p.write_text(
+        "name: mine\nbase: base\nassumptions:\n  testco.capex.FY2026: 110000\n", encoding="utf-8"
+    )
     r = simulate(testco_dataset, p, 100, 1, entities=["testco"], years=[2026])
     assert r.scenario == "mine"
     assert r.samples("fcf", "testco", 2026) == pytest.approx(np.full(100, 40.0))
@@ -116,8 +164,13 @@ def test_scenario_file_from_disk(testco_dataset, tmp_path):
 
 def test_network_stress_outputs_and_any_default(testco_dataset):
     """shock_ENTITY multiplies the node's external assets; P(any default) >= every single P(default)."""
-    scen = {"name": "s", "assumptions": {"shock_coreweave": {"uniform": {"low": 0.0, "high": 1.0}},
-                                         "shock_oracle": {"uniform": {"low": 0.0, "high": 1.0}}}}
+    scen = {
+        "name": "s",
+        "assumptions": {
+            "shock_coreweave": {"uniform": {"low": 0.0, "high": 1.0}},
+            "shock_oracle": {"uniform": {"low": 0.0, "high": 1.0}},
+        },
+    }
     r = simulate(testco_dataset, scen, 2000, 1, metrics=["defaulted", "total_loss"])
     assert set(r.columns["year"]) == {2030} and "coreweave" in set(r.columns["entity"])
     d = r.values[r.columns["metric"].to_numpy() == "defaulted"]
@@ -127,15 +180,27 @@ def test_network_stress_outputs_and_any_default(testco_dataset):
     assert p_any >= single["prob"].max() - 1e-12
     assert p_any == pytest.approx(float((d > 0.5).any(axis=0).mean()))
     with pytest.raises(ScenarioError, match="shock on \\['testco'\\]"):
-        simulate(testco_dataset, {"assumptions": {"shock_testco": 0.5}}, 10, 1, metrics=["defaulted"])
+        simulate(
+            testco_dataset, {"assumptions": {"shock_testco": 0.5}}, 10, 1, metrics=["defaulted"]
+        )
     with pytest.raises(ScenarioError, match="unknown parameter.*shock_nosuch"):
-        simulate(testco_dataset, {"assumptions": {"shock_nosuch": 0.5}}, 10, 1, metrics=["defaulted"])
+        simulate(
+            testco_dataset, {"assumptions": {"shock_nosuch": 0.5}}, 10, 1, metrics=["defaulted"]
+        )
 
 
 def test_physical_parameters_drive_the_conversion(testco_dataset):
     """usd_per_gw_bn ~ U(40, 60): GW = 120 / x, so E[GW] = 120 ln(60/40) / 20 (mean of 1/U)."""
     scen = {"name": "p", "assumptions": {"usd_per_gw_bn": {"uniform": {"low": 40, "high": 60}}}}
-    r = simulate(testco_dataset, scen, N, 3, metrics=["gw", "twh_per_year"], entities=["testco"], years=[2026])
+    r = simulate(
+        testco_dataset,
+        scen,
+        N,
+        3,
+        metrics=["gw", "twh_per_year"],
+        entities=["testco"],
+        years=[2026],
+    )
     gw = r.samples("gw", "testco", 2026)
     expected = 120 * math.log(60 / 40) / 20
     assert abs(gw.mean() - expected) < 4 * gw.std() / math.sqrt(N)

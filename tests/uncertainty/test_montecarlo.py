@@ -16,9 +16,17 @@ N = 100_000
 
 @pytest.fixture(scope="module")
 def result():
-    model = FunctionModel(lambda x: {"u": x["u"], "v": x["u"] - 0.5 + x["w"]}, ["u", "v"], entity="acme", year=2026)
-    return run_model(model, InputSet({"u": d.uniform(0, 1), "w": d.normal(0, 0.1)}), N, 2, chunk_size=30_000,
-                     scenario="test")
+    model = FunctionModel(
+        lambda x: {"u": x["u"], "v": x["u"] - 0.5 + x["w"]}, ["u", "v"], entity="acme", year=2026
+    )
+    return run_model(
+        model,
+        InputSet({"u": d.uniform(0, 1), "w": d.normal(0, 0.1)}),
+        N,
+        2,
+        chunk_size=30_000,
+        scenario="test",
+    )
 
 
 def test_summary_quantiles_and_prob_negative(result):
@@ -31,7 +39,11 @@ def test_summary_quantiles_and_prob_negative(result):
     assert s.loc["u", "prob_negative"] == 0.0
     # v = U - 0.5 + N(0, 0.1) is symmetric around 0
     assert abs(s.loc["v", "prob_negative"] - 0.5) < 4 * math.sqrt(0.25 / N)
-    assert (s["scenario"] == "test").all() and (s["entity"] == "acme").all() and (s["year"] == 2026).all()
+    assert (
+        (s["scenario"] == "test").all()
+        and (s["entity"] == "acme").all()
+        and (s["year"] == 2026).all()
+    )
 
 
 def test_prob_of_events(result):
@@ -40,7 +52,9 @@ def test_prob_of_events(result):
     both = result.prob(["u", "v"], ">", 0.9)
     assert len(both) == 2
     # P(u > 0.9 or v > 0.9): v > 0.9 needs u + w > 1.4, which implies u > 0.9 unless w > 0.5 (5 sd)
-    assert result.prob(["u", "v"], ">", 0.9, any_of=True) == pytest.approx(float(both["prob"].iloc[0]), abs=1e-4)
+    assert result.prob(["u", "v"], ">", 0.9, any_of=True) == pytest.approx(
+        float(both["prob"].iloc[0]), abs=1e-4
+    )
 
 
 def test_samples_and_errors(result):
@@ -57,7 +71,9 @@ def test_quantile_labels():
 
 def test_uncovered_years_have_no_statistics():
     """A column that is NaN on every path (a year the model does not cover) gets NaN, not 0."""
-    model = FunctionModel(lambda x: {"u": x["u"], "gap": np.full_like(x["u"], np.nan)}, ["u", "gap"])
+    model = FunctionModel(
+        lambda x: {"u": x["u"], "gap": np.full_like(x["u"], np.nan)}, ["u", "gap"]
+    )
     r = run_model(model, InputSet({"u": d.uniform(0, 1)}), 100, 1)
     s = r.summary().set_index("metric")
     assert np.isnan(s.loc["gap", ["mean", "p5", "p50", "p95", "prob_negative"]].astype(float)).all()
@@ -70,7 +86,9 @@ def test_prob_counts_by_hand():
 
     from aicapex.uncertainty import SimulationResult
 
-    cols = pd.DataFrame({"entity": ["a", "b", "c"], "metric": ["x", "x", "x"], "year": [2026, 2026, 2026]})
+    cols = pd.DataFrame(
+        {"entity": ["a", "b", "c"], "metric": ["x", "x", "x"], "year": [2026, 2026, 2026]}
+    )
     v = np.array([[1.0, -1.0, 2.0, -3.0], [0.0, 0.0, -1.0, np.nan], [np.nan] * 4])
     r = SimulationResult(cols, v, 4, 1)
     assert r.prob("x", "<", 0, entity="a") == 0.5

@@ -14,17 +14,31 @@ from aicapex.uncertainty.montecarlo import FunctionModel, run_model
 from aicapex.uncertainty.sampling import InputSet
 
 INPUTS = {
-    "capex": d.to(115, 135), "life": d.pert(2, 3, 6), "growth": d.normal(0.19, 0.05),
-    "mix": d.mixture([d.normal(0, 1), d.uniform(5, 6)], [0.3, 0.7]), "cut": d.normal(0, 1).truncate(min=0),
-    "share": d.beta(2, 3), "tri": d.triangular(0, 1, 3), "cat": d.discrete([1, 2, 3]), "k": d.const(7),
+    "capex": d.to(115, 135),
+    "life": d.pert(2, 3, 6),
+    "growth": d.normal(0.19, 0.05),
+    "mix": d.mixture([d.normal(0, 1), d.uniform(5, 6)], [0.3, 0.7]),
+    "cut": d.normal(0, 1).truncate(min=0),
+    "share": d.beta(2, 3),
+    "tri": d.triangular(0, 1, 3),
+    "cat": d.discrete([1, 2, 3]),
+    "k": d.const(7),
 }
 CORR = (("capex", "growth", 0.6), ("growth", "life", -0.3))
 MODEL = FunctionModel(lambda x: {n: x[n] for n in INPUTS}, list(INPUTS))
 
 
 def draw(paths, chunk, seed=1, inputs=INPUTS, corr=CORR):
-    return run_model(MODEL if inputs is INPUTS else FunctionModel(lambda x: {n: x[n] for n in inputs}, list(inputs)),
-                     InputSet(inputs, corr), paths, seed, chunk_size=chunk, progress=False).values
+    return run_model(
+        MODEL
+        if inputs is INPUTS
+        else FunctionModel(lambda x: {n: x[n] for n in inputs}, list(inputs)),
+        InputSet(inputs, corr),
+        paths,
+        seed,
+        chunk_size=chunk,
+        progress=False,
+    ).values
 
 
 @settings(max_examples=15, deadline=None)
@@ -87,12 +101,15 @@ def test_non_positive_definite_correlation_is_a_clear_error():
         InputSet(inputs, (("a", "b", 0.9), ("b", "c", 0.9), ("a", "c", -0.9)))
 
 
-@pytest.mark.parametrize("corr, match", [
-    ((("a", "zz", 0.5),), "'zz' is not an assumption"),
-    ((("a", "b", 1.5),), "must lie in"),
-    ((("a", "a", 0.5),), "itself"),
-    ((("a", "k", 0.5),), "constant"),
-])
+@pytest.mark.parametrize(
+    "corr, match",
+    [
+        ((("a", "zz", 0.5),), "'zz' is not an assumption"),
+        ((("a", "b", 1.5),), "must lie in"),
+        ((("a", "a", 0.5),), "itself"),
+        ((("a", "k", 0.5),), "constant"),
+    ],
+)
 def test_bad_correlations(corr, match):
     with pytest.raises(ScenarioError, match=match):
         InputSet({"a": d.normal(0, 1), "b": d.normal(0, 1), "k": d.const(1)}, corr)

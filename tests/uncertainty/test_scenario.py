@@ -64,33 +64,57 @@ def test_every_distribution_key(tmp_path):
     s = load_scenario(write(tmp_path, "all.yaml", text))
     assert s.name == "all"
     kinds = {k: v.kind for k, v in s.parameters.items()}
-    assert kinds == {"a": "normal", "b": "lognormal", "c": "lognormal", "e": "triangular", "f": "pert",
-                     "g": "beta", "h": "discrete", "i": "mixture", "j": "truncated", "k": "constant",
-                     "l": "uniform"}
+    assert kinds == {
+        "a": "normal",
+        "b": "lognormal",
+        "c": "lognormal",
+        "e": "triangular",
+        "f": "pert",
+        "g": "beta",
+        "h": "discrete",
+        "i": "mixture",
+        "j": "truncated",
+        "k": "constant",
+        "l": "uniform",
+    }
 
 
 def test_base_inheritance_overrides_and_keeps(tmp_path):
-    write(tmp_path, "parent.yaml", """
+    write(
+        tmp_path,
+        "parent.yaml",
+        """
     name: parent
     description: parent view
     assumptions: {x: 1, y: {p5: 1, p95: 2}, z: {p5: 1, p95: 3}}
     correlations: [[y, z, 0.3]]
-    """)
-    child = load_scenario(write(tmp_path, "child.yaml", """
+    """,
+    )
+    child = load_scenario(
+        write(
+            tmp_path,
+            "child.yaml",
+            """
     name: child
     base: parent.yaml
     assumptions: {x: 2}
     correlations: [[z, y, 0.6]]
-    """))
+    """,
+        )
+    )
     assert child.parameters["x"] == d.Constant(2.0)
     assert "y" in child.parameters and child.description == "parent view"
     assert child.correlations == (("z", "y", 0.6),)
 
 
 def test_shipped_base_by_name(tmp_path):
-    s = load_scenario(write(tmp_path, "mine.yaml", "name: mine\nbase: burry\nassumptions: {rate: 0.2}\n"))
+    s = load_scenario(
+        write(tmp_path, "mine.yaml", "name: mine\nbase: burry\nassumptions: {rate: 0.2}\n")
+    )
     assert s.parameters["rate"] == d.Constant(0.2)
-    assert s.parameters["server_life_years"] == load_scenario("burry").parameters["server_life_years"]
+    assert (
+        s.parameters["server_life_years"] == load_scenario("burry").parameters["server_life_years"]
+    )
 
 
 def test_cyclic_base_chain_is_a_cyclic_override(tmp_path):
@@ -103,21 +127,27 @@ def test_cyclic_base_chain_is_a_cyclic_override(tmp_path):
         load_scenario(tmp_path / "self.yaml")
 
 
-@pytest.mark.parametrize("text, match", [
-    ("assumptions: {x: {normal: {mean: 1}}}", r"assumptions\.x: normal: parameters \['mean'\]"),
-    ("assumptions: {x: {normal: {mean: 1, sd: -2}}}", r"assumptions\.x: normal: field 'sd' = -2"),
-    ("assumptions: {x: {gamma: {k: 1}}}", r"assumptions\.x: cannot read"),
-    ("assumptions: {x: 'high'}", r"assumptions\.x: 'high' is neither"),
-    ("assumptions: {x: {p5: 1, p95: 2, max: 'a'}}", r"field 'max' = 'a'"),
-    ("assumptions: {meta.capex: 3}", r"ENTITY\.METRIC\.PERIOD"),
-    ("assumptions: {meta.capex.2026: 3}", r"ENTITY\.METRIC\.PERIOD"),
-    ("assumptions: {Bad-Name: 3}", "snake_case"),
-    ("assumptions: {x: 1}\nfoo: 2", r"unknown key\(s\) \['foo'\]"),
-    ("correlations: [[a, b]]", r"correlations\[0\]"),
-    ("assumptions: [1, 2]", "must be a mapping"),
-    ("assumptions: {x: {p5: 1, p95: 2}}\ncorrelations: [[x, y, 0.5]]", None),
-    (": : :", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("assumptions: {x: {normal: {mean: 1}}}", r"assumptions\.x: normal: parameters \['mean'\]"),
+        (
+            "assumptions: {x: {normal: {mean: 1, sd: -2}}}",
+            r"assumptions\.x: normal: field 'sd' = -2",
+        ),
+        ("assumptions: {x: {gamma: {k: 1}}}", r"assumptions\.x: cannot read"),
+        ("assumptions: {x: 'high'}", r"assumptions\.x: 'high' is neither"),
+        ("assumptions: {x: {p5: 1, p95: 2, max: 'a'}}", r"field 'max' = 'a'"),
+        ("assumptions: {meta.capex: 3}", r"ENTITY\.METRIC\.PERIOD"),
+        ("assumptions: {meta.capex.2026: 3}", r"ENTITY\.METRIC\.PERIOD"),
+        ("assumptions: {Bad-Name: 3}", "snake_case"),
+        ("assumptions: {x: 1}\nfoo: 2", r"unknown key\(s\) \['foo'\]"),
+        ("correlations: [[a, b]]", r"correlations\[0\]"),
+        ("assumptions: [1, 2]", "must be a mapping"),
+        ("assumptions: {x: {p5: 1, p95: 2}}\ncorrelations: [[x, y, 0.5]]", None),
+        (": : :", "invalid YAML"),
+    ],
+)
 def test_errors_name_file_field_and_value(tmp_path, text, match):
     p = write(tmp_path, "bad.yaml", text)
     if match is None:  # correlations are checked when the inputs are assembled
@@ -153,7 +183,10 @@ def test_burry_and_huang_state_their_views():
     burry, huang = load_scenario("burry"), load_scenario("huang")
     # Burry: 2-3 year product cycle (004_0425c454f102c0cf.txt); Huang: replace after 5-7 years
     assert 2 <= burry.parameters["server_life_years"].median() <= 3.5
-    assert 5 <= huang.parameters["server_life_years"].quantile(0.05) and huang.parameters["server_life_years"].quantile(0.95) <= 7
+    assert (
+        5 <= huang.parameters["server_life_years"].quantile(0.05)
+        and huang.parameters["server_life_years"].quantile(0.95) <= 7
+    )
     # OCF growth: 19 % expected (base) vs ~30 % needed (huang)
     assert load_scenario("base").parameters["ocf_growth"].median() == pytest.approx(0.19)
     assert huang.parameters["ocf_growth"].median() == pytest.approx(0.30)

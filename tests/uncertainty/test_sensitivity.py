@@ -30,7 +30,9 @@ def ishigami_indices():
 
 def test_sobol_indices_of_ishigami_match_analytic_values():
     inputs = InputSet({f"x{i}": d.uniform(-math.pi, math.pi) for i in (1, 2, 3)})
-    df = sobol(FunctionModel(ishigami, ["y"]), inputs, metric="y", n=8192, seed=3).set_index("input")
+    df = sobol(FunctionModel(ishigami, ["y"]), inputs, metric="y", n=8192, seed=3).set_index(
+        "input"
+    )
     for name, (s1, st) in ishigami_indices().items():
         row = df.loc[name]
         # S*_conf is SALib's bootstrap 95 % half-width; 3 of them is a > 99.9 % band for an unbiased estimator
@@ -45,7 +47,9 @@ def test_tornado_of_a_linear_model():
     model = FunctionModel(lambda x: {"y": 2 * x["a"] - 3 * x["b"] + x["c"]}, ["y"])
     df = tornado(model, inputs, metric="y").set_index("input")
     assert list(df.index) == ["a", "b"]  # a constant is not an uncertain input
-    assert df.loc["a", "input_low"] == pytest.approx(0.5) and df.loc["a", "input_high"] == pytest.approx(9.5)
+    assert df.loc["a", "input_low"] == pytest.approx(0.5) and df.loc[
+        "a", "input_high"
+    ] == pytest.approx(9.5)
     assert df.loc["a", "swing"] == pytest.approx(2 * 9.0)
     assert df.loc["b", "swing"] == pytest.approx(3 * 2 * 1.6448536269514722)
     # base: every input at its median: 2*5 - 3*5 + 4

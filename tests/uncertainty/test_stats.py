@@ -21,14 +21,24 @@ def reference(values, qs):
         elif known.size == row.size:
             rows.append([row.mean(), *np.quantile(row, qs), np.count_nonzero(row < 0) / row.size])
         else:
-            rows.append([np.nanmean(row), *np.nanquantile(row, qs), np.count_nonzero(known < 0) / known.size])
+            rows.append(
+                [
+                    np.nanmean(row),
+                    *np.nanquantile(row, qs),
+                    np.count_nonzero(known < 0) / known.size,
+                ]
+            )
     return np.array(rows)
 
 
 @settings(max_examples=40, deadline=None)
-@given(k=st.integers(1, 5), n=st.integers(1, 300), seed=st.integers(0, 2**32 - 1),
-       nan_share=st.sampled_from([0.0, 0.1, 1.0]),
-       qs=st.lists(st.floats(0, 1), min_size=0, max_size=4, unique_by=quantile_label))
+@given(
+    k=st.integers(1, 5),
+    n=st.integers(1, 300),
+    seed=st.integers(0, 2**32 - 1),
+    nan_share=st.sampled_from([0.0, 0.1, 1.0]),
+    qs=st.lists(st.floats(0, 1), min_size=0, max_size=4, unique_by=quantile_label),
+)
 def test_matches_the_definition_bit_for_bit(k, n, seed, nan_share, qs):
     rng = np.random.default_rng(seed)
     v = rng.standard_normal((k, n)) * rng.choice([1.0, 1e6], (k, n))
@@ -38,25 +48,35 @@ def test_matches_the_definition_bit_for_bit(k, n, seed, nan_share, qs):
     np.testing.assert_array_equal(got, want)  # equal NaNs count as equal
 
 
-@pytest.mark.parametrize("kind", ["normal", "heavy_tails", "binary", "few_ties", "constant", "sorted", "inf",
-                                  "zero_mass"])
+@pytest.mark.parametrize(
+    "kind",
+    ["normal", "heavy_tails", "binary", "few_ties", "constant", "sorted", "inf", "zero_mass"],
+)
 def test_long_rows_match_the_definition_bit_for_bit(kind):
     """Rows long enough for the bracketing subsample, including ones where the bracket must give
     up (ties) and the row is partitioned in full."""
     rng = np.random.default_rng(11)
     n = stats._SMALL_ROW * 3 + 17
-    row = {"normal": lambda: rng.standard_normal(n), "heavy_tails": lambda: rng.standard_cauchy(n),
-           "binary": lambda: (rng.random(n) < 0.03).astype(float), "few_ties": lambda: rng.integers(0, 5, n) * 1.0,
-           "constant": lambda: np.full(n, -2.5), "sorted": lambda: np.sort(rng.standard_normal(n)),
-           "inf": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.standard_normal(n)),
-           "zero_mass": lambda: np.maximum(0.0, rng.standard_normal(n) - 0.3)}[kind]()  # a funding gap
+    row = {
+        "normal": lambda: rng.standard_normal(n),
+        "heavy_tails": lambda: rng.standard_cauchy(n),
+        "binary": lambda: (rng.random(n) < 0.03).astype(float),
+        "few_ties": lambda: rng.integers(0, 5, n) * 1.0,
+        "constant": lambda: np.full(n, -2.5),
+        "sorted": lambda: np.sort(rng.standard_normal(n)),
+        "inf": lambda: np.where(rng.random(n) < 0.1, np.inf, rng.standard_normal(n)),
+        "zero_mass": lambda: np.maximum(0.0, rng.standard_normal(n) - 0.3),
+    }[kind]()  # a funding gap
     v = np.stack([row, -row])
     qs = (0.0, 0.05, 0.25, 0.5, 0.95, 0.999, 1.0)
     np.testing.assert_array_equal(summarize(v, qs).to_numpy(), reference(v, qs))
 
 
 @settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), ranks=st.lists(st.integers(0, 40_000), min_size=1, max_size=6, unique=True))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    ranks=st.lists(st.integers(0, 40_000), min_size=1, max_size=6, unique=True),
+)
 def test_order_statistics_are_the_partition(seed, ranks):
     rng = np.random.default_rng(seed)
     row = rng.lognormal(size=40_001) * rng.choice([-1.0, 1.0], 40_001)

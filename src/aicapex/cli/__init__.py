@@ -27,13 +27,23 @@ app = typer.Typer(
 )
 
 # Command modules, in help order; each defines register(app).
-_COMMAND_MODULES = ("data", "financials", "network", "physical", "importers", "uncertainty", "report",
-                    "dashboard")
+_COMMAND_MODULES = (
+    "data",
+    "financials",
+    "network",
+    "physical",
+    "importers",
+    "uncertainty",
+    "report",
+    "dashboard",
+)
 
 
 @app.callback()
 def _root(
-    db: Optional[Path] = typer.Option(None, "--db", help="DuckDB store file (default: $AICAPEX_DB or the user data dir)."),
+    db: Path | None = typer.Option(
+        None, "--db", help="DuckDB store file (default: $AICAPEX_DB or the user data dir)."
+    ),
 ) -> None:
     common.STATE.db = db
 
@@ -51,7 +61,9 @@ for _name in _COMMAND_MODULES:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and exits with) the exit code."""
     warnings.simplefilter("default")
-    warnings.showwarning = lambda message, *a, **k: print(f"aicapex: warning: {message}", file=sys.stderr)
+    warnings.showwarning = lambda message, *a, **k: print(
+        f"aicapex: warning: {message}", file=sys.stderr
+    )
     try:
         app(args=argv, standalone_mode=False, prog_name="aicapex")
         code = 0

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class _State:
-    db: Optional[Path] = None
+    db: Path | None = None
 
 
 STATE = _State()
@@ -39,7 +39,9 @@ class Format(str, Enum):
 
 
 FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
-USER_OPTION = typer.Option(None, "--user", help="User file (YAML or CSV) adding or overriding data for this run.")
+USER_OPTION = typer.Option(
+    None, "--user", help="User file (YAML or CSV) adding or overriding data for this run."
+)
 
 
 def dataset(user_files: list[Path] | None = None) -> Dataset:
@@ -103,10 +105,14 @@ def records(df: pd.DataFrame) -> list[dict]:
     import numpy as np
     import pandas as pd
 
-    return [{k: _json_value(v, np, pd) for k, v in row.items()} for row in df.to_dict(orient="records")]
+    return [
+        {k: _json_value(v, np, pd) for k, v in row.items()} for row in df.to_dict(orient="records")
+    ]
 
 
-def emit(df: pd.DataFrame, fmt: Format | str, *, title: str | None = None, float_format: str = "{:,.2f}") -> None:
+def emit(
+    df: pd.DataFrame, fmt: Format | str, *, title: str | None = None, float_format: str = "{:,.2f}"
+) -> None:
     """Print a DataFrame as a rich table, CSV or JSON (list of records)."""
     fmt = Format(fmt)
     if fmt is Format.json:

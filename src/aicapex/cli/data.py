@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -11,17 +10,24 @@ from rich.console import Console
 from ..errors import DataError
 from .common import FORMAT_OPTION, Format, dataset, emit, open_store
 
-data_app = typer.Typer(help="Load the dataset into the store, or validate a file.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Load the dataset into the store, or validate a file.", no_args_is_help=True
+)
 
 
 @data_app.command("load")
-def load(user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) to load with the shipped data.")) -> None:
+def load(
+    user: list[Path] | None = typer.Option(
+        None, "--user", help="User file(s) to load with the shipped data."
+    ),
+) -> None:
     """Validate the shipped dataset plus user files, then load them into the store in one transaction."""
     store = open_store()
     ds = store.load(user or [])
     Console(stderr=True).print(
         f"loaded {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
-        f"{len(ds.constants)} constants into {store.path}")
+        f"{len(ds.constants)} constants into {store.path}"
+    )
 
 
 @data_app.command("validate")
@@ -43,10 +49,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command("facts")
     def facts(
-        entity: Optional[str] = typer.Option(None, "--entity"),
-        metric: Optional[str] = typer.Option(None, "--metric"),
-        period: Optional[str] = typer.Option(None, "--period"),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        entity: str | None = typer.Option(None, "--entity"),
+        metric: str | None = typer.Option(None, "--metric"),
+        period: str | None = typer.Option(None, "--period"),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Every reported figure with its source and original sentence."""
@@ -59,16 +67,45 @@ def register(app: typer.Typer) -> None:
             df = df[df["metric"] == metric]
         if period:
             df = df[df["period"] == period.upper()]
-        cols = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source",
-                "outlet", "quote", "note", "origin"]
+        cols = [
+            "entity",
+            "metric",
+            "period",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "scale",
+            "basis",
+            "source",
+            "outlet",
+            "quote",
+            "note",
+            "origin",
+        ]
         if fmt is Format.table:
-            cols = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source"]
+            cols = [
+                "entity",
+                "metric",
+                "period",
+                "value",
+                "low",
+                "high",
+                "unit",
+                "scale",
+                "basis",
+                "source",
+            ]
         emit(df[cols], fmt, title="facts")
 
     @app.command("deals")
     def deals(
-        entity: Optional[str] = typer.Option(None, "--entity", help="Deals where this entity is either party."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        entity: str | None = typer.Option(
+            None, "--entity", help="Deals where this entity is either party."
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """The deal table: who pays, invests in or backstops whom."""
@@ -77,16 +114,51 @@ def register(app: typer.Typer) -> None:
         if entity:
             ds.entity(entity)
             df = df[(df["from"] == entity) | (df["to"] == entity)]
-        cols = ["id", "from", "to", "kind", "value", "low", "high", "unit", "scale", "share_of", "gw", "start",
-                "end", "status", "conditions", "source", "outlet", "quote", "note", "origin"]
+        cols = [
+            "id",
+            "from",
+            "to",
+            "kind",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "scale",
+            "share_of",
+            "gw",
+            "start",
+            "end",
+            "status",
+            "conditions",
+            "source",
+            "outlet",
+            "quote",
+            "note",
+            "origin",
+        ]
         if fmt is Format.table:
-            cols = ["id", "from", "to", "kind", "value", "low", "high", "unit", "scale", "gw", "start", "end",
-                    "status"]
+            cols = [
+                "id",
+                "from",
+                "to",
+                "kind",
+                "value",
+                "low",
+                "high",
+                "unit",
+                "scale",
+                "gw",
+                "start",
+                "end",
+                "status",
+            ]
         emit(df[cols], fmt, title="deals")
 
     @app.command("entities")
     def entities(
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Companies and aggregates in the dataset, with their fiscal-year end month."""

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from ..errors import DataError, Problem
 from .common import FORMAT_OPTION, Format, dataset, emit, parse_assignments, parse_years
 
-LIFE_FIELDS = {"servers": "server_life_years", "buildings": "building_life_years", "land": "land_life_years"}
-TABLE_COLUMNS = ["entity", "year", "capex", "depreciation", "depreciation_alt_life", "ocf", "fcf",
-                 "shareholder_returns", "funding_gap", "debt", "net_debt", "interest", "leverage"]
+LIFE_FIELDS = {
+    "servers": "server_life_years",
+    "buildings": "building_life_years",
+    "land": "land_life_years",
+}
+TABLE_COLUMNS = [
+    "entity",
+    "year",
+    "capex",
+    "depreciation",
+    "depreciation_alt_life",
+    "ocf",
+    "fcf",
+    "shareholder_returns",
+    "funding_gap",
+    "debt",
+    "net_debt",
+    "interest",
+    "leverage",
+]
 
 
 def _capex_case(text: str | None):
@@ -27,21 +43,53 @@ def _capex_case(text: str | None):
 def register(app: typer.Typer) -> None:
     @app.command("financials")
     def financials(
-        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable); default: all with capex."),
-        years: str = typer.Option("2025:2030", "--years", help="Years, e.g. 2025:2030 (fiscal-year labels)."),
-        life: Optional[list[str]] = typer.Option(None, "--life", help="Useful life, e.g. servers=6, buildings=25, land=inf."),
-        alt_life: Optional[float] = typer.Option(None, "--alt-life", help="Alternative server life for the sensitivity (default 3)."),
-        server_share: Optional[float] = typer.Option(None, "--server-share", help="Servers' share of capex (default: company's, else 0.6)."),
-        land_share: Optional[float] = typer.Option(None, "--land-share", help="Land's share of capex (default 0)."),
+        entity: list[str] | None = typer.Option(
+            None, "--entity", help="Entity id (repeatable); default: all with capex."
+        ),
+        years: str = typer.Option(
+            "2025:2030", "--years", help="Years, e.g. 2025:2030 (fiscal-year labels)."
+        ),
+        life: list[str] | None = typer.Option(
+            None, "--life", help="Useful life, e.g. servers=6, buildings=25, land=inf."
+        ),
+        alt_life: float | None = typer.Option(
+            None, "--alt-life", help="Alternative server life for the sensitivity (default 3)."
+        ),
+        server_share: float | None = typer.Option(
+            None, "--server-share", help="Servers' share of capex (default: company's, else 0.6)."
+        ),
+        land_share: float | None = typer.Option(
+            None, "--land-share", help="Land's share of capex (default 0)."
+        ),
         convention: str = typer.Option("next-year", "--convention", help="next-year or half-year."),
-        ocf_growth: Optional[float] = typer.Option(None, "--ocf-growth", help="OCF growth a year after the last sourced year (default 0.19)."),
-        capex_growth: Optional[float] = typer.Option(None, "--capex-growth", help="Capex growth after guidance (default 0)."),
-        capex_case: Optional[str] = typer.Option(None, "--capex-case", help="low, mid or high of reported ranges (or 0-1)."),
-        rate: Optional[float] = typer.Option(None, "--rate", help="Interest rate on new debt (default 0.05)."),
-        returns_growth: Optional[float] = typer.Option(None, "--returns-growth", help="Growth of dividends and buybacks (default 0)."),
-        debt_cap: Optional[float] = typer.Option(None, "--debt-cap", help="Most new debt a year per entity, USD bn (default: no cap); beyond it returns are cut, then cash is drawn."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
-        explain: bool = typer.Option(False, "--explain", help="Print the figures used, with sources and quotes, instead."),
+        ocf_growth: float | None = typer.Option(
+            None,
+            "--ocf-growth",
+            help="OCF growth a year after the last sourced year (default 0.19).",
+        ),
+        capex_growth: float | None = typer.Option(
+            None, "--capex-growth", help="Capex growth after guidance (default 0)."
+        ),
+        capex_case: str | None = typer.Option(
+            None, "--capex-case", help="low, mid or high of reported ranges (or 0-1)."
+        ),
+        rate: float | None = typer.Option(
+            None, "--rate", help="Interest rate on new debt (default 0.05)."
+        ),
+        returns_growth: float | None = typer.Option(
+            None, "--returns-growth", help="Growth of dividends and buybacks (default 0)."
+        ),
+        debt_cap: float | None = typer.Option(
+            None,
+            "--debt-cap",
+            help="Most new debt a year per entity, USD bn (default: no cap); beyond it returns are cut, then cash is drawn.",
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) adding or overriding data for this run."
+        ),
+        explain: bool = typer.Option(
+            False, "--explain", help="Print the figures used, with sources and quotes, instead."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Capex vintages, depreciation under any life, FCF, funding gap and debt (USD bn)."""
@@ -50,19 +98,42 @@ def register(app: typer.Typer) -> None:
         lives = parse_assignments(life, "--life")
         unknown = [k for k in lives if k not in LIFE_FIELDS]
         if unknown:
-            raise DataError([Problem(None, "--life", "name", k, f"expected one of {', '.join(LIFE_FIELDS)}")
-                             for k in unknown])
+            raise DataError(
+                [
+                    Problem(None, "--life", "name", k, f"expected one of {', '.join(LIFE_FIELDS)}")
+                    for k in unknown
+                ]
+            )
         given = {LIFE_FIELDS[k]: v for k, v in lives.items()}
-        given.update(alt_server_life_years=alt_life, server_share=server_share, land_share=land_share,
-                     ocf_growth=ocf_growth, capex_growth=capex_growth, rate=rate, returns_growth=returns_growth,
-                     new_debt_cap_usd_bn=debt_cap)
+        given.update(
+            alt_server_life_years=alt_life,
+            server_share=server_share,
+            land_share=land_share,
+            ocf_growth=ocf_growth,
+            capex_growth=capex_growth,
+            rate=rate,
+            returns_growth=returns_growth,
+            new_debt_cap_usd_bn=debt_cap,
+        )
         if capex_case is not None:
             given["capex_case"] = _capex_case(capex_case)
-        assumptions = FinancialAssumptions(convention=convention, **{k: v for k, v in given.items() if v is not None})
+        assumptions = FinancialAssumptions(
+            convention=convention, **{k: v for k, v in given.items() if v is not None}
+        )
         ds = dataset(user)
         result = run_financials(ds, assumptions, entities=entity or None, years=parse_years(years))
         if explain:
-            cols = ["entity", "metric", "year", "period", "value", "rule", "derivation", "source", "quote"]
+            cols = [
+                "entity",
+                "metric",
+                "year",
+                "period",
+                "value",
+                "rule",
+                "derivation",
+                "source",
+                "quote",
+            ]
             if fmt is Format.table:
                 cols = cols[:-1]
             emit(result.sources()[cols], fmt, title="figures used")
@@ -71,5 +142,8 @@ def register(app: typer.Typer) -> None:
             return
         df = result.to_frame()
         if fmt is Format.table:
-            df = df[TABLE_COLUMNS + (["returns_cut", "unfunded_gap", "cash"] if debt_cap is not None else [])]
+            df = df[
+                TABLE_COLUMNS
+                + (["returns_cut", "unfunded_gap", "cash"] if debt_cap is not None else [])
+            ]
         emit(df, fmt, title="financials (USD bn)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -11,17 +10,22 @@ from rich.console import Console
 from ..errors import AicapexError
 from .common import FORMAT_OPTION, Format, dataset, emit, open_store
 
-import_app = typer.Typer(help="Import public data: SEC XBRL company facts, Epoch AI datasets.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import public data: SEC XBRL company facts, Epoch AI datasets.", no_args_is_help=True
+)
 
 
 @import_app.command("sec")
 def import_sec_command(
-    source: str = typer.Argument(..., metavar="FILE|CIK",
-                                 help="A companyfacts JSON file, or a CIK to download (cached)."),
-    since: Optional[int] = typer.Option(None, "--since", help="First fiscal year to keep, e.g. 2020."),
-    entity: Optional[str] = typer.Option(None, "--entity", help="Entity id to file the facts under "
-                                                                "(default: from the CIK)."),
+    source: str = typer.Argument(
+        ..., metavar="FILE|CIK", help="A companyfacts JSON file, or a CIK to download (cached)."
+    ),
+    since: int | None = typer.Option(
+        None, "--since", help="First fiscal year to keep, e.g. 2020."
+    ),
+    entity: str | None = typer.Option(
+        None, "--entity", help="Entity id to file the facts under (default: from the CIK)."
+    ),
 ) -> None:
     """Import a company's XBRL facts from its SEC filings into the store (table filing_facts)."""
     from ..importers import import_sec
@@ -33,12 +37,15 @@ def import_sec_command(
     Console(stderr=True).print(
         f"imported {len(result.facts)} facts ({result.facts['metric'].nunique()} metrics) for "
         f"{info.id}{added}, fiscal year ending month {info.fiscal_year_end_month}; "
-        f"{len(result.superseded)} restated values remembered; store {store.path}")
+        f"{len(result.superseded)} restated values remembered; store {store.path}"
+    )
 
 
 @import_app.command("epoch")
 def import_epoch_command(
-    directory: Path = typer.Argument(..., help="Folder of Epoch AI files (e.g. ../shared/data/epoch-ai-chip-counts)."),
+    directory: Path = typer.Argument(
+        ..., help="Folder of Epoch AI files (e.g. ../shared/data/epoch-ai-chip-counts)."
+    ),
 ) -> None:
     """Import Epoch AI datasets into the store."""
     try:
@@ -57,9 +64,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("filings")
     def filings(
-        entity: Optional[str] = typer.Option(None, "--entity"),
-        metric: Optional[str] = typer.Option(None, "--metric"),
-        period: Optional[str] = typer.Option(None, "--period"),
+        entity: str | None = typer.Option(None, "--entity"),
+        metric: str | None = typer.Option(None, "--metric"),
+        period: str | None = typer.Option(None, "--period"),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Facts imported from SEC filings, with concept, accession, form and filing date."""
@@ -68,20 +75,36 @@ def register(app: typer.Typer) -> None:
         df = read_filing_facts(open_store())
         if df.empty:
             raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
-        for col, want in (("entity", entity), ("metric", metric), ("period", period and period.upper())):
+        for col, want in (
+            ("entity", entity),
+            ("metric", metric),
+            ("period", period and period.upper()),
+        ):
             if want:
                 df = df[df[col] == want]
         cols = list(df.columns)
         if fmt is Format.table:
             names = {1e12: " tn", 1e9: " bn", 1e6: " m", 1e3: " k", 1.0: ""}
             df = df.assign(unit=df["unit"] + df["scale"].map(lambda s: names.get(s, f" x {s:g}")))
-            cols = ["entity", "metric", "period", "value", "unit", "concept", "form", "accession", "filed"]
+            cols = [
+                "entity",
+                "metric",
+                "period",
+                "value",
+                "unit",
+                "concept",
+                "form",
+                "accession",
+                "filed",
+            ]
         emit(df[cols], fmt, title="filing facts", float_format="{:,.3f}")
 
     @app.command("reconcile")
     def reconcile_command(
-        entity: Optional[str] = typer.Option(None, "--entity", help="Only this entity."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        entity: str | None = typer.Option(None, "--entity", help="Only this entity."),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Press figures against SEC filings: both values, the difference and its likely reason."""
@@ -96,6 +119,16 @@ def register(app: typer.Typer) -> None:
         df = reconcile(ds, filings_df, entity=entity)
         cols = list(df.columns)
         if fmt is Format.table:
-            cols = ["entity", "metric", "period", "press_value", "filing_value", "difference", "difference_pct",
-                    "likely_reason", "press_source", "filing_accession"]
+            cols = [
+                "entity",
+                "metric",
+                "period",
+                "press_value",
+                "filing_value",
+                "difference",
+                "difference_pct",
+                "likely_reason",
+                "press_source",
+                "filing_accession",
+            ]
         emit(df[cols], fmt, title="press vs filings (USD bn)", float_format="{:,.3f}")

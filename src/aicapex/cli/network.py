@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from ..errors import AicapexError
 from .common import FORMAT_OPTION, Format, dataset, emit, parse_assignments
 
-network_app = typer.Typer(help="The deal graph: money cycles, concentration, clearing stress and DebtRank.",
-                          no_args_is_help=True)
+network_app = typer.Typer(
+    help="The deal graph: money cycles, concentration, clearing stress and DebtRank.",
+    no_args_is_help=True,
+)
 
-HORIZON = typer.Option("2026:2030", "--horizon", help="Calendar years FIRST:LAST whose payments fall due.")
-USER = typer.Option(None, "--user", help="User file(s) (YAML/CSV) adding entities, deals or facts such as cash.")
-USER_ONLY = typer.Option(False, "--user-only", help="Use only the user files' network, not the shipped data.")
-STATUS = typer.Option(None, "--status", help="Keep only deals with this status (repeatable): signed, "
-                                            "letter_of_intent, announced.")
-SHOCK = typer.Option(None, "--shock", help="ENTITY=F: multiply its external assets over the horizon by F "
-                                          "(repeatable), e.g. openai=0.5.")
+HORIZON = typer.Option(
+    "2026:2030", "--horizon", help="Calendar years FIRST:LAST whose payments fall due."
+)
+USER = typer.Option(
+    None, "--user", help="User file(s) (YAML/CSV) adding entities, deals or facts such as cash."
+)
+USER_ONLY = typer.Option(
+    False, "--user-only", help="Use only the user files' network, not the shipped data."
+)
+STATUS = typer.Option(
+    None,
+    "--status",
+    help="Keep only deals with this status (repeatable): signed, letter_of_intent, announced.",
+)
+SHOCK = typer.Option(
+    None,
+    "--shock",
+    help="ENTITY=F: multiply its external assets over the horizon by F "
+    "(repeatable), e.g. openai=0.5.",
+)
 
 
 def _network(user, user_only, horizon, status):
@@ -37,12 +51,21 @@ def _network(user, user_only, horizon, status):
 
 
 @network_app.command("cycles")
-def cycles(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-           status: Optional[list[str]] = STATUS,
-           basis: str = typer.Option("total", "--basis", help="Hop amounts: total deal amounts, or the part due "
-                                                               "within the horizon ('horizon')."),
-           vendors: bool = typer.Option(False, "--vendors", help="Show each vendor's round-tripped sales instead."),
-           fmt: Format = FORMAT_OPTION) -> None:
+def cycles(
+    horizon: str = HORIZON,
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    basis: str = typer.Option(
+        "total",
+        "--basis",
+        help="Hop amounts: total deal amounts, or the part due within the horizon ('horizon').",
+    ),
+    vendors: bool = typer.Option(
+        False, "--vendors", help="Show each vendor's round-tripped sales instead."
+    ),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Simple cycles of money (Johnson's algorithm), with deals, statuses and bottleneck (USD bn)."""
     from ..network import find_cycles, round_tripped
 
@@ -55,11 +78,19 @@ def cycles(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only:
 
 
 @network_app.command("exposure")
-def exposure(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-             status: Optional[list[str]] = STATUS,
-             year: Optional[int] = typer.Option(None, "--year", help="Snapshot year (default: first year of the horizon)."),
-             concentration: bool = typer.Option(False, "--hhi", help="Show the HHI per entity and role instead."),
-             fmt: Format = FORMAT_OPTION) -> None:
+def exposure(
+    horizon: str = HORIZON,
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    year: int | None = typer.Option(
+        None, "--year", help="Snapshot year (default: first year of the horizon)."
+    ),
+    concentration: bool = typer.Option(
+        False, "--hhi", help="Show the HHI per entity and role instead."
+    ),
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Each entity's exposure to each counterparty as a share of revenue, RPO/backlog or deal flows."""
     from ..network import exposures, hhi
 
@@ -72,60 +103,105 @@ def exposure(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_onl
 
 
 @network_app.command("stress")
-def stress(horizon: str = HORIZON, shock: Optional[list[str]] = SHOCK,
-           alpha: float = typer.Option(1.0, "--alpha", help="Rogers-Veraart: share of external assets kept in default."),
-           beta: float = typer.Option(1.0, "--beta", help="Rogers-Veraart: share of receipts kept in default."),
-           signed_only: bool = typer.Option(False, "--signed-only", help="Clear only signed contracts' payments."),
-           user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY, status: Optional[list[str]] = STATUS,
-           fmt: Format = FORMAT_OPTION) -> None:
+def stress(
+    horizon: str = HORIZON,
+    shock: list[str] | None = SHOCK,
+    alpha: float = typer.Option(
+        1.0, "--alpha", help="Rogers-Veraart: share of external assets kept in default."
+    ),
+    beta: float = typer.Option(
+        1.0, "--beta", help="Rogers-Veraart: share of receipts kept in default."
+    ),
+    signed_only: bool = typer.Option(
+        False, "--signed-only", help="Clear only signed contracts' payments."
+    ),
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Eisenberg-Noe / Rogers-Veraart clearing over the horizon plus the equity channel (USD bn)."""
     from ..network import stress_network
 
     _, net = _network(user, user_only, horizon, status)
-    result = stress_network(net, parse_assignments(shock, "--shock"), alpha=alpha, beta=beta,
-                            binding_only=signed_only)
+    result = stress_network(
+        net, parse_assignments(shock, "--shock"), alpha=alpha, beta=beta, binding_only=signed_only
+    )
     df = result.table()
     if fmt is Format.table:
         df = df.drop(columns=["assets_rule"])
-    emit(df, fmt, title=f"stress {horizon} (USD bn; {result.clearing.iterations} iterations, "
-                        f"converged: {result.clearing.converged})")
+    emit(
+        df,
+        fmt,
+        title=f"stress {horizon} (USD bn; {result.clearing.iterations} iterations, "
+        f"converged: {result.clearing.converged})",
+    )
 
 
 @network_app.command("debtrank")
-def debtrank_cmd(horizon: str = HORIZON, shock: Optional[list[str]] = SHOCK,
-                 method: str = typer.Option("original", "--method", help="original (Battiston 2012) or linear "
-                                                                          "(Bardoscia 2015)."),
-                 signed_only: bool = typer.Option(False, "--signed-only", help="Only signed contracts' payments."),
-                 user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-                 status: Optional[list[str]] = STATUS, fmt: Format = FORMAT_OPTION) -> None:
+def debtrank_cmd(
+    horizon: str = HORIZON,
+    shock: list[str] | None = SHOCK,
+    method: str = typer.Option(
+        "original", "--method", help="original (Battiston 2012) or linear (Bardoscia 2015)."
+    ),
+    signed_only: bool = typer.Option(
+        False, "--signed-only", help="Only signed contracts' payments."
+    ),
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Systemic impact of each entity (DebtRank when it alone fails); with --shock, the distress it ends with."""
     from ..network import debtrank_table
 
     _, net = _network(user, user_only, horizon, status)
-    emit(debtrank_table(net, parse_assignments(shock, "--shock"), method=method, binding_only=signed_only), fmt,
-         title="DebtRank")
+    emit(
+        debtrank_table(
+            net, parse_assignments(shock, "--shock"), method=method, binding_only=signed_only
+        ),
+        fmt,
+        title="DebtRank",
+    )
 
 
 @network_app.command("assets")
-def assets(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-           status: Optional[list[str]] = STATUS, fmt: Format = FORMAT_OPTION) -> None:
+def assets(
+    horizon: str = HORIZON,
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """Each node's external assets over the horizon and the rule that gave them (USD bn)."""
     _, net = _network(user, user_only, horizon, status)
     emit(net.assets, fmt, title=f"external assets {horizon} (USD bn)")
 
 
 @network_app.command("edges")
-def edges(horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-          status: Optional[list[str]] = STATUS, fmt: Format = FORMAT_OPTION) -> None:
+def edges(
+    horizon: str = HORIZON,
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+    fmt: Format = FORMAT_OPTION,
+) -> None:
     """The graph's edges: each deal's USD amount, timing, channel and the rules used (USD bn)."""
     _, net = _network(user, user_only, horizon, status)
     emit(net.edges, fmt, title=f"edges {horizon} (USD bn)")
 
 
 @network_app.command("export")
-def export(out: Path = typer.Argument(..., help="Output file: .graphml or .json (node-link); '-' for JSON on stdout."),
-           horizon: str = HORIZON, user: Optional[list[Path]] = USER, user_only: bool = USER_ONLY,
-           status: Optional[list[str]] = STATUS) -> None:
+def export(
+    out: Path = typer.Argument(
+        ..., help="Output file: .graphml or .json (node-link); '-' for JSON on stdout."
+    ),
+    horizon: str = HORIZON,
+    user: list[Path] | None = USER,
+    user_only: bool = USER_ONLY,
+    status: list[str] | None = STATUS,
+) -> None:
     """Write the deal graph as GraphML or node-link JSON for NetworkX, Gephi and the like."""
     from ..network import to_json, write_graphml
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -28,27 +27,49 @@ def _filing_facts():
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
-        scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="Scenario name(s) to compare."),
-        paths: int = typer.Option(DEFAULT_PATHS, "--paths", help="Monte Carlo paths for fan charts."),
+        scenario: list[str] | None = typer.Option(
+            None, "--scenario", help="Scenario name(s) to compare."
+        ),
+        paths: int = typer.Option(
+            DEFAULT_PATHS, "--paths", help="Monte Carlo paths for fan charts."
+        ),
         seed: int = typer.Option(20260, "--seed", help="Random seed."),
-        out: Path = typer.Option(Path("build/report.html"), "--out", help="HTML file; the .md twin and CSVs go beside it."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        out: Path = typer.Option(
+            Path("build/report.html"),
+            "--out",
+            help="HTML file; the .md twin and CSVs go beside it.",
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
     ) -> None:
         """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
         from ..report import build_report
 
-        written = build_report(dataset(user), out, scenarios=scenario or [], paths=paths, seed=seed,
-                               filing_facts=_filing_facts())
-        Console(stderr=True).print(f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files")
+        written = build_report(
+            dataset(user),
+            out,
+            scenarios=scenario or [],
+            paths=paths,
+            seed=seed,
+            filing_facts=_filing_facts(),
+        )
+        Console(stderr=True).print(
+            f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files"
+        )
 
     @app.command("explain")
     def explain_cmd(
         entity: str = typer.Option(..., "--entity", help="Entity id, e.g. meta."),
-        metric: str = typer.Option(..., "--metric", help="Metric, e.g. fcf, depreciation, capex, gw, stress_loss."),
+        metric: str = typer.Option(
+            ..., "--metric", help="Metric, e.g. fcf, depreciation, capex, gw, stress_loss."
+        ),
         year: int = typer.Option(..., "--year", help="Fiscal year, e.g. 2026."),
-        scenario: Optional[str] = typer.Option(None, "--scenario", help="Scenario name."),
+        scenario: str | None = typer.Option(None, "--scenario", help="Scenario name."),
         as_json: bool = typer.Option(False, "--json", help="Print the derivation tree as JSON."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) for this run."),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) for this run."
+        ),
     ) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
         from ..report import explain

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -30,38 +29,69 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
         paths: int = typer.Option(100_000, "--paths", help="Monte Carlo paths."),
         seed: int = typer.Option(1, "--seed", help="Seed; the same seed gives identical results."),
-        metric: Optional[list[str]] = typer.Option(None, "--metric", help="Output (repeatable): any column of "
-                                                   "`aicapex financials`, gw, accelerators, twh_per_year, defaulted, shortfall, total_loss, or a GPU "
-                                                   "cluster's cluster_npv_usd, cluster_irr, cluster_gross_margin, cluster_payback_years, "
-                                                   "cluster_paid_back, breakeven_price_per_hour (entity gb300, labelled with the first "
-                                                   "year). Default fcf."),
-        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable); default: all modelled."),
-        year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable); default: all."),
-        quantile: Optional[list[float]] = typer.Option(None, "--quantile", help="Extra quantile to report (repeatable), besides p5, p50, p95."),
-        chunk_size: Optional[int] = typer.Option(None, "--chunk-size", help="Paths per chunk (memory bound)."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        metric: list[str] | None = typer.Option(
+            None,
+            "--metric",
+            help="Output (repeatable): any column of "
+            "`aicapex financials`, gw, accelerators, twh_per_year, defaulted, shortfall, total_loss, or a GPU "
+            "cluster's cluster_npv_usd, cluster_irr, cluster_gross_margin, cluster_payback_years, "
+            "cluster_paid_back, breakeven_price_per_hour (entity gb300, labelled with the first "
+            "year). Default fcf.",
+        ),
+        entity: list[str] | None = typer.Option(
+            None, "--entity", help="Entity id (repeatable); default: all modelled."
+        ),
+        year: list[int] | None = typer.Option(
+            None, "--year", help="Year to report (repeatable); default: all."
+        ),
+        quantile: list[float] | None = typer.Option(
+            None, "--quantile", help="Extra quantile to report (repeatable), besides p5, p50, p95."
+        ),
+        chunk_size: int | None = typer.Option(
+            None, "--chunk-size", help="Paths per chunk (memory bound)."
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) adding or overriding data for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
         U = _layer()
         ds = dataset(user)
-        result = U.simulate(ds, scenario, paths, seed, chunk_size=chunk_size, metrics=metric or ["fcf"],
-                            entities=entity or None, years=U.api._years(None, year or []))
-        qs = sorted({0.05, 0.5, 0.95} | set(quantile or ()))  # p5/p50/p95 always, plus any asked for
+        result = U.simulate(
+            ds,
+            scenario,
+            paths,
+            seed,
+            chunk_size=chunk_size,
+            metrics=metric or ["fcf"],
+            entities=entity or None,
+            years=U.api._years(None, year or []),
+        )
+        qs = sorted(
+            {0.05, 0.5, 0.95} | set(quantile or ())
+        )  # p5/p50/p95 always, plus any asked for
         df = _filter(result.summary(qs), year)
         emit(df, fmt, title=f"simulate: scenario {result.scenario}, {paths:,} paths, seed {seed}")
 
     @app.command("sensitivity")
     def sensitivity(
         metric: str = typer.Option("fcf", "--metric", help="Output to explain."),
-        entity: Optional[str] = typer.Option(None, "--entity", help="Entity id (default: meta; gb300 for a "
-                                             "cluster metric)."),
+        entity: str | None = typer.Option(
+            None, "--entity", help="Entity id (default: meta; gb300 for a cluster metric)."
+        ),
         year: int = typer.Option(2026, "--year", help="Year."),
-        method: str = typer.Option("tornado", "--method", help="tornado (one at a time, p5/p95) or sobol (global)."),
+        method: str = typer.Option(
+            "tornado", "--method", help="tornado (one at a time, p5/p95) or sobol (global)."
+        ),
         scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
-        n: int = typer.Option(512, "--n", help="Sobol base samples (a power of two); runs n x (inputs + 2)."),
+        n: int = typer.Option(
+            512, "--n", help="Sobol base samples (a power of two); runs n x (inputs + 2)."
+        ),
         seed: int = typer.Option(1, "--seed", help="Seed of the Sobol sequence."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) adding or overriding data for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
@@ -78,29 +108,55 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare(
-        scenarios: list[str] = typer.Argument(..., help="Scenario names or YAML files, e.g. base burry huang."),
+        scenarios: list[str] = typer.Argument(
+            ..., help="Scenario names or YAML files, e.g. base burry huang."
+        ),
         paths: int = typer.Option(20_000, "--paths", help="Monte Carlo paths per scenario."),
         seed: int = typer.Option(1, "--seed", help="Seed (the same for every scenario)."),
-        metric: Optional[list[str]] = typer.Option(None, "--metric", help="Output (repeatable); default fcf."),
-        entity: Optional[list[str]] = typer.Option(None, "--entity", help="Entity id (repeatable)."),
-        year: Optional[list[int]] = typer.Option(None, "--year", help="Year to report (repeatable)."),
-        user: Optional[list[Path]] = typer.Option(None, "--user", help="User file(s) adding or overriding data for this run."),
+        metric: list[str] | None = typer.Option(
+            None, "--metric", help="Output (repeatable); default fcf."
+        ),
+        entity: list[str] | None = typer.Option(
+            None, "--entity", help="Entity id (repeatable)."
+        ),
+        year: list[int] | None = typer.Option(
+            None, "--year", help="Year to report (repeatable)."
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) adding or overriding data for this run."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Key outputs of several scenarios side by side (same seed and paths)."""
         U = _layer()
         ds = dataset(user)
-        long = U.compare(ds, scenarios, paths=paths, seed=seed, metrics=metric or ["fcf"], entities=entity or None,
-                         years=U.api._years(None, year or []), wide=fmt is Format.table)
+        long = U.compare(
+            ds,
+            scenarios,
+            paths=paths,
+            seed=seed,
+            metrics=metric or ["fcf"],
+            entities=entity or None,
+            years=U.api._years(None, year or []),
+            wide=fmt is Format.table,
+        )
         df = _filter(long, year)
         if fmt is Format.table:
-            keep = ["entity", "metric", "year"] + [c for c in df.columns if c.endswith((" p5", " p50", " p95"))]
+            keep = ["entity", "metric", "year"] + [
+                c for c in df.columns if c.endswith((" p5", " p50", " p95"))
+            ]
             df = df[keep]
-        emit(df, fmt, title=f"compare: {', '.join(scenarios)} ({paths:,} paths, seed {seed}; USD bn for money)")
+        emit(
+            df,
+            fmt,
+            title=f"compare: {', '.join(scenarios)} ({paths:,} paths, seed {seed}; USD bn for money)",
+        )
 
     @app.command("scenarios")
     def scenarios(
-        name: Optional[str] = typer.Argument(None, help="Show this scenario's assumptions (name or YAML file)."),
+        name: str | None = typer.Argument(
+            None, help="Show this scenario's assumptions (name or YAML file)."
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """The shipped scenarios, or one scenario's assumptions with rationale and source."""
@@ -108,7 +164,10 @@ def register(app: typer.Typer) -> None:
         import pandas as pd
 
         if name is None:
-            rows = [{"scenario": n, "description": U.load_scenario(n).description} for n in U.shipped_scenarios()]
+            rows = [
+                {"scenario": n, "description": U.load_scenario(n).description}
+                for n in U.shipped_scenarios()
+            ]
             emit(pd.DataFrame(rows), fmt, title="scenarios")
             return
         s = U.load_scenario(name)

@@ -13,5 +13,12 @@ from .controls import Controls
 from .launch import run_dashboard, streamlit_command
 from .results import DashboardResults, Headline, compute, default_entities
 
-__all__ = ["Controls", "DashboardResults", "Headline", "compute", "default_entities", "run_dashboard",
-           "streamlit_command"]
+__all__ = [
+    "Controls",
+    "DashboardResults",
+    "Headline",
+    "compute",
+    "default_entities",
+    "run_dashboard",
+    "streamlit_command",
+]

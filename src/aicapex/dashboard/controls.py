@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from ..errors import ScenarioError
 
 # Slider ranges: (min, max, default, step). Server life in years; rates in per cent a year.
-SERVER_LIFE = (1.0, 10.0, 6.0, 0.5)  # companies disclose 5-6 years; Burry argues 2-3 (useful-lives-disclosures.md)
-OCF_GROWTH_PCT = (-50.0, 100.0, 19.0, 1.0)  # FactSet analysts' 19 % (Barron's, 000_0bf8f8a29dd3db6b.txt)
+SERVER_LIFE = (
+    1.0,
+    10.0,
+    6.0,
+    0.5,
+)  # companies disclose 5-6 years; Burry argues 2-3 (useful-lives-disclosures.md)
+OCF_GROWTH_PCT = (
+    -50.0,
+    100.0,
+    19.0,
+    1.0,
+)  # FactSet analysts' 19 % (Barron's, 000_0bf8f8a29dd3db6b.txt)
 CAPEX_GROWTH_PCT = (-60.0, 100.0, 0.0, 1.0)  # flat after the last guided year (financial.defaults)
 RENTAL_DECLINE_PCT = (0.0, 80.0, 0.0, 1.0)  # yearly fall of GPU rental prices
 SHOCK_PCT = (0.0, 100.0, 0.0, 5.0)  # share of a deal party's external assets lost
@@ -37,9 +47,13 @@ class Controls:
             problems.append(f"server life must be positive, got {self.server_life_years}")
         for name in ("ocf_growth", "capex_growth"):
             if not getattr(self, name) > -1:
-                problems.append(f"{name.replace('_', ' ')} must be above -100 %, got {getattr(self, name):.0%}")
+                problems.append(
+                    f"{name.replace('_', ' ')} must be above -100 %, got {getattr(self, name):.0%}"
+                )
         if not 0 <= self.rental_decline < 1:
-            problems.append(f"rental-price decline must be in [0, 100) %, got {self.rental_decline:.0%}")
+            problems.append(
+                f"rental-price decline must be in [0, 100) %, got {self.rental_decline:.0%}"
+            )
         if not 0 <= self.shock <= 1:
             problems.append(f"shock must be in [0, 100] %, got {self.shock:.0%}")
         if self.shock > 0 and not self.shock_entity:

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..dataset import Dataset
+from ..errors import AicapexError
 from ..report import charts
 from ..report.build import LayerMissing
 from ..report.coverage import key_figures
-from ..errors import AicapexError
 from .controls import Controls
 
 
@@ -69,9 +69,11 @@ def scenario_defaults(name: str | None) -> dict[str, object]:
     for key in ("ocf_growth", "capex_growth"):
         if key in params:
             out[key] = 100 * float(params[key].median())
-    if "price_decline" in params:  # the slider spans no rise in prices: a rising price starts it at 0
+    if (
+        "price_decline" in params
+    ):  # the slider spans no rise in prices: a rising price starts it at 0
         out["rental_decline"] = max(0.0, 100 * float(params["price_decline"].median()))
-    shocks = [(k[len("shock_"):], d) for k, d in params.items() if k.startswith("shock_")]
+    shocks = [(k[len("shock_") :], d) for k, d in params.items() if k.startswith("shock_")]
     if shocks:  # the network layer multiplies external assets by the factor: the loss is 1 - factor
         entity, dist = shocks[0]
         out["shock_entity"], out["shock"] = entity, 100 * (1 - float(dist.median()))
@@ -83,8 +85,18 @@ def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     kf = kf[kf["entity"].isin(c.entities)]
     capex = kf[(kf["metric"] == "capex") & (kf["unit"] == "USD bn")]
     if not capex.empty:
-        out.figures.append(("Reported capex (USD bn)", charts.grouped_bars_with_range(
-            capex, x="entity", group="period", title="Reported capex per company", y_title="capex (USD bn)")))
+        out.figures.append(
+            (
+                "Reported capex (USD bn)",
+                charts.grouped_bars_with_range(
+                    capex,
+                    x="entity",
+                    group="period",
+                    title="Reported capex per company",
+                    y_title="capex (USD bn)",
+                ),
+            )
+        )
     out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
 
 

@@ -65,7 +65,9 @@ class Dataset:
     def entity(self, entity_id: str) -> pd.Series:
         hit = self.entities[self.entities["id"] == entity_id]
         if hit.empty:
-            raise ModelError(f"unknown entity '{entity_id}'; known: {', '.join(self.entities['id'])}")
+            raise ModelError(
+                f"unknown entity '{entity_id}'; known: {', '.join(self.entities['id'])}"
+            )
         return hit.iloc[0]
 
     def reports(self, entity: str, metric: str, period: str | None = None) -> pd.DataFrame:
@@ -98,7 +100,9 @@ class Dataset:
         unit = rows["unit"].iloc[0]
         scale = float(rows["scale"].iloc[0])
         if (rows["unit"] != unit).any():
-            raise ModelError(f"{entity}.{metric}.{period}: reports in different units {sorted(set(rows['unit']))}")
+            raise ModelError(
+                f"{entity}.{metric}.{period}: reports in different units {sorted(set(rows['unit']))}"
+            )
         factor = rows["scale"].to_numpy(float) / scale
         value = rows["value"].to_numpy(float) * factor
         low = rows["low"].to_numpy(float) * factor
@@ -111,11 +115,28 @@ class Dataset:
             rule += f", median of {len(rows)} reports"
         low_all = np.fmin(np.where(np.isnan(low), central, low), central)
         high_all = np.fmax(np.where(np.isnan(high), central, high), central)
-        return Resolved(entity, metric, period, central_value, float(low_all.min()), float(high_all.max()),
-                        unit, scale, rows, rule)
+        return Resolved(
+            entity,
+            metric,
+            period,
+            central_value,
+            float(low_all.min()),
+            float(high_all.max()),
+            unit,
+            scale,
+            rows,
+            rule,
+        )
 
-    def value(self, entity: str, metric: str, period: str, *, unit: str | None = None,
-              scale: float | None = None) -> float | None:
+    def value(
+        self,
+        entity: str,
+        metric: str,
+        period: str,
+        *,
+        unit: str | None = None,
+        scale: float | None = None,
+    ) -> float | None:
         """Default value of a figure in (unit, scale); money defaults to USD billions. None if absent."""
         r = self.resolve(entity, metric, period)
         if r is None:
@@ -131,7 +152,9 @@ class Dataset:
             raise ModelError(f"unknown constant '{constant_id}'")
         return hit.iloc[0]
 
-    def constant_value(self, constant_id: str, *, unit: str | None = None, scale: float = 1.0) -> float:
+    def constant_value(
+        self, constant_id: str, *, unit: str | None = None, scale: float = 1.0
+    ) -> float:
         """A constant's central value (value, else midpoint, else the one bound) in (unit, scale)."""
         c = self.constant(constant_id)
         vals = [c["low"], c["high"]]
@@ -142,7 +165,7 @@ class Dataset:
             central = sum(bounds) / len(bounds)
         return convert(central, c["unit"], float(c["scale"]), unit or c["unit"], scale)
 
-    def with_tables(self, **tables: pd.DataFrame) -> "Dataset":
+    def with_tables(self, **tables: pd.DataFrame) -> Dataset:
         return Dataset(**{t: tables.get(t, getattr(self, t)) for t in TABLES})
 
 
@@ -176,16 +199,26 @@ def check_references(ds: Dataset, files_by_origin: dict[str, str] | None = None)
         for _, row in dup.iterrows():
             problems.append(Problem(where(row), None, "id", row["id"], f"{t} id defined twice"))
     for _, row in ds.facts[~ds.facts["entity"].isin(known)].iterrows():
-        problems.append(Problem(where(row), f"fact {row['metric']} {row['period']}", "entity", row["entity"],
-                                "unknown entity"))
+        problems.append(
+            Problem(
+                where(row),
+                f"fact {row['metric']} {row['period']}",
+                "entity",
+                row["entity"],
+                "unknown entity",
+            )
+        )
     for col in ("from", "to"):
         for _, row in ds.deals[~ds.deals[col].isin(known)].iterrows():
-            problems.append(Problem(where(row), f"deal {row['id']}", col, row[col], "unknown entity"))
+            problems.append(
+                Problem(where(row), f"deal {row['id']}", col, row[col], "unknown entity")
+            )
     return problems
 
 
-def build_dataset(user_files: list[str | Path] | tuple = (), *, shipped: bool = True,
-                  base: Dataset | None = None) -> Dataset:
+def build_dataset(
+    user_files: list[str | Path] | tuple = (), *, shipped: bool = True, base: Dataset | None = None
+) -> Dataset:
     """Read shipped files (or start from `base`) plus user files; validate all, then merge.
 
     User rows override shipped rows by key (see docs/dataset.md) and carry origin

@@ -31,8 +31,15 @@ def _csv_table(header: list[str], file: str) -> str:
         return "entities"
     if "id" in cols and ({"value", "low", "high"} & cols):
         return "constants"
-    raise DataError(Problem(file, "header", None, None,
-                            f"cannot tell which table this CSV holds from its columns {header}"))
+    raise DataError(
+        Problem(
+            file,
+            "header",
+            None,
+            None,
+            f"cannot tell which table this CSV holds from its columns {header}",
+        )
+    )
 
 
 def _raw_records(path: Path) -> dict[str, list[tuple[str, dict]]]:
@@ -49,7 +56,9 @@ def _raw_records(path: Path) -> dict[str, list[tuple[str, dict]]]:
         return _csv_records(text, file)
     if suffix in (".yaml", ".yml"):
         return _yaml_records(text, file)
-    raise DataError(Problem(file, None, None, None, "unsupported file type: expected .yaml, .yml or .csv"))
+    raise DataError(
+        Problem(file, None, None, None, "unsupported file type: expected .yaml, .yml or .csv")
+    )
 
 
 def _yaml_records(text: str, file: str) -> dict[str, list[tuple[str, dict]]]:
@@ -63,11 +72,20 @@ def _yaml_records(text: str, file: str) -> dict[str, list[tuple[str, dict]]]:
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise DataError(Problem(file, None, None, None,
-                                f"not a dataset file: expected a mapping with keys {', '.join(TABLES)}"))
+        raise DataError(
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"not a dataset file: expected a mapping with keys {', '.join(TABLES)}",
+            )
+        )
     unknown = [k for k in doc if k not in TABLES]
-    problems = [Problem(file, str(k), None, None, f"unknown table; expected one of {', '.join(TABLES)}")
-                for k in unknown]
+    problems = [
+        Problem(file, str(k), None, None, f"unknown table; expected one of {', '.join(TABLES)}")
+        for k in unknown
+    ]
     out: dict[str, list[tuple[str, dict]]] = {}
     for table in TABLES:
         records = doc.get(table) or []
@@ -76,7 +94,9 @@ def _yaml_records(text: str, file: str) -> dict[str, list[tuple[str, dict]]]:
             continue
         for i, rec in enumerate(records):
             if not isinstance(rec, dict):
-                problems.append(Problem(file, f"{table}[{i}]", None, None, "must be a mapping of column: value"))
+                problems.append(
+                    Problem(file, f"{table}[{i}]", None, None, "must be a mapping of column: value")
+                )
                 continue
             out.setdefault(table, []).append((f"{table}[{i}]", rec))
     if problems:
@@ -97,14 +117,22 @@ def _csv_records(text: str, file: str) -> dict[str, list[tuple[str, dict]]]:
     records = []
     for n, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
-            raise DataError(Problem(file, f"row {n}", None, None,
-                                    f"has {len(row)} cells but the header has {len(header)}"))
+            raise DataError(
+                Problem(
+                    file,
+                    f"row {n}",
+                    None,
+                    None,
+                    f"has {len(row)} cells but the header has {len(header)}",
+                )
+            )
         records.append((f"row {n}", dict(zip(header, row))))
     return {table: records}
 
 
-def validate_records(raw: dict[str, list[tuple[str, dict]]], file: str, *, require_quote: bool
-                     ) -> tuple[dict[str, list[dict]], list[Problem]]:
+def validate_records(
+    raw: dict[str, list[tuple[str, dict]]], file: str, *, require_quote: bool
+) -> tuple[dict[str, list[dict]], list[Problem]]:
     """Validate raw records against the schema; returns rows per table and problems found."""
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     problems: list[Problem] = []
@@ -125,20 +153,35 @@ def validate_records(raw: dict[str, list[tuple[str, dict]]], file: str, *, requi
                 continue
             row = record_to_row(table, obj)
             if table != "entities" and require_quote and not row.get("quote"):
-                problems.append(Problem(file, location, "quote", None,
-                                        "missing: a shipped record needs the original sentence"))
+                problems.append(
+                    Problem(
+                        file,
+                        location,
+                        "quote",
+                        None,
+                        "missing: a shipped record needs the original sentence",
+                    )
+                )
             key = tuple(row.get(k) for k in FILE_KEYS[table])
             if key in seen:
-                problems.append(Problem(file, location, ",".join(FILE_KEYS[table]), key,
-                                        f"duplicate key within the file (first at {seen[key]})"))
+                problems.append(
+                    Problem(
+                        file,
+                        location,
+                        ",".join(FILE_KEYS[table]),
+                        key,
+                        f"duplicate key within the file (first at {seen[key]})",
+                    )
+                )
                 continue
             seen[key] = location
             rows[table].append(row)
     return rows, problems
 
 
-def read_file(path: str | Path, *, require_quote: bool = False, origin: str | None = None
-              ) -> dict[str, pd.DataFrame]:
+def read_file(
+    path: str | Path, *, require_quote: bool = False, origin: str | None = None
+) -> dict[str, pd.DataFrame]:
     """Read and validate one file; returns {table: DataFrame}. Raises DataError listing every problem."""
     path = Path(path)
     raw = _raw_records(path)

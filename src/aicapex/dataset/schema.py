@@ -20,16 +20,36 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 DEAL_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 EntityKind = Literal[
-    "hyperscaler", "neocloud", "chip_vendor", "model_lab", "cloud_software", "lender", "utility", "other"
+    "hyperscaler",
+    "neocloud",
+    "chip_vendor",
+    "model_lab",
+    "cloud_software",
+    "lender",
+    "utility",
+    "other",
 ]
 Basis = Literal["actual", "guidance", "analyst_estimate", "annualised", "article_estimate"]
 DealKind = Literal[
-    "equity_investment", "compute_purchase", "capacity_backstop", "warrant", "chip_supply", "loan", "bond", "lease"
+    "equity_investment",
+    "compute_purchase",
+    "capacity_backstop",
+    "warrant",
+    "chip_supply",
+    "loan",
+    "bond",
+    "lease",
 ]
 DealStatus = Literal["signed", "letter_of_intent", "announced"]
 
 # Most to least authoritative: used by Dataset.resolve to pick a default.
-BASIS_PRIORITY: tuple[str, ...] = ("actual", "guidance", "annualised", "analyst_estimate", "article_estimate")
+BASIS_PRIORITY: tuple[str, ...] = (
+    "actual",
+    "guidance",
+    "annualised",
+    "analyst_estimate",
+    "article_estimate",
+)
 
 
 def _blank_to_none(v):
@@ -150,9 +170,13 @@ class Fact(_Amount):
         if self.value is None and self.low is None and self.high is None:
             raise ValueError("a fact needs a value or a low/high range")
         if self.metric in MONEY_METRICS and UNITS[self.unit][0] != "money":
-            raise ValueError(f"unit mix-up: metric '{self.metric}' is money but unit is '{self.unit}'")
+            raise ValueError(
+                f"unit mix-up: metric '{self.metric}' is money but unit is '{self.unit}'"
+            )
         if self.metric in RATIO_METRICS and self.unit != "ratio":
-            raise ValueError(f"unit mix-up: metric '{self.metric}' is a ratio but unit is '{self.unit}'")
+            raise ValueError(
+                f"unit mix-up: metric '{self.metric}' is a ratio but unit is '{self.unit}'"
+            )
         return self
 
 
@@ -193,11 +217,15 @@ class Deal(_Amount):
         if has_amount and self.unit is None:
             raise ValueError("an amount needs a unit (USD, shares or ratio)")
         if has_amount and self.unit not in ("USD", "shares", "ratio"):
-            raise ValueError(f"unit mix-up: a deal amount is USD, shares or ratio, not '{self.unit}'")
+            raise ValueError(
+                f"unit mix-up: a deal amount is USD, shares or ratio, not '{self.unit}'"
+            )
         if self.unit == "ratio" and not self.share_of:
             raise ValueError("a ratio amount needs share_of (the metric of 'to' it is a share of)")
         if not has_amount and self.gw is None and not self.note:
-            raise ValueError("a deal with neither amount nor GW needs a note saying why the amount is unknown")
+            raise ValueError(
+                "a deal with neither amount nor GW needs a note saying why the amount is unknown"
+            )
         if self.start and self.end and parse_period(self.start).year > parse_period(self.end).year:
             raise ValueError(f"start {self.start} is after end {self.end}")
         return self
@@ -221,19 +249,63 @@ class Constant(_Amount):
         return self
 
 
-MODELS: dict[str, type[_Record]] = {"entities": Entity, "facts": Fact, "deals": Deal, "constants": Constant}
+MODELS: dict[str, type[_Record]] = {
+    "entities": Entity,
+    "facts": Fact,
+    "deals": Deal,
+    "constants": Constant,
+}
 
 # Column order and dtypes of each table as a DataFrame (and in the DuckDB store).
-_PROV = {"source": "string", "outlet": "string", "quote": "string", "note": "string", "origin": "string"}
-_AMOUNT = {"value": "float64", "low": "float64", "high": "float64", "unit": "string", "scale": "float64"}
+_PROV = {
+    "source": "string",
+    "outlet": "string",
+    "quote": "string",
+    "note": "string",
+    "origin": "string",
+}
+_AMOUNT = {
+    "value": "float64",
+    "low": "float64",
+    "high": "float64",
+    "unit": "string",
+    "scale": "float64",
+}
 COLUMNS: dict[str, dict[str, str]] = {
-    "entities": {"id": "string", "name": "string", "kind": "string", "fiscal_year_end_month": "int64",
-                 "note": "string", "origin": "string"},
-    "facts": {"entity": "string", "metric": "string", "period": "string", **_AMOUNT, "basis": "string", **_PROV,
-              "concept": "string", "accession": "string", "form": "string", "filed": "string"},
-    "deals": {"id": "string", "from": "string", "to": "string", "kind": "string", **_AMOUNT, "share_of": "string",
-              "gw": "float64", "start": "string", "end": "string", "status": "string", "conditions": "string",
-              **_PROV},
+    "entities": {
+        "id": "string",
+        "name": "string",
+        "kind": "string",
+        "fiscal_year_end_month": "int64",
+        "note": "string",
+        "origin": "string",
+    },
+    "facts": {
+        "entity": "string",
+        "metric": "string",
+        "period": "string",
+        **_AMOUNT,
+        "basis": "string",
+        **_PROV,
+        "concept": "string",
+        "accession": "string",
+        "form": "string",
+        "filed": "string",
+    },
+    "deals": {
+        "id": "string",
+        "from": "string",
+        "to": "string",
+        "kind": "string",
+        **_AMOUNT,
+        "share_of": "string",
+        "gw": "float64",
+        "start": "string",
+        "end": "string",
+        "status": "string",
+        "conditions": "string",
+        **_PROV,
+    },
     "constants": {"id": "string", **_AMOUNT, **_PROV},
 }
 

@@ -51,9 +51,14 @@ class Store:
         if not self.path.exists():
             return []
         with self._connect(read_only=True) as con:
-            return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
+            return [
+                r[0]
+                for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            ]
 
-    def write_tables(self, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None) -> None:
+    def write_tables(
+        self, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None
+    ) -> None:
         """Replace the named tables (and meta keys) in one transaction: all or nothing."""
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
@@ -63,9 +68,13 @@ class Store:
                     con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _incoming')
                     con.unregister("_incoming")
                 if meta:
-                    con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+                    )
                     for key, value in meta.items():
-                        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, json.dumps(value)])
+                        con.execute(
+                            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, json.dumps(value)]
+                        )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -84,9 +93,13 @@ class Store:
     def load(self, user_files: list[str | Path] | tuple = ()) -> Dataset:
         """Validate shipped + user files, then replace the dataset tables atomically."""
         ds = build_dataset(user_files)
-        self.write_tables({t: getattr(ds, t) for t in TABLES},
-                          meta={"shipped_hash": shipped_hash(), "user_files": [str(Path(p).resolve())
-                                                                              for p in user_files]})
+        self.write_tables(
+            {t: getattr(ds, t) for t in TABLES},
+            meta={
+                "shipped_hash": shipped_hash(),
+                "user_files": [str(Path(p).resolve()) for p in user_files],
+            },
+        )
         return ds
 
     def read(self) -> Dataset:
@@ -95,22 +108,34 @@ class Store:
         with self._connect(read_only=True) as con:  # one connection for all four tables
             for t in TABLES:
                 if t not in present:
-                    raise DataError(Problem(str(self.path), None, None, None,
-                                            f"store has no '{t}' table; run `aicapex data load`"))
+                    raise DataError(
+                        Problem(
+                            str(self.path),
+                            None,
+                            None,
+                            None,
+                            f"store has no '{t}' table; run `aicapex data load`",
+                        )
+                    )
                 df = con.execute(f'SELECT * FROM "{t}"').df()
                 tables[t] = df.reindex(columns=list(COLUMNS[t])).astype(COLUMNS[t])
         return Dataset(**tables)
 
 
-def open_dataset(db: str | Path | None = None, user_files: list[str | Path] | tuple = ()) -> Dataset:
+def open_dataset(
+    db: str | Path | None = None, user_files: list[str | Path] | tuple = ()
+) -> Dataset:
     """The dataset for a run: the store's tables (loading the shipped data on first use), plus
     user files applied on top for this run only."""
     store = Store(db)
     if not store.exists():
         store.load()
     elif store.meta().get("shipped_hash") != shipped_hash():
-        warnings.warn(f"the store {store.path} was loaded from an older shipped dataset; "
-                      "run `aicapex data load` to refresh it", stacklevel=2)
+        warnings.warn(
+            f"the store {store.path} was loaded from an older shipped dataset; "
+            "run `aicapex data load` to refresh it",
+            stacklevel=2,
+        )
     ds = store.read()
     if user_files:
         ds = build_dataset(user_files, base=ds)

@@ -13,8 +13,21 @@ from .summary import financial_summary, required_ocf_growth
 from .waterfall import Waterfall, cash_waterfall
 
 __all__ = [
-    "CAPEX_CASES", "OUTPUTS", "FinancialAssumptions", "FinancialResult", "PreparedFinancials", "Waterfall",
-    "cash_waterfall", "prepare_financials",
-    "depreciation_fraction", "financial_summary", "path_from_points", "range_case", "required_ocf_growth",
-    "resolved_assumptions", "run_financials", "run_rate_depreciation", "vintage_depreciation",
+    "CAPEX_CASES",
+    "OUTPUTS",
+    "FinancialAssumptions",
+    "FinancialResult",
+    "PreparedFinancials",
+    "Waterfall",
+    "cash_waterfall",
+    "depreciation_fraction",
+    "financial_summary",
+    "path_from_points",
+    "prepare_financials",
+    "range_case",
+    "required_ocf_growth",
+    "resolved_assumptions",
+    "run_financials",
+    "run_rate_depreciation",
+    "vintage_depreciation",
 ]

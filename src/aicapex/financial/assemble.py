@@ -22,8 +22,21 @@ from . import defaults as D
 from .inputs import EntityFigures, Figure
 from .series import range_case
 
-ROW_COLUMNS = ["entity", "metric", "period", "value", "low", "high", "unit", "scale", "basis", "source", "outlet",
-               "quote", "origin"]
+ROW_COLUMNS = [
+    "entity",
+    "metric",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "scale",
+    "basis",
+    "source",
+    "outlet",
+    "quote",
+    "origin",
+]
 # the (shared, never mutated) rows of a figure no dataset row stands behind: built once, since a
 # Monte Carlo run assembles its entities once per chunk
 _NO_ROWS = pd.DataFrame(columns=ROW_COLUMNS)
@@ -36,17 +49,38 @@ class EntityExplanation:
     entity: str
     status: str  # "modelled" or "capex only: ..." (no cash waterfall)
     capex_metric: str | None
-    uses: list[dict] = field(default_factory=list)  # metric, year, period, value, low, high, rule, derivation
-    rows: list[pd.DataFrame] = field(default_factory=list, repr=False)  # dataset rows, aligned with uses
+    uses: list[dict] = field(
+        default_factory=list
+    )  # metric, year, period, value, low, high, rule, derivation
+    rows: list[pd.DataFrame] = field(
+        default_factory=list, repr=False
+    )  # dataset rows, aligned with uses
     notes: list[str] = field(default_factory=list)
 
-    def record(self, metric: str, year: int, period: str, value, *, fig: Figure | None = None,
-               rule: str | None = None, derivation: str | None = None) -> None:
+    def record(
+        self,
+        metric: str,
+        year: int,
+        period: str,
+        value,
+        *,
+        fig: Figure | None = None,
+        rule: str | None = None,
+        derivation: str | None = None,
+    ) -> None:
         arr = np.asarray(value, float)
-        self.uses.append({"metric": metric, "year": year, "period": period, "value": float(arr.mean()),
-                          "low": float(fig.low) if fig is not None else float(arr.min()),
-                          "high": float(fig.high) if fig is not None else float(arr.max()),
-                          "rule": rule or (fig.rule if fig is not None else ""), "derivation": derivation})
+        self.uses.append(
+            {
+                "metric": metric,
+                "year": year,
+                "period": period,
+                "value": float(arr.mean()),
+                "low": float(fig.low) if fig is not None else float(arr.min()),
+                "high": float(fig.high) if fig is not None else float(arr.max()),
+                "rule": rule or (fig.rule if fig is not None else ""),
+                "derivation": derivation,
+            }
+        )
         self.rows.append(fig.rows if fig is not None else _NO_ROWS)
 
     def frame(self) -> pd.DataFrame:
@@ -57,13 +91,32 @@ class EntityExplanation:
             if rows.empty:
                 parts.append(pd.DataFrame([{**base, "source": None, "basis": None, "quote": None}]))
                 continue
-            sub = rows.reindex(columns=["basis", "source", "outlet", "quote", "value", "low", "high"]).rename(
-                columns={"value": "reported_value", "low": "reported_low", "high": "reported_high"})
+            sub = rows.reindex(
+                columns=["basis", "source", "outlet", "quote", "value", "low", "high"]
+            ).rename(
+                columns={"value": "reported_value", "low": "reported_low", "high": "reported_high"}
+            )
             for k, v in base.items():
                 sub.insert(len(sub.columns), k, [v] * len(sub))
             parts.append(sub)
-        cols = ["entity", "metric", "year", "period", "value", "low", "high", "rule", "derivation", "basis",
-                "source", "outlet", "quote", "reported_value", "reported_low", "reported_high"]
+        cols = [
+            "entity",
+            "metric",
+            "year",
+            "period",
+            "value",
+            "low",
+            "high",
+            "rule",
+            "derivation",
+            "basis",
+            "source",
+            "outlet",
+            "quote",
+            "reported_value",
+            "reported_low",
+            "reported_high",
+        ]
         if not parts:
             return pd.DataFrame(columns=cols)
         return pd.concat(parts, ignore_index=True).reindex(columns=cols)
@@ -82,11 +135,19 @@ class EntityPoints:
     opening_cash: np.ndarray | float
     server_life: np.ndarray | None  # the entity's disclosed life (None: not disclosed)
     server_share: np.ndarray | None  # the entity's own share (None: not reported)
-    chosen_years: dict[str, tuple[int, bool]] = field(default_factory=dict)  # metric -> (year, from an override)
+    chosen_years: dict[str, tuple[int, bool]] = field(
+        default_factory=dict
+    )  # metric -> (year, from an override)
 
 
-def _values(ef: EntityFigures, metric: str, overrides: dict, case, expl: EntityExplanation,
-            record: bool = True) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
+def _values(
+    ef: EntityFigures,
+    metric: str,
+    overrides: dict,
+    case,
+    expl: EntityExplanation,
+    record: bool = True,
+) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
     """Year -> value of one metric (dataset default or override); and whether each is a point."""
     figs = ef.get(metric)
     years = set(figs) | {y for (e, m, y) in overrides if e == ef.entity and m == metric}
@@ -100,14 +161,20 @@ def _values(ef: EntityFigures, metric: str, overrides: dict, case, expl: EntityE
             if record:
                 expl.record(metric, year, period, values[year], rule="override")
             continue
-        values[year] = range_case(fig.value, fig.low, fig.high, case) if metric == "capex" else np.asarray(fig.value)
+        values[year] = (
+            range_case(fig.value, fig.low, fig.high, case)
+            if metric == "capex"
+            else np.asarray(fig.value)
+        )
         point[year] = fig.point or metric == "capex"
         if record:
             expl.record(metric, year, fig.period, values[year], fig=fig)
     return values, point
 
 
-def _latest_before(values: dict[int, np.ndarray], year: int | None) -> tuple[int, np.ndarray] | None:
+def _latest_before(
+    values: dict[int, np.ndarray], year: int | None
+) -> tuple[int, np.ndarray] | None:
     before = [y for y in values if year is None or y < year]
     return (max(before), values[max(before)]) if before else None
 
@@ -115,7 +182,7 @@ def _latest_before(values: dict[int, np.ndarray], year: int | None) -> tuple[int
 def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, EntityExplanation]:
     """The known points of one entity and the explanation of where each came from."""
     expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric)
-    get = lambda m: _values(ef, m, overrides, case, expl)  # noqa: E731
+    get = lambda m: _values(ef, m, overrides, case, expl)
     capex, _ = get("capex")
     ocf, ocf_point = get(D.OCF_METRIC)
     fcf, _ = get(D.FCF_METRIC)
@@ -124,11 +191,19 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
             continue
         derived = fcf[year] + capex[year]
         if year in ocf:
-            expl.notes.append(f"{D.OCF_METRIC} {year}: reported only as a bound ({float(np.mean(ocf[year])):g});"
-                              f" derived {float(np.mean(derived)):g} = {D.FCF_METRIC} + capex instead")
+            expl.notes.append(
+                f"{D.OCF_METRIC} {year}: reported only as a bound ({float(np.mean(ocf[year])):g});"
+                f" derived {float(np.mean(derived)):g} = {D.FCF_METRIC} + capex instead"
+            )
         ocf[year] = derived
-        expl.record(D.OCF_METRIC, year, str(year), derived, rule="derived",
-                    derivation=f"{D.FCF_METRIC} + capex ({ef.capex_metric})")
+        expl.record(
+            D.OCF_METRIC,
+            year,
+            str(year),
+            derived,
+            rule="derived",
+            derivation=f"{D.FCF_METRIC} + capex ({ef.capex_metric})",
+        )
     for year, point in ocf_point.items():
         if not point and year not in fcf:
             expl.notes.append(f"{D.OCF_METRIC} {year}: only a bound is reported; the bound is used")
@@ -139,16 +214,30 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
     residual, _ = get(D.RESIDUAL_METRIC)
     for year in sorted((set(buybacks) & set(dividends)) - set(returns)):
         returns[year] = buybacks[year] + dividends[year]
-        expl.record(D.RETURNS_METRIC, year, str(year), returns[year], rule="derived",
-                    derivation="buybacks + dividends")
+        expl.record(
+            D.RETURNS_METRIC,
+            year,
+            str(year),
+            returns[year],
+            rule="derived",
+            derivation="buybacks + dividends",
+        )
     for year in sorted(set(residual) - set(returns)):
         if year in ocf and year in capex:
             returns[year] = ocf[year] - capex[year] - residual[year]
-            expl.record(D.RETURNS_METRIC, year, str(year), returns[year], rule="derived",
-                        derivation=f"({D.OCF_METRIC} - capex) - {D.RESIDUAL_METRIC}")
+            expl.record(
+                D.RETURNS_METRIC,
+                year,
+                str(year),
+                returns[year],
+                rule="derived",
+                derivation=f"({D.OCF_METRIC} - capex) - {D.RESIDUAL_METRIC}",
+            )
     if not returns:
-        expl.notes.append(f"{D.RETURNS_METRIC}: not in the dataset; {D.MISSING_RETURNS_USD_BN:g} assumed, so the "
-                          "funding gap is the FCF shortfall alone (a lower bound)")
+        expl.notes.append(
+            f"{D.RETURNS_METRIC}: not in the dataset; {D.MISSING_RETURNS_USD_BN:g} assumed, so the "
+            "funding gap is the FCF shortfall alone (a lower bound)"
+        )
     revenue, _ = get(D.REVENUE_METRIC)
 
     first_capex = min(capex) if capex else None
@@ -158,11 +247,19 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
     # depreciation reported for that year comes entirely from older assets.
     legacy = _latest_before(depreciation, first_capex + 1) if first_capex is not None else None
     if legacy is not None:
-        expl.record(D.DEPRECIATION_METRIC, legacy[0], str(legacy[0]), legacy[1], fig=ef.get(
-            D.DEPRECIATION_METRIC).get(legacy[0]), derivation=f"legacy depreciation: {D.LEGACY_DEPRECIATION_RULE}")
+        expl.record(
+            D.DEPRECIATION_METRIC,
+            legacy[0],
+            str(legacy[0]),
+            legacy[1],
+            fig=ef.get(D.DEPRECIATION_METRIC).get(legacy[0]),
+            derivation=f"legacy depreciation: {D.LEGACY_DEPRECIATION_RULE}",
+        )
     else:
-        expl.notes.append(f"legacy depreciation: no {D.DEPRECIATION_METRIC} reported up to the first capex year; "
-                          "depreciation covers the modelled capex vintages only")
+        expl.notes.append(
+            f"legacy depreciation: no {D.DEPRECIATION_METRIC} reported up to the first capex year; "
+            "depreciation covers the modelled capex vintages only"
+        )
 
     opening = {}
     for name, metrics in (("debt", D.DEBT_METRICS), ("cash", (D.CASH_METRIC,))):
@@ -171,13 +268,23 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
             vals, _ = _values(ef, metric, overrides, case, expl, record=False)
             found = _latest_before(vals, first_flow) if first_flow is not None else None
             if found is not None:
-                expl.record(metric, found[0], str(found[0]), found[1], fig=ef.get(metric).get(found[0]),
-                            derivation=f"opening {name} (end of {found[0]})")
+                expl.record(
+                    metric,
+                    found[0],
+                    str(found[0]),
+                    found[1],
+                    fig=ef.get(metric).get(found[0]),
+                    derivation=f"opening {name} (end of {found[0]})",
+                )
                 break
         if found is None and first_flow is not None:
-            expl.notes.append(f"opening {name}: not in the dataset before {first_flow}; "
-                              f"{D.MISSING_OPENING_BALANCE_USD_BN:g} assumed ({name} shows the change since then)")
-        opening[name] = found[1] if found is not None else np.asarray(D.MISSING_OPENING_BALANCE_USD_BN)
+            expl.notes.append(
+                f"opening {name}: not in the dataset before {first_flow}; "
+                f"{D.MISSING_OPENING_BALANCE_USD_BN:g} assumed ({name} shows the change since then)"
+            )
+        opening[name] = (
+            found[1] if found is not None else np.asarray(D.MISSING_OPENING_BALANCE_USD_BN)
+        )
 
     lives, _ = _values(ef, D.SERVER_LIFE_METRIC, overrides, case, expl, record=False)
     shares, _ = _values(ef, D.SERVER_SHARE_METRIC, overrides, case, expl, record=False)
@@ -185,21 +292,40 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
     share = _latest_before(shares, None)
     if not ocf:
         expl.status = f"capex only: no {D.OCF_METRIC} in the dataset (cash waterfall not modelled)"
-    chosen = {m: (found[0], (ef.entity, m, found[0]) in overrides)
-              for m, found in ((D.SERVER_LIFE_METRIC, life), (D.SERVER_SHARE_METRIC, share)) if found is not None}
-    points = EntityPoints(capex=capex, ocf=ocf, returns=returns, revenue=revenue,
-                          legacy_depreciation=legacy[1] if legacy is not None else np.asarray(0.0),
-                          opening_debt=opening["debt"], opening_cash=opening["cash"],
-                          server_life=None if life is None else life[1],
-                          server_share=None if share is None else share[1], chosen_years=chosen)
+    chosen = {
+        m: (found[0], (ef.entity, m, found[0]) in overrides)
+        for m, found in ((D.SERVER_LIFE_METRIC, life), (D.SERVER_SHARE_METRIC, share))
+        if found is not None
+    }
+    points = EntityPoints(
+        capex=capex,
+        ocf=ocf,
+        returns=returns,
+        revenue=revenue,
+        legacy_depreciation=legacy[1] if legacy is not None else np.asarray(0.0),
+        opening_debt=opening["debt"],
+        opening_cash=opening["cash"],
+        server_life=None if life is None else life[1],
+        server_share=None if share is None else share[1],
+        chosen_years=chosen,
+    )
     return points, expl
 
 
-def record_life_and_share(expl: EntityExplanation, ef: EntityFigures, pts: EntityPoints, life_source: str,
-                          share_source: str, life, share) -> None:
+def record_life_and_share(
+    expl: EntityExplanation,
+    ef: EntityFigures,
+    pts: EntityPoints,
+    life_source: str,
+    share_source: str,
+    life,
+    share,
+) -> None:
     """Note where the stated server life and server share of an entity came from."""
-    for metric, source, value in ((D.SERVER_LIFE_METRIC, life_source, life), (D.SERVER_SHARE_METRIC, share_source,
-                                                                                share)):
+    for metric, source, value in (
+        (D.SERVER_LIFE_METRIC, life_source, life),
+        (D.SERVER_SHARE_METRIC, share_source, share),
+    ):
         if source == "entity":
             year, is_override = pts.chosen_years[metric]
             if is_override:

@@ -69,9 +69,13 @@ class FinancialAssumptions(BaseModel):
     server_share: Num = None  # None: company fact server_share_of_capex, else constant (0.6)
     land_share: Num = None  # None: defaults.LAND_SHARE (0)
     convention: Literal["next-year", "half-year"] = "next-year"
-    ocf_growth: Num = None  # None: analysts' 19 % (fact big4_hyperscalers.operating_cash_flow_growth)
+    ocf_growth: Num = (
+        None  # None: analysts' 19 % (fact big4_hyperscalers.operating_cash_flow_growth)
+    )
     capex_growth: Num = None  # None: flat after the last sourced year
-    capex_case: Annotated[Any, BeforeValidator(_capex_case)] = np.array(0.5)  # 0 low, 0.5 mid, 1 high
+    capex_case: Annotated[Any, BeforeValidator(_capex_case)] = np.array(
+        0.5
+    )  # 0 low, 0.5 mid, 1 high
     rate: Num = None  # None: defaults.RATE (0.05)
     returns_growth: Num = None  # None: dividends and buybacks held at the last sourced level
     # USD bn of new borrowing allowed per entity per year; None: no cap. Beyond it the funding gap
@@ -88,32 +92,64 @@ class FinancialAssumptions(BaseModel):
                 value = data.get(field) if field in data else None
                 if isinstance(value, np.ndarray):
                     value = f"array{value.shape}"
-                problems.append(Problem(None, "assumptions", field, value,
-                                        err["msg"].removeprefix("Value error, ")))
+                problems.append(
+                    Problem(
+                        None, "assumptions", field, value, err["msg"].removeprefix("Value error, ")
+                    )
+                )
             raise DataError(problems) from None
 
     @model_validator(mode="after")
     def _ranges(self):
         problems: list[tuple[str, Any, str]] = []
         for name in ("server_life_years", "alt_server_life_years", "building_life_years"):
-            problems += _check(name, getattr(self, name), lambda a: np.isfinite(a) & (a > 0),
-                               "a useful life must be a positive, finite number of years")
-        problems += _check("land_life_years", self.land_life_years, lambda a: a > 0,
-                           "a useful life must be positive (inf: not depreciated)")
+            problems += _check(
+                name,
+                getattr(self, name),
+                lambda a: np.isfinite(a) & (a > 0),
+                "a useful life must be a positive, finite number of years",
+            )
+        problems += _check(
+            "land_life_years",
+            self.land_life_years,
+            lambda a: a > 0,
+            "a useful life must be positive (inf: not depreciated)",
+        )
         for name in ("server_share", "land_share", "capex_case"):
-            problems += _check(name, getattr(self, name), lambda a: (a >= 0) & (a <= 1), "must be in [0, 1]")
+            problems += _check(
+                name, getattr(self, name), lambda a: (a >= 0) & (a <= 1), "must be in [0, 1]"
+            )
         for name in ("ocf_growth", "capex_growth", "returns_growth"):
-            problems += _check(name, getattr(self, name), lambda a: np.isfinite(a) & (a > -1),
-                               "a growth rate must be greater than -1 (-100 %)")
-        problems += _check("rate", self.rate, lambda a: (a >= 0) & (a <= 1),
-                           "an interest rate must be in [0, 1] (0.05 = 5 %)")
-        problems += _check("new_debt_cap_usd_bn", self.new_debt_cap_usd_bn, lambda a: a >= 0,
-                           "a cap on new debt must be >= 0 USD bn a year (inf or None: no cap)")
+            problems += _check(
+                name,
+                getattr(self, name),
+                lambda a: np.isfinite(a) & (a > -1),
+                "a growth rate must be greater than -1 (-100 %)",
+            )
+        problems += _check(
+            "rate",
+            self.rate,
+            lambda a: (a >= 0) & (a <= 1),
+            "an interest rate must be in [0, 1] (0.05 = 5 %)",
+        )
+        problems += _check(
+            "new_debt_cap_usd_bn",
+            self.new_debt_cap_usd_bn,
+            lambda a: a >= 0,
+            "a cap on new debt must be >= 0 USD bn a year (inf or None: no cap)",
+        )
         if not problems and self.server_share is not None and self.land_share is not None:
-            problems += _check("land_share", self.server_share + self.land_share, lambda a: a <= 1,
-                               "server_share + land_share must not exceed 1")
-        sizes = {n: getattr(self, n).size for n in self._numeric_fields()
-                 if getattr(self, n) is not None and getattr(self, n).ndim == 1}
+            problems += _check(
+                "land_share",
+                self.server_share + self.land_share,
+                lambda a: a <= 1,
+                "server_share + land_share must not exceed 1",
+            )
+        sizes = {
+            n: getattr(self, n).size
+            for n in self._numeric_fields()
+            if getattr(self, n) is not None and getattr(self, n).ndim == 1
+        }
         if len(set(sizes.values())) > 1:
             problems.append(("paths", sizes, "arrays of samples must all have the same length"))
         if problems:
@@ -127,6 +163,9 @@ class FinancialAssumptions(BaseModel):
     @property
     def paths(self) -> int:
         """Number of paths the arrays of samples imply (1 when all fields are scalars)."""
-        sizes = [getattr(self, n).size for n in self._numeric_fields()
-                 if getattr(self, n) is not None and getattr(self, n).ndim == 1]
+        sizes = [
+            getattr(self, n).size
+            for n in self._numeric_fields()
+            if getattr(self, n) is not None and getattr(self, n).ndim == 1
+        ]
         return max(sizes, default=1)

@@ -24,7 +24,11 @@ from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
 
 def new_array(n_paths: int, n_entities: int, n_years: int, fill: float | None = None) -> np.ndarray:
     """A (paths, entities, years) array laid out (entities, years, paths)."""
-    buf = np.empty((n_entities, n_years, n_paths)) if fill is None else np.full((n_entities, n_years, n_paths), fill)
+    buf = (
+        np.empty((n_entities, n_years, n_paths))
+        if fill is None
+        else np.full((n_entities, n_years, n_paths), fill)
+    )
     return buf.transpose(2, 0, 1)
 
 
@@ -61,8 +65,9 @@ class _Growth:
         return self.table[:k]
 
 
-def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth: _Growth, sl: slice,
-               n: int) -> None:
+def _fill_path(
+    row: np.ndarray, points: dict[int, Any], grid: list[int], growth: _Growth, sl: slice, n: int
+) -> None:
     """Write one entity's year path into row (years, paths): the rules of `series.path_from_points`."""
     if not points:
         row[:] = np.nan
@@ -70,7 +75,11 @@ def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth:
     known = sorted(points)
     t0 = grid.index(known[0]) if known[0] in grid else (0 if known[0] < grid[0] else len(grid))
     row[:t0] = np.nan
-    last = grid.index(known[-1]) + 1 if known[-1] in grid else (0 if known[-1] < grid[0] else len(grid))
+    last = (
+        grid.index(known[-1]) + 1
+        if known[-1] in grid
+        else (0 if known[-1] < grid[0] else len(grid))
+    )
     for t in range(t0, last):
         year = grid[t]
         if year in points:
@@ -87,7 +96,9 @@ def _fill_path(row: np.ndarray, points: dict[int, Any], grid: list[int], growth:
     if after > 0:  # every year after the last known point: last x (1 + g)^k, k = 1, 2, ...
         start = len(grid) - after
         k0 = grid[start] - known[-1]
-        np.multiply(_take(points[known[-1]], sl, n), growth.upto(k0 + after - 1)[k0 - 1:], out=row[start:])
+        np.multiply(
+            _take(points[known[-1]], sl, n), growth.upto(k0 + after - 1)[k0 - 1 :], out=row[start:]
+        )
 
 
 def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: int) -> np.ndarray:
@@ -99,8 +110,15 @@ def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: 
     return out
 
 
-def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[int], sl: slice, n: int,
-            keep: Iterable[str]) -> dict[str, np.ndarray]:
+def compute(
+    assembled: list,
+    lives_shares: list,
+    r: dict[str, Any],
+    grid: list[int],
+    sl: slice,
+    n: int,
+    keep: Iterable[str],
+) -> dict[str, np.ndarray]:
     """The outputs in `keep` for the paths `sl` of n: all (m, entities, grid years), USD bn.
 
     assembled: each entity's `EntityPoints`; lives_shares: each entity's server life and share,
@@ -143,7 +161,9 @@ def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[i
         years = np.array(grid)
         for i, pts in enumerate(assembled):
             started = years >= min(pts.capex)
-            out[:, i, started] = np.broadcast_to(_take(pts.legacy_depreciation, sl, n), (m,))[:, None]
+            out[:, i, started] = np.broadcast_to(_take(pts.legacy_depreciation, sl, n), (m,))[
+                :, None
+            ]
         return out
 
     cache: dict[str, Any] = {}
@@ -167,8 +187,16 @@ def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[i
     def waterfall():
         cap = r["new_debt_cap_usd_bn"]
         cap = None if cap is None or np.all(np.isinf(cap)) else per_path("new_debt_cap_usd_bn")
-        return cash_waterfall(get("ocf"), get("capex"), get("shareholder_returns"), get("opening_debt"),
-                              get("opening_cash"), per_path("rate"), cap, outputs=waterfall_fields(keep))
+        return cash_waterfall(
+            get("ocf"),
+            get("capex"),
+            get("shareholder_returns"),
+            get("opening_debt"),
+            get("opening_cash"),
+            per_path("rate"),
+            cap,
+            outputs=waterfall_fields(keep),
+        )
 
     def capex_buildings():
         other = np.subtract(1.0, get("server_share"))
@@ -201,25 +229,38 @@ def compute(assembled: list, lives_shares: list, r: dict[str, Any], grid: list[i
         "capex_servers": lambda: get("capex") * get("server_share")[:, :, None],
         "capex_land": lambda: get("capex") * per_path("land_share")[:, :, None],
         "capex_buildings": capex_buildings,
-        "depreciation_servers": lambda: vintage_depreciation(get("capex_servers"), get("server_life"), conv),
-        "depreciation_servers_alt_life": lambda: vintage_depreciation(get("capex_servers"),
-                                                                      per_path("alt_server_life_years"), conv),
+        "depreciation_servers": lambda: vintage_depreciation(
+            get("capex_servers"), get("server_life"), conv
+        ),
+        "depreciation_servers_alt_life": lambda: vintage_depreciation(
+            get("capex_servers"), per_path("alt_server_life_years"), conv
+        ),
         "depreciation_other": other_depreciation,
         "depreciation": lambda: depreciation("depreciation_servers"),
         "depreciation_alt_life": lambda: depreciation("depreciation_servers_alt_life"),
-        "earnings_overstated": lambda: get("depreciation_servers_alt_life") - get("depreciation_servers"),
-        "added_server_depreciation": lambda: run_rate_depreciation(get("capex_servers"), get("server_life")),
-        "added_depreciation": lambda: (get("added_server_depreciation")
-                                       + run_rate_depreciation(get("capex_buildings"), per_path("building_life_years"))
-                                       + run_rate_depreciation(get("capex_land"), per_path("land_life_years"))),
+        "earnings_overstated": lambda: (
+            get("depreciation_servers_alt_life") - get("depreciation_servers")
+        ),
+        "added_server_depreciation": lambda: run_rate_depreciation(
+            get("capex_servers"), get("server_life")
+        ),
+        "added_depreciation": lambda: (
+            get("added_server_depreciation")
+            + run_rate_depreciation(get("capex_buildings"), per_path("building_life_years"))
+            + run_rate_depreciation(get("capex_land"), per_path("land_life_years"))
+        ),
         "ebitda": lambda: get("ocf"),  # proxy, see defaults.EBITDA_PROXY
         "operating_income": lambda: get("ocf") - get("depreciation"),
         "operating_income_alt_life": lambda: get("ocf") - get("depreciation_alt_life"),
         "operating_margin": lambda: ratio(get("operating_income"), get("revenue")),
-        "operating_margin_alt_life": lambda: ratio(get("operating_income_alt_life"), get("revenue")),
+        "operating_margin_alt_life": lambda: ratio(
+            get("operating_income_alt_life"), get("revenue")
+        ),
         "waterfall": waterfall,
         "leverage": lambda: ratio(get("net_debt"), np.where(get("ocf") > 0, get("ocf"), np.nan)),
-        "coverage": lambda: ratio(get("ocf"), np.where(get("interest") > 0, get("interest"), np.nan)),
+        "coverage": lambda: ratio(
+            get("ocf"), np.where(get("interest") > 0, get("interest"), np.nan)
+        ),
         "required_ocf_growth": required_growth,
     }
     for name in WATERFALL_OUTPUTS:

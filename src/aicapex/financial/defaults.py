@@ -36,7 +36,9 @@ SERVER_SHARE_METRIC = "server_share_of_capex"
 
 # Aggregates whose members' figures can be derived as the total minus the other members
 # (entities.yaml: "Four hyperscalers (Amazon, Microsoft, Alphabet, Meta)").
-GROUPS: dict[str, tuple[str, ...]] = {"big4_hyperscalers": ("amazon", "microsoft", "alphabet", "meta")}
+GROUPS: dict[str, tuple[str, ...]] = {
+    "big4_hyperscalers": ("amazon", "microsoft", "alphabet", "meta")
+}
 
 # ---- sourced defaults (dataset constants and facts) ----------------------------------------
 # Servers ~60 % of capex: "根據Alphabet的說法,僅伺服器一項就將佔其總支出的60%" (Barron's).
@@ -49,7 +51,11 @@ SERVER_LIFE_CONSTANT = "server_useful_life_company"
 ALT_SERVER_LIFE_CONSTANT = "server_useful_life_burry"
 ALT_SERVER_LIFE_BOUND = "high"
 # OCF growth: "而FactSet調查的分析師平均預測增速僅為19%" (Barron's), stored as a fact of the group.
-OCF_GROWTH_FACT: tuple[str, str, str] = ("big4_hyperscalers", "operating_cash_flow_growth", "CY2026")
+OCF_GROWTH_FACT: tuple[str, str, str] = (
+    "big4_hyperscalers",
+    "operating_cash_flow_growth",
+    "CY2026",
+)
 
 # A dataset without these constants (a user's own minimal dataset) runs only if the run does
 # not need them: pass the assumption instead (the error names it). The figures live in the
@@ -95,7 +101,9 @@ EBITDA_PROXY = "operating_cash_flow"
 # the installed base's vintages are not in the dataset, so its run-off cannot be modelled. Zero
 # where none is reported. A reported depreciation for a modelled year (the article's 42 $bn for
 # Alphabet's 2026) is an estimate of a model output, to compare with, not an input.
-LEGACY_DEPRECIATION_RULE = "last depreciation reported up to the first modelled capex year, held flat"
+LEGACY_DEPRECIATION_RULE = (
+    "last depreciation reported up to the first modelled capex year, held flat"
+)
 
 # Entities modelled by default: those with an annual capex figure in the requested years.
 # Aggregates of companies (the articles' "four hyperscalers") are modelled like a company.

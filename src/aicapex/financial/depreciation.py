@@ -28,20 +28,26 @@ Convention = Literal["next-year", "half-year"]
 _SERVICE_AT_END_OF_FIRST_YEAR: dict[str, float] = {"next-year": 0.0, "half-year": 0.5}
 
 
-def depreciation_fraction(years_since_spend: np.ndarray | int, life_years: np.ndarray | float,
-                          convention: Convention = "next-year") -> np.ndarray:
+def depreciation_fraction(
+    years_since_spend: np.ndarray | int,
+    life_years: np.ndarray | float,
+    convention: Convention = "next-year",
+) -> np.ndarray:
     """Share of a vintage's cost charged in the year `years_since_spend` after the spend (0 = the
     year of spend), for a straight-line life in years (any shape, broadcast; inf = never)."""
     life = np.asarray(life_years, dtype=float)
-    service_end = np.asarray(years_since_spend, dtype=float) + _SERVICE_AT_END_OF_FIRST_YEAR[convention]
+    service_end = (
+        np.asarray(years_since_spend, dtype=float) + _SERVICE_AT_END_OF_FIRST_YEAR[convention]
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         served = np.clip(service_end, 0.0, life) - np.clip(service_end - 1.0, 0.0, life)
         frac = np.where(np.isinf(life), 0.0, served / life)
     return frac
 
 
-def vintage_depreciation(capex_usd_bn: np.ndarray, life_years: np.ndarray | float,
-                         convention: Convention = "next-year") -> np.ndarray:
+def vintage_depreciation(
+    capex_usd_bn: np.ndarray, life_years: np.ndarray | float, convention: Convention = "next-year"
+) -> np.ndarray:
     """Depreciation by year (USD bn) of capex vintages on the same year axis.
 
     capex_usd_bn: (paths, entities, years), one vintage per year (NaN counts as no spend).

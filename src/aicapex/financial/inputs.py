@@ -73,9 +73,19 @@ def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure
     if r is None:
         return None
     to_unit, to_scale = (MONEY, 1e9) if r.unit == MONEY else (r.unit, 1.0)
-    conv = lambda v: convert(v, r.unit, r.scale, to_unit, to_scale)  # noqa: E731
-    return Figure(entity, metric, parse_period(period).year, period, conv(r.value), conv(r.low), conv(r.high),
-                  _is_point(r.rows), r.rule, r.rows)
+    conv = lambda v: convert(v, r.unit, r.scale, to_unit, to_scale)
+    return Figure(
+        entity,
+        metric,
+        parse_period(period).year,
+        period,
+        conv(r.value),
+        conv(r.low),
+        conv(r.high),
+        _is_point(r.rows),
+        r.rule,
+        r.rows,
+    )
 
 
 def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
@@ -90,8 +100,17 @@ def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
 
 
 MODEL_METRICS: tuple[str, ...] = (
-    D.OCF_METRIC, D.FCF_METRIC, D.RETURNS_METRIC, *D.RETURNS_PARTS, D.RESIDUAL_METRIC, *D.DEBT_METRICS,
-    D.CASH_METRIC, D.DEPRECIATION_METRIC, D.REVENUE_METRIC, D.SERVER_LIFE_METRIC, D.SERVER_SHARE_METRIC,
+    D.OCF_METRIC,
+    D.FCF_METRIC,
+    D.RETURNS_METRIC,
+    *D.RETURNS_PARTS,
+    D.RESIDUAL_METRIC,
+    *D.DEBT_METRICS,
+    D.CASH_METRIC,
+    D.DEPRECIATION_METRIC,
+    D.REVENUE_METRIC,
+    D.SERVER_LIFE_METRIC,
+    D.SERVER_SHARE_METRIC,
 )
 
 
@@ -147,8 +166,9 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
                     continue
                 rows = pd.concat([fig.rows, *(p.rows for p in parts)], ignore_index=True)
                 rule = f"derived: {group} total minus {', '.join(m for m in members if m != ef.entity)}"
-                figures.setdefault(metric, {})[year] = Figure(ef.entity, metric, year, fig.period, value, value,
-                                                              value, True, rule, rows)
+                figures.setdefault(metric, {})[year] = Figure(
+                    ef.entity, metric, year, fig.period, value, value, value, True, rule, rows
+                )
                 if metric == "capex":
                     capex_metric = next(iter(metrics))
     return EntityFigures(ef.entity, capex_metric, figures)
@@ -156,7 +176,9 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
 
 def _entity_figures(ds: Dataset, entity: str) -> EntityFigures:
     f = ds.facts
-    ds = ds.with_tables(facts=f[(f["entity"] == entity) & f["metric"].isin((*D.CAPEX_METRICS, *MODEL_METRICS))])
+    ds = ds.with_tables(
+        facts=f[(f["entity"] == entity) & f["metric"].isin((*D.CAPEX_METRICS, *MODEL_METRICS))]
+    )
     present = set(ds.facts["metric"])
     capex_metric = None
     figures: dict[str, dict[int, Figure]] = {}

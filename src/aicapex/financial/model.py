@@ -28,7 +28,9 @@ from .inputs import EntityFigures, capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
 from .result import OUTPUTS, FinancialResult
 
-DEFAULT_CHUNK_PATHS = 4_096  # ~2.4 MB per (entities x years x chunk) array: the working set stays in cache
+DEFAULT_CHUNK_PATHS = (
+    4_096  # ~2.4 MB per (entities x years x chunk) array: the working set stays in cache
+)
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,12 @@ class _DatasetDefaults:
 
     @classmethod
     def read(cls, dataset: Dataset) -> _DatasetDefaults:
-        return cls(_constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
-                   _constant(dataset, D.SERVER_LIFE_CONSTANT), _constant(dataset, D.SERVER_SHARE_CONSTANT),
-                   dataset.value(*D.OCF_GROWTH_FACT))
+        return cls(
+            _constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
+            _constant(dataset, D.SERVER_LIFE_CONSTANT),
+            _constant(dataset, D.SERVER_SHARE_CONSTANT),
+            dataset.value(*D.OCF_GROWTH_FACT),
+        )
 
 
 def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str, Any]:
@@ -53,11 +58,16 @@ def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str,
 
 
 def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
-    alt = a.alt_server_life_years if a.alt_server_life_years is not None else _needed(
-        d.alt_server_life_years, D.ALT_SERVER_LIFE_CONSTANT)
+    alt = (
+        a.alt_server_life_years
+        if a.alt_server_life_years is not None
+        else _needed(d.alt_server_life_years, D.ALT_SERVER_LIFE_CONSTANT)
+    )
     if a.ocf_growth is None and d.ocf_growth is None:
-        raise ModelError(f"the dataset has no fact {'.'.join(D.OCF_GROWTH_FACT)} (the default OCF growth); "
-                         "add it or pass the assumption ocf_growth")
+        raise ModelError(
+            f"the dataset has no fact {'.'.join(D.OCF_GROWTH_FACT)} (the default OCF growth); "
+            "add it or pass the assumption ocf_growth"
+        )
     return {
         "server_life_years": a.server_life_years,  # None: per entity
         "alt_server_life_years": alt,
@@ -95,8 +105,10 @@ def _needed(value, constant_id: str, entity: str | None = None):
     """A default read from a constant, or a ModelError saying what to add or pass."""
     if value is None:
         who = f" (needed for {entity})" if entity else ""
-        raise ModelError(f"the dataset has no constant '{constant_id}'{who}; add it or pass the assumption "
-                         f"{D.CONSTANT_ASSUMPTION[constant_id]}")
+        raise ModelError(
+            f"the dataset has no constant '{constant_id}'{who}; add it or pass the assumption "
+            f"{D.CONSTANT_ASSUMPTION[constant_id]}"
+        )
     return value
 
 
@@ -108,19 +120,35 @@ def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, 
         return chosen
     chosen = list(dict.fromkeys(entities))
     if not chosen:
-        raise DataError(Problem(None, "entities", "entity", [], "no entity given; leave out to run all with capex"))
+        raise DataError(
+            Problem(
+                None, "entities", "entity", [], "no entity given; leave out to run all with capex"
+            )
+        )
     known = set(dataset.entities["id"])
     unknown = [e for e in chosen if e not in known]
     if unknown:
-        raise DataError([Problem(None, "entities", "entity", e, f"unknown entity; known: {', '.join(sorted(known))}")
-                         for e in unknown])
+        raise DataError(
+            [
+                Problem(
+                    None,
+                    "entities",
+                    "entity",
+                    e,
+                    f"unknown entity; known: {', '.join(sorted(known))}",
+                )
+                for e in unknown
+            ]
+        )
     return chosen
 
 
 def _check_years(years: Iterable[int]) -> tuple[int, ...]:
     ys = tuple(int(y) for y in years)
     if not ys or list(ys) != list(range(ys[0], ys[0] + len(ys))):
-        raise DataError(Problem(None, "run", "years", ys, "must be consecutive years, e.g. 2025-2030"))
+        raise DataError(
+            Problem(None, "run", "years", ys, "must be consecutive years, e.g. 2025-2030")
+        )
     return ys
 
 
@@ -141,9 +169,16 @@ class PreparedFinancials:
     figures: dict[str, EntityFigures] = field(repr=False)
     defaults: _DatasetDefaults = field(repr=False)
 
-    def run(self, assumptions: FinancialAssumptions | None = None, *, paths: int | None = None,
-            overrides: Mapping[Any, Any] | None = None, outputs: Iterable[str] | None = None,
-            chunk_paths: int = DEFAULT_CHUNK_PATHS, out: Mapping[str, np.ndarray] | None = None) -> FinancialResult:
+    def run(
+        self,
+        assumptions: FinancialAssumptions | None = None,
+        *,
+        paths: int | None = None,
+        overrides: Mapping[Any, Any] | None = None,
+        outputs: Iterable[str] | None = None,
+        chunk_paths: int = DEFAULT_CHUNK_PATHS,
+        out: Mapping[str, np.ndarray] | None = None,
+    ) -> FinancialResult:
         """Run the financial layer; see `run_financials` for the arguments.
 
         out: optional arrays to write kept outputs into, each (paths, entities, years), e.g. views
@@ -153,26 +188,52 @@ class PreparedFinancials:
         a = assumptions if assumptions is not None else FinancialAssumptions()
         keep = _check_outputs(outputs)
         ov = normalise_overrides(overrides, self.dataset)
-        sizes = override_paths(ov) | ({a.paths} if a.paths > 1 else set()) | ({paths} if paths else set())
+        sizes = (
+            override_paths(ov)
+            | ({a.paths} if a.paths > 1 else set())
+            | ({paths} if paths else set())
+        )
         if len(sizes) > 1:
-            raise DataError(Problem(None, "run", "paths", sorted(sizes),
-                                    "samples and `paths` disagree on the number of paths"))
+            raise DataError(
+                Problem(
+                    None,
+                    "run",
+                    "paths",
+                    sorted(sizes),
+                    "samples and `paths` disagree on the number of paths",
+                )
+            )
         n = sizes.pop() if sizes else 1
         r = _resolve(self.defaults, a)
         chosen, figures, years = list(self.entities), self.figures, self.years
-        missing = [e for e, f in figures.items() if f.capex_metric is None
-                   and not any(k[0] == e and k[1] == "capex" for k in ov)]
+        missing = [
+            e
+            for e, f in figures.items()
+            if f.capex_metric is None and not any(k[0] == e and k[1] == "capex" for k in ov)
+        ]
         if missing:
-            raise ModelError("not modelled: " + "; ".join(
-                f"{e} has no annual capex figure (missing fact: {' or '.join(D.CAPEX_METRICS)})" for e in missing))
+            raise ModelError(
+                "not modelled: "
+                + "; ".join(
+                    f"{e} has no annual capex figure (missing fact: {' or '.join(D.CAPEX_METRICS)})"
+                    for e in missing
+                )
+            )
         assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
         lives_shares = _lives_and_shares(assembled, figures, r, n)
         land = _per_path(r["land_share"], n)
         if any(np.any(share + land > 1) for _, share in lives_shares):
-            raise DataError(Problem(None, "assumptions", "land_share", float(np.max(r["land_share"])),
-                                    "server share + land share exceeds 1"))
+            raise DataError(
+                Problem(
+                    None,
+                    "assumptions",
+                    "land_share",
+                    float(np.max(r["land_share"])),
+                    "server share + land share exceeds 1",
+                )
+            )
 
         first_year = grid.index(years[0])
         # balanced slices of at most chunk_paths (4,380 paths: 2 x 2,190, not 4,096 + 284)
@@ -185,8 +246,16 @@ class PreparedFinancials:
         arrays = {o: new_array(n, len(chosen), len(years)) for o in keep if o not in (out or {})}
         for o, given in (out or {}).items():
             if o not in keep or np.shape(given) != (n, len(chosen), len(years)):
-                raise DataError(Problem(None, "run", "out", o, f"expected a kept output shaped "
-                                        f"{(n, len(chosen), len(years))}, got {np.shape(given)}"))
+                raise DataError(
+                    Problem(
+                        None,
+                        "run",
+                        "out",
+                        o,
+                        f"expected a kept output shaped "
+                        f"{(n, len(chosen), len(years))}, got {np.shape(given)}",
+                    )
+                )
             arrays[o] = given
         for start in range(0, n, step):
             sl = slice(start, min(start + step, n))
@@ -195,28 +264,48 @@ class PreparedFinancials:
                 if o in arrays:
                     arrays[o][sl] = chunk[o][:, :, first_year:]
             if "earnings_overstated_cumulative" in keep:
-                arrays["earnings_overstated_cumulative"][sl] = _cumsum_known(chunk["earnings_overstated"][:, :,
-                                                                                                         first_year:])
-        return FinancialResult(entities=tuple(chosen), years=years, arrays=arrays,
-                               explanation={e: expl for e, (_, expl) in assembled.items()}, assumptions=a,
-                               resolved=r, capex_metric={e: figures[e].capex_metric or "capex" for e in chosen})
+                arrays["earnings_overstated_cumulative"][sl] = _cumsum_known(
+                    chunk["earnings_overstated"][:, :, first_year:]
+                )
+        return FinancialResult(
+            entities=tuple(chosen),
+            years=years,
+            arrays=arrays,
+            explanation={e: expl for e, (_, expl) in assembled.items()},
+            assumptions=a,
+            resolved=r,
+            capex_metric={e: figures[e].capex_metric or "capex" for e in chosen},
+        )
 
 
-def prepare_financials(dataset: Dataset, entities: Iterable[str] | None = None,
-                       years: Iterable[int] = D.DEFAULT_YEARS) -> PreparedFinancials:
+def prepare_financials(
+    dataset: Dataset, entities: Iterable[str] | None = None, years: Iterable[int] = D.DEFAULT_YEARS
+) -> PreparedFinancials:
     """Do the dataset work of a run once: choose the entities (default: every entity with capex
     in `years`), resolve their figures and read the defaults. Raises DataError for unknown
     entities or years that are not consecutive."""
     years = _check_years(years)
     chosen = _select(dataset, entities, years)
-    return PreparedFinancials(dataset, tuple(chosen), years, {e: entity_figures(dataset, e) for e in chosen},
-                              _DatasetDefaults.read(dataset))
+    return PreparedFinancials(
+        dataset,
+        tuple(chosen),
+        years,
+        {e: entity_figures(dataset, e) for e in chosen},
+        _DatasetDefaults.read(dataset),
+    )
 
 
-def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = None, *,
-                   entities: Iterable[str] | None = None, years: Iterable[int] = D.DEFAULT_YEARS,
-                   paths: int | None = None, overrides: Mapping[Any, Any] | None = None,
-                   outputs: Iterable[str] | None = None, chunk_paths: int = DEFAULT_CHUNK_PATHS) -> FinancialResult:
+def run_financials(
+    dataset: Dataset,
+    assumptions: FinancialAssumptions | None = None,
+    *,
+    entities: Iterable[str] | None = None,
+    years: Iterable[int] = D.DEFAULT_YEARS,
+    paths: int | None = None,
+    overrides: Mapping[Any, Any] | None = None,
+    outputs: Iterable[str] | None = None,
+    chunk_paths: int = DEFAULT_CHUNK_PATHS,
+) -> FinancialResult:
     """Run the financial layer for `entities` (default: every entity with capex in `years`).
 
     outputs: the arrays to keep (default: all of `OUTPUTS`); only what they need is computed.
@@ -241,33 +330,45 @@ def run_financials(dataset: Dataset, assumptions: FinancialAssumptions | None = 
         prepared = prepare_financials(dataset, entities, years)
         if hashable:
             cache[(entities, years)] = prepared
-    return prepared.run(assumptions, paths=paths, overrides=overrides, outputs=outputs, chunk_paths=chunk_paths)
+    return prepared.run(
+        assumptions, paths=paths, overrides=overrides, outputs=outputs, chunk_paths=chunk_paths
+    )
 
 
 def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
     keep = list(OUTPUTS) if outputs is None else list(dict.fromkeys(outputs))
     bad = [o for o in keep if o not in OUTPUTS]
     if bad:
-        raise DataError([Problem(None, "run", "outputs", o, f"unknown output; one of {', '.join(OUTPUTS)}")
-                         for o in bad])
+        raise DataError(
+            [
+                Problem(None, "run", "outputs", o, f"unknown output; one of {', '.join(OUTPUTS)}")
+                for o in bad
+            ]
+        )
     return keep
 
 
-def _lives_and_shares(assembled: dict, figures: dict, r: dict[str, Any], n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def _lives_and_shares(
+    assembled: dict, figures: dict, r: dict[str, Any], n: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per entity, the server life and server share, shape (n,): the assumption if given, else the
     entity's own figure, else the dataset constant. Records the choice in each explanation."""
+
     def choose(assumption: str, own, constant_id: str, entity: str, why: str = ""):
         """The assumption if given, else the entity's own figure, else the dataset constant."""
         if r[assumption] is not None:
             return r[assumption], f"assumption {assumption}"
         if own is not None:
             return own, "entity"
-        return _needed(r[f"fallback_{assumption}"], constant_id, entity), f"constant {constant_id}{why}"
+        return _needed(
+            r[f"fallback_{assumption}"], constant_id, entity
+        ), f"constant {constant_id}{why}"
 
     out = []
     for e, (pts, expl) in assembled.items():
-        life, life_src = choose("server_life_years", pts.server_life, D.SERVER_LIFE_CONSTANT, e,
-                                " (no disclosed life)")
+        life, life_src = choose(
+            "server_life_years", pts.server_life, D.SERVER_LIFE_CONSTANT, e, " (no disclosed life)"
+        )
         share, share_src = choose("server_share", pts.server_share, D.SERVER_SHARE_CONSTANT, e)
         record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
         out.append((_per_path(life, n), _per_path(share, n)))

@@ -18,12 +18,15 @@ from ..periods import parse_period
 from . import defaults as D
 from .inputs import MODEL_METRICS
 
-OverrideKey = tuple[str, str, int]  # entity, metric ("capex" for the entity's capex metric), model year
+OverrideKey = tuple[
+    str, str, int
+]  # entity, metric ("capex" for the entity's capex metric), model year
 OVERRIDABLE: frozenset[str] = frozenset({"capex", *D.CAPEX_METRICS, *MODEL_METRICS})
 
 
-def normalise_overrides(overrides: Mapping[Any, Any] | None, dataset: Dataset
-                        ) -> dict[OverrideKey, tuple[str, np.ndarray]]:
+def normalise_overrides(
+    overrides: Mapping[Any, Any] | None, dataset: Dataset
+) -> dict[OverrideKey, tuple[str, np.ndarray]]:
     """{(entity, metric, year): (period code, values)} with values 0-d or 1-d float arrays."""
     out: dict[OverrideKey, tuple[str, np.ndarray]] = {}
     problems: list[Problem] = []
@@ -32,16 +35,30 @@ def normalise_overrides(overrides: Mapping[Any, Any] | None, dataset: Dataset
         where = f"overrides[{raw_key!r}]"
         key = tuple(raw_key.split(".")) if isinstance(raw_key, str) else tuple(raw_key)
         if len(key) != 3:
-            problems.append(Problem(None, where, "key", raw_key,
-                                    "expected (entity, metric, period) or 'entity.metric.period'"))
+            problems.append(
+                Problem(
+                    None,
+                    where,
+                    "key",
+                    raw_key,
+                    "expected (entity, metric, period) or 'entity.metric.period'",
+                )
+            )
             continue
         entity, metric, period = (str(k) for k in key)
         if entity not in known:
             problems.append(Problem(None, where, "entity", entity, "unknown entity"))
             continue
         if metric not in OVERRIDABLE:
-            problems.append(Problem(None, where, "metric", metric,
-                                    f"not a figure the financial model reads; one of {', '.join(sorted(OVERRIDABLE))}"))
+            problems.append(
+                Problem(
+                    None,
+                    where,
+                    "metric",
+                    metric,
+                    f"not a figure the financial model reads; one of {', '.join(sorted(OVERRIDABLE))}",
+                )
+            )
             continue
         try:
             p = parse_period(period)
@@ -49,16 +66,29 @@ def normalise_overrides(overrides: Mapping[Any, Any] | None, dataset: Dataset
             problems.append(Problem(None, where, "period", period, str(exc)))
             continue
         if not p.is_annual:
-            problems.append(Problem(None, where, "period", period, "the financial model reads annual figures only"))
+            problems.append(
+                Problem(
+                    None, where, "period", period, "the financial model reads annual figures only"
+                )
+            )
             continue
         try:
             values = np.array(raw_value, dtype=float)
         except (TypeError, ValueError):
-            problems.append(Problem(None, where, "value", raw_value, "must be a number or an array of numbers"))
+            problems.append(
+                Problem(None, where, "value", raw_value, "must be a number or an array of numbers")
+            )
             continue
         if values.ndim > 1 or values.size == 0 or np.isnan(values).any():
-            problems.append(Problem(None, where, "value", f"array{values.shape}",
-                                    "must be a scalar or a non-empty (paths,) array without NaN"))
+            problems.append(
+                Problem(
+                    None,
+                    where,
+                    "value",
+                    f"array{values.shape}",
+                    "must be a scalar or a non-empty (paths,) array without NaN",
+                )
+            )
             continue
         metric = "capex" if metric in D.CAPEX_METRICS else metric
         out[(entity, metric, p.year)] = (p.code, values)

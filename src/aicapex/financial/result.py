@@ -87,8 +87,9 @@ class FinancialResult:
         x = self.arrays[output][:, e, t]
         return float(x[path]) if path is not None else float(np.mean(x))
 
-    def to_frame(self, path: int | None = None, *, outputs: list[str] | None = None,
-                 long: bool = False) -> pd.DataFrame:
+    def to_frame(
+        self, path: int | None = None, *, outputs: list[str] | None = None, long: bool = False
+    ) -> pd.DataFrame:
         """One row per entity and year (wide) or per entity, year and output (long).
 
         For paths > 1: the mean over paths, or the given path. Money columns are USD bn
@@ -100,7 +101,9 @@ class FinancialResult:
             "entity": np.repeat(self.entities, n_t),
             "year": np.tile(self.years, n_e),
             "unit": MONEY_UNIT,
-            "capex_metric": np.repeat([self.capex_metric.get(e, "capex") for e in self.entities], n_t),
+            "capex_metric": np.repeat(
+                [self.capex_metric.get(e, "capex") for e in self.entities], n_t
+            ),
         }
         for name in names:
             arr = self.arrays[name]
@@ -116,7 +119,9 @@ class FinancialResult:
         wide = pd.DataFrame(data)
         if not long:
             return wide
-        out = wide.melt(id_vars=["entity", "year", "capex_metric"], value_vars=names, var_name="output")
+        out = wide.melt(
+            id_vars=["entity", "year", "capex_metric"], value_vars=names, var_name="output"
+        )
         out["unit"] = out["output"].map(OUTPUTS)
         return out[["entity", "year", "output", "value", "unit", "capex_metric"]]
 
@@ -131,6 +136,12 @@ class FinancialResult:
         rows = []
         for e in self.entities:
             ex = self.explanation[e]
-            rows.append({"entity": e, "status": ex.status, "capex_metric": ex.capex_metric,
-                         "notes": "; ".join(ex.notes)})
+            rows.append(
+                {
+                    "entity": e,
+                    "status": ex.status,
+                    "capex_metric": ex.capex_metric,
+                    "notes": "; ".join(ex.notes),
+                }
+            )
         return pd.DataFrame(rows)

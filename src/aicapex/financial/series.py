@@ -11,8 +11,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def range_case(mid: np.ndarray | float, low: np.ndarray | float, high: np.ndarray | float,
-               case: np.ndarray | float) -> np.ndarray:
+def range_case(
+    mid: np.ndarray | float,
+    low: np.ndarray | float,
+    high: np.ndarray | float,
+    case: np.ndarray | float,
+) -> np.ndarray:
     """A point inside a reported range: case 0 -> low, 0.5 -> the default (mid), 1 -> high,
     linear in between (mid need not be the midpoint: Alphabet's default 185 is its high end)."""
     case = np.asarray(case, float)
@@ -21,8 +25,12 @@ def range_case(mid: np.ndarray | float, low: np.ndarray | float, high: np.ndarra
     return np.where(s < 0, mid + (mid - low) * s, mid + (high - mid) * s)
 
 
-def path_from_points(points: dict[int, np.ndarray], years: list[int] | tuple[int, ...],
-                     growth: np.ndarray | float, n_paths: int) -> np.ndarray:
+def path_from_points(
+    points: dict[int, np.ndarray],
+    years: list[int] | tuple[int, ...],
+    growth: np.ndarray | float,
+    n_paths: int,
+) -> np.ndarray:
     """Values for every year in `years`, shape (n_paths, len(years)).
 
     points: year -> value, scalar or (n_paths,); growth: scalar or (n_paths,), per year.

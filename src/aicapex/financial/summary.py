@@ -25,18 +25,51 @@ SUMMARY_YEARS = (2026, 2027, 2028)
 
 _TABLES: dict[str, list[str]] = {
     # "按6年折舊計算,從明年開始每年將新增180億美元折舊費用": the run-rate a year's capex adds
-    "added_depreciation": ["capex", "capex_servers", "server_life_years", "added_server_depreciation",
-                           "added_depreciation", "depreciation"],
+    "added_depreciation": [
+        "capex",
+        "capex_servers",
+        "server_life_years",
+        "added_server_depreciation",
+        "added_depreciation",
+        "depreciation",
+    ],
     # Burry: lives of 2-3 years instead of 5-6 mean depreciation is understated, earnings overstated
-    "earnings_overstated": ["server_life_years", "depreciation", "depreciation_alt_life", "earnings_overstated",
-                            "earnings_overstated_cumulative", "operating_income", "operating_income_alt_life"],
-    "cash": ["ocf", "capex", "fcf", "shareholder_returns", "residual", "funding_gap", "new_debt", "debt", "cash",
-             "net_debt", "interest", "leverage", "coverage", "required_ocf_growth"],
+    "earnings_overstated": [
+        "server_life_years",
+        "depreciation",
+        "depreciation_alt_life",
+        "earnings_overstated",
+        "earnings_overstated_cumulative",
+        "operating_income",
+        "operating_income_alt_life",
+    ],
+    "cash": [
+        "ocf",
+        "capex",
+        "fcf",
+        "shareholder_returns",
+        "residual",
+        "funding_gap",
+        "new_debt",
+        "debt",
+        "cash",
+        "net_debt",
+        "interest",
+        "leverage",
+        "coverage",
+        "required_ocf_growth",
+    ],
 }
 
 
-def financial_summary(dataset: Dataset, assumptions: FinancialAssumptions | None = None, *,
-                      entities=None, years=SUMMARY_YEARS, overrides=None) -> dict[str, pd.DataFrame]:
+def financial_summary(
+    dataset: Dataset,
+    assumptions: FinancialAssumptions | None = None,
+    *,
+    entities=None,
+    years=SUMMARY_YEARS,
+    overrides=None,
+) -> dict[str, pd.DataFrame]:
     """Tables for the report, one row per entity and year (USD bn; mean over paths if sampled):
 
     - ``added_depreciation``: capex, server capex, the stated server life, and the full-year
@@ -47,8 +80,12 @@ def financial_summary(dataset: Dataset, assumptions: FinancialAssumptions | None
     - ``notes``: per entity, the capex metric used and what was assumed for missing figures;
     - ``sources``: every figure used, with its source and original sentence.
     """
-    result = run_financials(dataset, assumptions, entities=entities, years=years, overrides=overrides)
-    out = {name: result.to_frame(outputs=cols).drop(columns=["unit"]) for name, cols in _TABLES.items()}
+    result = run_financials(
+        dataset, assumptions, entities=entities, years=years, overrides=overrides
+    )
+    out = {
+        name: result.to_frame(outputs=cols).drop(columns=["unit"]) for name, cols in _TABLES.items()
+    }
     alt = float(np.mean(result.resolved["alt_server_life_years"]))
     out["earnings_overstated"].insert(3, "alt_server_life_years", alt)
     out["notes"] = result.notes()

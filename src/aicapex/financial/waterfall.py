@@ -34,8 +34,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-WATERFALL_OUTPUTS: tuple[str, ...] = ("fcf", "residual", "funding_gap", "new_debt", "debt", "cash", "net_debt",
-                                      "interest", "incremental_interest", "returns_cut", "unfunded_gap")
+WATERFALL_OUTPUTS: tuple[str, ...] = (
+    "fcf",
+    "residual",
+    "funding_gap",
+    "new_debt",
+    "debt",
+    "cash",
+    "net_debt",
+    "interest",
+    "incremental_interest",
+    "returns_cut",
+    "unfunded_gap",
+)
 
 
 @dataclass(frozen=True)
@@ -46,14 +57,20 @@ class Waterfall:
     fcf: np.ndarray | None = None
     residual: np.ndarray | None = None
     funding_gap: np.ndarray | None = None  # the shortfall of the residual, before it is met
-    new_debt: np.ndarray | None = None  # cumulative debt raised by the model since the start, end of year
+    new_debt: np.ndarray | None = (
+        None  # cumulative debt raised by the model since the start, end of year
+    )
     debt: np.ndarray | None = None  # opening debt + new_debt, end of year
     cash: np.ndarray | None = None  # end of year (negative: a liquidity shortfall)
     net_debt: np.ndarray | None = None
     interest: np.ndarray | None = None  # rate x debt at the start of the year
-    incremental_interest: np.ndarray | None = None  # rate x new debt at the start of the year (charged)
+    incremental_interest: np.ndarray | None = (
+        None  # rate x new debt at the start of the year (charged)
+    )
     returns_cut: np.ndarray | None = None  # dividends and buybacks not paid because debt was capped
-    unfunded_gap: np.ndarray | None = None  # gap left after capped debt and cut returns, drawn from cash
+    unfunded_gap: np.ndarray | None = (
+        None  # gap left after capped debt and cut returns, drawn from cash
+    )
 
 
 def _path_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
@@ -69,10 +86,17 @@ def _per_path(x) -> np.ndarray | float | None:
     return a if a.ndim == 0 else a.reshape(-1)
 
 
-def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd_bn: np.ndarray,
-                   opening_debt_usd_bn: np.ndarray, opening_cash_usd_bn: np.ndarray,
-                   rate: np.ndarray, debt_cap_usd_bn: np.ndarray | float | None = None, *,
-                   outputs: Iterable[str] | None = None) -> Waterfall:
+def cash_waterfall(
+    ocf_usd_bn: np.ndarray,
+    capex_usd_bn: np.ndarray,
+    returns_usd_bn: np.ndarray,
+    opening_debt_usd_bn: np.ndarray,
+    opening_cash_usd_bn: np.ndarray,
+    rate: np.ndarray,
+    debt_cap_usd_bn: np.ndarray | float | None = None,
+    *,
+    outputs: Iterable[str] | None = None,
+) -> Waterfall:
     """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate and the cap on new
     debt a year (USD bn per entity; None: no cap) scalar, (P,) or (P|1, 1). `outputs`: the
     fields to compute (default all of `WATERFALL_OUTPUTS`).
@@ -102,8 +126,19 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
     with np.errstate(invalid="ignore", over="ignore"):
         unsure = np.isnan(o_t.sum(axis=2) + c_t.sum(axis=2) + r_t.sum(axis=2))  # (E, T)
     for e in range(n_e):
-        _entity(o_t[e], c_t[e], r_t[e], opening_debt[e], opening_cash[e], rate, cap, unsure[e],
-                {k: v[e] for k, v in out.items()}, want_cash, "residual" in keep or want_cash)
+        _entity(
+            o_t[e],
+            c_t[e],
+            r_t[e],
+            opening_debt[e],
+            opening_cash[e],
+            rate,
+            cap,
+            unsure[e],
+            {k: v[e] for k, v in out.items()},
+            want_cash,
+            "residual" in keep or want_cash,
+        )
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
     if "fcf" in keep:
@@ -114,11 +149,15 @@ def cash_waterfall(ocf_usd_bn: np.ndarray, capex_usd_bn: np.ndarray, returns_usd
         if "debt" in keep:
             result["debt"] = debt
         if "net_debt" in keep:
-            result["net_debt"] = np.subtract(debt, view["cash"], out=np.empty((n_e, n_t, n_p)).transpose(2, 0, 1))
+            result["net_debt"] = np.subtract(
+                debt, view["cash"], out=np.empty((n_e, n_t, n_p)).transpose(2, 0, 1)
+            )
     return Waterfall(**result)
 
 
-def _entity(ocf, capex, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res) -> None:
+def _entity(
+    ocf, capex, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res
+) -> None:
     """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name] (T, P)."""
     n_t, n_p = ocf.shape
     d = np.empty(n_p)  # FCF - returns, before interest on new debt
@@ -174,8 +213,11 @@ def _entity(ocf, capex, returns, opening_debt, opening_cash, rate, cap, unsure, 
             if want_cash:
                 step = np.maximum(res, 0.0) if cap is None else np.maximum(res, 0.0) - unfunded
                 np.add(cash, step, out=cash, where=known)
-        for name, value in (("residual", res), ("funding_gap", gap), ("incremental_interest", inc)) + (
-                (("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
+        for name, value in (
+            ("residual", res),
+            ("funding_gap", gap),
+            ("incremental_interest", inc),
+        ) + ((("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
             if name in out and not (direct and name in ("residual", "funding_gap")):
                 out[name][t] = value if all_known else np.where(known, value, np.nan)
         if cap is None:

@@ -12,14 +12,34 @@ from __future__ import annotations
 import importlib
 
 from .reconcile import RECONCILE_COLUMNS, reconcile
-from .sec import (FILING_ENTITIES_TABLE, FILING_FACT_COLUMNS, FILING_FACTS_TABLE, SUPERSEDED_COLUMNS,
-                  SUPERSEDED_TABLE, EntityInfo, ImportResult, read_companyfacts)
+from .sec import (
+    FILING_ENTITIES_TABLE,
+    FILING_FACT_COLUMNS,
+    FILING_FACTS_TABLE,
+    SUPERSEDED_COLUMNS,
+    SUPERSEDED_TABLE,
+    EntityInfo,
+    ImportResult,
+    read_companyfacts,
+)
 from .sec_parse import concept_table
 from .sec_store import import_sec, read_filing_facts
 
-__all__ = ["FILING_ENTITIES_TABLE", "FILING_FACTS_TABLE", "FILING_FACT_COLUMNS", "RECONCILE_COLUMNS",
-           "SUPERSEDED_COLUMNS", "SUPERSEDED_TABLE", "EntityInfo", "ImportResult", "concept_table", "import_sec",
-           "read_companyfacts", "read_filing_facts", "reconcile"]
+__all__ = [
+    "FILING_ENTITIES_TABLE",
+    "FILING_FACTS_TABLE",
+    "FILING_FACT_COLUMNS",
+    "RECONCILE_COLUMNS",
+    "SUPERSEDED_COLUMNS",
+    "SUPERSEDED_TABLE",
+    "EntityInfo",
+    "ImportResult",
+    "concept_table",
+    "import_sec",
+    "read_companyfacts",
+    "read_filing_facts",
+    "reconcile",
+]
 
 try:  # the Epoch AI importer is written separately and may not exist yet
     _epoch = importlib.import_module(f"{__name__}.epoch")

@@ -34,7 +34,7 @@ rental_prices  ("Hardware prices.csv": cloud rental prices only)
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -42,14 +42,21 @@ import pandas as pd
 from ..dataset import Store
 from ..errors import DataError, Problem
 from .epoch_chips import INSTALLED_BASE_COLUMNS, read_installed_base
-from .epoch_hardware import (ACCELERATOR_SPEC_COLUMNS, RENTAL_PRICE_COLUMNS, read_accelerator_specs,
-                             read_rental_prices)
+from .epoch_hardware import (
+    ACCELERATOR_SPEC_COLUMNS,
+    RENTAL_PRICE_COLUMNS,
+    read_accelerator_specs,
+    read_rental_prices,
+)
 
 INSTALLED_BASE_TABLE = "installed_base"
 ACCELERATOR_SPECS_TABLE = "accelerator_specs"
 RENTAL_PRICES_TABLE = "rental_prices"
-TABLE_COLUMNS = {INSTALLED_BASE_TABLE: INSTALLED_BASE_COLUMNS, ACCELERATOR_SPECS_TABLE: ACCELERATOR_SPEC_COLUMNS,
-                 RENTAL_PRICES_TABLE: RENTAL_PRICE_COLUMNS}
+TABLE_COLUMNS = {
+    INSTALLED_BASE_TABLE: INSTALLED_BASE_COLUMNS,
+    ACCELERATOR_SPECS_TABLE: ACCELERATOR_SPEC_COLUMNS,
+    RENTAL_PRICES_TABLE: RENTAL_PRICE_COLUMNS,
+}
 
 _FOLDERS = ("epoch-ai-chip-counts", "epoch-data-hub-exports", "epoch-training-cost-trends")
 
@@ -61,8 +68,9 @@ def _find(directory: Path) -> dict[str, Path]:
     for folder in candidates:
         if not folder.is_dir():
             continue
-        if INSTALLED_BASE_TABLE not in found and ((folder / "csv_export").is_dir()
-                                                  or (folder / "owners_csv_export").is_dir()):
+        if INSTALLED_BASE_TABLE not in found and (
+            (folder / "csv_export").is_dir() or (folder / "owners_csv_export").is_dir()
+        ):
             found[INSTALLED_BASE_TABLE] = folder
         if ACCELERATOR_SPECS_TABLE not in found and (folder / "ml_hardware.csv").is_file():
             found[ACCELERATOR_SPECS_TABLE] = folder / "ml_hardware.csv"
@@ -80,14 +88,26 @@ def read_epoch(directory: str | Path) -> dict[str, pd.DataFrame]:
     """Read every Epoch AI input under `directory`; raises DataError listing all problems."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise DataError(Problem(str(directory), None, None, None, "not a directory (expected Epoch AI data)"))
+        raise DataError(
+            Problem(str(directory), None, None, None, "not a directory (expected Epoch AI data)")
+        )
     found = _find(directory)
     if not found:
-        raise DataError(Problem(str(directory), None, None, None,
-                                "no Epoch AI files found: expected csv_export/ or owners_csv_export/ (chip counts), "
-                                "ml_hardware.csv or 'Hardware prices.csv', here or in " + ", ".join(_FOLDERS)))
-    readers = {INSTALLED_BASE_TABLE: read_installed_base, ACCELERATOR_SPECS_TABLE: read_accelerator_specs,
-               RENTAL_PRICES_TABLE: read_rental_prices}
+        raise DataError(
+            Problem(
+                str(directory),
+                None,
+                None,
+                None,
+                "no Epoch AI files found: expected csv_export/ or owners_csv_export/ (chip counts), "
+                "ml_hardware.csv or 'Hardware prices.csv', here or in " + ", ".join(_FOLDERS),
+            )
+        )
+    readers = {
+        INSTALLED_BASE_TABLE: read_installed_base,
+        ACCELERATOR_SPECS_TABLE: read_accelerator_specs,
+        RENTAL_PRICES_TABLE: read_rental_prices,
+    }
     tables: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name, path in found.items():
@@ -104,7 +124,12 @@ def import_epoch(directory: Path, store: Store) -> dict[str, int]:
     """Read, validate, then write the Epoch tables to `store` in one transaction.
     Returns {table name: rows written}; on any error nothing is written."""
     tables = read_epoch(directory)
-    meta = {"epoch_import": {"directory": str(Path(directory).resolve()), "tables": {k: len(v) for k, v in tables.items()},
-                             "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}}
+    meta = {
+        "epoch_import": {
+            "directory": str(Path(directory).resolve()),
+            "tables": {k: len(v) for k, v in tables.items()},
+            "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    }
     store.write_tables(tables, meta)
     return {name: len(df) for name, df in tables.items()}

@@ -24,32 +24,65 @@ def read_csv(path: Path, required: tuple[str, ...], kind: str) -> pd.DataFrame:
     try:
         text = path.read_bytes().decode("utf-8-sig")  # two Epoch files start with a UTF-8 BOM
     except UnicodeDecodeError as exc:
-        raise DataError(Problem(str(path), f"byte {exc.start}", None, None,
-                                f"not a UTF-8 CSV file (expected an Epoch AI {kind} export)")) from None
+        raise DataError(
+            Problem(
+                str(path),
+                f"byte {exc.start}",
+                None,
+                None,
+                f"not a UTF-8 CSV file (expected an Epoch AI {kind} export)",
+            )
+        ) from None
     if not text.strip():
-        raise DataError(Problem(str(path), None, None, None, f"empty file (expected an Epoch AI {kind} export)"))
+        raise DataError(
+            Problem(str(path), None, None, None, f"empty file (expected an Epoch AI {kind} export)")
+        )
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        why = ("the file looks truncated (it ends inside a quoted field)" if "end of data" in str(exc)
-               else f"not a readable CSV file ({exc})")
+        why = (
+            "the file looks truncated (it ends inside a quoted field)"
+            if "end of data" in str(exc)
+            else f"not a readable CSV file ({exc})"
+        )
         raise DataError(Problem(str(path), None, None, None, why)) from None
     header = [h.strip() for h in rows[0]]
     missing = [c for c in required if c not in header]
     if missing:
-        raise DataError(Problem(str(path), "header", None, None,
-                                f"not an Epoch AI {kind} export: missing column(s) {', '.join(map(repr, missing))}"))
+        raise DataError(
+            Problem(
+                str(path),
+                "header",
+                None,
+                None,
+                f"not an Epoch AI {kind} export: missing column(s) {', '.join(map(repr, missing))}",
+            )
+        )
     body = [(i + 2, r) for i, r in enumerate(rows[1:]) if any(cell.strip() for cell in r)]
     if not body:
-        raise DataError(Problem(str(path), None, None, None, f"no data rows (expected an Epoch AI {kind} export)"))
+        raise DataError(
+            Problem(
+                str(path), None, None, None, f"no data rows (expected an Epoch AI {kind} export)"
+            )
+        )
     last_line, last = body[-1]
     if len(last) != len(header):
-        raise DataError(Problem(str(path), f"row {last_line}", None, None,
-                                f"has {len(last)} fields, the header has {len(header)}: the file looks truncated"))
+        raise DataError(
+            Problem(
+                str(path),
+                f"row {last_line}",
+                None,
+                None,
+                f"has {len(last)} fields, the header has {len(header)}: the file looks truncated",
+            )
+        )
     odd = [line for line, r in body if len(r) != len(header)]
     if odd:
-        warnings.warn(f"{path.name}: skipped {len(odd)} row(s) whose field count differs from the header "
-                      f"(rows {', '.join(map(str, odd[:5]))})", stacklevel=3)
+        warnings.warn(
+            f"{path.name}: skipped {len(odd)} row(s) whose field count differs from the header "
+            f"(rows {', '.join(map(str, odd[:5]))})",
+            stacklevel=3,
+        )
     good = [r for _, r in body if len(r) == len(header)]
     df = pd.DataFrame(good, columns=header, dtype="string").fillna("")
     df["_row"] = [line for line, r in body if len(r) == len(header)]
@@ -75,7 +108,9 @@ def numbers(df: pd.DataFrame, column: str, path: Path, *, required: bool = False
             problems.append(Problem(str(path), f"row {line}", column, raw, "not a number"))
             continue
         if not np.isfinite(v) or v < 0:
-            problems.append(Problem(str(path), f"row {line}", column, raw, "must be a non-negative number"))
+            problems.append(
+                Problem(str(path), f"row {line}", column, raw, "must be a non-negative number")
+            )
             continue
         out[i] = v
     if problems:
@@ -101,7 +136,15 @@ def dates(df: pd.DataFrame, column: str, path: Path, *, required: bool = True) -
             except ValueError:
                 continue
         else:
-            problems.append(Problem(str(path), f"row {line}", column, raw, "not a date (expected 1/31/2024 or 2024-01-31)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"row {line}",
+                    column,
+                    raw,
+                    "not a date (expected 1/31/2024 or 2024-01-31)",
+                )
+            )
             out.append(None)
     if problems:
         raise DataError(problems)

@@ -19,29 +19,61 @@ from ..periods import Period, parse_period
 from ..units import UNITS, convert
 from .sec_parse import concept_table
 
-RECONCILE_COLUMNS = ["entity", "metric", "period", "press_value", "filing_value", "difference", "difference_pct",
-                     "likely_reason", "press_source", "filing_accession", "press_basis", "filing_period",
-                     "filing_concept", "unit"]
+RECONCILE_COLUMNS = [
+    "entity",
+    "metric",
+    "period",
+    "press_value",
+    "filing_value",
+    "difference",
+    "difference_pct",
+    "likely_reason",
+    "press_source",
+    "filing_accession",
+    "press_basis",
+    "filing_period",
+    "filing_concept",
+    "unit",
+]
 
 # press metric -> (filing metrics and signs that make the compared figure, reason when defined differently)
 FILING_METRIC: dict[str, tuple[tuple[tuple[str, int], ...], str | None]] = {
-    "capex_incl_finance_leases": ((("capex", 1),), "the press figure includes assets under finance leases; the "
-                                                   "filing's is cash capex (payments for property and equipment)"),
+    "capex_incl_finance_leases": (
+        (("capex", 1),),
+        "the press figure includes assets under finance leases; the "
+        "filing's is cash capex (payments for property and equipment)",
+    ),
     "buybacks_and_dividends": ((("buybacks", 1), ("dividends", 1)), None),
-    "free_cash_flow": ((("operating_cash_flow", 1), ("capex", -1)),
-                       "filing free cash flow taken as operating cash flow minus cash capex; companies and "
-                       "articles define it in several ways"),
+    "free_cash_flow": (
+        (("operating_cash_flow", 1), ("capex", -1)),
+        "filing free cash flow taken as operating cash flow minus cash capex; companies and "
+        "articles define it in several ways",
+    ),
 }
 # other filing figures a press number may really be: (press metric, filing metrics summed, reason)
 ALTERNATIVES: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("capex", ("capex", "finance_lease_assets_acquired"), "the press capex includes assets acquired under finance "
-                                                          "leases (filing cash capex + finance-lease assets = {alt})"),
-    ("capex_incl_finance_leases", ("capex", "finance_lease_assets_acquired"),
-     "filing cash capex + finance-lease assets = {alt}"),
-    ("cash", ("cash_and_short_term_investments",), "the press cash includes marketable securities (filing cash, "
-                                                   "equivalents and short-term investments = {alt})"),
-    ("long_term_debt", ("long_term_debt_incl_current",), "the press debt includes the current portion (filing "
-                                                         "long-term debt incl. current = {alt})"),
+    (
+        "capex",
+        ("capex", "finance_lease_assets_acquired"),
+        "the press capex includes assets acquired under finance "
+        "leases (filing cash capex + finance-lease assets = {alt})",
+    ),
+    (
+        "capex_incl_finance_leases",
+        ("capex", "finance_lease_assets_acquired"),
+        "filing cash capex + finance-lease assets = {alt}",
+    ),
+    (
+        "cash",
+        ("cash_and_short_term_investments",),
+        "the press cash includes marketable securities (filing cash, "
+        "equivalents and short-term investments = {alt})",
+    ),
+    (
+        "long_term_debt",
+        ("long_term_debt_incl_current",),
+        "the press debt includes the current portion (filing long-term debt incl. current = {alt})",
+    ),
 )
 BASIS_REASON = {
     "guidance": "guidance vs actual: the press figure is the company's guidance",
@@ -72,7 +104,9 @@ def filing_period(press_period: str, fiscal_year_end_month: int) -> tuple[str, b
         return Period("FY", p.year, p.part, p.index).code, False
     parts = [(p.part, i) for i in ({"Q": range(1, 5), "H": range(1, 3)}.get(p.part, [0]))]
     candidates = [Period("FY", y, part, i) for y in (p.year, p.year + 1) for part, i in parts]
-    best = max(candidates, key=lambda c: (_period_overlap(p, 12, c, fiscal_year_end_month), -c.year))
+    best = max(
+        candidates, key=lambda c: (_period_overlap(p, 12, c, fiscal_year_end_month), -c.year)
+    )
     return best.code, True
 
 
@@ -110,15 +144,21 @@ def _filing_value(lookup, entity: str, metric: str, period: str, unit: str, scal
         return convert(float(row.value), row.unit, float(row.scale), unit, scale), row
     p = parse_period(period)
     if p.part == "H" and metric in _flow_metrics():
-        quarters = [lookup.get((entity, metric, Period("FY", p.year, "Q", 2 * p.index - k).code)) for k in (1, 0)]
+        quarters = [
+            lookup.get((entity, metric, Period("FY", p.year, "Q", 2 * p.index - k).code))
+            for k in (1, 0)
+        ]
         if all(q is not None for q in quarters):
-            total = sum(convert(float(q.value), q.unit, float(q.scale), unit, scale) for q in quarters)
+            total = sum(
+                convert(float(q.value), q.unit, float(q.scale), unit, scale) for q in quarters
+            )
             return total, quarters[1]
     return None, None
 
 
-def _combined_value(lookup, entity: str, parts: tuple[tuple[str, int], ...], period: str, unit: str,
-                    scale: float):
+def _combined_value(
+    lookup, entity: str, parts: tuple[tuple[str, int], ...], period: str, unit: str, scale: float
+):
     """sum(sign * filing figure) over parts, with the rows used; (None, []) if any part is missing."""
     total, rows = 0.0, []
     for metric, sign in parts:
@@ -130,7 +170,9 @@ def _combined_value(lookup, entity: str, parts: tuple[tuple[str, int], ...], per
     return total, rows
 
 
-def reconcile(dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None = None) -> pd.DataFrame:
+def reconcile(
+    dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None = None
+) -> pd.DataFrame:
     """One row per press report that a filing also reports (same entity, comparable metric and period).
 
     Columns RECONCILE_COLUMNS; values in USD billions for money (unit column says which);
@@ -162,46 +204,93 @@ def reconcile(dataset: Dataset, filing_facts: pd.DataFrame, entity: str | None =
         press_value = convert(central, r.unit, float(r.scale), unit, scale)
         difference = press_value - filing_value
         pct = 100 * difference / abs(filing_value) if filing_value else math.nan
-        reasons = _reasons(r, period, calendar_differs, definition_reason, bound_note, press_value,
-                           filing_value, lookup, unit, scale, fye.get(r.entity, 12))
-        rows.append({
-            "entity": r.entity, "metric": r.metric, "period": r.period, "press_value": press_value,
-            "filing_value": filing_value, "difference": difference, "difference_pct": pct,
-            "likely_reason": reasons,
-            "press_source": " / ".join(str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x),
-            "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
-            "press_basis": r.basis, "filing_period": period,
-            "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)),
-            "unit": "USD bn" if money else f"{r.unit} x {scale:g}"})
+        reasons = _reasons(
+            r,
+            period,
+            calendar_differs,
+            definition_reason,
+            bound_note,
+            press_value,
+            filing_value,
+            lookup,
+            unit,
+            scale,
+            fye.get(r.entity, 12),
+        )
+        rows.append(
+            {
+                "entity": r.entity,
+                "metric": r.metric,
+                "period": r.period,
+                "press_value": press_value,
+                "filing_value": filing_value,
+                "difference": difference,
+                "difference_pct": pct,
+                "likely_reason": reasons,
+                "press_source": " / ".join(
+                    str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x
+                ),
+                "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
+                "press_basis": r.basis,
+                "filing_period": period,
+                "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)),
+                "unit": "USD bn" if money else f"{r.unit} x {scale:g}",
+            }
+        )
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
-    return out.astype({"press_value": "float64", "filing_value": "float64", "difference": "float64",
-                       "difference_pct": "float64"}).reset_index(drop=True)
+    return out.astype(
+        {
+            "press_value": "float64",
+            "filing_value": "float64",
+            "difference": "float64",
+            "difference_pct": "float64",
+        }
+    ).reset_index(drop=True)
 
 
-def _reasons(r, period, calendar_differs, definition_reason, bound_note, press_value, filing_value,
-             lookup, unit, scale, fye) -> str | None:
+def _reasons(
+    r,
+    period,
+    calendar_differs,
+    definition_reason,
+    bound_note,
+    press_value,
+    filing_value,
+    lookup,
+    unit,
+    scale,
+    fye,
+) -> str | None:
     reasons: list[str] = []
     if r.basis in BASIS_REASON:
         reasons.append(BASIS_REASON[r.basis])
     if calendar_differs:
-        reasons.append(f"calendar vs fiscal period: press {r.period} compared with {period} "
-                       f"(fiscal year ends in month {fye})")
+        reasons.append(
+            f"calendar vs fiscal period: press {r.period} compared with {period} "
+            f"(fiscal year ends in month {fye})"
+        )
     if definition_reason:
         reasons.append(definition_reason)
     if bound_note:
         reasons.append(bound_note)
     gap = abs(press_value - filing_value)
     written = r.value if pd.notna(r.value) else (r.low if pd.notna(r.low) else r.high)
-    half_unit = 0.5 * 10.0 ** -_decimals(float(written)) * convert(1.0, r.unit, float(r.scale), unit, scale)
+    half_unit = (
+        0.5 * 10.0 ** -_decimals(float(written)) * convert(1.0, r.unit, float(r.scale), unit, scale)
+    )
     if gap <= AGREE_REL * max(abs(filing_value), 1e-12):
         reasons.append("agrees")
     elif gap <= half_unit * (1 + 1e-9):
-        reasons.append(f"rounding: the press figure is rounded to {_decimals(float(written))} decimal(s)")
+        reasons.append(
+            f"rounding: the press figure is rounded to {_decimals(float(written))} decimal(s)"
+        )
     else:
         for press_metric, parts, template in ALTERNATIVES:
             if press_metric != r.metric:
                 continue
-            alt, used = _combined_value(lookup, r.entity, tuple((m, 1) for m in parts), period, unit, scale)
+            alt, used = _combined_value(
+                lookup, r.entity, tuple((m, 1) for m in parts), period, unit, scale
+            )
             if not used:
                 continue
             if abs(press_value - alt) <= max(half_unit, ALTERNATIVE_REL * abs(alt)):

@@ -46,11 +46,15 @@ def fiscal_position(dates: np.ndarray, fiscal_year_end_month: int) -> tuple[np.n
 
 def span_months(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Length of each inclusive date range in whole months (a 13- or 14-week quarter is 3)."""
-    days = (np.asarray(end, dtype="datetime64[D]") - np.asarray(start, dtype="datetime64[D]")).astype(int) + 1
+    days = (
+        np.asarray(end, dtype="datetime64[D]") - np.asarray(start, dtype="datetime64[D]")
+    ).astype(int) + 1
     return np.rint(days / DAYS_PER_MONTH).astype(int)
 
 
-def classify(start: np.ndarray, end: np.ndarray, fiscal_year_end_month: int) -> dict[str, np.ndarray]:
+def classify(
+    start: np.ndarray, end: np.ndarray, fiscal_year_end_month: int
+) -> dict[str, np.ndarray]:
     """Label each value's date range within the fiscal calendar.
 
     Returns arrays `fiscal_year`, `quarter` (1-4, the fiscal quarter the range ends in) and `span`:
@@ -68,8 +72,9 @@ def classify(start: np.ndarray, end: np.ndarray, fiscal_year_end_month: int) -> 
     instant = np.isnat(start)
     months = np.where(instant, 0, span_months(np.where(instant, end, start), end))
     # a ytd range must start right after the previous fiscal year end
-    start_fy, start_pos = fiscal_position(np.where(instant, end, start) - np.timedelta64(1, "D"),
-                                          fiscal_year_end_month)
+    start_fy, start_pos = fiscal_position(
+        np.where(instant, end, start) - np.timedelta64(1, "D"), fiscal_year_end_month
+    )
     starts_year = (start_pos == 12) & (start_fy == fiscal_year - 1)
     span = np.full(end.shape, "", dtype=object)
     span[instant & at_quarter_end] = "instant"

@@ -26,7 +26,9 @@ URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK{cik:010d}.json"
 USER_AGENT_ENV = "AICAPEX_SEC_USER_AGENT"
 CACHE_ENV = "AICAPEX_SEC_CACHE"
 OFFLINE_ENV = "AICAPEX_OFFLINE"
-DEFAULT_USER_AGENT = "aicapex research tool (AI capex model; set AICAPEX_SEC_USER_AGENT to 'Name email')"
+DEFAULT_USER_AGENT = (
+    "aicapex research tool (AI capex model; set AICAPEX_SEC_USER_AGENT to 'Name email')"
+)
 MIN_INTERVAL_S = 0.1  # SEC allows at most 10 requests per second
 _CIK = re.compile(r"^(?:CIK)?0*(\d{1,10})$", re.IGNORECASE)
 _last_request_s = 0.0
@@ -55,19 +57,32 @@ def _wait_for_rate_limit() -> None:
     _last_request_s = time.monotonic()
 
 
-def companyfacts_file(cik: int, *, directory: Path | None = None, refresh: bool = False,
-                      timeout_s: float = 30.0) -> Path:
+def companyfacts_file(
+    cik: int, *, directory: Path | None = None, refresh: bool = False, timeout_s: float = 30.0
+) -> Path:
     """The local path of CIK's companyfacts JSON, downloading it into the cache if needed."""
     path = cached_path(cik, directory)
     if path.exists() and not refresh:
         return path
     url = URL.format(cik=cik)
     if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
-        raise DataError(Problem(url, None, None, None,
-                                f"not in the cache ({path}) and ${OFFLINE_ENV} forbids downloading"))
-    request = urllib.request.Request(url, headers={
-        "User-Agent": os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
-        "Accept-Encoding": "gzip", "Accept": "application/json"})
+        raise DataError(
+            Problem(
+                url,
+                None,
+                None,
+                None,
+                f"not in the cache ({path}) and ${OFFLINE_ENV} forbids downloading",
+            )
+        )
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
+            "Accept-Encoding": "gzip",
+            "Accept": "application/json",
+        },
+    )
     _wait_for_rate_limit()
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
@@ -75,13 +90,28 @@ def companyfacts_file(cik: int, *, directory: Path | None = None, refresh: bool 
             if response.headers.get("Content-Encoding") == "gzip":
                 body = gzip.decompress(body)
     except urllib.error.HTTPError as exc:
-        hint = " (no such CIK?)" if exc.code == 404 else " (SEC asks for a User-Agent with a contact)" \
-            if exc.code == 403 else ""
-        raise DataError(Problem(url, None, None, None, f"download failed: HTTP {exc.code}{hint}")) from None
+        hint = (
+            " (no such CIK?)"
+            if exc.code == 404
+            else " (SEC asks for a User-Agent with a contact)"
+            if exc.code == 403
+            else ""
+        )
+        raise DataError(
+            Problem(url, None, None, None, f"download failed: HTTP {exc.code}{hint}")
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DataError(Problem(url, None, None, None, f"download failed: {reason}; no network? "
-                                "Download the file by hand and pass its path")) from None
+        raise DataError(
+            Problem(
+                url,
+                None,
+                None,
+                None,
+                f"download failed: {reason}; no network? "
+                "Download the file by hand and pass its path",
+            )
+        ) from None
     try:
         json.loads(body)
     except ValueError:

@@ -17,8 +17,16 @@ from ..dataset.dataset import shipped_files
 from ..dataset.reader import read_file
 from ..dataset.schema import COLUMNS
 from ..errors import DataError, Problem
-from .sec import (FILING_ENTITIES_TABLE, FILING_FACT_COLUMNS, FILING_FACTS_TABLE, SUPERSEDED_COLUMNS,
-                  SUPERSEDED_TABLE, ImportResult, check_fiscal_calendar, read_companyfacts)
+from .sec import (
+    FILING_ENTITIES_TABLE,
+    FILING_FACT_COLUMNS,
+    FILING_FACTS_TABLE,
+    SUPERSEDED_COLUMNS,
+    SUPERSEDED_TABLE,
+    ImportResult,
+    check_fiscal_calendar,
+    read_companyfacts,
+)
 from .sec_download import companyfacts_file, parse_cik
 
 
@@ -29,8 +37,15 @@ def resolve_source(path_or_cik: str | Path, *, cache_dir: Path | None = None) ->
         return path
     cik = parse_cik(str(path_or_cik))
     if cik is None:
-        raise DataError(Problem(str(path_or_cik), None, None, None,
-                                "no such file, and not a CIK (expected digits such as 1652044)"))
+        raise DataError(
+            Problem(
+                str(path_or_cik),
+                None,
+                None,
+                None,
+                "no such file, and not a CIK (expected digits such as 1652044)",
+            )
+        )
     return companyfacts_file(cik, directory=cache_dir)
 
 
@@ -43,16 +58,25 @@ def known_entities(store: Store) -> pd.DataFrame:
     return df if extra is None else pd.concat([df, extra], ignore_index=True)
 
 
-def _replace_entity(existing: pd.DataFrame | None, new: pd.DataFrame, entity: str,
-                    columns: dict[str, str]) -> pd.DataFrame:
+def _replace_entity(
+    existing: pd.DataFrame | None, new: pd.DataFrame, entity: str, columns: dict[str, str]
+) -> pd.DataFrame:
     if existing is None or existing.empty:
         return new
     kept = existing[existing["entity"] != entity].reindex(columns=list(columns)).astype(columns)
-    return pd.concat([kept, new], ignore_index=True) if not new.empty else kept.reset_index(drop=True)
+    return (
+        pd.concat([kept, new], ignore_index=True) if not new.empty else kept.reset_index(drop=True)
+    )
 
 
-def import_sec(path_or_cik: str | Path, store: Store, since: int | None = None, *, entity: str | None = None,
-               cache_dir: Path | None = None) -> ImportResult:
+def import_sec(
+    path_or_cik: str | Path,
+    store: Store,
+    since: int | None = None,
+    *,
+    entity: str | None = None,
+    cache_dir: Path | None = None,
+) -> ImportResult:
     """Import a companyfacts file (or CIK) into `store`; returns what was imported.
 
     Raises DataError (and writes nothing) for a bad file, or when the entity id is not a slug.
@@ -63,22 +87,46 @@ def import_sec(path_or_cik: str | Path, store: Store, since: int | None = None, 
     entities = known_entities(store)
     check_fiscal_calendar(info, entities)
     tables = {
-        FILING_FACTS_TABLE: _replace_entity(store.read_table(FILING_FACTS_TABLE), result.facts, info.id,
-                                            FILING_FACT_COLUMNS),
-        SUPERSEDED_TABLE: _replace_entity(store.read_table(SUPERSEDED_TABLE), result.superseded, info.id,
-                                          SUPERSEDED_COLUMNS),
+        FILING_FACTS_TABLE: _replace_entity(
+            store.read_table(FILING_FACTS_TABLE), result.facts, info.id, FILING_FACT_COLUMNS
+        ),
+        SUPERSEDED_TABLE: _replace_entity(
+            store.read_table(SUPERSEDED_TABLE), result.superseded, info.id, SUPERSEDED_COLUMNS
+        ),
     }
     if info.id not in set(entities["id"]):
-        new = pd.DataFrame([{"id": info.id, "name": info.name.title(), "kind": "other",
-                             "fiscal_year_end_month": info.fiscal_year_end_month,
-                             "note": f"added by the SEC importer (CIK {info.cik})",
-                             "origin": f"import:sec:{result.source}"}]).astype(COLUMNS["entities"])
+        new = pd.DataFrame(
+            [
+                {
+                    "id": info.id,
+                    "name": info.name.title(),
+                    "kind": "other",
+                    "fiscal_year_end_month": info.fiscal_year_end_month,
+                    "note": f"added by the SEC importer (CIK {info.cik})",
+                    "origin": f"import:sec:{result.source}",
+                }
+            ]
+        ).astype(COLUMNS["entities"])
         old = store.read_table(FILING_ENTITIES_TABLE)
-        tables[FILING_ENTITIES_TABLE] = new if old is None else pd.concat(
-            [old[old["id"] != info.id].astype(COLUMNS["entities"]), new], ignore_index=True)
-    store.write_tables(tables, meta={f"sec_import:{info.id}": {
-        "file": str(Path(path).resolve()), "cik": info.cik, "since": since, "facts": len(result.facts),
-        "superseded": len(result.superseded)}})
+        tables[FILING_ENTITIES_TABLE] = (
+            new
+            if old is None
+            else pd.concat(
+                [old[old["id"] != info.id].astype(COLUMNS["entities"]), new], ignore_index=True
+            )
+        )
+    store.write_tables(
+        tables,
+        meta={
+            f"sec_import:{info.id}": {
+                "file": str(Path(path).resolve()),
+                "cik": info.cik,
+                "since": since,
+                "facts": len(result.facts),
+                "superseded": len(result.superseded),
+            }
+        },
+    )
     return result
 
 

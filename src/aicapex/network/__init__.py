@@ -22,14 +22,47 @@ from .debtrank import DebtRankResult, debtrank, impact_matrix, node_debtrank
 from .export import to_json, to_networkx, write_graphml
 from .facts import Horizon, parse_horizon
 from .graph import DealNetwork, build_network
-from .stress import StressResult, debtrank_table, network_exposures, run_stress, shock_factors, stress_network
+from .stress import (
+    StressResult,
+    debtrank_table,
+    network_exposures,
+    run_stress,
+    shock_factors,
+    stress_network,
+)
 from .summary import REPORT_SHOCKS, NetworkReport, network_report
 from .susceptibility import critical_links, impact_diffusion, impact_fluidity, impact_susceptibility
 
 __all__ = [
-    "REPORT_SHOCKS", "ClearingResult", "DealNetwork", "DebtRankResult", "Horizon", "NetworkReport", "StressResult",
-    "build_network", "clearing_vector", "critical_links", "impact_diffusion", "impact_fluidity",
-    "impact_susceptibility", "debtrank", "debtrank_table", "exposures", "find_cycles", "hhi",
-    "impact_matrix", "money_graph", "network_exposures", "network_report", "node_debtrank", "parse_horizon",
-    "round_tripped", "run_stress", "shock_factors", "stress_network", "to_json", "to_networkx", "write_graphml",
+    "REPORT_SHOCKS",
+    "ClearingResult",
+    "DealNetwork",
+    "DebtRankResult",
+    "Horizon",
+    "NetworkReport",
+    "StressResult",
+    "build_network",
+    "clearing_vector",
+    "critical_links",
+    "debtrank",
+    "debtrank_table",
+    "exposures",
+    "find_cycles",
+    "hhi",
+    "impact_diffusion",
+    "impact_fluidity",
+    "impact_matrix",
+    "impact_susceptibility",
+    "money_graph",
+    "network_exposures",
+    "network_report",
+    "node_debtrank",
+    "parse_horizon",
+    "round_tripped",
+    "run_stress",
+    "shock_factors",
+    "stress_network",
+    "to_json",
+    "to_networkx",
+    "write_graphml",
 ]

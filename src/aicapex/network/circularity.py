@@ -21,18 +21,31 @@ import pandas as pd
 from .deals import PAYMENT_KINDS
 from .graph import DealNetwork
 
-CYCLE_COLUMNS = ["cycle", "length", "path", "deals", "kinds", "statuses", "binding", "hop_amounts_usd_bn",
-                 "bottleneck_usd_bn", "unvalued_hops"]
+CYCLE_COLUMNS = [
+    "cycle",
+    "length",
+    "path",
+    "deals",
+    "kinds",
+    "statuses",
+    "binding",
+    "hop_amounts_usd_bn",
+    "bottleneck_usd_bn",
+    "unvalued_hops",
+]
 
 
 def _amount_column(basis: str) -> str:
     if basis not in ("total", "horizon"):
         from ..errors import ModelError
+
         raise ModelError(f"basis = {basis!r}: expected 'total' or 'horizon'")
     return "amount_usd_bn" if basis == "total" else "due_usd_bn"
 
 
-def money_graph(network: DealNetwork, *, basis: str = "total", binding_only: bool = False) -> nx.DiGraph:
+def money_graph(
+    network: DealNetwork, *, basis: str = "total", binding_only: bool = False
+) -> nx.DiGraph:
     """One edge per ordered pair: `amount` (USD bn of valued deals), `deals`, `kinds`, `statuses`."""
     col = _amount_column(basis)
     g = nx.DiGraph()
@@ -40,39 +53,59 @@ def money_graph(network: DealNetwork, *, basis: str = "total", binding_only: boo
     edges = network.edges[network.edges["binding"]] if binding_only else network.edges
     for (a, b), grp in edges.groupby(["from", "to"], sort=False):
         amounts = grp[col].astype(float)
-        g.add_edge(a, b, amount=float(amounts.sum(skipna=True)) if amounts.notna().any() else np.nan,
-                   valued=bool(amounts.notna().any() and (amounts.fillna(0) > 0).any()),
-                   deals=list(grp["deal_id"]), kinds=list(grp["kind"]), statuses=list(grp["status"]),
-                   binding=bool(grp["binding"].any()))
+        g.add_edge(
+            a,
+            b,
+            amount=float(amounts.sum(skipna=True)) if amounts.notna().any() else np.nan,
+            valued=bool(amounts.notna().any() and (amounts.fillna(0) > 0).any()),
+            deals=list(grp["deal_id"]),
+            kinds=list(grp["kind"]),
+            statuses=list(grp["status"]),
+            binding=bool(grp["binding"].any()),
+        )
     return g
 
 
-def find_cycles(network: DealNetwork, *, basis: str = "total", binding_only: bool = False,
-                length_bound: int | None = None, max_cycles: int = 10_000) -> pd.DataFrame:
+def find_cycles(
+    network: DealNetwork,
+    *,
+    basis: str = "total",
+    binding_only: bool = False,
+    length_bound: int | None = None,
+    max_cycles: int = 10_000,
+) -> pd.DataFrame:
     """Every simple money cycle (up to `max_cycles`), largest bottleneck first."""
     g = money_graph(network, basis=basis, binding_only=binding_only)
     rows = []
     for k, cyc in enumerate(nx.simple_cycles(g, length_bound=length_bound)):
         if k >= max_cycles:
             break
-        start = cyc.index(min(cyc, key=network.nodes.index))  # rotate to the first node in node order
+        start = cyc.index(
+            min(cyc, key=network.nodes.index)
+        )  # rotate to the first node in node order
         cyc = cyc[start:] + cyc[:start]
         hops = [g.edges[a, b] for a, b in zip(cyc, cyc[1:] + cyc[:1])]
         amounts = [h["amount"] if h["valued"] else np.nan for h in hops]
         valued = [a for a in amounts if not np.isnan(a)]
-        rows.append({
-            "path": " -> ".join(cyc + cyc[:1]), "length": len(cyc),
-            "deals": " | ".join(", ".join(h["deals"]) for h in hops),
-            "kinds": " | ".join(", ".join(h["kinds"]) for h in hops),
-            "statuses": " | ".join(", ".join(h["statuses"]) for h in hops),
-            "binding": all(h["binding"] for h in hops),
-            "hop_amounts_usd_bn": " | ".join("unvalued" if np.isnan(a) else f"{a:.4g}" for a in amounts),
-            "bottleneck_usd_bn": min(valued) if len(valued) == len(amounts) else np.nan,
-            "unvalued_hops": len(amounts) - len(valued),
-        })
+        rows.append(
+            {
+                "path": " -> ".join(cyc + cyc[:1]),
+                "length": len(cyc),
+                "deals": " | ".join(", ".join(h["deals"]) for h in hops),
+                "kinds": " | ".join(", ".join(h["kinds"]) for h in hops),
+                "statuses": " | ".join(", ".join(h["statuses"]) for h in hops),
+                "binding": all(h["binding"] for h in hops),
+                "hop_amounts_usd_bn": " | ".join(
+                    "unvalued" if np.isnan(a) else f"{a:.4g}" for a in amounts
+                ),
+                "bottleneck_usd_bn": min(valued) if len(valued) == len(amounts) else np.nan,
+                "unvalued_hops": len(amounts) - len(valued),
+            }
+        )
     df = pd.DataFrame(rows, columns=[c for c in CYCLE_COLUMNS if c != "cycle"])
-    df = df.sort_values(["bottleneck_usd_bn", "length"], ascending=[False, True], na_position="last",
-                        kind="stable").reset_index(drop=True)
+    df = df.sort_values(
+        ["bottleneck_usd_bn", "length"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
     df.insert(0, "cycle", np.arange(1, len(df) + 1))
     return df
 
@@ -95,8 +128,13 @@ def _circulation(g: nx.DiGraph, vendor: str, purchases: pd.DataFrame, col: str) 
     return 0.0
 
 
-def round_tripped(network: DealNetwork, *, basis: str = "total", binding_only: bool = False,
-                  cycles: pd.DataFrame | None = None) -> pd.DataFrame:
+def round_tripped(
+    network: DealNetwork,
+    *,
+    basis: str = "total",
+    binding_only: bool = False,
+    cycles: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per vendor: sales (purchases from it in the deal graph, USD bn), the round-tripped part (maximum
     flow of its own outgoing money back into its sales), the share, the same through signed deals only,
     and the cycles through it."""
@@ -113,14 +151,37 @@ def round_tripped(network: DealNetwork, *, basis: str = "total", binding_only: b
         value = _circulation(g, vendor, grp, col)
         signed = _circulation(signed_g, vendor, grp[grp["binding"]], col)
         through = cycles[cycles["path"].str.split(" -> ").apply(lambda p, v=vendor: v in p)]
-        shown = [f"{r.path} ({'unvalued' if np.isnan(r.bottleneck_usd_bn) else f'{r.bottleneck_usd_bn:.4g}'}"
-                 f"{'' if r.binding else ', not all signed'})" for r in through.itertuples()]
-        rows.append({"vendor": vendor, "sales_usd_bn": sales, "round_tripped_usd_bn": value,
-                     "round_tripped_share": value / sales if sales > 0 else np.nan,
-                     "round_tripped_signed_usd_bn": signed,
-                     "funded_customers": ", ".join(sorted(
-                         c for c in grp["from"] if g.has_edge(vendor, c))),
-                     "cycles": "; ".join(shown)})
-    return pd.DataFrame(rows, columns=["vendor", "sales_usd_bn", "round_tripped_usd_bn", "round_tripped_share",
-                                       "round_tripped_signed_usd_bn", "funded_customers", "cycles"]).sort_values(
-        "round_tripped_share", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+        shown = [
+            f"{r.path} ({'unvalued' if np.isnan(r.bottleneck_usd_bn) else f'{r.bottleneck_usd_bn:.4g}'}"
+            f"{'' if r.binding else ', not all signed'})"
+            for r in through.itertuples()
+        ]
+        rows.append(
+            {
+                "vendor": vendor,
+                "sales_usd_bn": sales,
+                "round_tripped_usd_bn": value,
+                "round_tripped_share": value / sales if sales > 0 else np.nan,
+                "round_tripped_signed_usd_bn": signed,
+                "funded_customers": ", ".join(
+                    sorted(c for c in grp["from"] if g.has_edge(vendor, c))
+                ),
+                "cycles": "; ".join(shown),
+            }
+        )
+    return (
+        pd.DataFrame(
+            rows,
+            columns=[
+                "vendor",
+                "sales_usd_bn",
+                "round_tripped_usd_bn",
+                "round_tripped_share",
+                "round_tripped_signed_usd_bn",
+                "funded_customers",
+                "cycles",
+            ],
+        )
+        .sort_values("round_tripped_share", ascending=False, na_position="last", kind="stable")
+        .reset_index(drop=True)
+    )

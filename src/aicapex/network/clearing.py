@@ -62,14 +62,20 @@ class ClearingResult:
     def recovery(self) -> np.ndarray:
         """payments / owed (1 where nothing is owed)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.owed > 0, self.payments / np.where(self.owed > 0, self.owed, 1.0), 1.0)
+            return np.where(
+                self.owed > 0, self.payments / np.where(self.owed > 0, self.owed, 1.0), 1.0
+            )
 
 
 def _validate(liabilities, external_assets, alpha: float, beta: float, tol: float):
     if not (0 < alpha <= 1):
-        raise ModelError(f"alpha = {alpha!r}: the share of external assets recovered in default must be in (0, 1]")
+        raise ModelError(
+            f"alpha = {alpha!r}: the share of external assets recovered in default must be in (0, 1]"
+        )
     if not (0 < beta <= 1):
-        raise ModelError(f"beta = {beta!r}: the share of interbank receipts recovered in default must be in (0, 1]")
+        raise ModelError(
+            f"beta = {beta!r}: the share of interbank receipts recovered in default must be in (0, 1]"
+        )
     if not (tol > 0):
         raise ModelError(f"tol = {tol!r}: must be positive")
     sparse = sp.issparse(liabilities)
@@ -83,7 +89,9 @@ def _validate(liabilities, external_assets, alpha: float, beta: float, tol: floa
     else:
         L = np.asarray(liabilities, dtype=float)
         if L.ndim not in (2, 3) or L.shape[-1] != L.shape[-2]:
-            raise ModelError(f"liabilities: shape {L.shape} is not (nodes, nodes) or (paths, nodes, nodes)")
+            raise ModelError(
+                f"liabilities: shape {L.shape} is not (nodes, nodes) or (paths, nodes, nodes)"
+            )
         if not np.all(np.isfinite(L)) or (L < 0).any():
             raise ModelError("liabilities: entries must be finite and non-negative")
         n = L.shape[-1]
@@ -91,7 +99,9 @@ def _validate(liabilities, external_assets, alpha: float, beta: float, tol: floa
     if e.ndim == 1:
         e = e[None, :]
     if e.ndim != 2 or e.shape[1] != n:
-        raise ModelError(f"external_assets: shape {np.shape(external_assets)} does not match {n} nodes")
+        raise ModelError(
+            f"external_assets: shape {np.shape(external_assets)} does not match {n} nodes"
+        )
     if not np.all(np.isfinite(e)):
         raise ModelError("external_assets: entries must be finite")
     if not sparse and L.ndim == 3 and L.shape[0] not in (1, e.shape[0]):
@@ -112,7 +122,9 @@ class _Network:
         else:
             owed = L.sum(axis=-1)
             with np.errstate(invalid="ignore", divide="ignore"):
-                rel = np.where(owed[..., None] > 0, L / np.where(owed > 0, owed, 1.0)[..., None], 0.0)
+                rel = np.where(
+                    owed[..., None] > 0, L / np.where(owed > 0, owed, 1.0)[..., None], 0.0
+                )
             self.rel = rel  # (n, n) or (P|1, n, n)
             self.owed = np.broadcast_to(owed, (paths, L.shape[-1])).copy()
 
@@ -174,7 +186,9 @@ def _fixed_point(net, p, e, alpha, beta, tol, max_iter, rows=None):
                 np.minimum(buf, net.owed, out=buf)
                 np.maximum(buf, 0.0, out=buf)
             else:
-                buf[...] = np.where(e + buf >= net.owed, net.owed, np.maximum(0.0, alpha * e + beta * buf))
+                buf[...] = np.where(
+                    e + buf >= net.owed, net.owed, np.maximum(0.0, alpha * e + beta * buf)
+                )
             np.subtract(buf, cur, out=diff)
             np.abs(diff, out=diff)
             moving = diff.max(axis=1)[active] > tol
@@ -206,12 +220,14 @@ def _solve_dense(net, rows, state, e, alpha, beta, p_out):
     eye = np.eye(n)
     failed = []
     for start in range(0, rows.size, _CHUNK):
-        r = rows[start:start + _CHUNK]
+        r = rows[start : start + _CHUNK]
         d = state[r] == 1
         fixed = np.where(state[r] == 0, net.owed[r], 0.0)
         rel_t = net.rel_t_dense(r)
         # rows in D: p_i - beta sum_{j in D} relT_ij p_j = alpha e_i + beta sum_{j not in D} relT_ij fixed_j
-        inner = rel_t * d[:, :, None] * d[:, None, :]  # [i, j]: share of j's debt owed to i, both in D
+        inner = (
+            rel_t * d[:, :, None] * d[:, None, :]
+        )  # [i, j]: share of j's debt owed to i, both in D
         if beta == 1:
             closed = _closed_nodes(np.swapaxes(inner, 1, 2), d)
             if closed.any():  # singular system: leave these paths to the fixed-point steps
@@ -316,8 +332,16 @@ def _default_set(net, p, e, alpha, beta, rows):
 METHODS = ("auto", "default_set", "fixed_point")
 
 
-def clearing_vector(liabilities, external_assets, *, alpha: float = 1.0, beta: float = 1.0,
-                    tol: float = 1e-10, max_iter: int = 100_000, method: str = "auto") -> ClearingResult:
+def clearing_vector(
+    liabilities,
+    external_assets,
+    *,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    tol: float = 1e-10,
+    max_iter: int = 100_000,
+    method: str = "auto",
+) -> ClearingResult:
     """Greatest clearing payment vector for every path at once.
 
     liabilities: (nodes, nodes), (paths, nodes, nodes) or a scipy.sparse (nodes, nodes) matrix, USD bn,
@@ -350,6 +374,13 @@ def clearing_vector(liabilities, external_assets, *, alpha: float = 1.0, beta: f
     residual = float(np.max(np.abs(new - p))) if p.size else 0.0
     slack = 1e-9 * np.maximum(1.0, net.owed)
     defaulted = e + received < net.owed - slack
-    return ClearingResult(payments=p, owed=net.owed, received=received, defaulted=defaulted,
-                          iterations=int(iterations), converged=residual <= tol, residual=residual,
-                          method=method)
+    return ClearingResult(
+        payments=p,
+        owed=net.owed,
+        received=received,
+        defaulted=defaulted,
+        iterations=int(iterations),
+        converged=residual <= tol,
+        residual=residual,
+        method=method,
+    )

@@ -26,8 +26,20 @@ from .deals import PAYMENT_KINDS
 from .facts import latest_stock, yearly_flow
 from .graph import DealNetwork
 
-EXPOSURE_COLUMNS = ["entity", "counterparty", "role", "amount_usd_bn", "share", "basis", "denominator_usd_bn",
-                    "share_of_revenue", "deals", "statuses", "binding", "year"]
+EXPOSURE_COLUMNS = [
+    "entity",
+    "counterparty",
+    "role",
+    "amount_usd_bn",
+    "share",
+    "basis",
+    "denominator_usd_bn",
+    "share_of_revenue",
+    "deals",
+    "statuses",
+    "binding",
+    "year",
+]
 
 
 def exposures(ds: Dataset, network: DealNetwork, *, year: int | None = None) -> pd.DataFrame:
@@ -43,8 +55,11 @@ def exposures(ds: Dataset, network: DealNetwork, *, year: int | None = None) -> 
 
     def deal_info(ids):
         sub = edges[edges["deal_id"].isin(ids)]
-        return {"deals": ", ".join(sub["deal_id"]), "statuses": ", ".join(sub["status"]),
-                "binding": bool(sub["binding"].all())}
+        return {
+            "deals": ", ".join(sub["deal_id"]),
+            "statuses": ", ".join(sub["status"]),
+            "binding": bool(sub["binding"].all()),
+        }
 
     for (payer, payee), grp in purchases.groupby(["payer", "payee"], sort=False):
         paid = float(grp["usd_bn"].sum())
@@ -55,24 +70,45 @@ def exposures(ds: Dataset, network: DealNetwork, *, year: int | None = None) -> 
             share, basis, denom = paid / revenue[payee], f"revenue {year}", revenue[payee]
             amount = paid
         else:
-            stock = next(((m, s) for m in ("rpo", "backlog") if (s := latest_stock(ds, payee, m))), None)
+            stock = next(
+                ((m, s) for m in ("rpo", "backlog") if (s := latest_stock(ds, payee, m))), None
+            )
             if stock is not None:
                 amount = float(edges.loc[edges["deal_id"].isin(ids), "amount_usd_bn"].sum())
                 share, basis, denom = amount / stock[1][0], f"{stock[0]} {stock[1][1]}", stock[1][0]
             else:
                 denom = float(purchases.loc[purchases["payee"] == payee, "usd_bn"].sum())
                 share, basis, amount = paid / denom if denom else np.nan, f"deal sales {year}", paid
-        rows.append({"entity": payee, "counterparty": payer, "role": "supplier", "amount_usd_bn": amount,
-                     "share": share, "basis": basis, "denominator_usd_bn": denom,
-                     "share_of_revenue": paid / revenue[payee] if revenue.get(payee) else np.nan,
-                     **info, "year": year})
+        rows.append(
+            {
+                "entity": payee,
+                "counterparty": payer,
+                "role": "supplier",
+                "amount_usd_bn": amount,
+                "share": share,
+                "basis": basis,
+                "denominator_usd_bn": denom,
+                "share_of_revenue": paid / revenue[payee] if revenue.get(payee) else np.nan,
+                **info,
+                "year": year,
+            }
+        )
         # customer side
         denom = float(purchases.loc[purchases["payer"] == payer, "usd_bn"].sum())
-        rows.append({"entity": payer, "counterparty": payee, "role": "customer", "amount_usd_bn": paid,
-                     "share": paid / denom if denom else np.nan, "basis": f"deal purchases {year}",
-                     "denominator_usd_bn": denom,
-                     "share_of_revenue": paid / revenue[payer] if revenue.get(payer) else np.nan,
-                     **info, "year": year})
+        rows.append(
+            {
+                "entity": payer,
+                "counterparty": payee,
+                "role": "customer",
+                "amount_usd_bn": paid,
+                "share": paid / denom if denom else np.nan,
+                "basis": f"deal purchases {year}",
+                "denominator_usd_bn": denom,
+                "share_of_revenue": paid / revenue[payer] if revenue.get(payer) else np.nan,
+                **info,
+                "year": year,
+            }
+        )
     held = edges[(edges["holding_usd_bn"] > 0) | (edges["claim_usd_bn"] > 0)].copy()
     held["holder"] = np.where(held["kind"] == "warrant", held["to"], held["from"])
     held["issuer"] = np.where(held["kind"] == "warrant", held["from"], held["to"])
@@ -80,13 +116,24 @@ def exposures(ds: Dataset, network: DealNetwork, *, year: int | None = None) -> 
     for (holder, issuer), grp in held.groupby(["holder", "issuer"], sort=False):
         total = float(held.loc[held["holder"] == holder, "value"].sum())
         value = float(grp["value"].sum())
-        rows.append({"entity": holder, "counterparty": issuer, "role": "investor", "amount_usd_bn": value,
-                     "share": value / total if total else np.nan, "basis": "holdings and claims",
-                     "denominator_usd_bn": total,
-                     "share_of_revenue": value / revenue[holder] if revenue.get(holder) else np.nan,
-                     **deal_info(list(grp["deal_id"])), "year": year})
+        rows.append(
+            {
+                "entity": holder,
+                "counterparty": issuer,
+                "role": "investor",
+                "amount_usd_bn": value,
+                "share": value / total if total else np.nan,
+                "basis": "holdings and claims",
+                "denominator_usd_bn": total,
+                "share_of_revenue": value / revenue[holder] if revenue.get(holder) else np.nan,
+                **deal_info(list(grp["deal_id"])),
+                "year": year,
+            }
+        )
     df = pd.DataFrame(rows, columns=EXPOSURE_COLUMNS)
-    return df.sort_values("share", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    return df.sort_values("share", ascending=False, na_position="last", kind="stable").reset_index(
+        drop=True
+    )
 
 
 def hhi(exposure_table: pd.DataFrame) -> pd.DataFrame:
@@ -95,9 +142,30 @@ def hhi(exposure_table: pd.DataFrame) -> pd.DataFrame:
     for (entity, role), grp in exposure_table.groupby(["entity", "role"], sort=False):
         shares = grp["share"].fillna(0.0)
         top = grp.loc[shares.idxmax()]
-        rows.append({"entity": entity, "role": role, "hhi": float((shares ** 2).sum()),
-                     "counterparties": len(grp), "top_counterparty": top["counterparty"],
-                     "top_share": float(top["share"]), "basis": top["basis"]})
-    return pd.DataFrame(rows, columns=["entity", "role", "hhi", "counterparties", "top_counterparty",
-                                       "top_share", "basis"]).sort_values(
-        "hhi", ascending=False, kind="stable").reset_index(drop=True)
+        rows.append(
+            {
+                "entity": entity,
+                "role": role,
+                "hhi": float((shares**2).sum()),
+                "counterparties": len(grp),
+                "top_counterparty": top["counterparty"],
+                "top_share": float(top["share"]),
+                "basis": top["basis"],
+            }
+        )
+    return (
+        pd.DataFrame(
+            rows,
+            columns=[
+                "entity",
+                "role",
+                "hhi",
+                "counterparties",
+                "top_counterparty",
+                "top_share",
+                "basis",
+            ],
+        )
+        .sort_values("hhi", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )

@@ -37,13 +37,33 @@ DEFAULT_TERM_YEARS = 5
 TERM_CONSTANT = "hyperscaler_investment_cycle_years"
 PAYMENT_KINDS = frozenset({"compute_purchase", "chip_supply", "lease", "capacity_backstop"})
 DEBT_KINDS = frozenset({"loan", "bond"})
-STOCK_METRICS = frozenset({"rpo", "backlog", "compute_commitments", "total_debt", "long_term_debt", "cash"})
-GW_CONSTANTS = {"chip_supply": ("hardware_cost_per_gw", "capex_per_gw"),
-                "default": ("capex_per_gw", "hardware_cost_per_gw")}
+STOCK_METRICS = frozenset(
+    {"rpo", "backlog", "compute_commitments", "total_debt", "long_term_debt", "cash"}
+)
+GW_CONSTANTS = {
+    "chip_supply": ("hardware_cost_per_gw", "capex_per_gw"),
+    "default": ("capex_per_gw", "hardware_cost_per_gw"),
+}
 
-EDGE_COLUMNS = ["deal_id", "from", "to", "kind", "status", "binding", "channel", "amount_usd_bn",
-                "low_usd_bn", "high_usd_bn", "amount_rule", "start_year", "end_year", "timing_rule",
-                "due_usd_bn", "holding_usd_bn", "claim_usd_bn"]
+EDGE_COLUMNS = [
+    "deal_id",
+    "from",
+    "to",
+    "kind",
+    "status",
+    "binding",
+    "channel",
+    "amount_usd_bn",
+    "low_usd_bn",
+    "high_usd_bn",
+    "amount_rule",
+    "start_year",
+    "end_year",
+    "timing_rule",
+    "due_usd_bn",
+    "holding_usd_bn",
+    "claim_usd_bn",
+]
 
 
 def _central(row) -> float:
@@ -82,9 +102,18 @@ def _gw_amount(ds: Dataset, row) -> tuple[float, float, float, str]:
             hi = c["high"] if pd.notna(c["high"]) else c["value"]
             f = to_usd_bn(1.0, "USD", float(c["scale"]))
             gw = float(row["gw"])
-            return (gw * per_gw, gw * lo * f if pd.notna(lo) else np.nan, gw * hi * f if pd.notna(hi) else np.nan,
-                    f"{gw:g} GW x {cid} ({per_gw:g} $bn/GW)")
-    return np.nan, np.nan, np.nan, f"{row['gw']:g} GW, no capex_per_gw/hardware_cost_per_gw constant: unvalued"
+            return (
+                gw * per_gw,
+                gw * lo * f if pd.notna(lo) else np.nan,
+                gw * hi * f if pd.notna(hi) else np.nan,
+                f"{gw:g} GW x {cid} ({per_gw:g} $bn/GW)",
+            )
+    return (
+        np.nan,
+        np.nan,
+        np.nan,
+        f"{row['gw']:g} GW, no capex_per_gw/hardware_cost_per_gw constant: unvalued",
+    )
 
 
 def _shares_value(ds: Dataset, holder: str, issuer: str, shares: float) -> tuple[float, str]:
@@ -93,14 +122,23 @@ def _shares_value(ds: Dataset, holder: str, issuer: str, shares: float) -> tuple
         return stake[0], f"{holder}.{issuer}_stake_value {stake[1]}"
     price = latest_stock(ds, issuer, "share_price")
     if price is not None:
-        return shares * price[0] / 1e9, f"{shares / 1e6:g} M shares x {issuer}.share_price {price[1]}"
-    return np.nan, (f"{shares / 1e6:g} M shares: unvalued (no {holder}.{issuer}_stake_value or "
-                 f"{issuer}.share_price fact)")
+        return shares * price[
+            0
+        ] / 1e9, f"{shares / 1e6:g} M shares x {issuer}.share_price {price[1]}"
+    return np.nan, (
+        f"{shares / 1e6:g} M shares: unvalued (no {holder}.{issuer}_stake_value or "
+        f"{issuer}.share_price fact)"
+    )
 
 
-def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | None = None,
-               undated_start_year: int = UNDATED_START_YEAR, term: int | None = None
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def deal_edges(
+    ds: Dataset,
+    horizon: Horizon,
+    *,
+    statuses: tuple[str, ...] | None = None,
+    undated_start_year: int = UNDATED_START_YEAR,
+    term: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(edges, schedule): one edge per deal (columns EDGE_COLUMNS) and the yearly payments
     (deal_id, payer, payee, year, usd_bn) of every payment, funding and repayment, in all years.
     `due_usd_bn` is what `from` pays `to` within the horizon."""
@@ -110,13 +148,20 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
     if statuses is not None:
         unknown = set(statuses) - {"signed", "letter_of_intent", "announced"}
         if unknown:
-            raise ModelError(f"statuses: unknown status {sorted(unknown)}; expected signed, letter_of_intent, announced")
+            raise ModelError(
+                f"statuses: unknown status {sorted(unknown)}; expected signed, letter_of_intent, announced"
+            )
         deals = deals[deals["status"].isin(statuses)]
-    deals = deals.astype(object).where(deals.notna(), None)  # plain None for missing: no pd.NA logic
+    deals = deals.astype(object).where(
+        deals.notna(), None
+    )  # plain None for missing: no pd.NA logic
     horizon_years = set(horizon.years)
     edges, schedule = [], []
-    share_stakes = {(r["from"], r["to"]) for _, r in deals.iterrows()
-                    if r["unit"] == "shares" and r["kind"] == "equity_investment"}
+    share_stakes = {
+        (r["from"], r["to"])
+        for _, r in deals.iterrows()
+        if r["unit"] == "shares" and r["kind"] == "equity_investment"
+    }
     for _, row in deals.iterrows():
         payer, payee, kind = row["from"], row["to"], row["kind"]
         start, end, timing = _years(row, fye.get(payer, 12), term, undated_start_year)
@@ -125,8 +170,16 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
         lo = hi = np.nan
         if row["unit"] == "USD":
             amount = to_usd_bn(_central(row), "USD", float(row["scale"]))
-            lo = to_usd_bn(row["low"], "USD", float(row["scale"])) if pd.notna(row["low"]) else np.nan
-            hi = to_usd_bn(row["high"], "USD", float(row["scale"])) if pd.notna(row["high"]) else np.nan
+            lo = (
+                to_usd_bn(row["low"], "USD", float(row["scale"]))
+                if pd.notna(row["low"])
+                else np.nan
+            )
+            hi = (
+                to_usd_bn(row["high"], "USD", float(row["scale"]))
+                if pd.notna(row["high"])
+                else np.nan
+            )
             rule = "stated in USD"
         elif row["unit"] == "ratio":
             ratio, metric = _central(row), row["share_of"]
@@ -148,7 +201,10 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
         elif pd.notna(row["gw"]):
             amount, lo, hi, rule = _gw_amount(ds, row)
         else:
-            amount, rule = np.nan, "no amount or capacity stated: unvalued (counts in cycles, carries no money)"
+            amount, rule = (
+                np.nan,
+                "no amount or capacity stated: unvalued (counts in cycles, carries no money)",
+            )
         if yearly is None:
             yearly = np.full(len(years), (0.0 if np.isnan(amount) else amount) / len(years))
         value = 0.0 if np.isnan(amount) else amount
@@ -160,12 +216,17 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
             # the lenders fund the borrower over start..end (the dataset has no maturities, so the
             # principal is a claim beyond the horizon)
             channel = "debt"
-            for y, v in zip(years if pd.notna(row["end"]) else years[:1], yearly if pd.notna(row["end"])
-                            else [value]):
+            for y, v in zip(
+                years if pd.notna(row["end"]) else years[:1],
+                yearly if pd.notna(row["end"]) else [value],
+            ):
                 schedule.append((row["id"], payer, payee, y, float(v)))
             claim = value if start <= horizon.last_year else 0.0
-            timing = (f"funded {start}" + (f"-{end}" if pd.notna(row["end"]) and end != start else "")
-                      + "; principal a claim beyond the horizon (no maturity in the dataset)")
+            timing = (
+                f"funded {start}"
+                + (f"-{end}" if pd.notna(row["end"]) and end != start else "")
+                + "; principal a claim beyond the horizon (no maturity in the dataset)"
+            )
         elif row["unit"] == "shares" or kind == "warrant":
             channel, holding, timing = "holding", value, "held"
         elif kind == "equity_investment" and not dated:
@@ -179,11 +240,29 @@ def deal_edges(ds: Dataset, horizon: Horizon, *, statuses: tuple[str, ...] | Non
                 schedule.append((row["id"], payer, payee, y, float(v)))
             if kind == "equity_investment":
                 holding = float(sum(v for y, v in zip(years, yearly) if y <= horizon.last_year))
-        due = float(sum(v for d, a, _, y, v in schedule[first_entry:] if a == payer and y in horizon_years))
-        edges.append({"deal_id": row["id"], "from": payer, "to": payee, "kind": kind, "status": row["status"],
-                      "binding": row["status"] == "signed", "channel": channel, "amount_usd_bn": amount,
-                      "low_usd_bn": lo, "high_usd_bn": hi, "amount_rule": rule, "start_year": start,
-                      "end_year": end, "timing_rule": timing, "due_usd_bn": due, "holding_usd_bn": holding,
-                      "claim_usd_bn": claim})
+        due = float(
+            sum(v for d, a, _, y, v in schedule[first_entry:] if a == payer and y in horizon_years)
+        )
+        edges.append(
+            {
+                "deal_id": row["id"],
+                "from": payer,
+                "to": payee,
+                "kind": kind,
+                "status": row["status"],
+                "binding": row["status"] == "signed",
+                "channel": channel,
+                "amount_usd_bn": amount,
+                "low_usd_bn": lo,
+                "high_usd_bn": hi,
+                "amount_rule": rule,
+                "start_year": start,
+                "end_year": end,
+                "timing_rule": timing,
+                "due_usd_bn": due,
+                "holding_usd_bn": holding,
+                "claim_usd_bn": claim,
+            }
+        )
     sched = pd.DataFrame(schedule, columns=["deal_id", "payer", "payee", "year", "usd_bn"])
     return pd.DataFrame(edges, columns=EDGE_COLUMNS), sched

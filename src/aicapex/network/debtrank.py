@@ -44,7 +44,9 @@ def _check(exposures, equity, economic_value):
         raise ModelError("exposures: entries must be finite and non-negative")
     eq = np.asarray(equity, dtype=float)
     if eq.shape != (a.shape[0],) or not np.all(np.isfinite(eq)) or (eq < 0).any():
-        raise ModelError(f"equity: expected {a.shape[0]} finite non-negative values, got {np.shape(equity)}")
+        raise ModelError(
+            f"equity: expected {a.shape[0]} finite non-negative values, got {np.shape(equity)}"
+        )
     if economic_value is None:
         v = eq.copy()
     else:
@@ -68,8 +70,16 @@ def impact_matrix(exposures, equity, *, cap: bool = True) -> np.ndarray:
     return np.minimum(w, 1.0) if cap else np.where(np.isinf(w), 1.0, w)
 
 
-def debtrank(exposures, equity, initial_distress, *, economic_value=None, method: str = "original",
-             tol: float = 1e-12, max_iter: int = 10_000) -> DebtRankResult:
+def debtrank(
+    exposures,
+    equity,
+    initial_distress,
+    *,
+    economic_value=None,
+    method: str = "original",
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+) -> DebtRankResult:
     """Propagate initial distress (paths, nodes) or (nodes,), values in [0, 1], through the network."""
     a, eq, v = _check(exposures, equity, economic_value)
     if method not in METHODS:
@@ -78,7 +88,9 @@ def debtrank(exposures, equity, initial_distress, *, economic_value=None, method
     if h0.ndim == 1:
         h0 = h0[None, :]
     if h0.ndim != 2 or h0.shape[1] != a.shape[0]:
-        raise ModelError(f"initial_distress: shape {np.shape(initial_distress)} does not match {a.shape[0]} nodes")
+        raise ModelError(
+            f"initial_distress: shape {np.shape(initial_distress)} does not match {a.shape[0]} nodes"
+        )
     if not np.all(np.isfinite(h0)) or (h0 < 0).any() or (h0 > 1).any():
         raise ModelError("initial_distress: values must be in [0, 1]")
     h = h0.copy()
@@ -111,12 +123,14 @@ def debtrank(exposures, equity, initial_distress, *, economic_value=None, method
             if not (np.abs(step) > tol).any():
                 break
     rank = (h - h0) @ v
-    return DebtRankResult(distress=h, initial=h0, debtrank=rank, economic_value=v, iterations=it,
-                          converged=converged)
+    return DebtRankResult(
+        distress=h, initial=h0, debtrank=rank, economic_value=v, iterations=it, converged=converged
+    )
 
 
-def node_debtrank(exposures, equity, *, psi: float = 1.0, economic_value=None, method: str = "original"
-                  ) -> DebtRankResult:
+def node_debtrank(
+    exposures, equity, *, psi: float = 1.0, economic_value=None, method: str = "original"
+) -> DebtRankResult:
     """Systemic impact of each node alone: path k starts with distress psi on node k only.
 
     result.debtrank[k] is node k's DebtRank R_k (value lost elsewhere and beyond k's own initial loss).
@@ -124,4 +138,6 @@ def node_debtrank(exposures, equity, *, psi: float = 1.0, economic_value=None, m
     if not (0 < psi <= 1):
         raise ModelError(f"psi = {psi!r}: the initial distress must be in (0, 1]")
     n = np.asarray(exposures).shape[0]
-    return debtrank(exposures, equity, psi * np.eye(n), economic_value=economic_value, method=method)
+    return debtrank(
+        exposures, equity, psi * np.eye(n), economic_value=economic_value, method=method
+    )

@@ -58,4 +58,6 @@ def write_graphml(network: DealNetwork, path: str | Path) -> None:
 
 def to_json(network: DealNetwork) -> str:
     """Node-link JSON (networkx.node_link_data): {"nodes": [...], "edges": [...], "graph": {...}}."""
-    return json.dumps(nx.node_link_data(to_networkx(network), edges="edges"), ensure_ascii=False, indent=1)
+    return json.dumps(
+        nx.node_link_data(to_networkx(network), edges="edges"), ensure_ascii=False, indent=1
+    )

@@ -50,9 +50,13 @@ def parse_horizon(horizon: str | tuple[int, int] | Horizon | None) -> Horizon:
         else:
             first, last = (int(x) for x in horizon)
     except (TypeError, ValueError):
-        raise ModelError(f"horizon = {horizon!r}: expected FIRST:LAST years, e.g. 2026:2030") from None
+        raise ModelError(
+            f"horizon = {horizon!r}: expected FIRST:LAST years, e.g. 2026:2030"
+        ) from None
     if last < first or not (1900 <= first <= 2200):
-        raise ModelError(f"horizon = {horizon!r}: expected FIRST:LAST years with FIRST <= LAST, e.g. 2026:2030")
+        raise ModelError(
+            f"horizon = {horizon!r}: expected FIRST:LAST years with FIRST <= LAST, e.g. 2026:2030"
+        )
     return Horizon(first, last)
 
 
@@ -87,13 +91,22 @@ def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False
         r = ds.resolve(entity, metric, period)
         if r is None or not np.isfinite(r.value):
             continue
-        rows.append({"period": period, "year": calendar_year(period, fye), "end": p.months(fye)[1],
-                     "value": _in_unit(r.value, r.unit, r.scale), "rule": r.rule})
+        rows.append(
+            {
+                "period": period,
+                "year": calendar_year(period, fye),
+                "end": p.months(fye)[1],
+                "value": _in_unit(r.value, r.unit, r.scale),
+                "rule": r.rule,
+            }
+        )
     df = pd.DataFrame(rows, columns=["period", "year", "end", "value", "rule"])
     return df.sort_values("end").reset_index(drop=True)
 
 
-def yearly_flow(ds: Dataset, entity: str, metric: str, years: list[int]) -> tuple[np.ndarray, str] | None:
+def yearly_flow(
+    ds: Dataset, entity: str, metric: str, years: list[int]
+) -> tuple[np.ndarray, str] | None:
     """Annual figures of a flow for each year (USD bn for money), with a note of which years are
     reported; None when the entity reports no annual figure of the metric."""
     df = reported(ds, entity, metric, annual_only=True)
@@ -105,12 +118,15 @@ def yearly_flow(ds: Dataset, entity: str, metric: str, years: list[int]) -> tupl
     have = [str(y) for y in years if y in by_year.index]
     note = f"{metric} reported for {', '.join(have) or 'none of these years'}"
     if len(have) < len(years):
-        note += f" (other years interpolated / held flat from {', '.join(str(int(y)) for y in known)})"
+        note += (
+            f" (other years interpolated / held flat from {', '.join(str(int(y)) for y in known)})"
+        )
     return values, note
 
 
-def latest_stock(ds: Dataset, entity: str, metric: str, *, up_to_year: int | None = None
-                 ) -> tuple[float, str] | None:
+def latest_stock(
+    ds: Dataset, entity: str, metric: str, *, up_to_year: int | None = None
+) -> tuple[float, str] | None:
     """The latest reported figure of a stock (cash, RPO, backlog), optionally in or before a year."""
     df = reported(ds, entity, metric)
     if df.empty:

@@ -26,8 +26,18 @@ from ..errors import ModelError
 from .deals import UNDATED_START_YEAR, deal_edges
 from .facts import Horizon, latest_stock, parse_horizon, yearly_flow
 
-ASSET_COLUMNS = ["entity", "name", "kind", "cash_usd_bn", "cash_period", "flow_metric", "flow_usd_bn",
-                 "owed_usd_bn", "external_assets_usd_bn", "assets_rule"]
+ASSET_COLUMNS = [
+    "entity",
+    "name",
+    "kind",
+    "cash_usd_bn",
+    "cash_period",
+    "flow_metric",
+    "flow_usd_bn",
+    "owed_usd_bn",
+    "external_assets_usd_bn",
+    "assets_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -45,13 +55,21 @@ class DealNetwork:
     def _matrix(self, rows, cols, values) -> np.ndarray:
         idx = self.index
         m = np.zeros((len(self.nodes), len(self.nodes)))
-        np.add.at(m, (np.array([idx[r] for r in rows], dtype=int), np.array([idx[c] for c in cols], dtype=int)),
-                  np.asarray(values, float))
+        np.add.at(
+            m,
+            (
+                np.array([idx[r] for r in rows], dtype=int),
+                np.array([idx[c] for c in cols], dtype=int),
+            ),
+            np.asarray(values, float),
+        )
         return m
 
     def liabilities(self, *, binding_only: bool = False) -> np.ndarray:
         """[payer, payee]: payments due within the horizon (USD bn); binding_only keeps signed deals."""
-        s = self.schedule[self.schedule["year"].between(self.horizon.first_year, self.horizon.last_year)]
+        s = self.schedule[
+            self.schedule["year"].between(self.horizon.first_year, self.horizon.last_year)
+        ]
         if binding_only:
             signed = set(self.edges.loc[self.edges["binding"], "deal_id"])
             s = s[s["deal_id"].isin(signed)]
@@ -63,8 +81,11 @@ class DealNetwork:
         """[holder, issuer]: value of stakes and warrants (USD bn). A warrant is held by `to`."""
         e = self.edges[self.edges["holding_usd_bn"] > 0]
         warrant = e["kind"] == "warrant"
-        return self._matrix(np.where(warrant, e["to"], e["from"]), np.where(warrant, e["from"], e["to"]),
-                            e["holding_usd_bn"])
+        return self._matrix(
+            np.where(warrant, e["to"], e["from"]),
+            np.where(warrant, e["from"], e["to"]),
+            e["holding_usd_bn"],
+        )
 
     def claims(self) -> np.ndarray:
         """[lender, borrower]: principal of bonds and loans outstanding beyond the horizon (USD bn)."""
@@ -100,24 +121,40 @@ def _assets(ds: Dataset, nodes: list[str], owed: np.ndarray, horizon: Horizon) -
                 parts.append(f"revenue {horizon} as a proxy for operating cash flow ({note})")
             total = (cash[0] if cash else 0.0) + (flow or 0.0)
             rule = " + ".join(parts)
-        rows.append({"entity": node, "name": ent.loc[node, "name"], "kind": ent.loc[node, "kind"],
-                     "cash_usd_bn": cash[0] if cash else np.nan, "cash_period": cash[1] if cash else None,
-                     "flow_metric": flow_metric, "flow_usd_bn": flow if flow is not None else np.nan,
-                     "owed_usd_bn": float(owed_i), "external_assets_usd_bn": total, "assets_rule": rule})
+        rows.append(
+            {
+                "entity": node,
+                "name": ent.loc[node, "name"],
+                "kind": ent.loc[node, "kind"],
+                "cash_usd_bn": cash[0] if cash else np.nan,
+                "cash_period": cash[1] if cash else None,
+                "flow_metric": flow_metric,
+                "flow_usd_bn": flow if flow is not None else np.nan,
+                "owed_usd_bn": float(owed_i),
+                "external_assets_usd_bn": total,
+                "assets_rule": rule,
+            }
+        )
     return pd.DataFrame(rows, columns=ASSET_COLUMNS)
 
 
-def build_network(ds: Dataset, horizon: str | tuple[int, int] | Horizon | None = None, *,
-                  statuses: tuple[str, ...] | None = None, undated_start_year: int = UNDATED_START_YEAR,
-                  term_years: int | None = None) -> DealNetwork:
+def build_network(
+    ds: Dataset,
+    horizon: str | tuple[int, int] | Horizon | None = None,
+    *,
+    statuses: tuple[str, ...] | None = None,
+    undated_start_year: int = UNDATED_START_YEAR,
+    term_years: int | None = None,
+) -> DealNetwork:
     """The deal network of a dataset (shipped, user, or both) over a horizon (default 2026:2030).
 
     statuses: keep only deals with these statuses (signed, letter_of_intent, announced); default all.
     Nodes are the entities that take part in at least one kept deal, in entity-table order.
     """
     h = parse_horizon(horizon)
-    edges, schedule = deal_edges(ds, h, statuses=statuses, undated_start_year=undated_start_year,
-                                 term=term_years)
+    edges, schedule = deal_edges(
+        ds, h, statuses=statuses, undated_start_year=undated_start_year, term=term_years
+    )
     if edges.empty:
         kept = f" with status {', '.join(statuses)}" if statuses else ""
         raise ModelError(f"no deals{kept} in the dataset: nothing to build a network from")

@@ -26,11 +26,24 @@ from ..dataset import Dataset
 from ..errors import ModelError
 from .clearing import ClearingResult, clearing_vector
 from .debtrank import debtrank, node_debtrank
-from .susceptibility import impact_diffusion, impact_susceptibility
 from .graph import DealNetwork, build_network
+from .susceptibility import impact_diffusion, impact_susceptibility
 
-STRESS_COLUMNS = ["entity", "owed", "paid", "shortfall", "defaulted", "credit_loss", "equity_loss",
-                  "total_loss", "shock_loss", "external_assets", "received", "owed_signed", "assets_rule"]
+STRESS_COLUMNS = [
+    "entity",
+    "owed",
+    "paid",
+    "shortfall",
+    "defaulted",
+    "credit_loss",
+    "equity_loss",
+    "total_loss",
+    "shock_loss",
+    "external_assets",
+    "received",
+    "owed_signed",
+    "assets_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -51,20 +64,32 @@ class StressResult:
         """One record per entity (USD bn). Several paths: means over paths, `defaulted` becomes the
         share of paths in which the entity defaults."""
         c = self.clearing
-        mean = lambda a: a.mean(axis=0)  # noqa: E731
+        mean = lambda a: a.mean(axis=0)
         signed = self.network.liabilities(binding_only=True).sum(axis=1)
         defaulted = c.defaulted[0] if c.defaulted.shape[0] == 1 else mean(c.defaulted.astype(float))
-        return pd.DataFrame({
-            "entity": list(self.network.nodes), "owed": mean(c.owed), "paid": mean(c.payments),
-            "shortfall": mean(c.shortfall), "defaulted": defaulted, "credit_loss": mean(self.credit_loss),
-            "equity_loss": mean(self.equity_loss), "total_loss": mean(self.total_loss),
-            "shock_loss": mean(self.shock_loss), "external_assets": mean(self.external_assets),
-            "received": mean(c.received), "owed_signed": signed,
-            "assets_rule": self.network.assets["assets_rule"].to_list(),
-        }, columns=STRESS_COLUMNS)
+        return pd.DataFrame(
+            {
+                "entity": list(self.network.nodes),
+                "owed": mean(c.owed),
+                "paid": mean(c.payments),
+                "shortfall": mean(c.shortfall),
+                "defaulted": defaulted,
+                "credit_loss": mean(self.credit_loss),
+                "equity_loss": mean(self.equity_loss),
+                "total_loss": mean(self.total_loss),
+                "shock_loss": mean(self.shock_loss),
+                "external_assets": mean(self.external_assets),
+                "received": mean(c.received),
+                "owed_signed": signed,
+                "assets_rule": self.network.assets["assets_rule"].to_list(),
+            },
+            columns=STRESS_COLUMNS,
+        )
 
 
-def shock_factors(network: DealNetwork, shocks: dict[str, object] | None, paths: int = 1) -> np.ndarray:
+def shock_factors(
+    network: DealNetwork, shocks: dict[str, object] | None, paths: int = 1
+) -> np.ndarray:
     """(paths, nodes) factors on external assets from {entity: factor or (paths,) factors}."""
     idx = network.index
     sizes = {np.size(v) for v in (shocks or {}).values()} - {1}
@@ -74,7 +99,9 @@ def shock_factors(network: DealNetwork, shocks: dict[str, object] | None, paths:
     f = np.ones((paths, len(network.nodes)))
     for entity, factor in (shocks or {}).items():
         if entity not in idx:
-            raise ModelError(f"shock {entity!r}: not a node of the network; nodes: {', '.join(network.nodes)}")
+            raise ModelError(
+                f"shock {entity!r}: not a node of the network; nodes: {', '.join(network.nodes)}"
+            )
         arr = np.asarray(factor, dtype=float).ravel()
         if not np.all(np.isfinite(arr)) or (arr < 0).any():
             raise ModelError(f"shock {entity}={factor!r}: the factor must be a finite number >= 0")
@@ -82,19 +109,35 @@ def shock_factors(network: DealNetwork, shocks: dict[str, object] | None, paths:
     return f
 
 
-def stress_network(network: DealNetwork, shocks: dict[str, object] | None = None, *,
-                   external_asset_factors: np.ndarray | None = None, alpha: float = 1.0, beta: float = 1.0,
-                   binding_only: bool = False, method: str = "auto", tol: float = 1e-10) -> StressResult:
+def stress_network(
+    network: DealNetwork,
+    shocks: dict[str, object] | None = None,
+    *,
+    external_asset_factors: np.ndarray | None = None,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    binding_only: bool = False,
+    method: str = "auto",
+    tol: float = 1e-10,
+) -> StressResult:
     """Clear the network under shocks and value the equity channel (see module doc)."""
     factors = shock_factors(network, shocks)
     if external_asset_factors is not None:
         extra = np.asarray(external_asset_factors, dtype=float)
         if extra.ndim == 1:
             extra = extra[None, :]
-        if extra.shape[1] != len(network.nodes) or not np.all(np.isfinite(extra)) or (extra < 0).any():
-            raise ModelError(f"external_asset_factors: expected (paths, {len(network.nodes)}) finite factors >= 0")
+        if (
+            extra.shape[1] != len(network.nodes)
+            or not np.all(np.isfinite(extra))
+            or (extra < 0).any()
+        ):
+            raise ModelError(
+                f"external_asset_factors: expected (paths, {len(network.nodes)}) finite factors >= 0"
+            )
         if factors.shape[0] not in (1, extra.shape[0]):
-            raise ModelError(f"external_asset_factors: {extra.shape[0]} paths, but the shocks have {factors.shape[0]}")
+            raise ModelError(
+                f"external_asset_factors: {extra.shape[0]} paths, but the shocks have {factors.shape[0]}"
+            )
         factors = factors * extra
     L = network.liabilities(binding_only=binding_only)
     base = network.external_assets()
@@ -112,23 +155,42 @@ def stress_network(network: DealNetwork, shocks: dict[str, object] | None = None
     worth_full = base + receivable - owed
     worth = e + c.received - c.payments
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(worth_full > 0, (worth_full - worth) / np.where(worth_full > 0, worth_full, 1.0),
-                         np.where(worth < worth_full, 1.0, 0.0))
+        share = np.where(
+            worth_full > 0,
+            (worth_full - worth) / np.where(worth_full > 0, worth_full, 1.0),
+            np.where(worth < worth_full, 1.0, 0.0),
+        )
     issuer_loss = np.where(c.defaulted, 1.0, np.clip(share, 0.0, 1.0))
     equity_loss = issuer_loss @ network.holdings().T
     return StressResult(network, c, e, base[None, :] - e, credit_loss, equity_loss, issuer_loss)
 
 
-def run_stress(dataset: Dataset, horizon=None, shocks: dict[str, object] | None = None, *,
-               external_asset_factors: np.ndarray | None = None, alpha: float = 1.0, beta: float = 1.0,
-               statuses: tuple[str, ...] | None = None, binding_only: bool = False) -> pd.DataFrame:
+def run_stress(
+    dataset: Dataset,
+    horizon=None,
+    shocks: dict[str, object] | None = None,
+    *,
+    external_asset_factors: np.ndarray | None = None,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    statuses: tuple[str, ...] | None = None,
+    binding_only: bool = False,
+) -> pd.DataFrame:
     """Build the network of a dataset over a horizon, stress it, and return the per-entity table."""
     net = build_network(dataset, horizon, statuses=statuses)
-    return stress_network(net, shocks, external_asset_factors=external_asset_factors, alpha=alpha, beta=beta,
-                          binding_only=binding_only).table()
+    return stress_network(
+        net,
+        shocks,
+        external_asset_factors=external_asset_factors,
+        alpha=alpha,
+        beta=beta,
+        binding_only=binding_only,
+    ).table()
 
 
-def network_exposures(network: DealNetwork, *, binding_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def network_exposures(
+    network: DealNetwork, *, binding_only: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """(exposures [i, j], equity [i]) for DebtRank, USD bn: i's receivables from j within the horizon,
     plus its holdings in j and long-dated claims on j; equity = net worth over the horizon, at least 0."""
     L = network.liabilities(binding_only=binding_only)
@@ -137,24 +199,39 @@ def network_exposures(network: DealNetwork, *, binding_only: bool = False) -> tu
     return exposures, equity
 
 
-def debtrank_table(network: DealNetwork, shocks: dict[str, object] | None = None, *, method: str = "original",
-                   binding_only: bool = False) -> pd.DataFrame:
+def debtrank_table(
+    network: DealNetwork,
+    shocks: dict[str, object] | None = None,
+    *,
+    method: str = "original",
+    binding_only: bool = False,
+) -> pd.DataFrame:
     """Per entity: its systemic impact (DebtRank when it alone fails), how many others it hits, its
     impact susceptibility and diffusion (susceptibility.py), and, under shocks, the distress each
     entity ends with. Economic value v = each node's total assets (external + claims) share."""
     exposures, equity = network_exposures(network, binding_only=binding_only)
     value = network.external_assets() + exposures.sum(axis=1)
     alone = node_debtrank(exposures, equity, economic_value=value, method=method)
-    out = pd.DataFrame({"entity": list(network.nodes), "equity": equity, "economic_value": alone.economic_value,
-                        "debtrank": alone.debtrank,
-                        "hit_nodes": [int(((row > 0) & (np.arange(row.size) != k)).sum())
-                                      for k, row in enumerate(alone.distress)],
-                        "impact_susceptibility": impact_susceptibility(exposures, equity),
-                        "impact_diffusion": np.add(*impact_diffusion(exposures, equity))})
+    out = pd.DataFrame(
+        {
+            "entity": list(network.nodes),
+            "equity": equity,
+            "economic_value": alone.economic_value,
+            "debtrank": alone.debtrank,
+            "hit_nodes": [
+                int(((row > 0) & (np.arange(row.size) != k)).sum())
+                for k, row in enumerate(alone.distress)
+            ],
+            "impact_susceptibility": impact_susceptibility(exposures, equity),
+            "impact_diffusion": np.add(*impact_diffusion(exposures, equity)),
+        }
+    )
     if shocks:
         loss = network.external_assets()[None, :] * (1.0 - shock_factors(network, shocks))
         with np.errstate(invalid="ignore", divide="ignore"):
-            h0 = np.where(equity > 0, loss / np.where(equity > 0, equity, 1.0), (loss > 0).astype(float))
+            h0 = np.where(
+                equity > 0, loss / np.where(equity > 0, equity, 1.0), (loss > 0).astype(float)
+            )
         r = debtrank(exposures, equity, np.clip(h0, 0.0, 1.0), economic_value=value, method=method)
         out["initial_distress"] = r.initial.mean(axis=0)
         out["distress"] = r.distress.mean(axis=0)

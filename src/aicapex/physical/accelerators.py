@@ -60,7 +60,9 @@ class Accelerator:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, Accelerator]:
-    text = (resources.files("aicapex") / "physical" / "accelerators.yaml").read_text(encoding="utf-8")
+    text = (resources.files("aicapex") / "physical" / "accelerators.yaml").read_text(
+        encoding="utf-8"
+    )
     numeric = ("tdp_w", "bf16_flops", "fp8_flops", "it_kw_per_unit")
     out = {}
     for row in yaml.safe_load(text):  # PyYAML reads 2.5e15 (no sign in the exponent) as a string
@@ -82,8 +84,20 @@ def accelerator_table() -> pd.DataFrame:
     """The whole spec table with derived columns (H100e per unit, chip/IT/facility kW)."""
     rows = []
     for acc in _table().values():
-        rows.append({"id": acc.id, "name": acc.name, "vendor": acc.vendor, "release_year": acc.release_year,
-                     "tdp_w": acc.tdp_w, "bf16_flops": acc.bf16_flops, "fp8_flops": acc.fp8_flops,
-                     "h100e_per_unit": acc.h100e_per_unit, "chip_kw": acc.chip_kw(), "it_kw": acc.it_kw(),
-                     "facility_kw": float(acc.facility_kw()), "source": acc.source})
+        rows.append(
+            {
+                "id": acc.id,
+                "name": acc.name,
+                "vendor": acc.vendor,
+                "release_year": acc.release_year,
+                "tdp_w": acc.tdp_w,
+                "bf16_flops": acc.bf16_flops,
+                "fp8_flops": acc.fp8_flops,
+                "h100e_per_unit": acc.h100e_per_unit,
+                "chip_kw": acc.chip_kw(),
+                "it_kw": acc.it_kw(),
+                "facility_kw": float(acc.facility_kw()),
+                "source": acc.source,
+            }
+        )
     return pd.DataFrame(rows)

@@ -7,13 +7,21 @@ import numpy as np
 from ..errors import ModelError
 
 
-def as_paths(name: str, value, *, minimum: float | None = None, maximum: float | None = None,
-             strict_minimum: bool = False) -> np.ndarray:
+def as_paths(
+    name: str,
+    value,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_minimum: bool = False,
+) -> np.ndarray:
     """`value` as a float array of shape (paths,) (a scalar gives shape (1,)); checks bounds
     and finiteness once, naming the field and the offending value."""
     arr = np.atleast_1d(np.asarray(value, dtype=float))
     if arr.ndim != 1:
-        raise ModelError(f"{name}: expected a scalar or an array shaped (paths,), got shape {arr.shape}")
+        raise ModelError(
+            f"{name}: expected a scalar or an array shaped (paths,), got shape {arr.shape}"
+        )
     bad = ~np.isfinite(arr)
     if minimum is not None:
         bad |= (arr <= minimum) if strict_minimum else (arr < minimum)
@@ -21,9 +29,17 @@ def as_paths(name: str, value, *, minimum: float | None = None, maximum: float |
         bad |= arr > maximum
     if bad.any():
         op = ">" if strict_minimum else ">="
-        bounds = " and ".join(b for b in (f"{op} {minimum}" if minimum is not None else "",
-                                          f"<= {maximum}" if maximum is not None else "") if b)
-        raise ModelError(f"{name} = {float(arr[bad][0])!r}: must be a finite number{' ' + bounds if bounds else ''}")
+        bounds = " and ".join(
+            b
+            for b in (
+                f"{op} {minimum}" if minimum is not None else "",
+                f"<= {maximum}" if maximum is not None else "",
+            )
+            if b
+        )
+        raise ModelError(
+            f"{name} = {float(arr[bad][0])!r}: must be a finite number{' ' + bounds if bounds else ''}"
+        )
     return arr
 
 

@@ -48,18 +48,48 @@ class Balance:
 
     def to_frame(self) -> pd.DataFrame:
         paths, n = self.supply_gw.shape
-        df = pd.DataFrame({
-            "path": np.repeat(np.arange(paths), n), "year": np.tile(self.years, paths),
-            **{k: getattr(self, k).ravel() for k in ("supply_gw", "demand_gw", "powered_gw", "binding", "gap_gw",
-                                                    "idle_gw", "idle_accelerators",
-                                                    "idle_carrying_cost_usd_bn")}})
+        df = pd.DataFrame(
+            {
+                "path": np.repeat(np.arange(paths), n),
+                "year": np.tile(self.years, paths),
+                **{
+                    k: getattr(self, k).ravel()
+                    for k in (
+                        "supply_gw",
+                        "demand_gw",
+                        "powered_gw",
+                        "binding",
+                        "gap_gw",
+                        "idle_gw",
+                        "idle_accelerators",
+                        "idle_carrying_cost_usd_bn",
+                    )
+                },
+            }
+        )
         return df.drop(columns="path") if paths == 1 else df
 
 
-def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos_growth, nvidia_cowos_share,
-                  nvidia_share_of_supply, dies_per_wafer, dies_per_accelerator, gpus_per_gw, usd_per_gw_bn,
-                  grid_additions_gw_2025, grid_growth, shell_lag_years, server_share, rate,
-                  life_years) -> Balance:
+def balance_paths(
+    years,
+    *,
+    capex_usd_bn,
+    committed_gw,
+    cowos_wafers_2025,
+    cowos_growth,
+    nvidia_cowos_share,
+    nvidia_share_of_supply,
+    dies_per_wafer,
+    dies_per_accelerator,
+    gpus_per_gw,
+    usd_per_gw_bn,
+    grid_additions_gw_2025,
+    grid_growth,
+    shell_lag_years,
+    server_share,
+    rate,
+    life_years,
+) -> Balance:
     """The core. capex_usd_bn and committed_gw: (paths, years) or (years,); the rest scalars or (paths,)."""
     years = np.asarray(years, dtype=int)
     n = len(years)
@@ -67,14 +97,24 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
     committed = np.atleast_2d(np.asarray(committed_gw, dtype=float))
     for name, arr in (("capex_usd_bn", capex), ("committed_gw", committed)):
         if arr.shape[1] != n or not np.isfinite(arr).all() or (arr < 0).any():
-            raise ModelError(f"{name}: expected {n} finite non-negative values per path, got shape {arr.shape}")
+            raise ModelError(
+                f"{name}: expected {n} finite non-negative values per path, got shape {arr.shape}"
+            )
     a = broadcast_paths(
         wafers=as_paths("cowos_wafers_2025", cowos_wafers_2025, minimum=0),
         growth=as_paths("cowos_growth", cowos_growth, minimum=-1),
         nv_cowos=as_paths("nvidia_cowos_share", nvidia_cowos_share, minimum=0, maximum=1),
-        nv_supply=as_paths("nvidia_share_of_supply", nvidia_share_of_supply, minimum=0, maximum=1, strict_minimum=True),
+        nv_supply=as_paths(
+            "nvidia_share_of_supply",
+            nvidia_share_of_supply,
+            minimum=0,
+            maximum=1,
+            strict_minimum=True,
+        ),
         dies=as_paths("dies_per_wafer", dies_per_wafer, minimum=0),
-        per_acc=as_paths("dies_per_accelerator", dies_per_accelerator, minimum=0, strict_minimum=True),
+        per_acc=as_paths(
+            "dies_per_accelerator", dies_per_accelerator, minimum=0, strict_minimum=True
+        ),
         gpus=as_paths("gpus_per_gw", gpus_per_gw, minimum=0, strict_minimum=True),
         per_gw=as_paths("usd_per_gw_bn", usd_per_gw_bn, minimum=0, strict_minimum=True),
         grid=as_paths("grid_additions_gw_2025", grid_additions_gw_2025, minimum=0),
@@ -83,7 +123,8 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
         server=as_paths("server_share", server_share, minimum=0, maximum=1),
         rate=as_paths("rate", rate, minimum=-0.99),
         life=as_paths("life_years", life_years, minimum=0, strict_minimum=True),
-        capex_paths=np.ones(capex.shape[0]), committed_paths=np.ones(committed.shape[0]),
+        capex_paths=np.ones(capex.shape[0]),
+        committed_paths=np.ones(committed.shape[0]),
     )
     paths = len(a["wafers"])
     col = {k: v[:, None] for k, v in a.items()}
@@ -91,7 +132,9 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
     wafers = col["wafers"] * (1.0 + col["growth"]) ** t
     nvidia_units = wafers * col["nv_cowos"] * col["dies"] / col["per_acc"]
     supply = nvidia_units / col["gpus"] / col["nv_supply"]
-    demand = np.broadcast_to(capex, (paths, n)) / col["per_gw"] + np.broadcast_to(committed, (paths, n))
+    demand = np.broadcast_to(capex, (paths, n)) / col["per_gw"] + np.broadcast_to(
+        committed, (paths, n)
+    )
     powered = col["grid"] * (1.0 + col["grid_growth"]) ** (t - col["lag"])
     stacked = np.stack([supply, demand, powered])
     binding = BINDING[np.argmin(stacked, axis=0)]
@@ -100,13 +143,26 @@ def balance_paths(years, *, capex_usd_bn, committed_gw, cowos_wafers_2025, cowos
     idle = np.maximum(np.cumsum(delivered, axis=1) - np.cumsum(powered, axis=1), 0.0)
     idle_hardware_usd_bn = idle * col["per_gw"] * col["server"]
     carrying = idle_hardware_usd_bn * (col["rate"] + 1.0 / col["life"])
-    return Balance(years=years, supply_gw=supply, demand_gw=demand, powered_gw=powered, binding=binding,
-                   gap_gw=gap, idle_gw=idle, idle_accelerators=idle * col["gpus"],
-                   idle_carrying_cost_usd_bn=carrying)
+    return Balance(
+        years=years,
+        supply_gw=supply,
+        demand_gw=demand,
+        powered_gw=powered,
+        binding=binding,
+        gap_gw=gap,
+        idle_gw=idle,
+        idle_accelerators=idle * col["gpus"],
+        idle_carrying_cost_usd_bn=carrying,
+    )
 
 
-def capex_path(dataset: Dataset, years, *, entity: str = "big4_hyperscalers",
-               growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE) -> tuple[np.ndarray, list[str]]:
+def capex_path(
+    dataset: Dataset,
+    years,
+    *,
+    entity: str = "big4_hyperscalers",
+    growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE,
+) -> tuple[np.ndarray, list[str]]:
     """Capex (USD bn), shaped (paths, years), for each calendar year: the dataset's default
     value where reported, else the last reported year grown at `growth` (scalar or (paths,));
     before the first reported year, that year's value. Also returns where each year came from."""
@@ -134,7 +190,9 @@ def capex_path(dataset: Dataset, years, *, entity: str = "big4_hyperscalers",
     return out, notes
 
 
-def committed_gw_path(dataset: Dataset, years, *, delivery_years: int = defaults.DEAL_DELIVERY_YEARS) -> np.ndarray:
+def committed_gw_path(
+    dataset: Dataset, years, *, delivery_years: int = defaults.DEAL_DELIVERY_YEARS
+) -> np.ndarray:
     """GW of chip-supply deals delivered per year: each deal's GW spread evenly over the years
     from the one after its start to its end (or `delivery_years` long)."""
     deals = dataset.deals[(dataset.deals["kind"] == "chip_supply") & dataset.deals["gw"].notna()]
@@ -160,11 +218,22 @@ def _fact(dataset: Dataset, entity: str, metric: str, fallback: float) -> float:
 DEFAULT_YEARS = tuple(range(2025, 2031))
 
 
-def balance(dataset: Dataset, years=DEFAULT_YEARS, *, coefs: PressCoefficients | None = None, include_deals: bool = True,
-            capex_growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE, cowos_wafers_2025=defaults.COWOS_WAFERS_PER_YEAR_2025,
-            cowos_growth=defaults.COWOS_GROWTH_PER_YEAR, grid_additions_gw_2025=defaults.GRID_ADDITIONS_GW_2025,
-            grid_growth=defaults.GRID_ADDITIONS_GROWTH, shell_lag_years=defaults.SHELL_LAG_YEARS,
-            rate=defaults.FINANCING_RATE, life_years=None, usd_per_gw_bn=None) -> Balance:
+def balance(
+    dataset: Dataset,
+    years=DEFAULT_YEARS,
+    *,
+    coefs: PressCoefficients | None = None,
+    include_deals: bool = True,
+    capex_growth=defaults.CAPEX_GROWTH_AFTER_GUIDANCE,
+    cowos_wafers_2025=defaults.COWOS_WAFERS_PER_YEAR_2025,
+    cowos_growth=defaults.COWOS_GROWTH_PER_YEAR,
+    grid_additions_gw_2025=defaults.GRID_ADDITIONS_GW_2025,
+    grid_growth=defaults.GRID_ADDITIONS_GROWTH,
+    shell_lag_years=defaults.SHELL_LAG_YEARS,
+    rate=defaults.FINANCING_RATE,
+    life_years=None,
+    usd_per_gw_bn=None,
+) -> Balance:
     """Supply vs demand vs power for `years`, inputs from the dataset and physical defaults."""
     years = list(years)
     coefs = coefs or press_coefficients(dataset)
@@ -173,13 +242,24 @@ def balance(dataset: Dataset, years=DEFAULT_YEARS, *, coefs: PressCoefficients |
     if life_years is None:
         life_years = dataset.constant_value("server_useful_life_company", unit="years")
     return balance_paths(
-        years, capex_usd_bn=capex, committed_gw=committed, cowos_wafers_2025=cowos_wafers_2025,
-        cowos_growth=cowos_growth, nvidia_cowos_share=_fact(dataset, "nvidia", "cowos_capacity_share", 0.5),
+        years,
+        capex_usd_bn=capex,
+        committed_gw=committed,
+        cowos_wafers_2025=cowos_wafers_2025,
+        cowos_growth=cowos_growth,
+        nvidia_cowos_share=_fact(dataset, "nvidia", "cowos_capacity_share", 0.5),
         nvidia_share_of_supply=_fact(dataset, "nvidia", "share_of_new_ai_compute", 0.6),
-        dies_per_wafer=defaults.COWOS_DIES_PER_WAFER, dies_per_accelerator=defaults.DIES_PER_ACCELERATOR,
-        gpus_per_gw=coefs.gpus_per_gw, usd_per_gw_bn=coefs.capex_per_gw_usd_bn if usd_per_gw_bn is None else usd_per_gw_bn,
-        grid_additions_gw_2025=grid_additions_gw_2025, grid_growth=grid_growth, shell_lag_years=shell_lag_years,
-        server_share=coefs.server_share_of_capex, rate=rate, life_years=life_years)
+        dies_per_wafer=defaults.COWOS_DIES_PER_WAFER,
+        dies_per_accelerator=defaults.DIES_PER_ACCELERATOR,
+        gpus_per_gw=coefs.gpus_per_gw,
+        usd_per_gw_bn=coefs.capex_per_gw_usd_bn if usd_per_gw_bn is None else usd_per_gw_bn,
+        grid_additions_gw_2025=grid_additions_gw_2025,
+        grid_growth=grid_growth,
+        shell_lag_years=shell_lag_years,
+        server_share=coefs.server_share_of_capex,
+        rate=rate,
+        life_years=life_years,
+    )
 
 
 def gw_balance(dataset: Dataset, years=DEFAULT_YEARS, **kwargs) -> pd.DataFrame:

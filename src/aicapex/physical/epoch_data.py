@@ -39,17 +39,28 @@ def epoch_shipments(table: pd.DataFrame) -> pd.DataFrame:
     d_mw = totals.groupby("designer")["mw_p50"].diff().fillna(totals["mw_p50"])
     d_h = totals.groupby("designer")["h100e_p50"].diff().fillna(totals["h100e_p50"])
     marginal = totals.assign(w=(d_mw * 1e6 / d_h.where(d_h > 0)))[["designer", "quarter", "w"]]
-    avg = totals.groupby("designer").apply(lambda g: g["mw_p50"].iloc[-1] * 1e6 / g["h100e_p50"].iloc[-1],
-                                           include_groups=False).rename("w_avg").reset_index()
-    merged = by_q.merge(marginal, on=["designer", "quarter"], how="left").merge(avg, on="designer", how="left")
+    avg = (
+        totals.groupby("designer")
+        .apply(lambda g: g["mw_p50"].iloc[-1] * 1e6 / g["h100e_p50"].iloc[-1], include_groups=False)
+        .rename("w_avg")
+        .reset_index()
+    )
+    merged = by_q.merge(marginal, on=["designer", "quarter"], how="left").merge(
+        avg, on="designer", how="left"
+    )
     merged["w"] = merged["w"].fillna(merged["w_avg"])
     merged["watts_x_h100e"] = merged["w"] * merged["h100e_p50"]
     out = merged.groupby("quarter", as_index=False)[["h100e_p50", "watts_x_h100e"]].sum()
     out["period_end"] = quarter_end_year(out["quarter"])
     out = out.sort_values("period_end").reset_index(drop=True)
-    return pd.DataFrame({"quarter": out["quarter"], "period_end": out["period_end"],
-                         "shipments_h100e": out["h100e_p50"],
-                         "watts_per_h100e": out["watts_x_h100e"] / out["h100e_p50"]})
+    return pd.DataFrame(
+        {
+            "quarter": out["quarter"],
+            "period_end": out["period_end"],
+            "shipments_h100e": out["h100e_p50"],
+            "watts_per_h100e": out["watts_x_h100e"] / out["h100e_p50"],
+        }
+    )
 
 
 def epoch_installed_base(store: Store | None) -> pd.DataFrame | None:
@@ -61,22 +72,28 @@ def epoch_rental_prices(store: Store | None) -> pd.DataFrame | None:
     return _table(store, "rental_prices")
 
 
-def rental_price_trend(prices: pd.DataFrame, chip: str = "NVIDIA H100 SXM5 80GB",
-                       commitment: str = "on_demand") -> dict[str, float] | None:
+def rental_price_trend(
+    prices: pd.DataFrame, chip: str = "NVIDIA H100 SXM5 80GB", commitment: str = "on_demand"
+) -> dict[str, float] | None:
     """Yearly change of a chip's rental price from Epoch's price history: a log-linear fit of
     $/chip-hour on date *within* each vendor (vendor fixed effects), so that a hyperscaler's list
     price and a neocloud's are not mistaken for a trend. decline_per_year > 0 is a fall.
     Returns {'decline_per_year', 'median_price', 'last_date', 'observations', 'vendors'} or None
     when fewer than two vendors have prices on two dates a year or more apart."""
     rows = prices[(prices["chip"] == chip) & (prices["commitment"] == commitment)].dropna(
-        subset=["usd_per_chip_hour", "date"])
+        subset=["usd_per_chip_hour", "date"]
+    )
     rows = rows[rows["usd_per_chip_hour"] > 0]
     if rows.empty:
         return None
     t = pd.to_datetime(rows["date"])
-    frame = pd.DataFrame({"vendor": rows["vendor"].fillna("?").to_numpy(),
-                          "t": ((t - t.min()).dt.days / 365.25).to_numpy(),
-                          "logp": np.log(rows["usd_per_chip_hour"].to_numpy())})
+    frame = pd.DataFrame(
+        {
+            "vendor": rows["vendor"].fillna("?").to_numpy(),
+            "t": ((t - t.min()).dt.days / 365.25).to_numpy(),
+            "logp": np.log(rows["usd_per_chip_hour"].to_numpy()),
+        }
+    )
     span = frame.groupby("vendor")["t"].transform(lambda x: x.max() - x.min())
     frame = frame[span >= 1.0 / 12]  # a vendor needs prices on dates at least a month apart
     if frame["vendor"].nunique() < 2 or frame["t"].max() - frame["t"].min() < 1.0:
@@ -84,9 +101,13 @@ def rental_price_trend(prices: pd.DataFrame, chip: str = "NVIDIA H100 SXM5 80GB"
     dt = frame["t"] - frame.groupby("vendor")["t"].transform("mean")
     dp = frame["logp"] - frame.groupby("vendor")["logp"].transform("mean")
     slope = float((dt * dp).sum() / (dt * dt).sum())
-    return {"decline_per_year": float(1.0 - np.exp(slope)),
-            "median_price": float(rows["usd_per_chip_hour"].median()), "last_date": str(rows["date"].max()),
-            "observations": int(len(frame)), "vendors": int(frame["vendor"].nunique())}
+    return {
+        "decline_per_year": float(1.0 - np.exp(slope)),
+        "median_price": float(rows["usd_per_chip_hour"].median()),
+        "last_date": str(rows["date"].max()),
+        "observations": len(frame),
+        "vendors": int(frame["vendor"].nunique()),
+    }
 
 
 def epoch_stock_distribution(table: pd.DataFrame, *, complete_only: bool = True) -> pd.DataFrame:
@@ -97,7 +118,17 @@ def epoch_stock_distribution(table: pd.DataFrame, *, complete_only: bool = True)
     if complete_only:
         totals = totals[~totals["incomplete"]]
     latest = totals.sort_values("end_date").groupby("designer").tail(1)
-    cols = ["designer", "quarter", "end_date", "h100e_p5", "h100e_p50", "h100e_p95", "mw_p5", "mw_p50", "mw_p95"]
+    cols = [
+        "designer",
+        "quarter",
+        "end_date",
+        "h100e_p5",
+        "h100e_p50",
+        "h100e_p95",
+        "mw_p5",
+        "mw_p50",
+        "mw_p95",
+    ]
     return latest[cols].sort_values("designer").reset_index(drop=True)
 
 
@@ -116,8 +147,14 @@ def epoch_rental_path(gpu: str, store: Store | None) -> dict[str, float | str] |
     trend = rental_price_trend(prices, name)
     if trend is None:
         return None
-    rows = prices[(prices["chip"] == name) & (prices["commitment"] == "on_demand")].dropna(subset=["date"])
+    rows = prices[(prices["chip"] == name) & (prices["commitment"] == "on_demand")].dropna(
+        subset=["date"]
+    )
     dates = pd.to_datetime(rows["date"])
     recent = rows[dates >= dates.max() - pd.Timedelta(days=365)]
-    return {"price_per_hour": float(recent["usd_per_chip_hour"].median()),
-            "price_decline": trend["decline_per_year"], "chip": name, "last_date": trend["last_date"]}
+    return {
+        "price_per_hour": float(recent["usd_per_chip_hour"].median()),
+        "price_decline": trend["decline_per_year"],
+        "chip": name,
+        "last_date": trend["last_date"],
+    }

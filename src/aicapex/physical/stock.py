@@ -12,6 +12,7 @@ life_years = inf (the default) retires nothing, as Epoch AI's cumulative counts 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import gamma
 
@@ -39,14 +40,18 @@ def _as_matrix(name: str, value, periods: int) -> np.ndarray:
     elif arr.ndim == 1:
         arr = arr[None, :] if arr.shape[0] == periods else arr[:, None] * np.ones((1, periods))
     if arr.ndim != 2 or arr.shape[1] != periods:
-        raise ModelError(f"{name}: expected shape (paths, {periods}), (periods,) or (paths,), got {np.shape(value)}")
+        raise ModelError(
+            f"{name}: expected shape (paths, {periods}), (periods,) or (paths,), got {np.shape(value)}"
+        )
     if not np.isfinite(arr).all() or (arr < 0).any():
         bad = arr[~np.isfinite(arr) | (arr < 0)][0]
         raise ModelError(f"{name} = {bad!r}: must be a finite non-negative number")
     return arr
 
 
-def survival(age_years: np.ndarray, life_years: np.ndarray, life_shape: np.ndarray | None = None) -> np.ndarray:
+def survival(
+    age_years: np.ndarray, life_years: np.ndarray, life_shape: np.ndarray | None = None
+) -> np.ndarray:
     """Share of a vintage still installed at `age_years`; life (paths,) broadcast over ages."""
     life = life_years.reshape(-1, *([1] * (np.ndim(age_years))))
     if life_shape is None:
@@ -58,20 +63,37 @@ def survival(age_years: np.ndarray, life_years: np.ndarray, life_shape: np.ndarr
     return np.where(np.isinf(life), 1.0, out)
 
 
-def installed_base(shipments_h100e, period_end, *, watts_per_h100e, life_years=np.inf, life_shape=None,
-                   period_length_years: float = 1.0, basis: str = "input") -> InstalledBase:
+def installed_base(
+    shipments_h100e,
+    period_end,
+    *,
+    watts_per_h100e,
+    life_years=np.inf,
+    life_shape=None,
+    period_length_years: float = 1.0,
+    basis: str = "input",
+) -> InstalledBase:
     """Stock and chip power from shipments. shipments_h100e and watts_per_h100e: (paths, periods),
     (periods,) or scalars; life_years and life_shape: scalars or (paths,)."""
     period_end = np.asarray(period_end, dtype=float)
     n = period_end.shape[0]
     ships = _as_matrix("shipments_h100e", shipments_h100e, n)
     watts = _as_matrix("watts_per_h100e", watts_per_h100e, n)
-    life = as_paths("life_years", life_years, minimum=0, strict_minimum=True) if np.all(
-        np.isfinite(life_years)) else np.atleast_1d(np.asarray(life_years, dtype=float))
+    life = (
+        as_paths("life_years", life_years, minimum=0, strict_minimum=True)
+        if np.all(np.isfinite(life_years))
+        else np.atleast_1d(np.asarray(life_years, dtype=float))
+    )
     if np.any(np.isnan(life)) or np.any(life <= 0):
         raise ModelError(f"life_years = {life_years!r}: must be positive (inf for no retirement)")
-    shape = None if life_shape is None else as_paths("life_shape", life_shape, minimum=0, strict_minimum=True)
-    paths = max(ships.shape[0], watts.shape[0], life.shape[0], 1 if shape is None else shape.shape[0])
+    shape = (
+        None
+        if life_shape is None
+        else as_paths("life_shape", life_shape, minimum=0, strict_minimum=True)
+    )
+    paths = max(
+        ships.shape[0], watts.shape[0], life.shape[0], 1 if shape is None else shape.shape[0]
+    )
     for name, arr in (("shipments_h100e", ships), ("watts_per_h100e", watts), ("life_years", life)):
         if arr.shape[0] not in (1, paths):
             raise ModelError(f"{name} has {arr.shape[0]} paths, other inputs {paths}")
@@ -79,17 +101,24 @@ def installed_base(shipments_h100e, period_end, *, watts_per_h100e, life_years=n
     watts = np.broadcast_to(watts, (paths, n))
     life = np.broadcast_to(life, (paths,))
     shape = None if shape is None else np.broadcast_to(shape, (paths,))
-    lag = np.arange(n)[:, None] - np.arange(n)[None, :]          # t - v
+    lag = np.arange(n)[:, None] - np.arange(n)[None, :]  # t - v
     age = (lag + 0.5) * period_length_years
-    alive = survival(age, life, shape) * (lag >= 0)               # (paths, t, v)
+    alive = survival(age, life, shape) * (lag >= 0)  # (paths, t, v)
     stock = np.einsum("ptv,pv->pt", alive, ships)
     chip_gw = np.einsum("ptv,pv->pt", alive, ships * watts) / 1e9
-    return InstalledBase(period_end=period_end, shipments_h100e=ships, stock_h100e=stock, chip_gw=chip_gw,
-                         retired_h100e=np.cumsum(ships, axis=1) - stock, basis=basis)
+    return InstalledBase(
+        period_end=period_end,
+        shipments_h100e=ships,
+        stock_h100e=stock,
+        chip_gw=chip_gw,
+        retired_h100e=np.cumsum(ships, axis=1) - stock,
+        basis=basis,
+    )
 
 
-def press_shipments(coefs: PressCoefficients, years: list[int] | np.ndarray, *, reference_year: int = 2025
-                    ) -> tuple[np.ndarray, float]:
+def press_shipments(
+    coefs: PressCoefficients, years: list[int] | np.ndarray, *, reference_year: int = 2025
+) -> tuple[np.ndarray, float]:
     """Yearly H100e shipments implied by the press: a stock of 15 M H100e in `reference_year`
     growing 3.3x a year ("全球AI總算力每年都在以約3.3倍的速度狂飆", 004_0425c454f102c0cf.txt).
     Shipments[y] = S(y) - S(y-1); the first year carries all earlier chips. Also returns the

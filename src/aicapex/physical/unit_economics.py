@@ -47,9 +47,9 @@ class UnitEconomics:
     gross_margin: np.ndarray
     breakeven_price_per_hour: np.ndarray
     life_years: np.ndarray
-    economic_life_years: np.ndarray      # (paths,) years before the operating cash flow turns negative
-    cost_of_revenue_usd: np.ndarray      # (paths,) depreciation + power + opex + rent over the life
-    revenue_per_price_usd: np.ndarray    # (paths,) life revenue per 1 $/h of first-year price
+    economic_life_years: np.ndarray  # (paths,) years before the operating cash flow turns negative
+    cost_of_revenue_usd: np.ndarray  # (paths,) depreciation + power + opex + rent over the life
+    revenue_per_price_usd: np.ndarray  # (paths,) life revenue per 1 $/h of first-year price
 
     def price_for_gross_margin(self, margin) -> np.ndarray:
         """First-year $/GPU-hour at which the life's gross margin equals `margin` (e.g. Oracle's
@@ -58,15 +58,28 @@ class UnitEconomics:
         return self.cost_of_revenue_usd / (self.revenue_per_price_usd * (1.0 - m))
 
     def summary(self) -> pd.DataFrame:
-        return pd.DataFrame({"life_years": self.life_years, "economic_life_years": self.economic_life_years,
-                             "payback_years": self.payback_years,
-                             "npv_usd": self.npv_usd, "irr": self.irr, "gross_margin": self.gross_margin,
-                             "breakeven_price_per_hour": self.breakeven_price_per_hour})
+        return pd.DataFrame(
+            {
+                "life_years": self.life_years,
+                "economic_life_years": self.economic_life_years,
+                "payback_years": self.payback_years,
+                "npv_usd": self.npv_usd,
+                "irr": self.irr,
+                "gross_margin": self.gross_margin,
+                "breakeven_price_per_hour": self.breakeven_price_per_hour,
+            }
+        )
 
     def cash_flow_frame(self, path: int = 0) -> pd.DataFrame:
         cf = self.cash_flows_usd[path]
-        return pd.DataFrame({"year": self.years, "revenue_usd": self.revenue_usd[path], "cash_flow_usd": cf,
-                             "cumulative_usd": np.cumsum(cf)})
+        return pd.DataFrame(
+            {
+                "year": self.years,
+                "revenue_usd": self.revenue_usd[path],
+                "cash_flow_usd": cf,
+                "cumulative_usd": np.cumsum(cf),
+            }
+        )
 
 
 def npv(cash_flows: np.ndarray, rate: np.ndarray) -> np.ndarray:
@@ -75,7 +88,9 @@ def npv(cash_flows: np.ndarray, rate: np.ndarray) -> np.ndarray:
     return (cash_flows / (1.0 + rate[:, None]) ** t).sum(axis=-1)
 
 
-def irr(cash_flows: np.ndarray, *, low: float = -0.9999, high: float = 1e6, iterations: int = 100) -> np.ndarray:
+def irr(
+    cash_flows: np.ndarray, *, low: float = -0.9999, high: float = 1e6, iterations: int = 100
+) -> np.ndarray:
     """Internal rate of return per path by bisection on [low, high]; NaN where NPV does not
     change sign on the interval (e.g. cash flows that never turn positive)."""
     n = cash_flows.shape[0]
@@ -109,9 +124,21 @@ def payback_years(cash_flows: np.ndarray) -> np.ndarray:
     return out
 
 
-def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years, rate, hardware_usd,
-                       facility_usd, facility_life_years, facility_kw, power_price_usd_per_mwh,
-                       opex_share, n_accelerators=1) -> UnitEconomics:
+def cluster_cash_flows(
+    *,
+    price_per_hour,
+    price_decline,
+    utilisation,
+    life_years,
+    rate,
+    hardware_usd,
+    facility_usd,
+    facility_life_years,
+    facility_kw,
+    power_price_usd_per_mwh,
+    opex_share,
+    n_accelerators=1,
+) -> UnitEconomics:
     """The core: every input a scalar or (paths,) array in the units its name says."""
     a = broadcast_paths(
         price=as_paths("price_per_hour", price_per_hour, minimum=0),
@@ -121,7 +148,9 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
         rate=as_paths("rate", rate, minimum=-0.99, maximum=10),
         hw=as_paths("hardware_usd", hardware_usd, minimum=0),
         fac=as_paths("facility_usd", facility_usd, minimum=0),
-        fac_life=as_paths("facility_life_years", facility_life_years, minimum=0, strict_minimum=True),
+        fac_life=as_paths(
+            "facility_life_years", facility_life_years, minimum=0, strict_minimum=True
+        ),
         kw=as_paths("facility_kw", facility_kw, minimum=0),
         power=as_paths("power_price_usd_per_mwh", power_price_usd_per_mwh, minimum=0),
         opex=as_paths("opex_share", opex_share, minimum=0),
@@ -134,12 +163,15 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
     weight = np.clip(life[:, None] - (t[None, :] - 1.0), 0.0, 1.0)
     weight[:, 0] = 0.0
     hours = HOURS_PER_YEAR * a["util"][:, None]
-    price_t = a["price"][:, None] * (1.0 - a["decline"][:, None]) ** np.maximum(t[None, :] - 1.0, 0.0)
+    price_t = a["price"][:, None] * (1.0 - a["decline"][:, None]) ** np.maximum(
+        t[None, :] - 1.0, 0.0
+    )
     revenue = price_t * hours * weight
     power = (a["kw"] * a["power"] / 1e3)[:, None] * hours * weight
     opex = (a["opex"] * a["hw"])[:, None] * weight
-    crf = np.where(np.abs(rate) < 1e-12, 1.0 / a["fac_life"],
-                   rate / (1.0 - (1.0 + rate) ** -a["fac_life"]))
+    crf = np.where(
+        np.abs(rate) < 1e-12, 1.0 / a["fac_life"], rate / (1.0 - (1.0 + rate) ** -a["fac_life"])
+    )
     rent = (a["fac"] * crf)[:, None] * weight
     costs = power + opex + rent
     cash = revenue - costs
@@ -152,7 +184,9 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
         margin = np.where(total_revenue > 0, 1.0 - cost_of_revenue / total_revenue, np.nan)
     discount = (1.0 + rate[:, None]) ** -t[None, :]
     # NPV is linear in the first-year price: NPV(p) = p * annuity - pv_costs
-    revenue_per_dollar_of_price = (1.0 - a["decline"][:, None]) ** np.maximum(t - 1.0, 0.0) * hours * weight
+    revenue_per_dollar_of_price = (
+        (1.0 - a["decline"][:, None]) ** np.maximum(t - 1.0, 0.0) * hours * weight
+    )
     annuity = (revenue_per_dollar_of_price * discount).sum(axis=-1)
     pv_costs = a["hw"] + (costs * discount).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -164,41 +198,69 @@ def cluster_cash_flows(*, price_per_hour, price_decline, utilisation, life_years
     n = a["n"][:, None]
     cash_n = cash * n
     return UnitEconomics(
-        years=t.astype(int), cash_flows_usd=cash_n, revenue_usd=revenue * n,
+        years=t.astype(int),
+        cash_flows_usd=cash_n,
+        revenue_usd=revenue * n,
         payback_years=payback_years(cash),
-        npv_usd=npv(cash_n, rate), irr=irr(cash), gross_margin=margin,
-        breakeven_price_per_hour=breakeven, life_years=life, economic_life_years=economic_life,
+        npv_usd=npv(cash_n, rate),
+        irr=irr(cash),
+        gross_margin=margin,
+        breakeven_price_per_hour=breakeven,
+        life_years=life,
+        economic_life_years=economic_life,
         cost_of_revenue_usd=cost_of_revenue * a["n"],
         revenue_per_price_usd=revenue_per_dollar_of_price.sum(axis=-1) * a["n"],
     )
 
 
-def cluster_defaults(gpu: str, coefs: PressCoefficients, *, pue=None) -> dict[str, np.ndarray | float]:
+def cluster_defaults(
+    gpu: str, coefs: PressCoefficients, *, pue=None
+) -> dict[str, np.ndarray | float]:
     """Per-accelerator capex and power from the press's rules of thumb, in USD and kW:
     hardware = server share (60 %) of 50 $bn/GW over GPUs per GW; facility = the other 40 %;
     power at the meter = 1 GW / GPUs per GW."""
     pue = defaults.PUE if pue is None else pue
     per_gw, _ = gpus_per_gw_for(gpu, coefs, pue)
     capex_per_unit = coefs.capex_per_gw_usd_bn * 1e9 / per_gw
-    return {"hardware_usd": capex_per_unit * coefs.server_share_of_capex,
-            "facility_usd": capex_per_unit * (1.0 - coefs.server_share_of_capex),
-            "facility_kw": 1e6 / per_gw,
-            "facility_life_years": coefs.facility_life_years}
+    return {
+        "hardware_usd": capex_per_unit * coefs.server_share_of_capex,
+        "facility_usd": capex_per_unit * (1.0 - coefs.server_share_of_capex),
+        "facility_kw": 1e6 / per_gw,
+        "facility_life_years": coefs.facility_life_years,
+    }
 
 
-def unit_economics(coefs: PressCoefficients, *, gpu: str = "gb300", price_per_hour=3.0, price_decline=0.3,
-                   utilisation=defaults.UTILISATION, life_years=3.0, rate=defaults.FINANCING_RATE,
-                   hardware_usd=None, facility_usd=None, facility_kw=None, pue=None,
-                   power_price_usd_per_mwh=defaults.POWER_PRICE_USD_PER_MWH,
-                   opex_share=defaults.OPEX_SHARE_OF_HARDWARE, n_accelerators=1) -> UnitEconomics:
+def unit_economics(
+    coefs: PressCoefficients,
+    *,
+    gpu: str = "gb300",
+    price_per_hour=3.0,
+    price_decline=0.3,
+    utilisation=defaults.UTILISATION,
+    life_years=3.0,
+    rate=defaults.FINANCING_RATE,
+    hardware_usd=None,
+    facility_usd=None,
+    facility_kw=None,
+    pue=None,
+    power_price_usd_per_mwh=defaults.POWER_PRICE_USD_PER_MWH,
+    opex_share=defaults.OPEX_SHARE_OF_HARDWARE,
+    n_accelerators=1,
+) -> UnitEconomics:
     """Cluster economics of `gpu` with capex and power defaulting to the press's rules of thumb."""
     accelerator(gpu)  # unknown accelerator -> clear error
     d = cluster_defaults(gpu, coefs, pue=pue)
     return cluster_cash_flows(
-        price_per_hour=price_per_hour, price_decline=price_decline, utilisation=utilisation,
-        life_years=life_years, rate=rate,
+        price_per_hour=price_per_hour,
+        price_decline=price_decline,
+        utilisation=utilisation,
+        life_years=life_years,
+        rate=rate,
         hardware_usd=d["hardware_usd"] if hardware_usd is None else hardware_usd,
         facility_usd=d["facility_usd"] if facility_usd is None else facility_usd,
         facility_life_years=d["facility_life_years"],
         facility_kw=d["facility_kw"] if facility_kw is None else facility_kw,
-        power_price_usd_per_mwh=power_price_usd_per_mwh, opex_share=opex_share, n_accelerators=n_accelerators)
+        power_price_usd_per_mwh=power_price_usd_per_mwh,
+        opex_share=opex_share,
+        n_accelerators=n_accelerators,
+    )

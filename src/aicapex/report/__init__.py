@@ -10,4 +10,13 @@ from .build import DEFAULT_PATHS, build_report, build_sections
 from .content import Figure, Section, Table
 from .explain import Explanation, explain
 
-__all__ = ["DEFAULT_PATHS", "Explanation", "Figure", "Section", "Table", "build_report", "build_sections", "explain"]
+__all__ = [
+    "DEFAULT_PATHS",
+    "Explanation",
+    "Figure",
+    "Section",
+    "Table",
+    "build_report",
+    "build_sections",
+    "explain",
+]

@@ -30,7 +30,9 @@ class ReportContext:
     scenarios: tuple[str, ...] = ()
     paths: int = DEFAULT_PATHS
     seed: int = DEFAULT_SEED
-    filing_facts: pd.DataFrame | None = field(default=None, compare=False)  # imported SEC facts, if any
+    filing_facts: pd.DataFrame | None = field(
+        default=None, compare=False
+    )  # imported SEC facts, if any
     cache: dict = field(default_factory=dict, compare=False)
 
 
@@ -48,7 +50,9 @@ class LayerMissing(Exception):
     """A layer, or the part of its API a section needs, does not exist yet."""
 
 
-def guarded(section_id: str, title: str, build: Callable[[ReportContext], Section]) -> Callable[[ReportContext], Section]:
+def guarded(
+    section_id: str, title: str, build: Callable[[ReportContext], Section]
+) -> Callable[[ReportContext], Section]:
     """Wrap a section builder: a missing layer or an aicapex error becomes a visible message."""
 
     def run(ctx: ReportContext) -> Section:
@@ -59,20 +63,29 @@ def guarded(section_id: str, title: str, build: Callable[[ReportContext], Sectio
         except AicapexError as exc:
             return Section.unavailable(section_id, title, f"could not be computed: {exc}")
         except Exception as exc:  # noqa: BLE001 - a layer's bug must not cost the reader the other sections
-            warnings.warn(f"report section '{section_id}' failed: {type(exc).__name__}: {exc}", stacklevel=2)
-            return Section.unavailable(section_id, title,
-                                       f"could not be computed (internal error {type(exc).__name__}: {exc})")
+            warnings.warn(
+                f"report section '{section_id}' failed: {type(exc).__name__}: {exc}", stacklevel=2
+            )
+            return Section.unavailable(
+                section_id,
+                title,
+                f"could not be computed (internal error {type(exc).__name__}: {exc})",
+            )
 
     run.__name__ = f"section_{section_id}"
     return run
 
 
 def _sections() -> list[Callable[[ReportContext], Section]]:
-    from . import sections  # layer sections; imported lazily so a broken layer never breaks the dataset part
+    from . import (
+        sections,
+    )  # layer sections; imported lazily so a broken layer never breaks the dataset part
 
-    return [*sections.LAYER_SECTIONS,
-            lambda ctx: coverage.key_figures_section(ctx.dataset),
-            lambda ctx: coverage.coverage_section(ctx.dataset)]
+    return [
+        *sections.LAYER_SECTIONS,
+        lambda ctx: coverage.key_figures_section(ctx.dataset),
+        lambda ctx: coverage.coverage_section(ctx.dataset),
+    ]
 
 
 def check_scenarios(scenarios) -> None:
@@ -87,8 +100,14 @@ def check_scenarios(scenarios) -> None:
         unc.load_scenario(name)
 
 
-def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] = (), paths: int = DEFAULT_PATHS,
-                   seed: int = DEFAULT_SEED, filing_facts: pd.DataFrame | None = None) -> list[Section]:
+def build_sections(
+    dataset: Dataset,
+    *,
+    scenarios: tuple[str, ...] | list[str] = (),
+    paths: int = DEFAULT_PATHS,
+    seed: int = DEFAULT_SEED,
+    filing_facts: pd.DataFrame | None = None,
+) -> list[Section]:
     """All report sections, headline answers first."""
     if paths < 1:
         raise ModelError(f"paths must be at least 1, got {paths}")
@@ -100,9 +119,15 @@ def build_sections(dataset: Dataset, *, scenarios: tuple[str, ...] | list[str] =
     return [headline_section(ctx, body), *body]
 
 
-def build_report(dataset: Dataset, out_path: str | Path, *, scenarios: tuple[str, ...] | list[str] = (),
-                 paths: int = DEFAULT_PATHS, seed: int = DEFAULT_SEED,
-                 filing_facts: pd.DataFrame | None = None) -> list[Path]:
+def build_report(
+    dataset: Dataset,
+    out_path: str | Path,
+    *,
+    scenarios: tuple[str, ...] | list[str] = (),
+    paths: int = DEFAULT_PATHS,
+    seed: int = DEFAULT_SEED,
+    filing_facts: pd.DataFrame | None = None,
+) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
     `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison.
@@ -112,13 +137,19 @@ def build_report(dataset: Dataset, out_path: str | Path, *, scenarios: tuple[str
     if out_path.suffix.lower() not in (".html", ".htm"):
         raise ModelError(f"--out must end in .html, got '{out_path}'")
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    sections = build_sections(dataset, scenarios=scenarios, paths=paths, seed=seed, filing_facts=filing_facts)
+    sections = build_sections(
+        dataset, scenarios=scenarios, paths=paths, seed=seed, filing_facts=filing_facts
+    )
     csv_dir_name = f"{out_path.stem}_tables"
     title = "aicapex: the economics of the AI-infrastructure build-out"
-    subtitle = (f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "
-                f"seed {seed}.")
+    subtitle = (
+        f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "
+        f"seed {seed}."
+    )
     out_path.write_text(render_html(title, subtitle, sections, csv_dir_name), encoding="utf-8")
     md_path = out_path.with_suffix(".md")
-    md_path.write_text(render_markdown(title, subtitle, sections, csv_dir_name, out_path.name), encoding="utf-8")
+    md_path.write_text(
+        render_markdown(title, subtitle, sections, csv_dir_name, out_path.name), encoding="utf-8"
+    )
     csvs = write_csvs(sections, out_path.parent / csv_dir_name)
     return [out_path, md_path, *csvs]

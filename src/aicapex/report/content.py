@@ -36,12 +36,14 @@ class Section:
 
     id: str
     title: str
-    lines: list[str] = field(default_factory=list)  # Markdown-light sentences (headline answers, notes)
+    lines: list[str] = field(
+        default_factory=list
+    )  # Markdown-light sentences (headline answers, notes)
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     provenance: pd.DataFrame | None = None
     available: bool = True
 
     @classmethod
-    def unavailable(cls, id: str, title: str, reason: str) -> "Section":
+    def unavailable(cls, id: str, title: str, reason: str) -> Section:
         return cls(id=id, title=title, lines=[f"Not available yet: {reason}"], available=False)

@@ -19,8 +19,14 @@ MONEY = "USD bn"
 
 def aliases() -> dict[str, str]:
     """Short names accepted on the command line."""
-    return {"ocf": "operating_cash_flow", "fcf": "free_cash_flow", "dep": "depreciation", "gap": "funding_gap",
-            "stress": "stress_loss", "capacity_gw": "gw"}
+    return {
+        "ocf": "operating_cash_flow",
+        "fcf": "free_cash_flow",
+        "dep": "depreciation",
+        "gap": "funding_gap",
+        "stress": "stress_loss",
+        "capacity_gw": "gw",
+    }
 
 
 # ---- the financial run and its assumptions -------------------------------------------------------
@@ -32,8 +38,10 @@ class FinRun:
 
     def index(self, entity: str, year: int) -> tuple[int, int | None]:
         if entity not in self.result.entities:
-            raise ModelError(f"'{entity}' is not modelled by the financial layer (modelled: "
-                             f"{', '.join(self.result.entities)}); it needs an annual capex figure")
+            raise ModelError(
+                f"'{entity}' is not modelled by the financial layer (modelled: "
+                f"{', '.join(self.result.entities)}); it needs an annual capex figure"
+            )
         t = self.result.years.index(year) if year in self.result.years else None
         return self.result.entities.index(entity), t
 
@@ -58,12 +66,19 @@ def _fin_run(ds: Dataset, scenario: str | None) -> FinRun:
 _DEFAULT_RATIONALE = {
     "capex_growth": "capex held flat after the last guided year (financial/defaults.py CAPEX_GROWTH)",
     "building_life_years": "buildings and power plant over 25 years, an assumption within US filers' 15-39 year "
-                           "lives (financial/defaults.py BUILDING_LIFE_YEARS)",
+    "lives (financial/defaults.py BUILDING_LIFE_YEARS)",
     "land_share": "no source splits land out of capex (financial/defaults.py LAND_SHARE)",
     "rate": "interest on new debt near long investment-grade yields (financial/defaults.py RATE)",
 }
-_UNITS = {"capex_growth": "ratio/yr", "ocf_growth": "ratio/yr", "building_life_years": "years",
-          "server_life_years": "years", "land_share": "ratio", "server_share": "ratio", "rate": "ratio/yr"}
+_UNITS = {
+    "capex_growth": "ratio/yr",
+    "ocf_growth": "ratio/yr",
+    "building_life_years": "years",
+    "server_life_years": "years",
+    "land_share": "ratio",
+    "server_share": "ratio",
+    "rate": "ratio/yr",
+}
 
 
 def assumption(run: FinRun, name: str) -> Explanation:
@@ -71,17 +86,26 @@ def assumption(run: FinRun, name: str) -> Explanation:
     unit = _UNITS.get(name, "")
     if run.scenario is not None and name in run.scenario.assumptions:
         a = run.scenario.assumptions[name]
-        return assumption_node(name, float(a.distribution.median()), unit,
-                               f"median of {a.distribution!r}: {a.rationale} Source: {a.source or 'assumption'}",
-                               f"scenario {run.scenario.name}")
+        return assumption_node(
+            name,
+            float(a.distribution.median()),
+            unit,
+            f"median of {a.distribution!r}: {a.rationale} Source: {a.source or 'assumption'}",
+            f"scenario {run.scenario.name}",
+        )
     if name == "ocf_growth":
         defaults = layer("financial.defaults")
         node = fact_node(run.ds, *defaults.OCF_GROWTH_FACT, label="ocf_growth")
         node.unit, node.note = unit, "default: the analysts' expected OCF growth. " + node.note
         return node
     value = float(np.mean(run.result.resolved[name]))
-    return assumption_node(name, value, unit, _DEFAULT_RATIONALE.get(name, "financial layer default"),
-                           "default assumption")
+    return assumption_node(
+        name,
+        value,
+        unit,
+        _DEFAULT_RATIONALE.get(name, "financial layer default"),
+        "default assumption",
+    )
 
 
 def _from_use(run: FinRun, entity: str, metric: str, use: dict, label: str) -> Explanation:
@@ -95,15 +119,27 @@ def _from_use(run: FinRun, entity: str, metric: str, use: dict, label: str) -> E
     if rule.startswith("assumption "):
         return assumption(run, rule.split()[1])
     if rule == "override":
-        return assumption_node(label, use["value"], "", "figure overridden for this run", "override")
+        return assumption_node(
+            label, use["value"], "", "figure overridden for this run", "override"
+        )
     period = str(use["period"])
-    if period.isdigit():  # a bare year: the entity's fiscal year, else the calendar year, that holds the report
-        period = next((p for p in (f"FY{period}", f"CY{period}") if run.ds.resolve(entity, metric, p) is not None),
-                      f"FY{period}")
+    if (
+        period.isdigit()
+    ):  # a bare year: the entity's fiscal year, else the calendar year, that holds the report
+        period = next(
+            (
+                p
+                for p in (f"FY{period}", f"CY{period}")
+                if run.ds.resolve(entity, metric, p) is not None
+            ),
+            f"FY{period}",
+        )
     return fact_node(run.ds, entity, metric, period, label=label)
 
 
-def _series(run: FinRun, entity: str, metric: str, year: int, output: str, growth: str) -> Explanation:
+def _series(
+    run: FinRun, entity: str, metric: str, year: int, output: str, growth: str
+) -> Explanation:
     """capex or OCF of one year: reported, derived, interpolated, or grown from the last known year."""
     label = f"{entity}.{output}.{year}"
     uses = run.uses(entity, metric)
@@ -113,33 +149,62 @@ def _series(run: FinRun, entity: str, metric: str, year: int, output: str, growt
         u = next((x for x in here if x["rule"] == "derived"), here[0])
         if u["rule"] == "derived":  # OCF = FCF + capex, the identity the sources use
             fcf = next(x for x in run.uses(entity, "free_cash_flow") if x["year"] == year)
-            return Explanation(label, u["value"], MONEY, "derived", formula=f"{output} = free_cash_flow + capex",
-                               inputs=[_from_use(run, entity, "free_cash_flow", fcf, f"{entity}.free_cash_flow.{year}"),
-                                       capex(run, entity, year)])
+            return Explanation(
+                label,
+                u["value"],
+                MONEY,
+                "derived",
+                formula=f"{output} = free_cash_flow + capex",
+                inputs=[
+                    _from_use(
+                        run, entity, "free_cash_flow", fcf, f"{entity}.free_cash_flow.{year}"
+                    ),
+                    capex(run, entity, year),
+                ],
+            )
         node = _from_use(run, entity, metric, u, label)
         if value is not None:
             node.value = value
         if metric == "capex" and u["low"] != u["high"]:
             case = float(np.mean(run.result.resolved["capex_case"]))
-            node.note += f"; capex case {case:g} (0 = low end, 0.5 = default, 1 = high end of the range)"
+            node.note += (
+                f"; capex case {case:g} (0 = low end, 0.5 = default, 1 = high end of the range)"
+            )
         return node
     known = sorted({u["year"] for u in uses})
     if not known or year < known[0]:
-        return Explanation(label, value, MONEY, "missing", note=f"no {metric} for {entity} in or before {year}")
+        return Explanation(
+            label, value, MONEY, "missing", note=f"no {metric} for {entity} in or before {year}"
+        )
     if year > known[-1]:
         y0 = known[-1]
-        return Explanation(label, value, MONEY, "derived", formula=f"{output}_{year} = {output}_{y0} x (1 + {growth})"
-                           f"^{year - y0}", inputs=[_series(run, entity, metric, y0, output, growth),
-                                                   assumption(run, growth)])
+        return Explanation(
+            label,
+            value,
+            MONEY,
+            "derived",
+            formula=f"{output}_{year} = {output}_{y0} x (1 + {growth})^{year - y0}",
+            inputs=[_series(run, entity, metric, y0, output, growth), assumption(run, growth)],
+        )
     y0, y1 = max(k for k in known if k < year), min(k for k in known if k > year)
-    return Explanation(label, value, MONEY, "derived", formula=f"{output}_{year} = {output}_{y0} x ({output}_{y1} / "
-                       f"{output}_{y0})^(({year} - {y0}) / ({y1} - {y0})) (constant growth between known years)",
-                       inputs=[_series(run, entity, metric, y0, output, growth),
-                               _series(run, entity, metric, y1, output, growth)])
+    return Explanation(
+        label,
+        value,
+        MONEY,
+        "derived",
+        formula=f"{output}_{year} = {output}_{y0} x ({output}_{y1} / "
+        f"{output}_{y0})^(({year} - {y0}) / ({y1} - {y0})) (constant growth between known years)",
+        inputs=[
+            _series(run, entity, metric, y0, output, growth),
+            _series(run, entity, metric, y1, output, growth),
+        ],
+    )
 
 
 def capex(run: FinRun, entity: str, year: int) -> Explanation:
-    return _series(run, entity, run.result.capex_metric.get(entity, "capex"), year, "capex", "capex_growth")
+    return _series(
+        run, entity, run.result.capex_metric.get(entity, "capex"), year, "capex", "capex_growth"
+    )
 
 
 def ocf(run: FinRun, entity: str, year: int) -> Explanation:
@@ -155,8 +220,14 @@ def _life_or_share(run: FinRun, entity: str, metric: str) -> Explanation:
 # ---- derivations -------------------------------------------------------------------------------------
 def explain_fcf(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
     run = _fin_run(ds, scenario)
-    return Explanation(f"{entity}.fcf.{year}", run.array("fcf", entity, year), MONEY, "derived",
-                       formula="fcf = ocf - capex", inputs=[ocf(run, entity, year), capex(run, entity, year)])
+    return Explanation(
+        f"{entity}.fcf.{year}",
+        run.array("fcf", entity, year),
+        MONEY,
+        "derived",
+        formula="fcf = ocf - capex",
+        inputs=[ocf(run, entity, year), capex(run, entity, year)],
+    )
 
 
 def explain_ocf(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
@@ -171,43 +242,81 @@ def explain_depreciation(ds: Dataset, entity: str, year: int, scenario: str | No
     run = _fin_run(ds, scenario)
     total = run.array("depreciation", entity, year)
     servers = run.array("depreciation_servers", entity, year)
-    legacy_use = [u for u in run.uses(entity, "depreciation") if (u["derivation"] or "").startswith("legacy")]
+    legacy_use = [
+        u for u in run.uses(entity, "depreciation") if (u["derivation"] or "").startswith("legacy")
+    ]
     if legacy_use:
-        legacy = _from_use(run, entity, "depreciation", legacy_use[0], f"{entity}.legacy_depreciation")
+        legacy = _from_use(
+            run, entity, "depreciation", legacy_use[0], f"{entity}.legacy_depreciation"
+        )
         legacy.note += "; held flat: the installed base's vintages are not in the dataset"
     else:
-        legacy = assumption_node(f"{entity}.legacy_depreciation", 0.0, MONEY,
-                                 "no depreciation reported before the first modelled capex year: depreciation covers "
-                                 "the modelled capex vintages only (financial layer rule)", "default assumption")
+        legacy = assumption_node(
+            f"{entity}.legacy_depreciation",
+            0.0,
+            MONEY,
+            "no depreciation reported before the first modelled capex year: depreciation covers "
+            "the modelled capex vintages only (financial layer rule)",
+            "default assumption",
+        )
     first = min(u["year"] for u in run.uses(entity, run.result.capex_metric.get(entity, "capex")))
     vintages = [capex(run, entity, v) for v in range(first, year)]
     conv = run.result.resolved["convention"]
     f = f"f(t, L) = share of cost charged t years after the spend, straight line over L years ({conv} convention)"
     server_node = Explanation(
-        f"{entity}.depreciation_servers.{year}", servers, MONEY, "derived",
+        f"{entity}.depreciation_servers.{year}",
+        servers,
+        MONEY,
+        "derived",
         formula=f"sum over vintages v < {year + (conv == 'half-year')}: capex_v x server_share x f({year} - v, "
-                f"server_life); {f}",
-        inputs=[_life_or_share(run, entity, "server_useful_life"), _life_or_share(run, entity, "server_share_of_capex"),
-                *vintages])
-    other = None if total is None or servers is None else total - servers - float(legacy.value or 0.0)
+        f"server_life); {f}",
+        inputs=[
+            _life_or_share(run, entity, "server_useful_life"),
+            _life_or_share(run, entity, "server_share_of_capex"),
+            *vintages,
+        ],
+    )
+    other = (
+        None if total is None or servers is None else total - servers - float(legacy.value or 0.0)
+    )
     building_node = Explanation(
-        f"{entity}.depreciation_buildings.{year}", other, MONEY, "derived",
+        f"{entity}.depreciation_buildings.{year}",
+        other,
+        MONEY,
+        "derived",
         formula="sum over vintages: capex_v x (1 - server_share - land_share) x f(year - v, building_life); "
-                "land is not depreciated", inputs=[assumption(run, "building_life_years"), assumption(run, "land_share")])
-    return Explanation(f"{entity}.depreciation.{year}", total, MONEY, "derived",
-                       formula="depreciation = legacy depreciation + servers + buildings",
-                       note="source of the arithmetic: Barron's, 000_0bf8f8a29dd3db6b.txt: 「其中約1080億美元將用於伺服器。"
-                            "按6年折舊計算,從明年開始每年將新增180億美元折舊費用」",
-                       inputs=[legacy, server_node, building_node])
+        "land is not depreciated",
+        inputs=[assumption(run, "building_life_years"), assumption(run, "land_share")],
+    )
+    return Explanation(
+        f"{entity}.depreciation.{year}",
+        total,
+        MONEY,
+        "derived",
+        formula="depreciation = legacy depreciation + servers + buildings",
+        note="source of the arithmetic: Barron's, 000_0bf8f8a29dd3db6b.txt: 「其中約1080億美元將用於伺服器。"
+        "按6年折舊計算,從明年開始每年將新增180億美元折舊費用」",
+        inputs=[legacy, server_node, building_node],
+    )
 
 
 def explain_funding_gap(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
     run = _fin_run(ds, scenario)
-    returns = Explanation(f"{entity}.shareholder_returns.{year}", run.array("shareholder_returns", entity, year),
-                          MONEY, "derived", note="; ".join(run.result.explanation[entity].notes[:1]))
-    return Explanation(f"{entity}.funding_gap.{year}", run.array("funding_gap", entity, year), MONEY, "derived",
-                       formula="funding_gap = max(0, -(fcf - shareholder_returns - interest on new debt))",
-                       inputs=[explain_fcf(ds, entity, year, scenario), returns, assumption(run, "rate")])
+    returns = Explanation(
+        f"{entity}.shareholder_returns.{year}",
+        run.array("shareholder_returns", entity, year),
+        MONEY,
+        "derived",
+        note="; ".join(run.result.explanation[entity].notes[:1]),
+    )
+    return Explanation(
+        f"{entity}.funding_gap.{year}",
+        run.array("funding_gap", entity, year),
+        MONEY,
+        "derived",
+        formula="funding_gap = max(0, -(fcf - shareholder_returns - interest on new debt))",
+        inputs=[explain_fcf(ds, entity, year, scenario), returns, assumption(run, "rate")],
+    )
 
 
 def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
@@ -216,19 +325,35 @@ def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Exp
     try:
         cap = capex(_fin_run(ds, scenario), entity, year)
     except ModelError:
-        cap = next((fact_node(ds, entity, "capex", p) for p in (f"FY{year}", f"CY{year}")
-                    if ds.resolve(entity, "capex", p) is not None), None)
+        cap = next(
+            (
+                fact_node(ds, entity, "capex", p)
+                for p in (f"FY{year}", f"CY{year}")
+                if ds.resolve(entity, "capex", p) is not None
+            ),
+            None,
+        )
         if cap is None:
             raise ModelError(f"no capex for {entity} in {year}: cannot convert it to GW") from None
     gw = float(phys.convert_capex(cap.value, coefs).gw[0])
     per_gw = constant_node(ds, "capex_per_gw", unit="USD/GW", scale=1e9, unit_label="USD bn/GW")
-    return Explanation(f"{entity}.gw.{year}", gw, "GW", "derived", formula="gw = capex / capex_per_gw",
-                       inputs=[cap, per_gw])
+    return Explanation(
+        f"{entity}.gw.{year}",
+        gw,
+        "GW",
+        "derived",
+        formula="gw = capex / capex_per_gw",
+        inputs=[cap, per_gw],
+    )
 
 
 DERIVATIONS: dict[str, Callable[[Dataset, str, int, str | None], Explanation]] = {
-    "free_cash_flow": explain_fcf, "operating_cash_flow": explain_ocf, "capex": explain_capex,
-    "depreciation": explain_depreciation, "funding_gap": explain_funding_gap, "gw": explain_gw,
+    "free_cash_flow": explain_fcf,
+    "operating_cash_flow": explain_ocf,
+    "capex": explain_capex,
+    "depreciation": explain_depreciation,
+    "funding_gap": explain_funding_gap,
+    "gw": explain_gw,
 }
 
 

@@ -19,7 +19,11 @@ def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
     if scenario is not None:
         unc = layer("uncertainty")
         scen = unc.load_scenario(scenario)
-        shocks = {k[len("shock_"):]: float(d.median()) for k, d in scen.parameters.items() if k.startswith("shock_")}
+        shocks = {
+            k[len("shock_") :]: float(d.median())
+            for k, d in scen.parameters.items()
+            if k.startswith("shock_")
+        }
         if shocks:
             return f"scenario {scen.name}", shocks
     label, shocks = next(iter(net.REPORT_SHOCKS.items()))
@@ -31,8 +35,14 @@ _FACT_REF = re.compile(r"\b([a-z0-9_]+)\.([a-z0-9_]+) ((?:FY|CY)\d{4}(?:Q[1-4]|H
 
 def _rule_inputs(ds: Dataset, rule: str) -> list[Explanation]:
     """Facts (entity.metric PERIOD) and constants a deal's amount rule names, so the tree reaches quotes."""
-    nodes = [fact_node(ds, e, m, p) for e, m, p in _FACT_REF.findall(rule) if ds.resolve(e, m, p) is not None]
-    nodes += [constant_node(ds, cid) for cid in ds.constants["id"] if re.search(rf"\b{cid}\b", rule)]
+    nodes = [
+        fact_node(ds, e, m, p)
+        for e, m, p in _FACT_REF.findall(rule)
+        if ds.resolve(e, m, p) is not None
+    ]
+    nodes += [
+        constant_node(ds, cid) for cid in ds.constants["id"] if re.search(rf"\b{cid}\b", rule)
+    ]
     return nodes
 
 
@@ -40,9 +50,15 @@ def _deal_node(ds: Dataset, edge: pd.Series, amount: float, what: str) -> Explan
     row = ds.deals[ds.deals["id"] == edge["deal_id"]]
     prov = [_report_provenance(r) for _, r in row.iterrows()]
     rule = str(edge["amount_rule"])
-    return Explanation(f"deal {edge['deal_id']} ({edge['from']} -> {edge['to']}, {edge['kind']})", amount, MONEY,
-                       "fact", provenance=prov, note=f"{what}; amount: {rule}; timing: {edge['timing_rule']}",
-                       inputs=_rule_inputs(ds, rule))
+    return Explanation(
+        f"deal {edge['deal_id']} ({edge['from']} -> {edge['to']}, {edge['kind']})",
+        amount,
+        MONEY,
+        "fact",
+        provenance=prov,
+        note=f"{what}; amount: {rule}; timing: {edge['timing_rule']}",
+        inputs=_rule_inputs(ds, rule),
+    )
 
 
 def _assets_node(ds: Dataset, asset: pd.Series) -> Explanation:
@@ -53,8 +69,14 @@ def _assets_node(ds: Dataset, asset: pd.Series) -> Explanation:
     if isinstance(metric, str):
         for period in sorted(set(ds.reports(asset["entity"], metric)["period"])):
             inputs.append(fact_node(ds, asset["entity"], metric, period))
-    return Explanation(f"{asset['entity']}.external_assets", float(asset["external_assets_usd_bn"]), MONEY, "derived",
-                       formula=str(asset["assets_rule"]), inputs=inputs)
+    return Explanation(
+        f"{asset['entity']}.external_assets",
+        float(asset["external_assets_usd_bn"]),
+        MONEY,
+        "derived",
+        formula=str(asset["assets_rule"]),
+        inputs=inputs,
+    )
 
 
 def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
@@ -62,7 +84,9 @@ def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | Non
     label, shocks = _shocks(scenario)
     network = net_layer.build_network(ds)
     if entity not in network.nodes:
-        raise ModelError(f"'{entity}' is not a party to any deal; parties: {', '.join(network.nodes)}")
+        raise ModelError(
+            f"'{entity}' is not a party to any deal; parties: {', '.join(network.nodes)}"
+        )
     table = net_layer.stress_network(network, shocks).table().set_index("entity")
     h = network.horizon
     edges = network.edges
@@ -71,35 +95,86 @@ def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | Non
         asset = network.assets.set_index("entity").loc[party].copy()
         asset["entity"] = party
         shortfall = float(table.loc[party, "shortfall"])
-        shock_nodes.append(Explanation(
-            f"{party}.shortfall", shortfall, MONEY, "derived",
-            formula=f"shortfall = owed - paid; {party} pays what its shocked external assets and receipts allow "
-                    "(Eisenberg-Noe clearing)",
-            inputs=[assumption_node(f"shock {party}", factor, "factor on external assets", label,
-                                    "stress scenario"), _assets_node(ds, asset)]))
+        shock_nodes.append(
+            Explanation(
+                f"{party}.shortfall",
+                shortfall,
+                MONEY,
+                "derived",
+                formula=f"shortfall = owed - paid; {party} pays what its shocked external assets and receipts allow "
+                "(Eisenberg-Noe clearing)",
+                inputs=[
+                    assumption_node(
+                        f"shock {party}",
+                        factor,
+                        "factor on external assets",
+                        label,
+                        "stress scenario",
+                    ),
+                    _assets_node(ds, asset),
+                ],
+            )
+        )
     credit = []
     for _, e in edges[(edges["to"] == entity) & (edges["due_usd_bn"] > 0)].iterrows():
         if e["from"] in table.index and table.loc[e["from"], "shortfall"] > 0:
-            credit.append(_deal_node(ds, e, float(e["due_usd_bn"]), f"due to {entity} within {h.first_year}-"
-                                     f"{h.last_year}; {e['from']} pays only part"))
+            credit.append(
+                _deal_node(
+                    ds,
+                    e,
+                    float(e["due_usd_bn"]),
+                    f"due to {entity} within {h.first_year}-"
+                    f"{h.last_year}; {e['from']} pays only part",
+                )
+            )
     for _, e in edges[(edges["from"] == entity) & (edges["claim_usd_bn"] > 0)].iterrows():
-        credit.append(_deal_node(ds, e, float(e["claim_usd_bn"]), "long-dated claim, written down if the borrower "
-                                 "defaults"))
+        credit.append(
+            _deal_node(
+                ds,
+                e,
+                float(e["claim_usd_bn"]),
+                "long-dated claim, written down if the borrower defaults",
+            )
+        )
     equity = []
-    holder = edges[((edges["from"] == entity) & (edges["kind"] != "warrant")) |
-                   ((edges["to"] == entity) & (edges["kind"] == "warrant"))]
+    holder = edges[
+        ((edges["from"] == entity) & (edges["kind"] != "warrant"))
+        | ((edges["to"] == entity) & (edges["kind"] == "warrant"))
+    ]
     for _, e in holder[holder["holding_usd_bn"] > 0].iterrows():
-        equity.append(_deal_node(ds, e, float(e["holding_usd_bn"]), "stake, loses the share of value its issuer "
-                                 "loses"))
-    credit_node = Explanation(f"{entity}.credit_loss", float(table.loc[entity, "credit_loss"]), MONEY, "derived",
-                              formula="sum over debtors: unpaid share of what they owe this party within the horizon "
-                                      "+ write-down of long-dated claims on defaulted borrowers",
-                              inputs=[*credit, *shock_nodes])
-    equity_node = Explanation(f"{entity}.equity_loss", float(table.loc[entity, "equity_loss"]), MONEY, "derived",
-                              formula="sum over stakes: stake value x the issuer's loss of value share",
-                              inputs=equity)
-    return Explanation(f"{entity}.stress_loss ({label}, horizon {h.first_year}-{h.last_year})",
-                       float(table.loc[entity, "total_loss"]), MONEY, "derived",
-                       formula="stress_loss = credit_loss + equity_loss", inputs=[credit_node, equity_node],
-                       note=f"year {year} lies in the stress horizon {h.first_year}-{h.last_year}" if
-                       h.first_year <= year <= h.last_year else f"the stress horizon is {h.first_year}-{h.last_year}")
+        equity.append(
+            _deal_node(
+                ds,
+                e,
+                float(e["holding_usd_bn"]),
+                "stake, loses the share of value its issuer loses",
+            )
+        )
+    credit_node = Explanation(
+        f"{entity}.credit_loss",
+        float(table.loc[entity, "credit_loss"]),
+        MONEY,
+        "derived",
+        formula="sum over debtors: unpaid share of what they owe this party within the horizon "
+        "+ write-down of long-dated claims on defaulted borrowers",
+        inputs=[*credit, *shock_nodes],
+    )
+    equity_node = Explanation(
+        f"{entity}.equity_loss",
+        float(table.loc[entity, "equity_loss"]),
+        MONEY,
+        "derived",
+        formula="sum over stakes: stake value x the issuer's loss of value share",
+        inputs=equity,
+    )
+    return Explanation(
+        f"{entity}.stress_loss ({label}, horizon {h.first_year}-{h.last_year})",
+        float(table.loc[entity, "total_loss"]),
+        MONEY,
+        "derived",
+        formula="stress_loss = credit_loss + equity_loss",
+        inputs=[credit_node, equity_node],
+        note=f"year {year} lies in the stress horizon {h.first_year}-{h.last_year}"
+        if h.first_year <= year <= h.last_year
+        else f"the stress horizon is {h.first_year}-{h.last_year}",
+    )

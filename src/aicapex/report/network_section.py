@@ -41,26 +41,88 @@ def deal_graph_figure(edges: pd.DataFrame, nodes: tuple[str, ...], in_cycle: set
         mx, my = (x0 + x1) / 2 + 0.08 * (y1 - y0), (y0 + y1) / 2 - 0.08 * (x1 - x0)
         cyc = e.deal_id in in_cycle
         width = 1.0 + 9.0 * math.sqrt(amount / top)
-        label = f"{e.deal_id}: {e._2} → {e.to}, {e.kind}, " + (f"{amount:,.1f} $bn" if amount else "no amount")
-        fig.add_scatter(x=[x0, mx, x1], y=[y0, my, y1], mode="lines", hoverinfo="text", text=label, showlegend=False,
-                        line=dict(width=width, color="#d62728" if cyc else "rgba(31,119,180,0.55)",
-                                  dash="solid" if e.binding else "dot", shape="spline"))
-        fig.add_annotation(x=x1, y=y1, ax=mx, ay=my, xref="x", yref="y", axref="x", ayref="y", showarrow=True,
-                           arrowhead=3, arrowsize=1.2, arrowwidth=1.5, standoff=14,
-                           arrowcolor="#d62728" if cyc else "#1f77b4", text="")
+        label = f"{e.deal_id}: {e._2} → {e.to}, {e.kind}, " + (
+            f"{amount:,.1f} $bn" if amount else "no amount"
+        )
+        fig.add_scatter(
+            x=[x0, mx, x1],
+            y=[y0, my, y1],
+            mode="lines",
+            hoverinfo="text",
+            text=label,
+            showlegend=False,
+            line=dict(
+                width=width,
+                color="#d62728" if cyc else "rgba(31,119,180,0.55)",
+                dash="solid" if e.binding else "dot",
+                shape="spline",
+            ),
+        )
+        fig.add_annotation(
+            x=x1,
+            y=y1,
+            ax=mx,
+            ay=my,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=3,
+            arrowsize=1.2,
+            arrowwidth=1.5,
+            standoff=14,
+            arrowcolor="#d62728" if cyc else "#1f77b4",
+            text="",
+        )
     xs, ys = zip(*(pos[n] for n in nodes))
-    fig.add_scatter(x=xs, y=ys, mode="markers", text=list(nodes), marker=dict(size=16, color="#333"),
-                    hoverinfo="text", showlegend=False)
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="markers",
+        text=list(nodes),
+        marker=dict(size=16, color="#333"),
+        hoverinfo="text",
+        showlegend=False,
+    )
     for n in nodes:  # labels outside the circle, on a white box so edges do not cross them
         x, y = pos[n]
-        fig.add_annotation(x=x * 1.16, y=y * 1.12, text=f"<b>{n}</b>", showarrow=False, bgcolor="white",
-                           font=dict(size=13))
-    fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#d62728", width=4), name="deal on a cycle")
-    fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#1f77b4", width=4), name="other deal (signed)")
-    fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color="#1f77b4", width=2, dash="dot"),
-                    name="not signed (letter of intent / announced)")
-    charts.layout(fig, "Deal graph: money flows from payer to receiver; width ∝ √amount (USD bn)", None, None,
-                   height=640)
+        fig.add_annotation(
+            x=x * 1.16,
+            y=y * 1.12,
+            text=f"<b>{n}</b>",
+            showarrow=False,
+            bgcolor="white",
+            font=dict(size=13),
+        )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=dict(color="#d62728", width=4),
+        name="deal on a cycle",
+    )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=dict(color="#1f77b4", width=4),
+        name="other deal (signed)",
+    )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=dict(color="#1f77b4", width=2, dash="dot"),
+        name="not signed (letter of intent / announced)",
+    )
+    charts.layout(
+        fig,
+        "Deal graph: money flows from payer to receiver; width ∝ √amount (USD bn)",
+        None,
+        None,
+        height=640,
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
     return fig
@@ -73,9 +135,11 @@ def stress_lines(stress: dict[str, pd.DataFrame], no_shock_total: float = 0.0) -
         who = ", ".join(f"{r.entity} {r.total_loss:,.0f}" for r in hit.itertuples())
         dflt = ", ".join(t.loc[t["defaulted"].astype(float) > 0, "entity"])
         total = hit["total_loss"].sum()
-        lines.append(f"Answer: stress ({label}): losses reaching other parties ($bn, credit + equity): "
-                     f"{who or 'none'}; total {total:,.0f} $bn ({total - no_shock_total:,.0f} more than with no "
-                     f"shock); in default: {dflt or 'none'}.")
+        lines.append(
+            f"Answer: stress ({label}): losses reaching other parties ($bn, credit + equity): "
+            f"{who or 'none'}; total {total:,.0f} $bn ({total - no_shock_total:,.0f} more than with no "
+            f"shock); in default: {dflt or 'none'}."
+        )
     return lines
 
 
@@ -87,51 +151,123 @@ def network_section(ctx: ReportContext) -> Section:
     if rep.cycles.empty:
         lines.append("Answer: the loop: no cycle in the deal graph.")
     else:
-        paths = "; ".join(f"{r.path} ({'signed' if r.binding else 'not all signed'})" for r in rep.cycles.itertuples())
+        paths = "; ".join(
+            f"{r.path} ({'signed' if r.binding else 'not all signed'})"
+            for r in rep.cycles.itertuples()
+        )
         lines.append(f"Answer: the loop: {len(rep.cycles)} cycle(s): {paths}.")
     base = rep.baseline
     unpaid = base[base["shortfall"] > 0.005]
     if not unpaid.empty:
-        lines.append("Answer: stress with no shock: " + "; ".join(
-            f"{r.entity} owes {r.owed:,.0f} $bn over the horizon but can pay {r.paid:,.0f}" for r in unpaid.itertuples())
-            + f"; losses passed on: {base['total_loss'].sum():,.0f} $bn.")
+        lines.append(
+            "Answer: stress with no shock: "
+            + "; ".join(
+                f"{r.entity} owes {r.owed:,.0f} $bn over the horizon but can pay {r.paid:,.0f}"
+                for r in unpaid.itertuples()
+            )
+            + f"; losses passed on: {base['total_loss'].sum():,.0f} $bn."
+        )
     lines += stress_lines(rep.stress, float(base["total_loss"].sum()))
     h = net.horizon
-    lines.append(f"Horizon {h.first_year}-{h.last_year}; a shock multiplies the party's external assets "
-                 "(cash and operating cash flow over the horizon) by the factor named.")
-    figures = [Figure("deal-graph", "Every deal in the dataset; red edges lie on a cycle (money that comes back to "
-                      "where it started).", deal_graph_figure(net.edges, net.nodes, in_cycle))]
+    lines.append(
+        f"Horizon {h.first_year}-{h.last_year}; a shock multiplies the party's external assets "
+        "(cash and operating cash flow over the horizon) by the factor named."
+    )
+    figures = [
+        Figure(
+            "deal-graph",
+            "Every deal in the dataset; red edges lie on a cycle (money that comes back to "
+            "where it started).",
+            deal_graph_figure(net.edges, net.nodes, in_cycle),
+        )
+    ]
     stress_frames = [t.assign(scenario=label) for label, t in rep.stress.items()]
     if stress_frames:
         st = pd.concat(stress_frames, ignore_index=True)
         hit = st[st["total_loss"] > 0.005]
         fig = go.Figure()
         for i, (label, sub) in enumerate(hit.groupby("scenario", sort=False)):
-            fig.add_bar(x=sub["entity"], y=sub["credit_loss"], name=f"{label}: credit loss",
-                        marker_color=charts.PALETTE[2 * i % len(charts.PALETTE)], offsetgroup=str(i))
-            fig.add_bar(x=sub["entity"], y=sub["equity_loss"], name=f"{label}: equity loss", base=sub["credit_loss"],
-                        marker_color=charts.PALETTE[(2 * i + 1) % len(charts.PALETTE)], offsetgroup=str(i))
-        charts.layout(fig, "Stress: losses passed on through the deal network", "party", "loss (USD bn)",
-                       barmode="group")
-        figures.append(Figure("stress-losses", "Credit and equity losses of each party when OpenAI's cash covers "
-                              "only part of its commitments.", fig))
+            fig.add_bar(
+                x=sub["entity"],
+                y=sub["credit_loss"],
+                name=f"{label}: credit loss",
+                marker_color=charts.PALETTE[2 * i % len(charts.PALETTE)],
+                offsetgroup=str(i),
+            )
+            fig.add_bar(
+                x=sub["entity"],
+                y=sub["equity_loss"],
+                name=f"{label}: equity loss",
+                base=sub["credit_loss"],
+                marker_color=charts.PALETTE[(2 * i + 1) % len(charts.PALETTE)],
+                offsetgroup=str(i),
+            )
+        charts.layout(
+            fig,
+            "Stress: losses passed on through the deal network",
+            "party",
+            "loss (USD bn)",
+            barmode="group",
+        )
+        figures.append(
+            Figure(
+                "stress-losses",
+                "Credit and equity losses of each party when OpenAI's cash covers "
+                "only part of its commitments.",
+                fig,
+            )
+        )
     else:
         st = pd.DataFrame()
-    edge_cols = ["deal_id", "from", "to", "kind", "status", "amount_usd_bn", "amount_rule", "start_year", "end_year",
-                 "due_usd_bn"]
+    edge_cols = [
+        "deal_id",
+        "from",
+        "to",
+        "kind",
+        "status",
+        "amount_usd_bn",
+        "amount_rule",
+        "start_year",
+        "end_year",
+        "due_usd_bn",
+    ]
     edges = net.edges[edge_cols].assign(on_cycle=net.edges["deal_id"].isin(in_cycle))
-    tables = [Table("deal_edges", "Deals as graph edges (USD bn)", edges),
-              Table("cycles", "Cycles in the deal graph", rep.cycles),
-              Table("round_tripped", "Vendor sales funded by the vendor's own money", rep.round_tripped),
-              Table("stress", "Stress results per party (USD bn)",
-                    st[["scenario", "entity", "owed", "paid", "shortfall", "defaulted", "credit_loss", "equity_loss",
-                        "total_loss"]] if not st.empty else st),
-              Table("external_assets", "External assets of each party and the rule used", rep.assets)]
+    tables = [
+        Table("deal_edges", "Deals as graph edges (USD bn)", edges),
+        Table("cycles", "Cycles in the deal graph", rep.cycles),
+        Table("round_tripped", "Vendor sales funded by the vendor's own money", rep.round_tripped),
+        Table(
+            "stress",
+            "Stress results per party (USD bn)",
+            st[
+                [
+                    "scenario",
+                    "entity",
+                    "owed",
+                    "paid",
+                    "shortfall",
+                    "defaulted",
+                    "credit_loss",
+                    "equity_loss",
+                    "total_loss",
+                ]
+            ]
+            if not st.empty
+            else st,
+        ),
+        Table("external_assets", "External assets of each party and the rule used", rep.assets),
+    ]
     ds = ctx.dataset
     prov = deals_provenance(ds.deals[ds.deals["id"].isin(set(net.edges["deal_id"]))])
     # the facts behind each party's external assets (cash and the flow over the horizon)
     a = rep.assets
     used = set(zip(a["entity"], "cash")) | set(zip(a["entity"], a["flow_metric"].fillna("")))
     facts = ds.facts[[(e, m) in used for e, m in zip(ds.facts["entity"], ds.facts["metric"])]]
-    return Section(id="network", title=TITLE, lines=lines, figures=figures, tables=tables,
-                   provenance=combine(prov, facts_provenance(facts)))
+    return Section(
+        id="network",
+        title=TITLE,
+        lines=lines,
+        figures=figures,
+        tables=tables,
+        provenance=combine(prov, facts_provenance(facts)),
+    )

@@ -10,7 +10,18 @@ import pandas as pd
 
 from ..units import UNITS
 
-PROVENANCE_COLUMNS = ["ref", "kind", "item", "value", "basis", "source", "outlet", "quote", "note", "origin"]
+PROVENANCE_COLUMNS = [
+    "ref",
+    "kind",
+    "item",
+    "value",
+    "basis",
+    "source",
+    "outlet",
+    "quote",
+    "note",
+    "origin",
+]
 
 _SCALE_WORDS = {1e12: "tn", 1e9: "bn", 1e6: "m", 1e3: "k", 1.0: ""}
 
@@ -49,12 +60,16 @@ def format_amount(value, low, high, unit, scale) -> str:
 
 
 def _ref(prefix: str, *parts) -> str:
-    key = "|".join("" if p is None or (isinstance(p, float) and math.isnan(p)) else str(p) for p in parts)
+    key = "|".join(
+        "" if p is None or (isinstance(p, float) and math.isnan(p)) else str(p) for p in parts
+    )
     return f"{prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:8]}"
 
 
 def fact_ref(row) -> str:
-    return _ref("f", row["entity"], row["metric"], row["period"], row["basis"], row["outlet"], row["origin"])
+    return _ref(
+        "f", row["entity"], row["metric"], row["period"], row["basis"], row["outlet"], row["origin"]
+    )
 
 
 def constant_ref(row) -> str:
@@ -76,20 +91,40 @@ def _clean(v) -> str:
 
 
 def facts_provenance(facts: pd.DataFrame) -> pd.DataFrame:
-    rows = [{"ref": fact_ref(r), "kind": "fact", "item": f"{r['entity']}.{r['metric']}.{r['period']}",
-             "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]),
-             "basis": _clean(r["basis"]), "source": _clean(r["source"]), "outlet": _clean(r["outlet"]),
-             "quote": _clean(r["quote"]), "note": _clean(r["note"]), "origin": _clean(r["origin"])}
-            for _, r in facts.iterrows()]
+    rows = [
+        {
+            "ref": fact_ref(r),
+            "kind": "fact",
+            "item": f"{r['entity']}.{r['metric']}.{r['period']}",
+            "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]),
+            "basis": _clean(r["basis"]),
+            "source": _clean(r["source"]),
+            "outlet": _clean(r["outlet"]),
+            "quote": _clean(r["quote"]),
+            "note": _clean(r["note"]),
+            "origin": _clean(r["origin"]),
+        }
+        for _, r in facts.iterrows()
+    ]
     return _frame(rows)
 
 
 def constants_provenance(constants: pd.DataFrame) -> pd.DataFrame:
-    rows = [{"ref": constant_ref(r), "kind": "constant", "item": str(r["id"]),
-             "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]), "basis": "",
-             "source": _clean(r["source"]), "outlet": _clean(r["outlet"]), "quote": _clean(r["quote"]),
-             "note": _clean(r["note"]), "origin": _clean(r["origin"])}
-            for _, r in constants.iterrows()]
+    rows = [
+        {
+            "ref": constant_ref(r),
+            "kind": "constant",
+            "item": str(r["id"]),
+            "value": format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"]),
+            "basis": "",
+            "source": _clean(r["source"]),
+            "outlet": _clean(r["outlet"]),
+            "quote": _clean(r["quote"]),
+            "note": _clean(r["note"]),
+            "origin": _clean(r["origin"]),
+        }
+        for _, r in constants.iterrows()
+    ]
     return _frame(rows)
 
 
@@ -99,17 +134,43 @@ def deals_provenance(deals: pd.DataFrame) -> pd.DataFrame:
         amount = format_amount(r["value"], r["low"], r["high"], r["unit"], r["scale"])
         if pd.notna(r.get("gw")):
             amount = f"{amount}; {format_number(float(r['gw']))} GW".lstrip("; ")
-        rows.append({"ref": deal_ref(r), "kind": "deal", "item": f"{r['id']} ({r['from']} -> {r['to']}, {r['kind']})",
-                     "value": amount, "basis": _clean(r["status"]), "source": _clean(r["source"]),
-                     "outlet": _clean(r["outlet"]), "quote": _clean(r["quote"]), "note": _clean(r["note"]),
-                     "origin": _clean(r["origin"])})
+        rows.append(
+            {
+                "ref": deal_ref(r),
+                "kind": "deal",
+                "item": f"{r['id']} ({r['from']} -> {r['to']}, {r['kind']})",
+                "value": amount,
+                "basis": _clean(r["status"]),
+                "source": _clean(r["source"]),
+                "outlet": _clean(r["outlet"]),
+                "quote": _clean(r["quote"]),
+                "note": _clean(r["note"]),
+                "origin": _clean(r["origin"]),
+            }
+        )
     return _frame(rows)
 
 
-def assumption_provenance(name: str, value: str, rationale: str, origin: str = "assumption") -> pd.DataFrame:
+def assumption_provenance(
+    name: str, value: str, rationale: str, origin: str = "assumption"
+) -> pd.DataFrame:
     """A row for a model assumption (scenario value or user override) with its rationale."""
-    return _frame([{"ref": _ref("a", name, value, origin), "kind": "assumption", "item": name, "value": value,
-                    "basis": "", "source": origin, "outlet": "", "quote": "", "note": rationale, "origin": origin}])
+    return _frame(
+        [
+            {
+                "ref": _ref("a", name, value, origin),
+                "kind": "assumption",
+                "item": name,
+                "value": value,
+                "basis": "",
+                "source": origin,
+                "outlet": "",
+                "quote": "",
+                "note": rationale,
+                "origin": origin,
+            }
+        ]
+    )
 
 
 def combine(*frames: pd.DataFrame | None) -> pd.DataFrame:

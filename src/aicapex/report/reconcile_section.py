@@ -17,25 +17,51 @@ def reconcile_section(ctx: ReportContext) -> Section:
     imp = layer("importers")
     filings = ctx.filing_facts
     if filings is None or filings.empty:
-        return Section(id="reconcile", title=TITLE,
-                       lines=["No filings imported: run `aicapex import sec <companyfacts.json>` (files in "
-                              "shared/data/sec-companyfacts) and rerun the report to compare press figures with "
-                              "10-K/10-Q values."])
+        return Section(
+            id="reconcile",
+            title=TITLE,
+            lines=[
+                "No filings imported: run `aicapex import sec <companyfacts.json>` (files in "
+                "shared/data/sec-companyfacts) and rerun the report to compare press figures with "
+                "10-K/10-Q values."
+            ],
+        )
     df = imp.reconcile(ctx.dataset, filings)
     figures = []
     both = df.dropna(subset=["press_value", "filing_value"])
     if not both.empty:
         label = both["entity"] + " " + both["metric"] + " " + both["period"]
-        fig = go.Figure(go.Bar(x=both["difference_pct"], y=label, orientation="h",
-                               marker_color=charts.PALETTE[3], hovertext=both["likely_reason"]))
-        charts.layout(fig, "Press minus filing, % of the filing value", "difference (%)", None,
-                       height=max(320, 22 * len(both) + 140))
-        figures.append(Figure("reconcile-gap", "Gap between the press figure and the filed figure; hover for the "
-                              "likely reason.", fig))
+        fig = go.Figure(
+            go.Bar(
+                x=both["difference_pct"],
+                y=label,
+                orientation="h",
+                marker_color=charts.PALETTE[3],
+                hovertext=both["likely_reason"],
+            )
+        )
+        charts.layout(
+            fig,
+            "Press minus filing, % of the filing value",
+            "difference (%)",
+            None,
+            height=max(320, 22 * len(both) + 140),
+        )
+        figures.append(
+            Figure(
+                "reconcile-gap",
+                "Gap between the press figure and the filed figure; hover for the likely reason.",
+                fig,
+            )
+        )
     prov = facts_provenance(ctx.dataset.facts)
     items = set(df["entity"] + "." + df["metric"] + "." + df["period"])
     agree = int((both["difference_pct"].abs() < 0.5).sum())  # difference_pct is in per cent
-    return Section(id="reconcile", title=TITLE,
-                   lines=[f"{len(both)} press figures have a filed counterpart; {agree} agree within 0.5 %."],
-                   figures=figures, tables=[Table("reconcile", "Press vs filing", df)],
-                   provenance=prov[prov["item"].isin(items)])
+    return Section(
+        id="reconcile",
+        title=TITLE,
+        lines=[f"{len(both)} press figures have a filed counterpart; {agree} agree within 0.5 %."],
+        figures=figures,
+        tables=[Table("reconcile", "Press vs filing", df)],
+        provenance=prov[prov["item"].isin(items)],
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +42,10 @@ _LINK = re.compile(r"\[\[#([a-z0-9-]+)\|([^\]]+)\]\]")  # "[[#anchor|label]]" in
 def _html_line(text: str) -> str:
     out, last = [], 0
     for m in _LINK.finditer(text):
-        out += [html.escape(text[last:m.start()]), f'<a href="#{m.group(1)}">{html.escape(m.group(2))}</a>']
+        out += [
+            html.escape(text[last : m.start()]),
+            f'<a href="#{m.group(1)}">{html.escape(m.group(2))}</a>',
+        ]
         last = m.end()
     return "".join(out) + html.escape(text[last:])
 
@@ -69,7 +72,9 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A table as written to CSV: reference lists become space-separated strings."""
     out = df.copy()
     if "refs" in out.columns:
-        out["refs"] = out["refs"].map(lambda refs: " ".join(refs) if isinstance(refs, list) else refs)
+        out["refs"] = out["refs"].map(
+            lambda refs: " ".join(refs) if isinstance(refs, list) else refs
+        )
     return out
 
 
@@ -85,7 +90,9 @@ def _html_table(df: pd.DataFrame, section_id: str, row_ids: list[str] | None = N
         cells = []
         for col, v in zip(df.columns, row):
             if col == "refs" and isinstance(v, list):
-                links = " ".join(f'<a href="#{anchor(section_id, r)}">{html.escape(r)}</a>' for r in v)
+                links = " ".join(
+                    f'<a href="#{anchor(section_id, r)}">{html.escape(r)}</a>' for r in v
+                )
                 cells.append(f"<td>{links}</td>")
             elif _is_num(v):
                 cells.append(f'<td class="num">{html.escape(_cell(v))}</td>')
@@ -103,25 +110,39 @@ def _html_section(s: Section, csv_dir: str) -> str:
         parts.append(f'<p class="unavailable">{html.escape(" ".join(s.lines))}</p></section>')
         return "".join(parts)
     if s.lines:
-        parts.append('<ul class="headline">' + "".join(f"<li>{_html_line(x)}</li>" for x in s.lines) + "</ul>")
+        parts.append(
+            '<ul class="headline">'
+            + "".join(f"<li>{_html_line(x)}</li>" for x in s.lines)
+            + "</ul>"
+        )
     prov_link = f'<a href="#prov-{s.id}">Provenance: inputs used and their sources</a>'
     for fig in s.figures:
-        div = fig.fig.to_html(full_html=False, include_plotlyjs=False, div_id=fig.name,
-                              config={"displaylogo": False, "responsive": True})
-        parts.append(f'<figure id="fig-{fig.name}">{div}<figcaption>{html.escape(fig.caption)} '
-                     f"{prov_link}</figcaption></figure>")
+        div = fig.fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=fig.name,
+            config={"displaylogo": False, "responsive": True},
+        )
+        parts.append(
+            f'<figure id="fig-{fig.name}">{div}<figcaption>{html.escape(fig.caption)} '
+            f"{prov_link}</figcaption></figure>"
+        )
     for t in s.tables:
         parts.append(f'<h3 id="table-{t.name}">{html.escape(t.title)}</h3>')
         if t.note:
             parts.append(f'<p class="small">{html.escape(t.note)}</p>')
         parts.append(_html_table(t.df, s.id))
-        parts.append(f'<p class="small">CSV: <a href="{csv_dir}/{t.name}.csv">{t.name}.csv</a> · {prov_link}</p>')
+        parts.append(
+            f'<p class="small">CSV: <a href="{csv_dir}/{t.name}.csv">{t.name}.csv</a> · {prov_link}</p>'
+        )
     prov = s.provenance if s.provenance is not None else pd.DataFrame(columns=PROVENANCE_COLUMNS)
     if prov.empty and not s.figures and not s.tables:
         parts.append("</section>")
         return "".join(parts)
-    parts.append(f'<details id="prov-{s.id}"><summary>Provenance: {len(prov)} inputs used, with source file, '
-                 f"outlet and quoted sentence</summary>")
+    parts.append(
+        f'<details id="prov-{s.id}"><summary>Provenance: {len(prov)} inputs used, with source file, '
+        f"outlet and quoted sentence</summary>"
+    )
     if prov.empty:
         parts.append("<p>No dataset inputs.</p>")
     else:
@@ -132,14 +153,16 @@ def _html_section(s: Section, csv_dir: str) -> str:
 
 def render_html(title: str, subtitle: str, sections: list[Section], csv_dir: str) -> str:
     toc = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     body = "".join(_html_section(s, csv_dir) for s in sections)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style>'
-            f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>'
-            f"<script>{OPEN_DETAILS_JS}</script></head><body>"
-            f"<h1>{html.escape(title)}</h1><p class=\"small\">{html.escape(subtitle)} Generated {generated}. "
-            f"Charts are interactive and need no network access.</p><nav><ol>{toc}</ol></nav>{body}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style>'
+        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>'
+        f"<script>{OPEN_DETAILS_JS}</script></head><body>"
+        f'<h1>{html.escape(title)}</h1><p class="small">{html.escape(subtitle)} Generated {generated}. '
+        f"Charts are interactive and need no network access.</p><nav><ol>{toc}</ol></nav>{body}</body></html>"
+    )
 
 
 # ---- Markdown --------------------------------------------------------------------------------------------
@@ -163,7 +186,9 @@ def _md_table(df: pd.DataFrame, section_id: str, row_ids: list[str] | None = Non
     return "\n".join(out)
 
 
-def render_markdown(title: str, subtitle: str, sections: list[Section], csv_dir: str, html_name: str) -> str:
+def render_markdown(
+    title: str, subtitle: str, sections: list[Section], csv_dir: str, html_name: str
+) -> str:
     out = [f"# {title}", "", f"{subtitle} Interactive charts: [{html_name}]({html_name}).", ""]
     out += [f"- [{s.title}](#{s.id})" for s in sections] + [""]
     for s in sections:
@@ -173,14 +198,29 @@ def render_markdown(title: str, subtitle: str, sections: list[Section], csv_dir:
             continue
         out += [f"- {_md_line(x)}" for x in s.lines] + [""]
         for fig in s.figures:
-            out += [f"**Figure {fig.name}.** {fig.caption} (interactive chart in {html_name}; "
-                    f"[provenance](#prov-{s.id}))", ""]
+            out += [
+                f"**Figure {fig.name}.** {fig.caption} (interactive chart in {html_name}; "
+                f"[provenance](#prov-{s.id}))",
+                "",
+            ]
         for t in s.tables:
-            out += [f"### {t.title}", "", _md_table(t.df, s.id), "", f"CSV: [{t.name}.csv]({csv_dir}/{t.name}.csv)", ""]
+            out += [
+                f"### {t.title}",
+                "",
+                _md_table(t.df, s.id),
+                "",
+                f"CSV: [{t.name}.csv]({csv_dir}/{t.name}.csv)",
+                "",
+            ]
         prov = s.provenance
         if prov is not None and not prov.empty:
-            out += [f'<a id="prov-{s.id}"></a>', f"### Provenance: {s.title}", "",
-                    _md_table(prov, s.id, [anchor(s.id, r) for r in prov["ref"]]), ""]
+            out += [
+                f'<a id="prov-{s.id}"></a>',
+                f"### Provenance: {s.title}",
+                "",
+                _md_table(prov, s.id, [anchor(s.id, r) for r in prov["ref"]]),
+                "",
+            ]
     return "\n".join(out)
 
 

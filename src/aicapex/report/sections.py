@@ -3,10 +3,15 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 
 from __future__ import annotations
 
-from . import financial_section, network_section, physical_section, reconcile_section, uncertainty_section
+from . import (
+    financial_section,
+    network_section,
+    physical_section,
+    reconcile_section,
+    uncertainty_section,
+)
 from .build import ReportContext, guarded
 from .content import Section
-
 
 LAYER_SECTIONS = [
     guarded("financial", financial_section.TITLE, financial_section.financial_section),
@@ -20,13 +25,21 @@ LAYER_SECTIONS = [
 def headline_section(ctx: ReportContext, body: list[Section]) -> Section:
     """The answers first: one line per question, from the sections that could compute them."""
     ds = ctx.dataset
-    lines = [f"Dataset: {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
-             f"{len(ds.constants)} constants."]
+    lines = [
+        f"Dataset: {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
+        f"{len(ds.constants)} constants."
+    ]
     for s in body:
         if s.available:
-            lines += [f"{x.removeprefix('Answer: ')} [[#{s.id}|details]]" for x in s.lines if x.startswith("Answer:")]
+            lines += [
+                f"{x.removeprefix('Answer: ')} [[#{s.id}|details]]"
+                for x in s.lines
+                if x.startswith("Answer:")
+            ]
         else:
             lines.append(f"{s.title}: not available yet. [[#{s.id}|why]]")
-    lines.append("Trace any number to its sources: `aicapex explain --entity meta --metric fcf --year 2026` "
-                 "(metrics include fcf, ocf, capex, depreciation, funding_gap, gw, stress_loss and any reported fact).")
+    lines.append(
+        "Trace any number to its sources: `aicapex explain --entity meta --metric fcf --year 2026` "
+        "(metrics include fcf, ocf, capex, depreciation, funding_gap, gw, stress_loss and any reported fact)."
+    )
     return Section(id="headline", title="Headline answers", lines=lines)

@@ -28,10 +28,22 @@ correlations, Gaussian copula), `run_model(model, input_set, paths, seed)`, `tor
 """
 
 from .api import compare, simulate, sobol, tornado
-from .correlation import iman_conover
-from .distributions import (Distribution, beta, const, discrete, lognormal, mixture, normal, pert, to, triangular,
-                            truncate, uniform)
 from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS
+from .correlation import iman_conover
+from .distributions import (
+    Distribution,
+    beta,
+    const,
+    discrete,
+    lognormal,
+    mixture,
+    normal,
+    pert,
+    to,
+    triangular,
+    truncate,
+    uniform,
+)
 from .model import KEY_METRICS, METRICS, PARAMETERS, ScenarioModel
 from .montecarlo import FunctionModel, SimulationResult, run_model
 from .sampling import InputSet, Sampler
@@ -41,10 +53,39 @@ from .sensitivity import tornado as tornado_table
 from .spec import parse_distribution
 
 __all__ = [
-    "CLUSTER_OUTPUTS", "CLUSTER_PARAMETERS", "KEY_METRICS", "METRICS", "PARAMETERS", "Assumption", "Distribution",
-    "FunctionModel", "InputSet", "Sampler",
-    "Scenario", "ScenarioModel", "SimulationResult", "beta", "compare", "const", "discrete", "iman_conover",
-    "load_scenario", "lognormal", "mixture", "normal", "parse_distribution", "pert", "run_model",
-    "shipped_scenarios", "simulate", "sobol", "sobol_indices", "to", "tornado", "tornado_table", "triangular",
-    "truncate", "uniform",
+    "CLUSTER_OUTPUTS",
+    "CLUSTER_PARAMETERS",
+    "KEY_METRICS",
+    "METRICS",
+    "PARAMETERS",
+    "Assumption",
+    "Distribution",
+    "FunctionModel",
+    "InputSet",
+    "Sampler",
+    "Scenario",
+    "ScenarioModel",
+    "SimulationResult",
+    "beta",
+    "compare",
+    "const",
+    "discrete",
+    "iman_conover",
+    "load_scenario",
+    "lognormal",
+    "mixture",
+    "normal",
+    "parse_distribution",
+    "pert",
+    "run_model",
+    "shipped_scenarios",
+    "simulate",
+    "sobol",
+    "sobol_indices",
+    "to",
+    "tornado",
+    "tornado_table",
+    "triangular",
+    "truncate",
+    "uniform",
 ]

@@ -39,9 +39,18 @@ def _one_year(metric: str, year: int) -> tuple[int, ...] | None:
     return (int(year),) if metric in CLUSTER_OUTPUTS else _years(None, [year])
 
 
-def simulate(dataset: Dataset, scenario: ScenarioRef = "base", paths: int = 10_000, seed: int = 1, *,
-             chunk_size: int | None = None, metrics: Sequence[str] = ("fcf",), entities: Iterable[str] | None = None,
-             years: Iterable[int] | None = None, progress: bool | None = None) -> SimulationResult:
+def simulate(
+    dataset: Dataset,
+    scenario: ScenarioRef = "base",
+    paths: int = 10_000,
+    seed: int = 1,
+    *,
+    chunk_size: int | None = None,
+    metrics: Sequence[str] = ("fcf",),
+    entities: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    progress: bool | None = None,
+) -> SimulationResult:
     """Monte Carlo of the whole model under a scenario: `paths` paths, seeded, in chunks.
 
     Returns a SimulationResult with one column per (entity, metric, year); `.summary()` gives
@@ -50,36 +59,74 @@ def simulate(dataset: Dataset, scenario: ScenarioRef = "base", paths: int = 10_0
     """
     scen = load_scenario(scenario)
     model = ScenarioModel(dataset, scen, metrics=metrics, entities=entities, years=_years(years))
-    return run_model(model, scen.input_set(), paths, seed, chunk_size=chunk_size, progress=progress,
-                     scenario=scen.name)
+    return run_model(
+        model,
+        scen.input_set(),
+        paths,
+        seed,
+        chunk_size=chunk_size,
+        progress=progress,
+        scenario=scen.name,
+    )
 
 
-def tornado(dataset: Dataset, scenario: ScenarioRef = "base", *, metric: str = "fcf", entity: str = "meta",
-            year: int = 2026, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+def tornado(
+    dataset: Dataset,
+    scenario: ScenarioRef = "base",
+    *,
+    metric: str = "fcf",
+    entity: str = "meta",
+    year: int = 2026,
+    low: float = 0.05,
+    high: float = 0.95,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity of one output: each uncertain assumption at its p5 and p95, the
     others at their medians; largest swing first (see sensitivity.tornado)."""
     scen = load_scenario(scenario)
-    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year))
-    df = _tornado(model, scen.input_set(), entity=entity, metric=metric, year=year, low=low, high=high)
+    model = ScenarioModel(
+        dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
+    )
+    df = _tornado(
+        model, scen.input_set(), entity=entity, metric=metric, year=year, low=low, high=high
+    )
     df.insert(0, "scenario", scen.name)
     return df
 
 
-def sobol(dataset: Dataset, scenario: ScenarioRef = "base", *, metric: str = "fcf", entity: str = "meta",
-          year: int = 2026, n: int = 512, seed: int = 1) -> pd.DataFrame:
+def sobol(
+    dataset: Dataset,
+    scenario: ScenarioRef = "base",
+    *,
+    metric: str = "fcf",
+    entity: str = "meta",
+    year: int = 2026,
+    n: int = 512,
+    seed: int = 1,
+) -> pd.DataFrame:
     """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions."""
     scen = load_scenario(scenario)
-    model = ScenarioModel(dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year))
+    model = ScenarioModel(
+        dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
+    )
     df = _sobol(model, scen.input_set(), entity=entity, metric=metric, year=year, n=n, seed=seed)
     df.insert(0, "scenario", scen.name)
     return df
 
 
-def compare(dataset: Dataset, scenarios: Sequence[ScenarioRef] = ("base", "burry", "huang"), *,
-            paths: int = 10_000, seed: int = 1, metrics: Sequence[str] = KEY_METRICS,
-            entities: Iterable[str] | None = None, years: Iterable[int] | None = None,
-            quantiles: Sequence[float] = (0.05, 0.5, 0.95), chunk_size: int | None = None,
-            wide: bool = False, progress: bool | None = None) -> pd.DataFrame:
+def compare(
+    dataset: Dataset,
+    scenarios: Sequence[ScenarioRef] = ("base", "burry", "huang"),
+    *,
+    paths: int = 10_000,
+    seed: int = 1,
+    metrics: Sequence[str] = KEY_METRICS,
+    entities: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    chunk_size: int | None = None,
+    wide: bool = False,
+    progress: bool | None = None,
+) -> pd.DataFrame:
     """Key outputs of several scenarios, same seed and paths each.
 
     Long (default): scenario, entity, metric, year, unit, mean, p5, p50, p95, prob_negative.
@@ -87,15 +134,25 @@ def compare(dataset: Dataset, scenarios: Sequence[ScenarioRef] = ("base", "burry
     """
     frames = []
     for ref in scenarios:
-        res = simulate(dataset, ref, paths, seed, chunk_size=chunk_size, metrics=metrics, entities=entities,
-                       years=years, progress=progress)
+        res = simulate(
+            dataset,
+            ref,
+            paths,
+            seed,
+            chunk_size=chunk_size,
+            metrics=metrics,
+            entities=entities,
+            years=years,
+            progress=progress,
+        )
         frames.append(res.summary(quantiles))
     long = pd.concat(frames, ignore_index=True)
     if not wide:
         return long
     stats = [c for c in long.columns if c not in ("scenario", "entity", "metric", "year", "unit")]
-    out = long.pivot_table(index=["entity", "metric", "year", "unit"], columns="scenario", values=stats,
-                           sort=False)
+    out = long.pivot_table(
+        index=["entity", "metric", "year", "unit"], columns="scenario", values=stats, sort=False
+    )
     order = list(dict.fromkeys(long["scenario"]))
     out = out.reindex(columns=pd.MultiIndex.from_product([stats, order]))
     out.columns = [f"{s} {stat}" for stat, s in out.columns]

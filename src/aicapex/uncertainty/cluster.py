@@ -33,13 +33,28 @@ from .distributions import Distribution
 
 CLUSTER_PARAMETERS = ("price_per_hour", "price_decline", "cluster_rate")
 # scenario parameter -> keyword of physical.unit_economics
-CLUSTER_INPUTS = {"price_per_hour": "price_per_hour", "price_decline": "price_decline",
-                  "utilisation": "utilisation", "cluster_rate": "rate", "server_life_years": "life_years"}
-CLUSTER_OUTPUTS = {"cluster_npv_usd": "USD", "cluster_irr": "ratio", "cluster_gross_margin": "ratio",
-                   "cluster_payback_years": "years", "cluster_paid_back": "ratio",
-                   "breakeven_price_per_hour": "USD/h"}
-_FIELDS = {"cluster_npv_usd": "npv_usd", "cluster_irr": "irr", "cluster_gross_margin": "gross_margin",
-           "cluster_payback_years": "payback_years", "breakeven_price_per_hour": "breakeven_price_per_hour"}
+CLUSTER_INPUTS = {
+    "price_per_hour": "price_per_hour",
+    "price_decline": "price_decline",
+    "utilisation": "utilisation",
+    "cluster_rate": "rate",
+    "server_life_years": "life_years",
+}
+CLUSTER_OUTPUTS = {
+    "cluster_npv_usd": "USD",
+    "cluster_irr": "ratio",
+    "cluster_gross_margin": "ratio",
+    "cluster_payback_years": "years",
+    "cluster_paid_back": "ratio",
+    "breakeven_price_per_hour": "USD/h",
+}
+_FIELDS = {
+    "cluster_npv_usd": "npv_usd",
+    "cluster_irr": "irr",
+    "cluster_gross_margin": "gross_margin",
+    "cluster_payback_years": "payback_years",
+    "breakeven_price_per_hour": "breakeven_price_per_hour",
+}
 DEFAULT_ACCELERATOR = "gb300"
 LIFE_CONSTANT = "server_useful_life_company"
 # physical.unit_economics accepts lives up to 50 years
@@ -55,8 +70,13 @@ def accelerator_ids() -> tuple[str, ...]:
 class ClusterEconomics:
     """Evaluates the cluster outputs of `accelerators` on n paths of the scenario's inputs."""
 
-    def __init__(self, dataset: Dataset, parameters: Mapping[str, Distribution], accelerators: Sequence[str],
-                 scenario: str):
+    def __init__(
+        self,
+        dataset: Dataset,
+        parameters: Mapping[str, Distribution],
+        accelerators: Sequence[str],
+        scenario: str,
+    ):
         from ..physical import press_coefficients
 
         self.coefs = press_coefficients(dataset)
@@ -64,12 +84,18 @@ class ClusterEconomics:
         self.scenario = scenario
         self.inputs = {p: kw for p, kw in CLUSTER_INPUTS.items() if p in parameters}
         life = parameters.get("server_life_years")
-        self.default_life = None if life is not None else dataset.constant_value(LIFE_CONSTANT, unit="years")
+        self.default_life = (
+            None if life is not None else dataset.constant_value(LIFE_CONSTANT, unit="years")
+        )
         # The physical layer sizes its year axis on the longest life among the paths it is given, and
         # NumPy's sums are not associative across lengths: one extra path at the longest possible
         # life fixes the axis, so a path's results do not depend on the chunk it falls in.
         top = life.quantile(1.0) if life is not None else self.default_life
-        self.pad_life = float(min(_MAX_LIFE_YEARS, math.ceil(top))) if np.isfinite(top) else float(_MAX_LIFE_YEARS)
+        self.pad_life = (
+            float(min(_MAX_LIFE_YEARS, math.ceil(top)))
+            if np.isfinite(top)
+            else float(_MAX_LIFE_YEARS)
+        )
 
     def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int) -> dict[str, np.ndarray]:
         """{metric: (n, accelerators)}."""
@@ -85,11 +111,15 @@ class ClusterEconomics:
         out = {m: np.empty((n, len(self.accelerators))) for m in CLUSTER_OUTPUTS}
         for j, gpu in enumerate(self.accelerators):
             try:
-                with np.errstate(invalid="ignore", divide="ignore"):  # the layer's np.where at rate 0
+                with np.errstate(
+                    invalid="ignore", divide="ignore"
+                ):  # the layer's np.where at rate 0
                     ue = unit_economics(self.coefs, gpu=gpu, **kwargs)
             except ModelError as exc:
-                raise ScenarioError(f"scenario {self.scenario!r}: the cluster economics reject a sampled input "
-                                    f"({exc}); bound the distribution with min/max") from None
+                raise ScenarioError(
+                    f"scenario {self.scenario!r}: the cluster economics reject a sampled input "
+                    f"({exc}); bound the distribution with min/max"
+                ) from None
             for m, f in _FIELDS.items():
                 out[m][:, j] = getattr(ue, f)[:n]
             out["cluster_paid_back"][:, j] = np.isfinite(ue.payback_years[:n])

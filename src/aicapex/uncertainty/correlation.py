@@ -19,9 +19,13 @@ def rank_matrix(names: list[str], pairs: list[tuple[str, str, float]]) -> np.nda
     m = np.eye(len(names))
     for a, b, rho in pairs:
         if a == b:
-            raise ScenarioError(f"correlation [{a}, {b}, {rho}]: an input cannot be correlated with itself")
+            raise ScenarioError(
+                f"correlation [{a}, {b}, {rho}]: an input cannot be correlated with itself"
+            )
         if not -1.0 <= rho <= 1.0:
-            raise ScenarioError(f"correlation [{a}, {b}, {rho}]: field 'rho' = {rho!r}: must lie in [-1, 1]")
+            raise ScenarioError(
+                f"correlation [{a}, {b}, {rho}]: field 'rho' = {rho!r}: must lie in [-1, 1]"
+            )
         m[index[a], index[b]] = m[index[b], index[a]] = rho
     return m
 
@@ -42,7 +46,8 @@ def normal_cholesky(names: list[str], rank_corr: np.ndarray) -> np.ndarray:
         if eig.min() <= 1e-10:
             raise ScenarioError(
                 f"correlation matrix over {', '.join(names)} is not positive definite "
-                f"({label} matrix, smallest eigenvalue {eig.min():.4g}); these correlations cannot hold together")
+                f"({label} matrix, smallest eigenvalue {eig.min():.4g}); these correlations cannot hold together"
+            )
     return np.linalg.cholesky(pearson)
 
 
@@ -63,7 +68,9 @@ def correlate_normals(z: np.ndarray, chol: np.ndarray) -> np.ndarray:
     return out
 
 
-def iman_conover(samples: np.ndarray, rank_corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def iman_conover(
+    samples: np.ndarray, rank_corr: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Reorder each column of `samples` (n, k) so their rank correlation approaches `rank_corr`.
 
     Iman & Conover (1982), "A distribution-free approach to inducing rank correlation among

@@ -71,7 +71,7 @@ class Distribution:
     def is_constant(self) -> bool:
         return False
 
-    def truncate(self, min: float | None = None, max: float | None = None) -> "Distribution":
+    def truncate(self, min: float | None = None, max: float | None = None) -> Distribution:
         return truncate(self, min=min, max=max)
 
 
@@ -138,7 +138,9 @@ class LogNormal(Distribution):
     def cdf(self, x):
         x = _arr(x)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(x > 0, special.ndtr((np.log(np.where(x > 0, x, 1.0)) - self.mu) / self.sigma), 0.0)
+            return np.where(
+                x > 0, special.ndtr((np.log(np.where(x > 0, x, 1.0)) - self.mu) / self.sigma), 0.0
+            )
 
     def from_normal(self, z):
         return np.exp(self.mu + self.sigma * _arr(z))
@@ -304,7 +306,9 @@ class Truncated(Distribution):
     def ppf(self, u):
         lo, hi = self._bounds()
         x = self.base.ppf(lo + (hi - lo) * _arr(u))
-        return np.clip(x, -np.inf if self.min is None else self.min, np.inf if self.max is None else self.max)
+        return np.clip(
+            x, -np.inf if self.min is None else self.min, np.inf if self.max is None else self.max
+        )
 
     def cdf(self, x):
         lo, hi = self._bounds()
@@ -320,6 +324,7 @@ class Truncated(Distribution):
 
 # ---- factories -------------------------------------------------------------------------------
 
+
 def const(value: float) -> Constant:
     _finite("constant", value=value)
     return Constant(float(value))
@@ -331,11 +336,22 @@ def normal(mean: float, sd: float) -> Normal:
     return Normal(float(mean), float(sd))
 
 
-def lognormal(p5: float | None = None, p95: float | None = None, *, mu: float | None = None,
-              sigma: float | None = None) -> LogNormal:
+def lognormal(
+    p5: float | None = None,
+    p95: float | None = None,
+    *,
+    mu: float | None = None,
+    sigma: float | None = None,
+) -> LogNormal:
     """A lognormal from its 90 % interval (p5, p95 > 0) or from mu, sigma of its logarithm."""
     if mu is not None or sigma is not None:
-        _check(p5 is None and p95 is None, "lognormal", "p5", p5, "give either p5/p95 or mu/sigma, not both")
+        _check(
+            p5 is None and p95 is None,
+            "lognormal",
+            "p5",
+            p5,
+            "give either p5/p95 or mu/sigma, not both",
+        )
         _finite("lognormal", mu=mu, sigma=sigma)
         _check(sigma > 0, "lognormal", "sigma", sigma, "must be > 0")
         return LogNormal(float(mu), float(sigma))
@@ -379,7 +395,9 @@ def pert(low: float, mode: float, high: float, lam: float = 4.0) -> Pert:
     _check(low <= mode <= high, "pert", "mode", mode, f"must lie in [{low!r}, {high!r}]")
     _check(lam > 0, "pert", "lambda", lam, "must be > 0")
     span = high - low
-    return Pert(1 + lam * (mode - low) / span, 1 + lam * (high - mode) / span, float(low), float(high))
+    return Pert(
+        1 + lam * (mode - low) / span, 1 + lam * (high - mode) / span, float(low), float(high)
+    )
 
 
 def beta(a: float, b: float, low: float = 0.0, high: float = 1.0) -> Beta:
@@ -397,7 +415,13 @@ def _weights(kind: str, weights, n: int) -> tuple[float, ...]:
     _check(len(w) == n, kind, "weights", weights, f"needs {n} weights, one per value")
     for x in w:
         _finite(kind, weights=x)
-    _check(all(x >= 0 for x in w) and sum(w) > 0, kind, "weights", weights, "must be >= 0 with a positive sum")
+    _check(
+        all(x >= 0 for x in w) and sum(w) > 0,
+        kind,
+        "weights",
+        weights,
+        "must be >= 0 with a positive sum",
+    )
     return tuple(float(x) for x in w)
 
 
@@ -416,11 +440,15 @@ def mixture(components, weights=None) -> Mixture:
     comps = tuple(components)
     _check(len(comps) > 0, "mixture", "components", components, "must not be empty")
     for c in comps:
-        _check(isinstance(c, Distribution), "mixture", "components", c, "each must be a distribution")
+        _check(
+            isinstance(c, Distribution), "mixture", "components", c, "each must be a distribution"
+        )
     return Mixture(comps, _weights("mixture", weights, len(comps)))
 
 
-def truncate(dist: Distribution, min: float | None = None, max: float | None = None) -> Distribution:
+def truncate(
+    dist: Distribution, min: float | None = None, max: float | None = None
+) -> Distribution:
     """`dist` restricted to [min, max]; the bounds must leave some probability."""
     if min is None and max is None:
         return dist
@@ -431,10 +459,18 @@ def truncate(dist: Distribution, min: float | None = None, max: float | None = N
     if min is not None and max is not None:
         _check(max > min, "truncation", "max", max, f"must be greater than min = {min!r}")
     if isinstance(dist, Discrete):
-        keep = [(v, w) for v, w in zip(dist.values, dist.weights)
-                if (min is None or v >= min) and (max is None or v <= max)]
-        _check(bool(keep) and sum(w for _, w in keep) > 0, "truncation", "min/max", (min, max),
-               "leaves no value of the discrete distribution")
+        keep = [
+            (v, w)
+            for v, w in zip(dist.values, dist.weights)
+            if (min is None or v >= min) and (max is None or v <= max)
+        ]
+        _check(
+            bool(keep) and sum(w for _, w in keep) > 0,
+            "truncation",
+            "min/max",
+            (min, max),
+            "leaves no value of the discrete distribution",
+        )
         return Discrete(tuple(v for v, _ in keep), tuple(w for _, w in keep))
     t = Truncated(dist, None if min is None else float(min), None if max is None else float(max))
     lo, hi = t._bounds()

@@ -58,22 +58,37 @@ class OcfLink:
         self.years = tuple(network.horizon.years)
         self.nodes = tuple(network.nodes)
         try:
-            base = run_financials(dataset, FinancialAssumptions(), years=self.years, outputs=["ocf"], paths=1)
+            base = run_financials(
+                dataset, FinancialAssumptions(), years=self.years, outputs=["ocf"], paths=1
+            )
         except ModelError:
             base = None
         modelled = set(base.entities) if base is not None else set()
         assets = network.assets.set_index("entity")
-        self.linked = tuple(e for e in self.nodes if e in modelled and assets.loc[e, "flow_metric"] is not None
-                            and np.isfinite(assets.loc[e, "flow_usd_bn"]))
+        self.linked = tuple(
+            e
+            for e in self.nodes
+            if e in modelled
+            and assets.loc[e, "flow_metric"] is not None
+            and np.isfinite(assets.loc[e, "flow_usd_bn"])
+        )
         self.index = [self.nodes.index(e) for e in self.linked]
         if self.linked:
             rows = [base.entities.index(e) for e in self.linked]
             self.base_ocf = np.nansum(np.asarray(base.ocf)[0, rows, :], axis=-1)  # (linked,)
         else:
             self.base_ocf = np.zeros(0)
-        cash = assets.loc[list(self.linked), "cash_usd_bn"].to_numpy(float) if self.linked else np.zeros(0)
+        cash = (
+            assets.loc[list(self.linked), "cash_usd_bn"].to_numpy(float)
+            if self.linked
+            else np.zeros(0)
+        )
         self.cash = np.nan_to_num(cash)
-        self.flow = assets.loc[list(self.linked), "flow_usd_bn"].to_numpy(float) if self.linked else np.zeros(0)
+        self.flow = (
+            assets.loc[list(self.linked), "flow_usd_bn"].to_numpy(float)
+            if self.linked
+            else np.zeros(0)
+        )
 
     def factors(self, ocf: np.ndarray, n: int) -> np.ndarray:
         """ocf: (paths or 1, linked, years) sampled OCF, USD bn -> (n, nodes) factors."""
@@ -82,9 +97,13 @@ class OcfLink:
             return out
         sampled = np.broadcast_to(np.nansum(ocf, axis=-1), (n, len(self.linked)))
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(self.base_ocf > 0, sampled / np.where(self.base_ocf > 0, self.base_ocf, 1.0), 1.0)
+            ratio = np.where(
+                self.base_ocf > 0, sampled / np.where(self.base_ocf > 0, self.base_ocf, 1.0), 1.0
+            )
             total = self.cash + self.flow
-            f = np.where(total > 0, (self.cash + self.flow * ratio) / np.where(total > 0, total, 1.0), 1.0)
+            f = np.where(
+                total > 0, (self.cash + self.flow * ratio) / np.where(total > 0, total, 1.0), 1.0
+            )
         out[:, self.index] = np.clip(f, 0.0, None)
         return out
 

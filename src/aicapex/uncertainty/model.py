@@ -38,7 +38,13 @@ from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
 from ..financial import FinancialAssumptions, prepare_financials, run_financials
 from ..financial import defaults as financial_defaults
 from ..units import MONEY_METRICS, convert
-from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS, DEFAULT_ACCELERATOR, ClusterEconomics, accelerator_ids
+from .cluster import (
+    CLUSTER_OUTPUTS,
+    CLUSTER_PARAMETERS,
+    DEFAULT_ACCELERATOR,
+    ClusterEconomics,
+    accelerator_ids,
+)
 from .scenario import Scenario
 
 FINANCIAL_PARAMETERS = tuple(n for n in FinancialAssumptions.model_fields if n != "convention")
@@ -46,14 +52,25 @@ PHYSICAL_PARAMETERS = ("usd_per_gw_bn", "gpus_per_gw", "pue", "utilisation")
 PHYSICAL_OUTPUTS = {"gw": "GW", "accelerators": "count", "twh_per_year": "TWh"}
 NETWORK_OUTPUTS = {"defaulted": "ratio", "shortfall": "USD bn", "total_loss": "USD bn"}
 SHOCK_PREFIX = "shock_"
-PARAMETERS = FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + CLUSTER_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
-METRICS = tuple(FINANCIAL_OUTPUTS) + tuple(PHYSICAL_OUTPUTS) + tuple(CLUSTER_OUTPUTS) + tuple(NETWORK_OUTPUTS)
+PARAMETERS = (
+    FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + CLUSTER_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
+)
+METRICS = (
+    tuple(FINANCIAL_OUTPUTS)
+    + tuple(PHYSICAL_OUTPUTS)
+    + tuple(CLUSTER_OUTPUTS)
+    + tuple(NETWORK_OUTPUTS)
+)
 KEY_METRICS = ("fcf", "funding_gap", "net_debt", "depreciation")
 
 
 def metric_unit(metric: str) -> str:
-    return (FINANCIAL_OUTPUTS.get(metric) or PHYSICAL_OUTPUTS.get(metric) or CLUSTER_OUTPUTS.get(metric)
-            or NETWORK_OUTPUTS[metric])
+    return (
+        FINANCIAL_OUTPUTS.get(metric)
+        or PHYSICAL_OUTPUTS.get(metric)
+        or CLUSTER_OUTPUTS.get(metric)
+        or NETWORK_OUTPUTS[metric]
+    )
 
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
@@ -98,8 +115,10 @@ def _memo_network(network):
             return cache[key]
 
         def liabilities(self, *, binding_only: bool = False):
-            return self._memo(("liabilities", binding_only),
-                              lambda: DealNetwork.liabilities(self, binding_only=binding_only))
+            return self._memo(
+                ("liabilities", binding_only),
+                lambda: DealNetwork.liabilities(self, binding_only=binding_only),
+            )
 
         def holdings(self):
             return self._memo("holdings", lambda: DealNetwork.holdings(self))
@@ -123,26 +142,47 @@ _CHUNK_BUDGET_BYTES = 300e6
 class ScenarioModel:
     """The whole model (financial, physical and network layers) for one scenario, as `columns`/`evaluate`."""
 
-    def __init__(self, dataset: Dataset, scenario: Scenario, *, metrics: Sequence[str] = ("fcf",),
-                 entities: Iterable[str] | None = None, years: Iterable[int] | None = None):
-        self.dataset = _MemoDataset(dataset.entities, dataset.facts, dataset.deals, dataset.constants)
+    def __init__(
+        self,
+        dataset: Dataset,
+        scenario: Scenario,
+        *,
+        metrics: Sequence[str] = ("fcf",),
+        entities: Iterable[str] | None = None,
+        years: Iterable[int] | None = None,
+    ):
+        self.dataset = _MemoDataset(
+            dataset.entities, dataset.facts, dataset.deals, dataset.constants
+        )
         self.scenario = scenario
         unknown_metrics = [m for m in metrics if m not in METRICS]
         if unknown_metrics:
-            raise ScenarioError(f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}")
+            raise ScenarioError(
+                f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}"
+            )
         self.metrics = tuple(dict.fromkeys(metrics))
         params = scenario.parameters
         known_entities = set(dataset.entities["id"])
-        unknown = [p for p in params if p not in PARAMETERS and not (
-            p.startswith(SHOCK_PREFIX) and p[len(SHOCK_PREFIX):] in known_entities)]
+        unknown = [
+            p
+            for p in params
+            if p not in PARAMETERS
+            and not (p.startswith(SHOCK_PREFIX) and p[len(SHOCK_PREFIX) :] in known_entities)
+        ]
         if unknown:
-            raise ScenarioError(f"scenario {scenario.name!r}: unknown parameter(s) {unknown}; the model takes "
-                                f"{', '.join(PARAMETERS)} or ENTITY.METRIC.PERIOD fact overrides")
+            raise ScenarioError(
+                f"scenario {scenario.name!r}: unknown parameter(s) {unknown}; the model takes "
+                f"{', '.join(PARAMETERS)} or ENTITY.METRIC.PERIOD fact overrides"
+            )
         self.financial_params = [p for p in params if p in FINANCIAL_PARAMETERS]
         self.physical_params = [p for p in params if p in PHYSICAL_PARAMETERS]
-        self.shock_params = {p: p[len(SHOCK_PREFIX):] for p in params if p.startswith(SHOCK_PREFIX)}
+        self.shock_params = {
+            p: p[len(SHOCK_PREFIX) :] for p in params if p.startswith(SHOCK_PREFIX)
+        }
         self.facts = {f"{e}.{m}.{p}": (e, m, p) for (e, m, p) in scenario.fact_overrides}
-        self.fact_factor = {name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()}
+        self.fact_factor = {
+            name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()
+        }
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
         accelerators = accelerator_ids()
         if entities is not None:
@@ -155,15 +195,26 @@ class ScenarioModel:
         self._cluster = None
         if any(m in CLUSTER_OUTPUTS for m in self.metrics):
             if not self.cluster_entities:
-                raise ScenarioError(f"cluster metrics: none of {asked} is an accelerator; give one of "
-                                    f"{', '.join(accelerators)} (default {DEFAULT_ACCELERATOR})")
-            self._cluster = ClusterEconomics(self.dataset, params, self.cluster_entities, scenario.name)
-        self.run_financial = any(m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics)
+                raise ScenarioError(
+                    f"cluster metrics: none of {asked} is an accelerator; give one of "
+                    f"{', '.join(accelerators)} (default {DEFAULT_ACCELERATOR})"
+                )
+            self._cluster = ClusterEconomics(
+                self.dataset, params, self.cluster_entities, scenario.name
+            )
+        self.run_financial = any(
+            m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics
+        )
         if self.run_financial and entities is not None and not entities:
-            raise ScenarioError(f"company metrics: {asked} holds only accelerators; name a company too")
+            raise ScenarioError(
+                f"company metrics: {asked} holds only accelerators; name a company too"
+            )
         # the financial layer computes only the outputs asked for (the physical layer needs capex)
         self.financial_outputs = [m for m in self.metrics if m in FINANCIAL_OUTPUTS]
-        if any(m in PHYSICAL_OUTPUTS for m in self.metrics) and "capex" not in self.financial_outputs:
+        if (
+            any(m in PHYSICAL_OUTPUTS for m in self.metrics)
+            and "capex" not in self.financial_outputs
+        ):
             self.financial_outputs.append("capex")
         self._coefs = self._network = None
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
@@ -184,8 +235,10 @@ class ScenarioModel:
             self.nodes = tuple(self._network.nodes)
             missing = [e for e in self.shock_params.values() if e not in self.nodes]
             if missing:
-                raise ScenarioError(f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
-                                    f"({', '.join(self.nodes)})")
+                raise ScenarioError(
+                    f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
+                    f"({', '.join(self.nodes)})"
+                )
             self.network_year = self._network.horizon.last_year
             from .linkage import OcfLink, RentalLink
 
@@ -196,58 +249,100 @@ class ScenarioModel:
             # run per chunk instead of two): the layer's figure for an (entity, year) does not
             # depend on which other entities and years a run asks for (test_model checks bit for bit).
             self._ocf_from_main = bool(
-                self._link is not None and self._link.linked and self.run_financial
-                and set(self._link.linked) <= set(self.entities) and set(self._link.years) <= set(self.years))
+                self._link is not None
+                and self._link.linked
+                and self.run_financial
+                and set(self._link.linked) <= set(self.entities)
+                and set(self._link.years) <= set(self.years)
+            )
             if self._ocf_from_main and "ocf" not in self.financial_outputs:
                 self.financial_outputs.append("ocf")
             if "price_decline" in params:
-                self._rental = RentalLink(self.dataset, self._network,
-                                          exclude=self._link.linked if self._link is not None else ())
+                self._rental = RentalLink(
+                    self.dataset,
+                    self._network,
+                    exclude=self._link.linked if self._link is not None else (),
+                )
         for m in self.metrics:
             if m in CLUSTER_OUTPUTS:
                 rows += [(e, m, self.years[0]) for e in self.cluster_entities]
             elif m in NETWORK_OUTPUTS:
                 nodes = [e for e in self.nodes if entities is None or e in set(entities)]
                 if not nodes:
-                    raise ScenarioError(f"metric {m!r}: none of {list(entities)} is a node of the deal network "
-                                        f"({', '.join(self.nodes)})")
+                    raise ScenarioError(
+                        f"metric {m!r}: none of {list(entities)} is a node of the deal network "
+                        f"({', '.join(self.nodes)})"
+                    )
                 rows += [(e, m, self.network_year) for e in nodes]
             else:
                 rows += [(e, m, y) for e in self.entities for y in self.years]
-        self.columns = pd.DataFrame(rows, columns=["entity", "metric", "year"]).astype({"year": "int64"})
+        self.columns = pd.DataFrame(rows, columns=["entity", "metric", "year"]).astype(
+            {"year": "int64"}
+        )
         self.columns["unit"] = self.columns["metric"].map(metric_unit)
-        self._metric_entities = {m: list(self.columns.loc[self.columns["metric"] == m, "entity"])
-                                 for m in self.metrics}
+        self._metric_entities = {
+            m: list(self.columns.loc[self.columns["metric"] == m, "entity"]) for m in self.metrics
+        }
         self._prepared = None
         self._company_rows = {}  # financial metric -> its first row in the output block
         for m in self.metrics:
             if m in FINANCIAL_OUTPUTS:
-                self._company_rows[m] = int(np.flatnonzero(self.columns["metric"].to_numpy() == m)[0])
+                self._company_rows[m] = int(
+                    np.flatnonzero(self.columns["metric"].to_numpy() == m)[0]
+                )
         grid_years = len(self.years) + 4  # the layer's grid starts at the first capex year (~2022)
-        per_path = _BYTES_PER_PATH_CELL * max(1, len(self.entities)) * grid_years + 64 * 8 * max(1, len(self.nodes))
+        per_path = _BYTES_PER_PATH_CELL * max(1, len(self.entities)) * grid_years + 64 * 8 * max(
+            1, len(self.nodes)
+        )
         self.chunk_size = int(max(1024, min(1 << 16, _CHUNK_BUDGET_BYTES // per_path)))
 
-    def _financials(self, inputs: Mapping[str, np.ndarray | float], n: int, entities=None, *, years=None,
-                    outputs=None, out=None):
+    def _financials(
+        self,
+        inputs: Mapping[str, np.ndarray | float],
+        n: int,
+        entities=None,
+        *,
+        years=None,
+        outputs=None,
+        out=None,
+    ):
         """The financial layer on n paths; `out` (output -> (n, entities, years) view of the caller's
         buffer) makes the main run write its kept outputs straight into the output block."""
         kwargs = {p: inputs[p] for p in self.financial_params}
-        overrides = {key: np.asarray(inputs[name], float) * self.fact_factor[name] for name, key in self.facts.items()}
+        overrides = {
+            key: np.asarray(inputs[name], float) * self.fact_factor[name]
+            for name, key in self.facts.items()
+        }
         try:
             assumptions = FinancialAssumptions(**kwargs)
             if out:
                 if self._prepared is None:
                     self._prepared = prepare_financials(self.dataset, self.entities, self.years)
-                return self._prepared.run(assumptions, paths=n, overrides=overrides, outputs=self.financial_outputs,
-                                          out=out)
-            return run_financials(self.dataset, assumptions, entities=entities if entities is not None else
-                                  (self.entities or None), years=years or self.years, paths=n, overrides=overrides,
-                                  outputs=outputs or self.financial_outputs)
+                return self._prepared.run(
+                    assumptions,
+                    paths=n,
+                    overrides=overrides,
+                    outputs=self.financial_outputs,
+                    out=out,
+                )
+            return run_financials(
+                self.dataset,
+                assumptions,
+                entities=entities if entities is not None else (self.entities or None),
+                years=years or self.years,
+                paths=n,
+                overrides=overrides,
+                outputs=outputs or self.financial_outputs,
+            )
         except DataError as exc:
-            raise ScenarioError(f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
-                                "bound the distribution with min/max") from None
+            raise ScenarioError(
+                f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
+                "bound the distribution with min/max"
+            ) from None
 
-    def _physical(self, capex: np.ndarray, inputs: Mapping[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    def _physical(
+        self, capex: np.ndarray, inputs: Mapping[str, np.ndarray | float]
+    ) -> dict[str, np.ndarray]:
         from ..physical import convert_capex
 
         n = capex.shape[0]
@@ -263,8 +358,10 @@ class ScenarioModel:
             try:
                 conv = convert_capex(flat[ok], self._coefs, **kwargs)
             except ModelError as exc:
-                raise ScenarioError(f"scenario {self.scenario.name!r}: the physical layer rejects a sampled input "
-                                    f"({exc}); bound the distribution with min/max") from None
+                raise ScenarioError(
+                    f"scenario {self.scenario.name!r}: the physical layer rejects a sampled input "
+                    f"({exc}); bound the distribution with min/max"
+                ) from None
             for m in PHYSICAL_OUTPUTS:
                 out[m][ok] = getattr(conv, m)
         return {m: v.reshape(capex.shape) for m, v in out.items()}
@@ -276,10 +373,14 @@ class ScenarioModel:
             rows = [main.entities.index(e) for e in self._link.linked]
             cols = [self.years.index(y) for y in self._link.years]
             return np.ascontiguousarray(ocf[:, rows][:, :, cols])
-        ocf = self._financials(inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]).ocf
+        ocf = self._financials(
+            inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]
+        ).ocf
         return np.asarray(ocf, float)
 
-    def _stress(self, inputs: Mapping[str, np.ndarray | float], n: int, main=None) -> dict[str, np.ndarray]:
+    def _stress(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, main=None
+    ) -> dict[str, np.ndarray]:
         """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
         from ..network import clearing_vector, stress_network
 
@@ -295,20 +396,32 @@ class ScenarioModel:
                 # defaults and shortfalls need only the clearing, not the loss channels that
                 # stress_network also values: the same clearing call with the same inputs
                 if not np.all(np.isfinite(factors)) or (factors < 0).any():
-                    raise ModelError(f"external_asset_factors: expected (paths, {len(self.nodes)}) finite "
-                                     "factors >= 0")
-                clearing = clearing_vector(self._network.liabilities(),
-                                           self._network.external_assets()[None, :] * factors)
-                return {"defaulted": clearing.defaulted.astype(float), "shortfall": clearing.shortfall}
+                    raise ModelError(
+                        f"external_asset_factors: expected (paths, {len(self.nodes)}) finite "
+                        "factors >= 0"
+                    )
+                clearing = clearing_vector(
+                    self._network.liabilities(), self._network.external_assets()[None, :] * factors
+                )
+                return {
+                    "defaulted": clearing.defaulted.astype(float),
+                    "shortfall": clearing.shortfall,
+                }
             res = stress_network(self._network, external_asset_factors=factors)
         except ModelError as exc:
-            raise ScenarioError(f"scenario {self.scenario.name!r}: the network layer rejects a sampled input "
-                                f"({exc}); bound the distribution with min/max") from None
-        return {"defaulted": res.clearing.defaulted.astype(float), "shortfall": res.clearing.shortfall,
-                "total_loss": res.total_loss}
+            raise ScenarioError(
+                f"scenario {self.scenario.name!r}: the network layer rejects a sampled input "
+                f"({exc}); bound the distribution with min/max"
+            ) from None
+        return {
+            "defaulted": res.clearing.defaulted.astype(float),
+            "shortfall": res.clearing.shortfall,
+            "total_loss": res.total_loss,
+        }
 
-    def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
-                 ) -> np.ndarray:
+    def evaluate(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
+    ) -> np.ndarray:
         """Run the layers on n paths; write the kept outputs into out (columns, n)."""
         arrays: dict[str, np.ndarray] = {}
         main = None
@@ -316,7 +429,7 @@ class ScenarioModel:
         if out is not None and self.run_financial:
             shape = (len(self.entities), len(self.years), n)
             for m, r in self._company_rows.items():
-                block = out[r:r + shape[0] * shape[1]].reshape(shape)
+                block = out[r : r + shape[0] * shape[1]].reshape(shape)
                 if np.shares_memory(block, out):  # a view: the layer writes the rows themselves
                     direct[m] = block.transpose(2, 0, 1)
         if self.run_financial:
@@ -335,12 +448,12 @@ class ScenarioModel:
         for m in self.metrics:
             if m in CLUSTER_OUTPUTS:
                 k = len(self.cluster_entities)
-                out[row:row + k] = arrays[m].T
+                out[row : row + k] = arrays[m].T
                 row += k
             elif m in NETWORK_OUTPUTS:
                 idx = [self.nodes.index(e) for e in self._metric_entities[m]]
                 a = np.broadcast_to(arrays[m], (n, len(self.nodes)))[:, idx]
-                out[row:row + len(idx)] = a.T
+                out[row : row + len(idx)] = a.T
                 row += len(idx)
             else:
                 k = len(self.entities) * len(self.years)
@@ -348,6 +461,6 @@ class ScenarioModel:
                     row += k
                     continue
                 a = np.broadcast_to(arrays[m], (n, len(self.entities), len(self.years)))
-                out[row:row + k] = a.reshape(n, k).T
+                out[row : row + k] = a.reshape(n, k).T
                 row += k
         return out

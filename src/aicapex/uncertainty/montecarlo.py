@@ -24,7 +24,9 @@ from .sampling import InputSet
 from .stats import OPS, summarize
 
 DEFAULT_CHUNK = 1 << 16
-_SMALL_BUFFER_BYTES = 1 << 27  # below 128 MB: NumPy's allocator (faulting small buffers page by page is cheap)
+_SMALL_BUFFER_BYTES = (
+    1 << 27
+)  # below 128 MB: NumPy's allocator (faulting small buffers page by page is cheap)
 
 
 def output_buffer(rows: int, paths: int) -> np.ndarray:
@@ -46,8 +48,9 @@ def output_buffer(rows: int, paths: int) -> np.ndarray:
 class Model(Protocol):
     columns: pd.DataFrame
 
-    def evaluate(self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
-                 ) -> np.ndarray: ...
+    def evaluate(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
+    ) -> np.ndarray: ...
 
 
 @dataclass
@@ -61,8 +64,13 @@ class FunctionModel:
     columns: pd.DataFrame = field(init=False)
 
     def __post_init__(self):
-        self.columns = pd.DataFrame({"entity": [self.entity] * len(self.names), "metric": list(self.names),
-                                     "year": pd.array([self.year] * len(self.names), dtype="Int64")})
+        self.columns = pd.DataFrame(
+            {
+                "entity": [self.entity] * len(self.names),
+                "metric": list(self.names),
+                "year": pd.array([self.year] * len(self.names), dtype="Int64"),
+            }
+        )
 
     def evaluate(self, inputs, n, out=None):
         res = self.fn(inputs)
@@ -93,15 +101,20 @@ class SimulationResult:
             wants = [want] if isinstance(want, (str, int, np.integer)) else list(want)
             hit = c[col].isin(wants).to_numpy(dtype=bool, na_value=False)
             if not hit.any():
-                raise ScenarioError(f"no output with {col} = {want!r}; available: "
-                                    f"{sorted(set(c[col].dropna().astype(str)))}")
+                raise ScenarioError(
+                    f"no output with {col} = {want!r}; available: "
+                    f"{sorted(set(c[col].dropna().astype(str)))}"
+                )
             m &= hit
         if not m.any():
-            raise ScenarioError(f"no output matches metric={metric!r}, entity={entity!r}, year={year!r}")
+            raise ScenarioError(
+                f"no output matches metric={metric!r}, entity={entity!r}, year={year!r}"
+            )
         return m
 
-    def summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, metric=None, entity=None,
-                year=None) -> pd.DataFrame:
+    def summary(
+        self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, metric=None, entity=None, year=None
+    ) -> pd.DataFrame:
         """entity, metric, year, mean, one column per quantile (p5, p50, ...), prob_negative."""
         m = self._mask(metric, entity, year)
         stats = summarize(self.values, quantiles, rows=np.flatnonzero(m))
@@ -109,16 +122,28 @@ class SimulationResult:
         df.insert(0, "scenario", self.scenario)
         return df
 
-    def samples(self, metric: str, entity: str | None = None, year: int | None = None) -> np.ndarray:
+    def samples(
+        self, metric: str, entity: str | None = None, year: int | None = None
+    ) -> np.ndarray:
         """The paths of one output column, shape (paths,)."""
         m = self._mask(metric, entity, year)
         if m.sum() != 1:
-            raise ScenarioError(f"{m.sum()} outputs match metric={metric!r}, entity={entity!r}, year={year!r}; "
-                                "name exactly one")
+            raise ScenarioError(
+                f"{m.sum()} outputs match metric={metric!r}, entity={entity!r}, year={year!r}; "
+                "name exactly one"
+            )
         return self.values[np.flatnonzero(m)[0]]
 
-    def prob(self, metric: str, op: str = "<", threshold: float = 0.0, *, entity=None, year=None,
-             any_of: bool = False) -> float | pd.DataFrame:
+    def prob(
+        self,
+        metric: str,
+        op: str = "<",
+        threshold: float = 0.0,
+        *,
+        entity=None,
+        year=None,
+        any_of: bool = False,
+    ) -> float | pd.DataFrame:
         """P(output `op` threshold), e.g. prob('fcf', '<', 0, entity='meta', year=2026).
 
         One column -> a float. Several -> a DataFrame per column, or with any_of=True the
@@ -137,7 +162,9 @@ class SimulationResult:
             return float(np.count_nonzero(hit) / hit.size)
         hits = np.array([np.count_nonzero(test(self.values[i], threshold)) for i in rows])
         # a year the model does not cover is NaN: no probability
-        known = np.array([self.values.shape[1] - np.count_nonzero(np.isnan(self.values[i])) for i in rows])
+        known = np.array(
+            [self.values.shape[1] - np.count_nonzero(np.isnan(self.values[i])) for i in rows]
+        )
         p = np.where(known > 0, hits / np.maximum(known, 1), np.nan)
         if len(p) == 1:
             return float(p[0])
@@ -145,8 +172,12 @@ class SimulationResult:
         df["prob"] = p
         return df
 
-    def fan(self, metric: str = "fcf", quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
-            entity=None) -> pd.DataFrame:
+    def fan(
+        self,
+        metric: str = "fcf",
+        quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+        entity=None,
+    ) -> pd.DataFrame:
         """Quantiles per entity and year of one metric: the data of a fan chart."""
         return self.summary(quantiles, metric=metric, entity=entity)
 
@@ -158,14 +189,28 @@ def _progress(total: int):
     console = Console(stderr=True)
     if not console.is_terminal:
         return None
-    p = Progress(TextColumn("simulating"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,} paths"),
-                 TimeRemainingColumn(), console=console, transient=True)
+    p = Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,}/{task.total:,} paths"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
     p.start()
     return p
 
 
-def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk_size: int | None = None,
-              progress: bool | None = None, scenario: str = "") -> SimulationResult:
+def run_model(
+    model: Model,
+    input_set: InputSet,
+    paths: int,
+    seed: int,
+    *,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    scenario: str = "",
+) -> SimulationResult:
     """Sample `paths` paths of `input_set` in chunks, evaluate the model on each, keep its outputs.
 
     progress: None shows a rich bar on a terminal once the run has taken more than a second;
@@ -185,10 +230,14 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
     try:
         while done < paths:
             n = min(chunk, paths - done)
-            model.evaluate(sampler.draw(n), n, values[:, done:done + n])
+            model.evaluate(sampler.draw(n), n, values[:, done : done + n])
             done += n
-            if bar is None and progress is not False and done < paths and (
-                    progress or time.perf_counter() - start > 1.0):
+            if (
+                bar is None
+                and progress is not False
+                and done < paths
+                and (progress or time.perf_counter() - start > 1.0)
+            ):
                 bar = _progress(paths)
                 if bar is not None:
                     task = bar.add_task("simulate", total=paths, completed=done)
@@ -197,8 +246,14 @@ def run_model(model: Model, input_set: InputSet, paths: int, seed: int, *, chunk
     finally:
         if bar is not None:
             bar.stop()
-    return SimulationResult(model.columns.reset_index(drop=True), values, int(paths), int(seed), scenario,
-                            time.perf_counter() - start)
+    return SimulationResult(
+        model.columns.reset_index(drop=True),
+        values,
+        int(paths),
+        int(seed),
+        scenario,
+        time.perf_counter() - start,
+    )
 
 
 __all__ = ["FunctionModel", "Model", "SimulationResult", "run_model"]

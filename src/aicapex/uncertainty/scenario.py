@@ -67,7 +67,9 @@ class Scenario:
     @property
     def fact_overrides(self) -> dict[tuple[str, str, str], Distribution]:
         """(entity, metric, period) -> distribution, in the fact's own unit and scale."""
-        return {a.fact_key: a.distribution for a in self.assumptions.values() if a.fact_key is not None}
+        return {
+            a.fact_key: a.distribution for a in self.assumptions.values() if a.fact_key is not None
+        }
 
     def input_set(self) -> InputSet:
         return InputSet({k: a.distribution for k, a in self.assumptions.items()}, self.correlations)
@@ -79,9 +81,17 @@ class Scenario:
         rows = []
         for a in self.assumptions.values():
             dist = a.distribution
-            rows.append({"assumption": a.name, "distribution": dist.kind, "p5": dist.quantile(0.05),
-                         "p50": dist.quantile(0.5), "p95": dist.quantile(0.95), "rationale": a.rationale,
-                         "source": a.source})
+            rows.append(
+                {
+                    "assumption": a.name,
+                    "distribution": dist.kind,
+                    "p5": dist.quantile(0.05),
+                    "p50": dist.quantile(0.5),
+                    "p95": dist.quantile(0.95),
+                    "rationale": a.rationale,
+                    "source": a.source,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -105,8 +115,10 @@ def _locate(ref: str | Path, relative_to: Path | None) -> Path:
         return relative_to / f"{ref_s}.yaml"
     if shipped.is_file():
         return shipped
-    raise ScenarioError(f"unknown scenario {ref_s!r}; shipped scenarios: {', '.join(shipped_scenarios())} "
-                        "(or give a path to a YAML file)")
+    raise ScenarioError(
+        f"unknown scenario {ref_s!r}; shipped scenarios: {', '.join(shipped_scenarios())} "
+        "(or give a path to a YAML file)"
+    )
 
 
 def _check_name(key: object, where: str) -> str:
@@ -115,18 +127,24 @@ def _check_name(key: object, where: str) -> str:
     if "." in key:
         parts = key.split(".")
         if len(parts) != 3 or not all(parts) or not is_period(parts[2]):
-            raise ScenarioError(f"{where}: assumption {key!r}: a fact override is ENTITY.METRIC.PERIOD, "
-                                "e.g. meta.capex.FY2026")
+            raise ScenarioError(
+                f"{where}: assumption {key!r}: a fact override is ENTITY.METRIC.PERIOD, "
+                "e.g. meta.capex.FY2026"
+            )
         return key
     if not _PARAM.match(key):
-        raise ScenarioError(f"{where}: assumption {key!r}: a parameter name is snake_case, as its CLI flag")
+        raise ScenarioError(
+            f"{where}: assumption {key!r}: a parameter name is snake_case, as its CLI flag"
+        )
     return key
 
 
 def parse_scenario(data: object, source: str = "<scenario>") -> tuple[Scenario, str | None]:
     """A scenario mapping (as read from YAML) -> (Scenario without its base applied, base ref)."""
     if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: a scenario file is a mapping with keys {', '.join(TOP_KEYS)}")
+        raise ScenarioError(
+            f"{source}: a scenario file is a mapping with keys {', '.join(TOP_KEYS)}"
+        )
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
         raise ScenarioError(f"{source}: unknown key(s) {unknown}; expected {', '.join(TOP_KEYS)}")
@@ -135,39 +153,62 @@ def parse_scenario(data: object, source: str = "<scenario>") -> tuple[Scenario, 
         raise ScenarioError(f"{source}: field 'name' = {name!r}: must be a string")
     raw = data.get("assumptions") or {}
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{source}: field 'assumptions' must be a mapping of name: value or distribution")
+        raise ScenarioError(
+            f"{source}: field 'assumptions' must be a mapping of name: value or distribution"
+        )
     assumptions: dict[str, Assumption] = {}
     for key, spec in raw.items():
         key = _check_name(key, source)
         dist = parse_distribution(spec, f"{source}: assumptions.{key}")
         doc = spec if isinstance(spec, dict) else {}
-        assumptions[key] = Assumption(key, dist, str(doc.get("rationale", "") or ""), str(doc.get("source", "") or ""))
+        assumptions[key] = Assumption(
+            key, dist, str(doc.get("rationale", "") or ""), str(doc.get("source", "") or "")
+        )
     corr_raw = data.get("correlations") or []
     if not isinstance(corr_raw, list):
         raise ScenarioError(f"{source}: field 'correlations' must be a list of [a, b, rho]")
     corrs = []
     for i, item in enumerate(corr_raw):
-        ok = (isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item[:2])
-              and isinstance(item[2], (int, float)) and not isinstance(item[2], bool))
+        ok = (
+            isinstance(item, list)
+            and len(item) == 3
+            and all(isinstance(x, str) for x in item[:2])
+            and isinstance(item[2], (int, float))
+            and not isinstance(item[2], bool)
+        )
         if not ok:
-            raise ScenarioError(f"{source}: correlations[{i}] = {item!r}: expected [input_a, input_b, rho]")
+            raise ScenarioError(
+                f"{source}: correlations[{i}] = {item!r}: expected [input_a, input_b, rho]"
+            )
         corrs.append((item[0], item[1], float(item[2])))
     base = data.get("base")
     if base is not None and not isinstance(base, str):
         raise ScenarioError(f"{source}: field 'base' = {base!r}: must be a scenario name or file")
-    return Scenario(name, str(data.get("description") or ""), assumptions, tuple(corrs), base, source), base
+    return Scenario(
+        name, str(data.get("description") or ""), assumptions, tuple(corrs), base, source
+    ), base
 
 
 def _merge(base: Scenario, child: Scenario) -> Scenario:
     assumptions = {**base.assumptions, **child.assumptions}
     pairs = {frozenset((a, b)): (a, b, r) for a, b, r in base.correlations}
     pairs.update({frozenset((a, b)): (a, b, r) for a, b, r in child.correlations})
-    return Scenario(child.name, child.description or base.description, assumptions, tuple(pairs.values()),
-                    child.base, child.path)
+    return Scenario(
+        child.name,
+        child.description or base.description,
+        assumptions,
+        tuple(pairs.values()),
+        child.base,
+        child.path,
+    )
 
 
-def load_scenario(ref: str | Path | Scenario | dict, *, _chain: tuple[str, ...] = (),
-                  _relative_to: Path | None = None) -> Scenario:
+def load_scenario(
+    ref: str | Path | Scenario | dict,
+    *,
+    _chain: tuple[str, ...] = (),
+    _relative_to: Path | None = None,
+) -> Scenario:
     """A scenario by shipped name ('base', 'burry', ...), by YAML path, or from a dict; bases applied."""
     if isinstance(ref, Scenario):
         return ref
@@ -178,7 +219,9 @@ def load_scenario(ref: str | Path | Scenario | dict, *, _chain: tuple[str, ...] 
     key = str(path.resolve())
     if key in _chain:
         names = [Path(c).stem for c in (*_chain, key)]
-        raise ScenarioError(f"scenario {names[0]!r}: base chain {' -> '.join(names)} is a cyclic override")
+        raise ScenarioError(
+            f"scenario {names[0]!r}: base chain {' -> '.join(names)} is a cyclic override"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -24,12 +24,16 @@ def _column(model: Model, entity=None, metric=None, year=None) -> int:
             m &= c[col].astype(object).eq(want).to_numpy(dtype=bool, na_value=False)
     hits = np.flatnonzero(m)
     if len(hits) != 1:
-        raise ScenarioError(f"sensitivity needs exactly one output; {len(hits)} match entity={entity!r}, "
-                            f"metric={metric!r}, year={year!r}")
+        raise ScenarioError(
+            f"sensitivity needs exactly one output; {len(hits)} match entity={entity!r}, "
+            f"metric={metric!r}, year={year!r}"
+        )
     return int(hits[0])
 
 
-def _evaluate(model: Model, inputs: dict[str, np.ndarray | float], n: int, col: int, chunk: int) -> np.ndarray:
+def _evaluate(
+    model: Model, inputs: dict[str, np.ndarray | float], n: int, col: int, chunk: int
+) -> np.ndarray:
     out = np.empty(n)
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
@@ -38,8 +42,16 @@ def _evaluate(model: Model, inputs: dict[str, np.ndarray | float], n: int, col: 
     return out
 
 
-def tornado(model: Model, input_set: InputSet, *, entity=None, metric=None, year=None,
-            low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+def tornado(
+    model: Model,
+    input_set: InputSet,
+    *,
+    entity=None,
+    metric=None,
+    year=None,
+    low: float = 0.05,
+    high: float = 0.95,
+) -> pd.DataFrame:
     """Each uncertain input at its `low` and `high` quantile, all others at their medians.
 
     All 2k+1 cases run as one batch of paths. Returns input, input_low, input_high, output_low,
@@ -61,20 +73,31 @@ def tornado(model: Model, input_set: InputSet, *, entity=None, metric=None, year
         arr[2 + 2 * i] = dist.quantile(high)
         inputs[name] = arr
     y = model.evaluate(inputs, rows)[col]
-    df = pd.DataFrame({
-        "input": names,
-        "input_low": [inputs[n][1 + 2 * i] for i, n in enumerate(names)],
-        "input_high": [inputs[n][2 + 2 * i] for i, n in enumerate(names)],
-        "output_low": y[1::2][:len(names)],
-        "output_high": y[2::2][:len(names)],
-    })
+    df = pd.DataFrame(
+        {
+            "input": names,
+            "input_low": [inputs[n][1 + 2 * i] for i, n in enumerate(names)],
+            "input_high": [inputs[n][2 + 2 * i] for i, n in enumerate(names)],
+            "output_low": y[1::2][: len(names)],
+            "output_high": y[2::2][: len(names)],
+        }
+    )
     df["base"] = y[0]
     df["swing"] = (df["output_high"] - df["output_low"]).abs()
     return df.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def sobol(model: Model, input_set: InputSet, *, entity=None, metric=None, year=None, n: int = 1024,
-          seed: int = 1, chunk_size: int = 1 << 16) -> pd.DataFrame:
+def sobol(
+    model: Model,
+    input_set: InputSet,
+    *,
+    entity=None,
+    metric=None,
+    year=None,
+    n: int = 1024,
+    seed: int = 1,
+    chunk_size: int = 1 << 16,
+) -> pd.DataFrame:
     """First-order (S1) and total-order (ST) Sobol indices of one output, with 95 % confidence.
 
     Saltelli's scheme as implemented by SALib (Saltelli et al. 2010; Herman & Usher 2017):
@@ -97,7 +120,9 @@ def sobol(model: Model, input_set: InputSet, *, entity=None, metric=None, year=N
     u = np.clip(u, 1e-12, 1 - 1e-12)
     rows = len(u)
     medians = input_set.medians()
-    inputs: dict[str, np.ndarray | float] = {k: medians[k] for k in input_set.inputs if k not in names}
+    inputs: dict[str, np.ndarray | float] = {
+        k: medians[k] for k in input_set.inputs if k not in names
+    }
     for j, name in enumerate(names):
         inputs[name] = input_set.inputs[name].ppf(u[:, j])
     y = _evaluate(model, inputs, rows, col, chunk_size)
@@ -106,6 +131,13 @@ def sobol(model: Model, input_set: InputSet, *, entity=None, metric=None, year=N
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-    df = pd.DataFrame({"input": names, "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
-                       "ST_conf": res["ST_conf"]})
+    df = pd.DataFrame(
+        {
+            "input": names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
     return df.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)

@@ -1,12 +1,12 @@
 """Distribution specifications as written in scenario files, e.g. `{normal: {mean: 120, sd: 10}}`.
 
-    0.19                                   a constant (also {value: 0.19})
-    {p5: 115, p95: 135}                    90 % interval: lognormal if p5 > 0, else normal
-    {normal: {mean, sd}}                   {lognormal: {p5, p95}} or {lognormal: {mu, sigma}}
-    {uniform: {low, high}}                 {triangular: {low, mode, high}}
-    {pert: {low, mode, high, lambda}}      {beta: {a, b, low, high}}
-    {discrete: {values, weights}}          {mixture: {components: [spec, ...], weights}}
-    min / max next to any of them truncate it; rationale / source / quote / note document it.
+0.19                                   a constant (also {value: 0.19})
+{p5: 115, p95: 135}                    90 % interval: lognormal if p5 > 0, else normal
+{normal: {mean, sd}}                   {lognormal: {p5, p95}} or {lognormal: {mu, sigma}}
+{uniform: {low, high}}                 {triangular: {low, mode, high}}
+{pert: {low, mode, high, lambda}}      {beta: {a, b, low, high}}
+{discrete: {values, weights}}          {mixture: {components: [spec, ...], weights}}
+min / max next to any of them truncate it; rationale / source / quote / note document it.
 """
 
 from __future__ import annotations
@@ -56,9 +56,13 @@ def _build(kind: str, params: dict, where: str) -> d.Distribution:
         return d.discrete(params["values"], params.get("weights"))
     comps = params["components"]
     if not isinstance(comps, list):
-        raise ScenarioError(f"{where}: mixture: field 'components' = {comps!r}: must be a list of distributions")
-    return d.mixture([parse_distribution(c, f"{where}.components[{i}]") for i, c in enumerate(comps)],
-                     params.get("weights"))
+        raise ScenarioError(
+            f"{where}: mixture: field 'components' = {comps!r}: must be a list of distributions"
+        )
+    return d.mixture(
+        [parse_distribution(c, f"{where}.components[{i}]") for i, c in enumerate(comps)],
+        params.get("weights"),
+    )
 
 
 def parse_distribution(spec: object, where: str = "assumption") -> d.Distribution:
@@ -68,8 +72,10 @@ def parse_distribution(spec: object, where: str = "assumption") -> d.Distributio
     if _number(spec):
         return d.const(spec)
     if not isinstance(spec, Mapping):
-        raise ScenarioError(f"{where}: {spec!r} is neither a number nor a distribution such as "
-                            "{p5: 3, p95: 6} or {normal: {mean: 120, sd: 10}}")
+        raise ScenarioError(
+            f"{where}: {spec!r} is neither a number nor a distribution such as "
+            "{p5: 3, p95: 6} or {normal: {mean: 120, sd: 10}}"
+        )
     body = {k: v for k, v in spec.items() if k not in DOC_KEYS and k not in TRUNC_KEYS}
     try:
         if set(body) == {"value"}:
@@ -80,8 +86,10 @@ def parse_distribution(spec: object, where: str = "assumption") -> d.Distributio
             kind, params = next(iter(body.items()))
             dist = _build(kind, _params(kind, params, where), where)
         else:
-            raise ScenarioError(f"{where}: cannot read {dict(spec)!r}: expected a number, {{value: x}}, "
-                                f"{{p5: a, p95: b}} or one of {', '.join(_PARAMS)} with its parameters")
+            raise ScenarioError(
+                f"{where}: cannot read {dict(spec)!r}: expected a number, {{value: x}}, "
+                f"{{p5: a, p95: b}} or one of {', '.join(_PARAMS)} with its parameters"
+            )
         lo, hi = spec.get("min"), spec.get("max")
         for key, v in (("min", lo), ("max", hi)):
             if v is not None and not _number(v):
@@ -102,14 +110,20 @@ def _params(kind: str, params: object, where: str) -> dict:
                 params = dict(zip(names, params))
                 break
         else:
-            raise ScenarioError(f"{where}: {kind}: {params!r}: expected {' or '.join(str(list(a)) for a in allowed)}")
+            raise ScenarioError(
+                f"{where}: {kind}: {params!r}: expected {' or '.join(str(list(a)) for a in allowed)}"
+            )
     if not isinstance(params, Mapping):
-        raise ScenarioError(f"{where}: {kind}: {params!r}: expected its parameters, e.g. "
-                            f"{{{', '.join(f'{k}: ...' for k in allowed[0])}}}")
+        raise ScenarioError(
+            f"{where}: {kind}: {params!r}: expected its parameters, e.g. "
+            f"{{{', '.join(f'{k}: ...' for k in allowed[0])}}}"
+        )
     keys = set(params)
     if not any(keys == set(a) for a in allowed):
-        raise ScenarioError(f"{where}: {kind}: parameters {sorted(keys)}: expected "
-                            f"{' or '.join(str(list(a)) for a in allowed)}")
+        raise ScenarioError(
+            f"{where}: {kind}: parameters {sorted(keys)}: expected "
+            f"{' or '.join(str(list(a)) for a in allowed)}"
+        )
     for k, v in params.items():
         if k in ("values", "weights", "components"):
             continue

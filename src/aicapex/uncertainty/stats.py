@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import operator
-from types import SimpleNamespace
 from collections.abc import Sequence
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -95,7 +95,10 @@ def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.nda
         strict = row[(row > lo) & (row < hi)] if n_inside - n_lo - n_hi else row[:0]
         mid = local[(local >= n_lo) & (local < n_lo + strict.size)] - n_lo
         mids = dict(zip(mid.tolist(), np.partition(strict, mid)[mid].tolist())) if mid.size else {}
-        out[g] = [lo if k < n_lo else mids[k - n_lo] if k < n_lo + strict.size else hi for k in local.tolist()]
+        out[g] = [
+            lo if k < n_lo else mids[k - n_lo] if k < n_lo + strict.size else hi
+            for k in local.tolist()
+        ]
     return out
 
 
@@ -110,8 +113,12 @@ def _full_partition(row: np.ndarray, ranks: np.ndarray, scratch) -> np.ndarray:
     return buf[ranks]
 
 
-def summarize(values: np.ndarray, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *,
-              rows: np.ndarray | None = None) -> pd.DataFrame:
+def summarize(
+    values: np.ndarray,
+    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    *,
+    rows: np.ndarray | None = None,
+) -> pd.DataFrame:
     """values (k, paths) -> one row per k (or per index in `rows`): mean, requested quantiles
     (linear interpolation, as np.quantile), prob_negative.
 
