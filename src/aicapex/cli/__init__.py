@@ -44,8 +44,12 @@ def _root(
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB store file (default: $AICAPEX_DB or the user data dir)."
     ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="No progress bars (they only show on a terminal anyway)."
+    ),
 ) -> None:
     common.STATE.db = db
+    common.STATE.quiet = quiet
 
 
 for _name in _COMMAND_MODULES:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class _State:
     db: Path | None = None
+    quiet: bool = False  # `aicapex --quiet`: no progress bars (cli/progress.py)
 
 
 STATE = _State()

@@ -59,6 +59,28 @@ def import_epoch_command(
     Console(stderr=True).print(f"imported {summary} from {directory}")
 
 
+@import_app.command("filed-quarterly")
+def import_filed_quarterly_command(
+    directory: Path = typer.Argument(
+        ...,
+        metavar="DIR",
+        help="Folder with capex-and-backlog.csv and SOURCE.txt "
+        "(e.g. ../shared/data/filed-quarterly-2025-2026).",
+    ),
+) -> None:
+    """Import quarterly capex and backlog/RPO as filed (five hyperscalers) into the store."""
+    from ..importers.filed_quarterly import import_filed_quarterly
+
+    store = open_store()
+    result = import_filed_quarterly(directory, store)
+    facts = result.facts
+    Console(stderr=True).print(
+        f"imported {len(facts)} facts for {facts['entity'].nunique()} entities "
+        f"({facts['period'].min()}..{facts['period'].max()}) and {len(result.constants)} "
+        f"constants from {directory}; store {store.path}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(import_app, name="import")
 

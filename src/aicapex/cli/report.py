@@ -39,21 +39,26 @@ def register(app: typer.Typer) -> None:
             "--out",
             help="HTML file; the .md twin and CSVs go beside it.",
         ),
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
         from ..report import build_report
+        from .progress import atomic_dir, progress
 
-        written = build_report(
-            dataset(user),
-            out,
-            scenarios=scenario or [],
-            paths=paths,
-            seed=seed,
-            filing_facts=_filing_facts(),
-        )
+        ds, facts = dataset(user), _filing_facts()
+        # Written into a temporary folder beside --out and moved into place at the end, so
+        # Ctrl-C leaves no half-written report.
+        with progress("report", unit="sections") as bar, atomic_dir(out.parent) as tmp:
+            staged = build_report(
+                ds,
+                tmp / out.name,
+                scenarios=scenario or [],
+                paths=paths,
+                seed=seed,
+                filing_facts=facts,
+                on_progress=bar,
+            )
+        written = [out.parent / p.relative_to(tmp) for p in staged]
         Console(stderr=True).print(
             f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files"
         )
@@ -67,9 +72,7 @@ def register(app: typer.Typer) -> None:
         year: int = typer.Option(..., "--year", help="Fiscal year, e.g. 2026."),
         scenario: str | None = typer.Option(None, "--scenario", help="Scenario name."),
         as_json: bool = typer.Option(False, "--json", help="Print the derivation tree as JSON."),
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
         from ..report import explain

@@ -101,7 +101,19 @@ def register(app: typer.Typer) -> None:
         if method == "tornado":
             df = U.tornado(ds, scenario, metric=metric, entity=entity, year=year)
         elif method == "sobol":
-            df = U.sobol(ds, scenario, metric=metric, entity=entity, year=year, n=n, seed=seed)
+            from .progress import progress
+
+            with progress("sobol", unit="runs") as bar:
+                df = U.sobol(
+                    ds,
+                    scenario,
+                    metric=metric,
+                    entity=entity,
+                    year=year,
+                    n=n,
+                    seed=seed,
+                    on_progress=bar,
+                )
         else:
             raise ScenarioError(f"--method: {method!r}: expected tornado or sobol")
         emit(df, fmt, title=f"{method}: {entity} {metric} {year}", float_format="{:,.4g}")
@@ -116,12 +128,8 @@ def register(app: typer.Typer) -> None:
         metric: list[str] | None = typer.Option(
             None, "--metric", help="Output (repeatable); default fcf."
         ),
-        entity: list[str] | None = typer.Option(
-            None, "--entity", help="Entity id (repeatable)."
-        ),
-        year: list[int] | None = typer.Option(
-            None, "--year", help="Year to report (repeatable)."
-        ),
+        entity: list[str] | None = typer.Option(None, "--entity", help="Entity id (repeatable)."),
+        year: list[int] | None = typer.Option(None, "--year", help="Year to report (repeatable)."),
         user: list[Path] | None = typer.Option(
             None, "--user", help="User file(s) adding or overriding data for this run."
         ),

@@ -58,9 +58,17 @@ def _wait_for_rate_limit() -> None:
 
 
 def companyfacts_file(
-    cik: int, *, directory: Path | None = None, refresh: bool = False, timeout_s: float = 30.0
+    cik: int,
+    *,
+    directory: Path | None = None,
+    refresh: bool = False,
+    timeout_s: float = 30.0,
+    on_progress=None,
 ) -> Path:
-    """The local path of CIK's companyfacts JSON, downloading it into the cache if needed."""
+    """The local path of CIK's companyfacts JSON, downloading it into the cache if needed.
+
+    on_progress(bytes_done, bytes_total or None), if given, is called as the download proceeds.
+    """
     path = cached_path(cik, directory)
     if path.exists() and not refresh:
         return path
@@ -86,7 +94,18 @@ def companyfacts_file(
     _wait_for_rate_limit()
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            body = response.read()
+            if on_progress is None:
+                body = response.read()
+            else:
+                length = response.headers.get("Content-Length")
+                total = int(length) if length and length.isdigit() else None
+                parts: list[bytes] = []
+                done = 0
+                while chunk := response.read(1 << 16):
+                    parts.append(chunk)
+                    done += len(chunk)
+                    on_progress(done, total)
+                body = b"".join(parts)
             if response.headers.get("Content-Encoding") == "gzip":
                 body = gzip.decompress(body)
     except urllib.error.HTTPError as exc:

@@ -107,15 +107,21 @@ def build_sections(
     paths: int = DEFAULT_PATHS,
     seed: int = DEFAULT_SEED,
     filing_facts: pd.DataFrame | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Section]:
-    """All report sections, headline answers first."""
+    """All report sections, headline answers first; on_progress(done, total) after each one."""
     if paths < 1:
         raise ModelError(f"paths must be at least 1, got {paths}")
     from .sections import headline_section
 
     check_scenarios(scenarios)
     ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed), filing_facts)
-    body = [build(ctx) for build in _sections()]
+    builders = _sections()
+    body = []
+    for build in builders:
+        body.append(build(ctx))
+        if on_progress is not None:
+            on_progress(len(body), len(builders))
     return [headline_section(ctx, body), *body]
 
 
@@ -127,6 +133,7 @@ def build_report(
     paths: int = DEFAULT_PATHS,
     seed: int = DEFAULT_SEED,
     filing_facts: pd.DataFrame | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
@@ -138,7 +145,12 @@ def build_report(
         raise ModelError(f"--out must end in .html, got '{out_path}'")
     out_path.parent.mkdir(parents=True, exist_ok=True)
     sections = build_sections(
-        dataset, scenarios=scenarios, paths=paths, seed=seed, filing_facts=filing_facts
+        dataset,
+        scenarios=scenarios,
+        paths=paths,
+        seed=seed,
+        filing_facts=filing_facts,
+        on_progress=on_progress,
     )
     csv_dir_name = f"{out_path.stem}_tables"
     title = "aicapex: the economics of the AI-infrastructure build-out"

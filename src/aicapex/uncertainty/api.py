@@ -102,13 +102,25 @@ def sobol(
     year: int = 2026,
     n: int = 512,
     seed: int = 1,
+    on_progress=None,
 ) -> pd.DataFrame:
-    """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions."""
+    """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions.
+
+    on_progress(done, total): called with the model runs done, for a progress bar."""
     scen = load_scenario(scenario)
     model = ScenarioModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )
-    df = _sobol(model, scen.input_set(), entity=entity, metric=metric, year=year, n=n, seed=seed)
+    df = _sobol(
+        model,
+        scen.input_set(),
+        entity=entity,
+        metric=metric,
+        year=year,
+        n=n,
+        seed=seed,
+        on_progress=on_progress,
+    )
     df.insert(0, "scenario", scen.name)
     return df
 

@@ -32,13 +32,20 @@ def _column(model: Model, entity=None, metric=None, year=None) -> int:
 
 
 def _evaluate(
-    model: Model, inputs: dict[str, np.ndarray | float], n: int, col: int, chunk: int
+    model: Model,
+    inputs: dict[str, np.ndarray | float],
+    n: int,
+    col: int,
+    chunk: int,
+    on_progress=None,
 ) -> np.ndarray:
     out = np.empty(n)
     for a in range(0, n, chunk):
         b = min(n, a + chunk)
         part = {k: (v[a:b] if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
         out[a:b] = model.evaluate(part, b - a)[col]
+        if on_progress is not None:
+            on_progress(b, n)  # model runs done, of n
     return out
 
 
@@ -97,8 +104,11 @@ def sobol(
     n: int = 1024,
     seed: int = 1,
     chunk_size: int = 1 << 16,
+    on_progress=None,
 ) -> pd.DataFrame:
     """First-order (S1) and total-order (ST) Sobol indices of one output, with 95 % confidence.
+
+    on_progress(done, total), if given, is called after each batch of model runs.
 
     Saltelli's scheme as implemented by SALib (Saltelli et al. 2010; Herman & Usher 2017):
     n base samples (a power of two) -> n (k + 2) model runs, batched. Inputs are drawn on the unit
@@ -125,7 +135,7 @@ def sobol(
     }
     for j, name in enumerate(names):
         inputs[name] = input_set.inputs[name].ppf(u[:, j])
-    y = _evaluate(model, inputs, rows, col, chunk_size)
+    y = _evaluate(model, inputs, rows, col, chunk_size, on_progress)
     if not np.all(np.isfinite(y)):
         raise ScenarioError("sobol: the model returned non-finite values for some inputs")
     with warnings.catch_warnings():
