@@ -121,7 +121,8 @@ def identify_entity(
 
 def _restatements(entries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one value per concept and date range, earlier values that a later filing changed)."""
-    key = ["concept", "start", "end"]
+    # one concept may feed two metrics (Depreciation: `depreciation` fallback and `depreciation_ppe`)
+    key = ["metric", "concept", "start", "end"]
     e = entries.assign(_order=np.arange(len(entries))).sort_values(
         ["filed", "accn", "_order"], kind="stable"
     )
@@ -185,10 +186,12 @@ def _period_values(kept: pd.DataFrame) -> pd.DataFrame:
     # another measure under the same tag (Apple's 10-Ks tag quarterly dividends declared as
     # PaymentsOfDividends, which differ from the dividends paid in its cash-flow statement).
     values = values.assign(_reported=values["how"] == "reported")
-    values = values.sort_values(["concept", "fiscal_year", "period_q", "_reported"], kind="stable")
-    return values.drop_duplicates(["concept", "fiscal_year", "period_q"], keep="first").drop(
-        columns="_reported"
+    values = values.sort_values(
+        ["metric", "concept", "fiscal_year", "period_q", "_reported"], kind="stable"
     )
+    return values.drop_duplicates(
+        ["metric", "concept", "fiscal_year", "period_q"], keep="first"
+    ).drop(columns="_reported")
 
 
 def _choose_concepts(values: pd.DataFrame) -> pd.DataFrame:
