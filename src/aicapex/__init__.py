@@ -20,7 +20,17 @@ import importlib
 from .errors import AicapexError, DataError, ModelError, ScenarioError
 from .periods import Period, parse_period
 
-__version__ = "0.1.0"
+
+def _installed_version() -> str:
+    """The version from the installed package's metadata: pyproject.toml is the one place it
+    is written. Read on first use of `aicapex.__version__` (importlib.metadata costs ~30 ms)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aicapex")
+    except PackageNotFoundError:  # run from a source tree without `pip install`
+        return "0+unknown"
+
 
 _LAZY = {
     "Dataset": "dataset",
@@ -65,6 +75,9 @@ __all__ = sorted(
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        value = globals()[name] = _installed_version()
+        return value
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

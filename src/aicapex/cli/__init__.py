@@ -1,18 +1,26 @@
 """The `aicapex` command line: a thin front end that parses options and calls the library.
 
-Each command group lives in its own module with a `register(app)` function; errors from the
-library (`AicapexError`) become one line on stderr and exit code 2.
+Each command group lives in its own module with a `register(app)` function. How errors look
+(docs/reliability.md):
+
+- a usage error (unknown command or option, missing option, bad value): the usage line and one
+  `aicapex: error: ...` line on stderr, exit code 2;
+- an `AicapexError` from the library (bad input, impossible request): one line, exit code 2;
+- anything else (a bug): one line with the exception's type and message and a hint to set
+  AICAPEX_DEBUG=1, exit code 1.
+
+No traceback is printed unless AICAPEX_DEBUG=1.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 import warnings
 from pathlib import Path
-from typing import Optional
 
-import click
 import typer
 
 from ..errors import AicapexError
@@ -39,10 +47,25 @@ _COMMAND_MODULES = (
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"aicapex {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB store file (default: $AICAPEX_DB or the user data dir)."
+    ),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_show_version,
+        is_eager=True,
+        help="Print the installed version and exit.",
     ),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (they only show on a terminal anyway)."
@@ -62,8 +85,84 @@ for _name in _COMMAND_MODULES:
     _module.register(app)
 
 
+DEBUG_ENV = "AICAPEX_DEBUG"
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+
+
+def _click_exceptions() -> list:
+    """The exception modules of the Click copies in use: Typer >= 0.22 ships its own
+    (`typer._click`), and plain `click` counts only if something imported it."""
+    mods = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        mod = sys.modules.get(name)
+        if mod is None and name.startswith("typer."):
+            try:
+                mod = importlib.import_module(name)
+            except ImportError:  # an older Typer on plain Click
+                continue
+        if mod is not None and mod not in mods:
+            mods.append(mod)
+    return mods
+
+
+def _classes(attr: str) -> tuple[type[BaseException], ...]:
+    return tuple(getattr(m, attr) for m in _click_exceptions() if hasattr(m, attr))
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _usage_error(exc) -> int:
+    """Click's short usage line, how to get help, and one `aicapex: error:` line."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        _err(ctx.get_usage())
+        _err(f"Try '{ctx.command_path} --help' for help.")
+    _err(f"aicapex: error: {exc.format_message()}")
+    return 2
+
+
+def _handle(exc: BaseException) -> int:
+    """The exit code for an exception escaping a command, after printing what the user needs."""
+    if isinstance(exc, _classes("NoArgsIsHelpError")):  # `aicapex` or `aicapex data` alone
+        typer.echo(exc.ctx.get_help())
+        return 0
+    if isinstance(exc, _classes("Exit")):
+        return int(exc.exit_code or 0)
+    if isinstance(exc, _classes("UsageError")):
+        return _usage_error(exc)
+    if isinstance(exc, _classes("ClickException")):  # e.g. a file option that cannot be opened
+        _err(f"aicapex: error: {exc.format_message()}")
+        return int(getattr(exc, "exit_code", 1) or 1)
+    if isinstance(exc, (KeyboardInterrupt, *_classes("Abort"))):
+        _err("aicapex: interrupted")
+        return 130
+    if isinstance(exc, AicapexError):
+        _err(f"aicapex: error: {exc}")
+        return 2
+    if isinstance(exc, BrokenPipeError):  # `aicapex facts | head`: the reader went away
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    message = str(exc).strip().splitlines()
+    _err(
+        f"aicapex: unexpected error: {type(exc).__name__}: {message[0] if message else ''}"
+        f" (this is a bug; set {DEBUG_ENV}=1 to see the traceback)"
+    )
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns (and exits with) the exit code."""
+    """Entry point of the console script; returns (and, from the console, exits with) the exit
+    code: 0 success, 1 unexpected error, 2 usage or input error, 130 interrupted."""
     warnings.simplefilter("default")
     warnings.showwarning = lambda message, *a, **k: print(
         f"aicapex: warning: {message}", file=sys.stderr
@@ -71,17 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False, prog_name="aicapex")
         code = 0
-    except AicapexError as exc:
-        print(f"aicapex: error: {exc}", file=sys.stderr)
-        code = 2
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.exceptions.Abort:
-        print("aicapex: aborted", file=sys.stderr)
-        code = 1
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
+    except BaseException as exc:  # noqa: BLE001 - the one place every error becomes an exit code
+        if _debug() and not isinstance(exc, (SystemExit, *_classes("Exit"))):
+            traceback.print_exc()
+        code = _handle(exc)
     if argv is None:
         sys.exit(code)
     return code
