@@ -20,9 +20,7 @@ def import_sec_command(
     source: str = typer.Argument(
         ..., metavar="FILE|CIK", help="A companyfacts JSON file, or a CIK to download (cached)."
     ),
-    since: int | None = typer.Option(
-        None, "--since", help="First fiscal year to keep, e.g. 2020."
-    ),
+    since: int | None = typer.Option(None, "--since", help="First fiscal year to keep, e.g. 2020."),
     entity: str | None = typer.Option(
         None, "--entity", help="Entity id to file the facts under (default: from the CIK)."
     ),
@@ -124,9 +122,7 @@ def register(app: typer.Typer) -> None:
     @app.command("reconcile")
     def reconcile_command(
         entity: str | None = typer.Option(None, "--entity", help="Only this entity."),
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Press figures against SEC filings: both values, the difference and its likely reason."""
