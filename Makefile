@@ -4,15 +4,33 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup report test browser bench clean
+.PHONY: setup lock report test browser bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Pinned installs: requirements/lock.txt holds the exact version and hashes of every package
+# (dependencies, dev tools, pip and the build backend), resolved from pyproject.toml's ranges by
+# `make lock`; setup installs exactly that, then the project itself without dependencies.
+LOCK := requirements/lock.txt
+UV_VERSION := 0.13.9
+TOOLS := .venv-tools
+LOCK_TARGET := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu
+
+$(BIN)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python requirements/check_lock.py pyproject
+	$(BIN)/python -m pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	$(BIN)/python requirements/check_lock.py installed
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Re-resolve the lock from pyproject.toml, keeping the current pins where they still fit;
+# `make lock UPGRADE=1` takes the newest versions inside the ranges (README: Upgrading dependencies).
+lock:
+	test -x $(TOOLS)/bin/uv || { $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/python -m pip install -q "uv==$(UV_VERSION)"; }
+	$(TOOLS)/bin/uv pip compile pyproject.toml requirements/build.in --extra dev --generate-hashes \
+	  $(LOCK_TARGET) $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 # Public data beside the repository (SEC filings, Epoch AI), imported when present.
 SHARED_DATA ?= ../shared/data
@@ -38,4 +56,4 @@ bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(TOOLS) $(OUT) .pytest_cache
