@@ -135,6 +135,8 @@ class EntityPoints:
     opening_cash: np.ndarray | float
     server_life: np.ndarray | None  # the entity's disclosed life (None: not disclosed)
     server_share: np.ndarray | None  # the entity's own share (None: not reported)
+    # every disclosed server life by fiscal year: the life schedule (empty: none disclosed)
+    server_lives: dict[int, np.ndarray] = field(default_factory=dict)
     chosen_years: dict[str, tuple[int, bool]] = field(
         default_factory=dict
     )  # metric -> (year, from an override)
@@ -308,6 +310,7 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
         server_life=None if life is None else life[1],
         server_share=None if share is None else share[1],
         chosen_years=chosen,
+        server_lives=lives,
     )
     return points, expl
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import defaults as D
-from .depreciation import run_rate_depreciation, vintage_depreciation
+from .depreciation import run_rate_depreciation, scheduled_depreciation, vintage_depreciation
 from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
 
 
@@ -35,6 +35,11 @@ def new_array(n_paths: int, n_entities: int, n_years: int, fill: float | None = 
 def new_params(n_paths: int, n_entities: int) -> np.ndarray:
     """A (paths, entities) array laid out (entities, paths)."""
     return np.empty((n_entities, n_paths)).T
+
+
+def _take_rows(table: np.ndarray, sl: slice, n: int) -> np.ndarray:
+    """The paths in `sl` of an (n, years) table."""
+    return table[sl] if table.shape[0] == n else table
 
 
 def _take(value, sl: slice, n: int):
@@ -167,6 +172,29 @@ def compute(
         return out
 
     cache: dict[str, Any] = {}
+    scheduled = [i for i, ls in enumerate(lives_shares) if ls.schedule is not None]
+
+    def server_life_years():
+        out = np.broadcast_to(get("server_life")[:, :, None], shape)
+        if not scheduled:
+            return out
+        out = np.array(out)
+        for i in scheduled:
+            out[:, i, :] = _take_rows(lives_shares[i].schedule[0], sl, n)
+        return out
+
+    def servers_scheduled(which: str):
+        """Servers by vintage at the entity's life (constant) or its life schedule (see
+        `depreciation.scheduled_depreciation`); `prior`: the schedule less its latest change."""
+        if which == "prior" and not scheduled:
+            return get("depreciation_servers")
+        out = vintage_depreciation(get("capex_servers"), get("server_life"), conv)
+        for i in scheduled:
+            table, changes = getattr(lives_shares[i], which)
+            out[:, i, :] = scheduled_depreciation(
+                get("capex_servers")[:, i, :], _take_rows(table, sl, n), changes, conv
+            )
+        return out
 
     def get(name: str):
         if name not in cache:
@@ -223,15 +251,16 @@ def compute(
         "legacy_depreciation": legacy,
         "opening_debt": lambda: params([p.opening_debt for p in assembled]),
         "opening_cash": lambda: params([p.opening_cash for p in assembled]),
-        "server_life": lambda: params([life for life, _ in lives_shares]),
-        "server_share": lambda: params([share for _, share in lives_shares]),
-        "server_life_years": lambda: np.broadcast_to(get("server_life")[:, :, None], shape),
+        "server_life": lambda: params([ls.life for ls in lives_shares]),
+        "server_share": lambda: params([ls.share for ls in lives_shares]),
+        "server_life_years": server_life_years,
         "capex_servers": lambda: get("capex") * get("server_share")[:, :, None],
         "capex_land": lambda: get("capex") * per_path("land_share")[:, :, None],
         "capex_buildings": capex_buildings,
-        "depreciation_servers": lambda: vintage_depreciation(
-            get("capex_servers"), get("server_life"), conv
-        ),
+        "depreciation_servers": lambda: servers_scheduled("schedule"),
+        "depreciation_servers_prior_life": lambda: servers_scheduled("prior"),
+        "depreciation_prior_life": lambda: depreciation("depreciation_servers_prior_life"),
+        "life_change_effect": lambda: get("depreciation_prior_life") - get("depreciation"),
         "depreciation_servers_alt_life": lambda: vintage_depreciation(
             get("capex_servers"), per_path("alt_server_life_years"), conv
         ),
@@ -241,9 +270,7 @@ def compute(
         "earnings_overstated": lambda: (
             get("depreciation_servers_alt_life") - get("depreciation_servers")
         ),
-        "added_server_depreciation": lambda: run_rate_depreciation(
-            get("capex_servers"), get("server_life")
-        ),
+        "added_server_depreciation": lambda: get("capex_servers") / get("server_life_years"),
         "added_depreciation": lambda: (
             get("added_server_depreciation")
             + run_rate_depreciation(get("capex_buildings"), per_path("building_life_years"))

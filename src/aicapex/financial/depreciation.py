@@ -90,3 +90,55 @@ def run_rate_depreciation(capex_usd_bn: np.ndarray, life_years: np.ndarray | flo
     with np.errstate(divide="ignore"):
         per_year = np.where(np.isinf(life), 0.0, 1.0 / life)
     return np.asarray(capex_usd_bn, dtype=float) * per_year[..., None]
+
+
+def scheduled_depreciation(
+    capex_usd_bn: np.ndarray,
+    life_by_year: np.ndarray,
+    changes: list[int] | tuple[int, ...],
+    convention: Convention = "next-year",
+) -> np.ndarray:
+    """Depreciation by year (USD bn) of one entity's vintages under a life schedule whose changes
+    apply prospectively (ASC 250-10-45-17, a change in accounting estimate).
+
+    capex_usd_bn: (paths, years), one vintage per year (NaN counts as no spend).
+    life_by_year: (paths, years) or (1, years): the life in force in each year; a vintage starts
+    with the life in force in its year of spend.
+    changes: year indices where the life in force changes. At a change in year c every existing
+    vintage (bought before c) spreads its remaining net book value over max(new life - age, 1)
+    years from c, where age is its time in service at the start of c; later vintages use the new
+    life. Worked example (next-year convention, 100 a year from year 0, life 4, 6 from year 3):
+    year 3 = 50/4 + 75/5 + 100/6 = 44.17 (tests/financial/test_life_schedule.py).
+    Loops run over vintages and the few change years, never over paths.
+    """
+    capex = np.nan_to_num(np.asarray(capex_usd_bn, dtype=float), nan=0.0)
+    n_p, n_t = capex.shape
+    life = np.broadcast_to(np.asarray(life_by_year, dtype=float), (max(n_p, 1), n_t))
+    off = _SERVICE_AT_END_OF_FIRST_YEAR[convention]
+    out = np.zeros((n_p, n_t))
+    change_list = sorted(int(c) for c in changes)
+    years = np.arange(n_t, dtype=float)
+    for v in range(n_t):
+        cost = capex[:, v]
+        if not np.any(cost):
+            continue
+        nbv = cost.copy()
+        remaining = life[:, v].copy()  # years over which nbv is spread
+        start, e_off, t0 = v, off, v  # service at the end of year t: t - start + e_off
+        for c in [c for c in change_list if c > v] + [n_t]:
+            if c > t0:
+                served_end = years[t0:c][None, :] - start + e_off  # (1, years in the segment)
+                r = remaining[:, None]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    frac = (np.clip(served_end, 0.0, r) - np.clip(served_end - 1.0, 0.0, r)) / r
+                out[:, t0:c] += nbv[:, None] * np.where(np.isinf(r), 0.0, frac)
+            if c >= n_t:
+                break
+            # the change: remaining book value over the new life less the vintage's age
+            served = np.clip(c - 1 - start + e_off, 0.0, remaining)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                nbv = np.where(np.isinf(remaining), nbv, nbv * (1.0 - served / remaining))
+            age = max(c - 1 - v + off, 0.0)
+            remaining = np.maximum(life[:, c] - age, 1.0)
+            start, e_off, t0 = c, 1.0, c
+    return out

@@ -222,9 +222,9 @@ class PreparedFinancials:
         assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
-        lives_shares = _lives_and_shares(assembled, figures, r, n)
+        lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
         land = _per_path(r["land_share"], n)
-        if any(np.any(share + land > 1) for _, share in lives_shares):
+        if any(np.any(ls.share + land > 1) for ls in lives_shares):
             raise DataError(
                 Problem(
                     None,
@@ -349,10 +349,13 @@ def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
 
 
 def _lives_and_shares(
-    assembled: dict, figures: dict, r: dict[str, Any], n: int
-) -> list[tuple[np.ndarray, np.ndarray]]:
+    assembled: dict, figures: dict, r: dict[str, Any], n: int, grid: list[int]
+) -> list[LifeShare]:
     """Per entity, the server life and server share, shape (n,): the assumption if given, else the
-    entity's own figure, else the dataset constant. Records the choice in each explanation."""
+    entity's own figure, else the dataset constant. Records the choice in each explanation.
+
+    Where the entity's own lives change within the grid, also its life schedule (see
+    `LifeShare`); an assumed life is "this life for every vintage" (no schedule)."""
 
     def choose(assumption: str, own, constant_id: str, entity: str, why: str = ""):
         """The assumption if given, else the entity's own figure, else the dataset constant."""
@@ -371,8 +374,58 @@ def _lives_and_shares(
         )
         share, share_src = choose("server_share", pts.server_share, D.SERVER_SHARE_CONSTANT, e)
         record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
-        out.append((_per_path(life, n), _per_path(share, n)))
+        schedule = prior = None
+        if life_src == "entity":
+            schedule, prior = _life_schedule(pts.server_lives, grid, n)
+            if schedule is not None:
+                expl.notes.append(
+                    "server life schedule: "
+                    + ", ".join(
+                        f"FY{y}: {float(np.mean(v)):g}" for y, v in sorted(pts.server_lives.items())
+                    )
+                    + "; a change applies to existing vintages prospectively (remaining book "
+                    "value over the new life less their age, at least one year)"
+                )
+        out.append(LifeShare(_per_path(life, n), _per_path(share, n), schedule, prior))
     return out
+
+
+@dataclass(frozen=True)
+class LifeShare:
+    """One entity's server life and share, (n,) each, and its life schedule where the life in
+    force changes within the grid: (life by grid year, (n, years); change year indices), plus the
+    same schedule without its latest change (`prior`: "had the previous life been kept")."""
+
+    life: np.ndarray
+    share: np.ndarray
+    schedule: tuple[np.ndarray, tuple[int, ...]] | None = None
+    prior: tuple[np.ndarray, tuple[int, ...]] | None = None
+
+
+def _life_schedule(lives: dict[int, Any], grid: list[int], n: int):
+    """(schedule, prior) from disclosed lives by fiscal year; (None, None) when the life in force
+    is the same in every grid year. Before the first disclosure the first disclosed life holds."""
+    if len(lives) < 2:
+        return None, None
+    years = sorted(lives)
+
+    def build(keys):
+        table = np.empty((n, len(grid)))
+        changes = []
+        for t, year in enumerate(grid):
+            k = max([y for y in keys if y <= year], default=keys[0])
+            table[:, t] = _per_path(lives[k], n)
+            if t > 0 and not np.array_equal(table[:, t], table[:, t - 1]):
+                changes.append(t)
+        return table, tuple(changes)
+
+    schedule = build(years)
+    if not schedule[1]:
+        return None, None
+    # the latest change of the life in force (a repeated disclosure is not a change)
+    last = grid[schedule[1][-1]]
+    prior = build([y for y in years if y < last])
+    return schedule, prior
 
 
 def _cumsum_known(x: np.ndarray) -> np.ndarray:

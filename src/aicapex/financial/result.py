@@ -35,6 +35,9 @@ OUTPUTS: dict[str, str] = {
     "depreciation_servers": MONEY_UNIT,
     "legacy_depreciation": MONEY_UNIT,
     "depreciation_alt_life": MONEY_UNIT,
+    "depreciation_prior_life": MONEY_UNIT,  # had the life before the latest change been kept
+    "depreciation_servers_prior_life": MONEY_UNIT,
+    "life_change_effect": MONEY_UNIT,  # depreciation_prior_life - depreciation
     "depreciation_servers_alt_life": MONEY_UNIT,
     "added_depreciation": MONEY_UNIT,
     "added_server_depreciation": MONEY_UNIT,
