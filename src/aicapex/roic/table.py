@@ -193,3 +193,64 @@ def roic_sources(
 
 
 __all__ = ["DEFAULTS", "company_wacc", "roic_sources", "roic_table"]
+
+
+# (entity, metric, period, label): AI revenue actually reported, beside the $600B arithmetic.
+# Microsoft's revenue from OpenAI is OpenAI's spending (a cost to OpenAI), so it is shown but
+# not added to the end-user total: adding it would count the same dollars twice.
+REPORTED_AI_REVENUE = (
+    ("openai", "revenue", "FY2026", "OpenAI annualised revenue", True),
+    ("anthropic", "revenue", "FY2026", "Anthropic annualised revenue", True),
+    ("microsoft", "revenue_from_openai", "FY2026", "Microsoft revenue from OpenAI", False),
+)
+
+
+def revenue_question(
+    dataset: Dataset, gpu_spend_usd_bn: float, gpu_share: float, margin: float
+) -> pd.DataFrame:
+    """ "AI's $600B question" (GPU spend / GPU share of DC cost / (1 - margin)) beside the AI
+    revenue the dataset reports, and the gap between them (USD bn a year)."""
+    check = {"gpu_share": gpu_share, "margin": margin}
+    bad = [Problem(None, None, k, v, "must be within (0, 1)") for k, v in check.items()]
+    bad = [p for p, v in zip(bad, check.values(), strict=True) if not 0 < v < 1]
+    if gpu_spend_usd_bn < 0:
+        bad.append(Problem(None, None, "gpu_spend", gpu_spend_usd_bn, "must not be negative"))
+    if bad:
+        raise DataError(bad)
+    needed = float(formulas.end_user_revenue_needed(gpu_spend_usd_bn, gpu_share, margin))
+    rows = [
+        {
+            "item": "end-user revenue needed",
+            "value_usd_bn": needed,
+            "period": None,
+            "basis": "arithmetic",
+            "source": f"{gpu_spend_usd_bn:g} / {gpu_share:g} / (1 - {margin:g}) (Cahn, Sequoia 2024)",
+        }
+    ]
+    reported = 0.0
+    for entity, metric, period, label, end_user in REPORTED_AI_REVENUE:
+        r = dataset.resolve(entity, metric, period)
+        value = np.nan if r is None else float(dataset.value(entity, metric, period))
+        if end_user and np.isfinite(value):
+            reported += value
+        rows.append(
+            {
+                "item": label,
+                "value_usd_bn": value,
+                "period": period,
+                "basis": None if r is None else str(r.rows["basis"].iloc[0]),
+                "source": "n/a (no figure)"
+                if r is None
+                else "; ".join(sorted({str(s) for s in r.rows["source"].dropna()})),
+            }
+        )
+    rows.append(
+        {
+            "item": "gap (needed - OpenAI - Anthropic)",
+            "value_usd_bn": float(formulas.revenue_gap(needed, reported)),
+            "period": None,
+            "basis": "arithmetic",
+            "source": "",
+        }
+    )
+    return pd.DataFrame(rows)
