@@ -8,7 +8,6 @@ normals, r = 2 sin(pi rho_s / 6) (Kruskal 1958; Iman & Conover 1982, eq. 2.1).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from ..errors import ScenarioError
 
@@ -80,7 +79,9 @@ def iman_conover(
     n, k = samples.shape
     names = [f"x{i}" for i in range(k)]
     normal_cholesky(names, rank_corr)  # validates
-    scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    from scipy.special import ndtri  # on use: SciPy costs start-up time
+
+    scores = ndtri(np.arange(1, n + 1) / (n + 1))
     m = np.column_stack([rng.permutation(scores) for _ in range(k)])
     e = np.corrcoef(m, rowvar=False)
     target = np.linalg.cholesky(np.asarray(rank_corr, float))

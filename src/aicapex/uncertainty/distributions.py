@@ -19,11 +19,27 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from ..errors import ScenarioError
 
-Z95 = float(special.ndtri(0.95))  # 1.6448536...: a 90 % interval spans +-Z95 standard deviations
+
+class _LazySpecial:
+    """scipy.special, imported on first use: importing it costs ~0.2 s (its array-API layer),
+    and a run whose inputs never need an inverse CDF (normals, lognormals, constants) never pays."""
+
+    def __getattr__(self, name):
+        from scipy import special as module
+
+        globals()["special"] = module
+        return getattr(module, name)
+
+
+special = _LazySpecial()
+
+# Phi^-1(0.95) = 1.6448536269514722 (scipy.special.ndtri(0.95); Abramowitz & Stegun table 26.5
+# gives 1.644854): a 90 % interval spans +-Z95 standard deviations. Written out so that the
+# constant needs no SciPy at import; tests/uncertainty/test_distributions.py checks it.
+Z95 = 1.6448536269514722
 
 
 def _arr(x) -> np.ndarray:
@@ -115,6 +131,9 @@ class Normal(Distribution):
     def from_normal(self, z):
         return self.mean + self.sd * _arr(z)
 
+    def median(self) -> float:
+        return float(self.mean)  # ppf(0.5): ndtri(0.5) is exactly 0; no SciPy needed
+
 
 @dataclass(frozen=True)
 class LogNormal(Distribution):
@@ -134,6 +153,9 @@ class LogNormal(Distribution):
 
     def ppf(self, u):
         return np.exp(self.mu + self.sigma * special.ndtri(_arr(u)))
+
+    def median(self) -> float:
+        return float(np.exp(np.array([self.mu]))[0])  # ppf(0.5), the same ufunc call
 
     def cdf(self, x):
         x = _arr(x)

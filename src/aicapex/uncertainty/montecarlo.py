@@ -1,11 +1,20 @@
-"""The chunked Monte Carlo runner and its result.
+"""The chunked Monte Carlo engine and its result.
 
 A model, for this module, is anything with `columns` (a DataFrame of the outputs it returns:
 entity, metric, year, one row each) and `evaluate(inputs, n, out)`, which writes its outputs
 into `out`, shaped (len(columns), n), and returns it; `inputs` maps input names to arrays of
-shape (n,) or to floats. A model may suggest a `chunk_size`. Paths are drawn and evaluated
-`chunk_size` at a time, so memory stays bounded by the chunk plus the kept outputs (8 bytes x
-paths x columns).
+shape (n,) or to floats. A model may suggest a `chunk_size`. The engine knows nothing else of it.
+
+Layout: paths fall in segments of sampling.SEGMENT_PATHS (each input's streams restart per
+segment), and each segment in chunks of `chunk_size` paths. A chunk is drawn, evaluated and
+reduced to a mergeable summary (summaries.py); chunks merge in one fixed tree. The layout
+depends only on (paths, chunk_size), so a run gives identical numbers in process, on one
+Dask worker or on many (distributed.py runs segments as tasks).
+
+Memory: a run keeps every path of every output (`values`, 8 bytes x paths x columns) when that
+fits in `KEEP_BYTES` (or keep=True), which makes `.samples()` and any later quantile or event
+possible; otherwise it streams: summaries only, exact quantiles by a second pass over
+re-generated chunks, memory independent of the paths. Both give the same statistics.
 """
 
 from __future__ import annotations
@@ -14,16 +23,21 @@ import mmap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import pandas as pd
 
 from ..errors import ScenarioError
+from . import summaries as S
+from . import sampling
 from .sampling import InputSet
-from .stats import OPS, summarize
+from .stats import OPS, quantile_label, summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_CHUNK = 1 << 16
+KEEP_BYTES = 1 << 30  # keep every path in memory up to 1 GiB of outputs (keep="auto")
 _SMALL_BUFFER_BYTES = (
     1 << 27
 )  # below 128 MB: NumPy's allocator (faulting small buffers page by page is cheap)
@@ -64,6 +78,8 @@ class FunctionModel:
     columns: pd.DataFrame = field(init=False)
 
     def __post_init__(self):
+        import pandas as pd
+
         self.columns = pd.DataFrame(
             {
                 "entity": [self.entity] * len(self.names),
@@ -83,14 +99,20 @@ class FunctionModel:
 
 @dataclass
 class SimulationResult:
-    """Outputs of a run: `values[k, path]` for each output column k described by `columns`."""
+    """Outputs of a run: per output column k (described by `columns`), its merged `stats`
+    (count, mean, variance, event counts), its exact `quantiles` and, when the run kept them,
+    the paths `values[k, path]` (None for a streamed run)."""
 
     columns: pd.DataFrame  # entity, metric, year
-    values: np.ndarray  # (k, paths)
+    values: np.ndarray | None  # (k, paths), or None when streamed
     paths: int
     seed: int
     scenario: str = ""
     elapsed_s: float = 0.0
+    stats: S.Summary | None = None
+    quantiles: dict[float, np.ndarray] = field(default_factory=dict)  # q -> (k,)
+    chunk_size: int = 0
+    workers: int = 0  # Dask workers (0: in process)
 
     def _mask(self, metric=None, entity=None, year=None) -> np.ndarray:
         c = self.columns
@@ -112,15 +134,64 @@ class SimulationResult:
             )
         return m
 
+    def _streamed(self, what: str) -> ScenarioError:
+        return ScenarioError(
+            f"{what}: this run of {self.paths:,} paths streamed its outputs (summaries only, "
+            f"{self.values_bytes() / 1e9:.1f} GB of paths); run it with keep=True (or write them "
+            "with keep_paths / `--keep-paths FILE`), or ask for the statistic up front"
+        )
+
+    def values_bytes(self) -> int:
+        return 8 * len(self.columns) * self.paths
+
     def summary(
         self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, metric=None, entity=None, year=None
     ) -> pd.DataFrame:
-        """entity, metric, year, mean, one column per quantile (p5, p50, ...), prob_negative."""
+        """entity, metric, year, mean, one column per quantile (p5, p50, ...), prob_negative.
+
+        The mean and P(< 0) come from the merged chunk summaries, the quantiles are exact
+        (np.quantile's numbers) whether the run kept its paths or streamed them."""
+        import pandas as pd
+
         m = self._mask(metric, entity, year)
-        stats = summarize(self.values, quantiles, rows=np.flatnonzero(m))
+        rows = np.flatnonzero(m)
+        qs = [float(q) for q in quantiles]
+        missing = [q for q in qs if q not in self.quantiles]
+        if missing and self.values is None:
+            raise self._streamed(f"quantile(s) {missing}")
+        if self.stats is None:  # a result built by hand from values
+            stats = summarize(self.values, qs, rows=rows)
+        else:
+            mean, neg = self.stats.mean[rows], self._event_prob("<", 0.0)[rows]
+            stats = pd.DataFrame({"mean": mean})
+            computed = summarize(self.values, missing, rows=rows) if missing else pd.DataFrame()
+            for q in qs:
+                col = quantile_label(q)
+                stats[col] = self.quantiles[q][rows] if q in self.quantiles else computed[col]
+            stats["prob_negative"] = neg
         df = pd.concat([self.columns[m].reset_index(drop=True), stats], axis=1)
         df.insert(0, "scenario", self.scenario)
         return df
+
+    def moments(self, *, metric=None, entity=None, year=None) -> pd.DataFrame:
+        """entity, metric, year, count (known paths), mean, sd (n - 1), from the merged summaries."""
+        if self.stats is None:
+            raise ScenarioError("moments: this result holds no chunk summaries")
+        m = self._mask(metric, entity, year)
+        df = self.columns[m].reset_index(drop=True)
+        df["count"] = self.stats.count[m]
+        df["mean"] = self.stats.mean[m]
+        df["sd"] = np.sqrt(self.stats.variance[m])
+        return df
+
+    def _event_prob(self, op: str, threshold: float) -> np.ndarray:
+        key = (op, float(threshold))
+        keys = [(o, float(t)) for o, t in self.stats.event_keys]
+        if key not in keys:
+            raise self._streamed(f"P(output {op} {threshold})")
+        hits = self.stats.events[keys.index(key)]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.stats.count > 0, hits / np.maximum(self.stats.count, 1), np.nan)
 
     def samples(
         self, metric: str, entity: str | None = None, year: int | None = None
@@ -132,6 +203,8 @@ class SimulationResult:
                 f"{m.sum()} outputs match metric={metric!r}, entity={entity!r}, year={year!r}; "
                 "name exactly one"
             )
+        if self.values is None:
+            raise self._streamed("samples")
         return self.values[np.flatnonzero(m)[0]]
 
     def prob(
@@ -148,24 +221,33 @@ class SimulationResult:
 
         One column -> a float. Several -> a DataFrame per column, or with any_of=True the
         probability that at least one of them satisfies it on the same path ("P(any default)").
+        A streamed run answers the events it counted (run_model's `events`, default "< 0").
         """
         if op not in OPS:
             raise ScenarioError(f"op = {op!r}: expected one of {', '.join(OPS)}")
         m = self._mask(metric, entity, year)
         rows = np.flatnonzero(m)
         test = OPS[op]
-        # row by row on views of the kept outputs: no copy of the selected rows
         if any_of:
+            if self.values is None:
+                raise self._streamed("P(any of several outputs)")
+            # row by row on views of the kept outputs: no copy of the selected rows
             hit = np.zeros(self.values.shape[1], dtype=bool)
             for i in rows:
                 hit |= test(self.values[i], threshold)
             return float(np.count_nonzero(hit) / hit.size)
-        hits = np.array([np.count_nonzero(test(self.values[i], threshold)) for i in rows])
-        # a year the model does not cover is NaN: no probability
-        known = np.array(
-            [self.values.shape[1] - np.count_nonzero(np.isnan(self.values[i])) for i in rows]
-        )
-        p = np.where(known > 0, hits / np.maximum(known, 1), np.nan)
+        if self.values is None or (
+            self.stats is not None
+            and (op, float(threshold)) in [(o, float(t)) for o, t in self.stats.event_keys]
+        ):
+            p = self._event_prob(op, threshold)[rows]
+        else:
+            hits = np.array([np.count_nonzero(test(self.values[i], threshold)) for i in rows])
+            # a year the model does not cover is NaN: no probability
+            known = np.array(
+                [self.values.shape[1] - np.count_nonzero(np.isnan(self.values[i])) for i in rows]
+            )
+            p = np.where(known > 0, hits / np.maximum(known, 1), np.nan)
         if len(p) == 1:
             return float(p[0])
         df = self.columns[m].reset_index(drop=True)
@@ -180,6 +262,290 @@ class SimulationResult:
     ) -> pd.DataFrame:
         """Quantiles per entity and year of one metric: the data of a fan chart."""
         return self.summary(quantiles, metric=metric, entity=entity)
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+
+def chunk_layout(paths: int, chunk: int) -> list[list[tuple[int, int]]]:
+    """(start, n) of every chunk, grouped by segment: chunks of `chunk` paths from each
+    segment's first path (a segment's last chunk may be shorter)."""
+    out = []
+    for seg_start in range(0, paths, sampling.SEGMENT_PATHS):
+        seg_end = min(paths, seg_start + sampling.SEGMENT_PATHS)
+        out.append([(a, min(chunk, seg_end - a)) for a in range(seg_start, seg_end, chunk)])
+    return out
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a segment needs besides the model: picklable, sent to Dask workers as is."""
+
+    input_set: InputSet
+    seed: int
+    paths: int
+    chunk: int
+    stride: int | None  # sample stride; None: the caller keeps the paths itself
+    events: tuple[tuple[str, float], ...]
+
+
+def _evaluate(model, inputs, n: int, out: np.ndarray) -> np.ndarray:
+    res = model.evaluate(inputs, n, out)
+    if res is not out:
+        out[...] = res
+    return out
+
+
+def run_segment(
+    model,
+    spec: RunSpec,
+    segment: int,
+    brackets: S.Brackets | None = None,
+    *,
+    values=None,
+    sink=None,
+    on_chunk=None,
+):
+    """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
+    against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
+    them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
+    chunks = chunk_layout(spec.paths, spec.chunk)[segment]
+    k = len(model.columns)
+    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
+    buffer = None if values is not None else np.empty((k, max(n for _, n in chunks)))
+    parts = []
+    for start, n in chunks:
+        block = values[:, start : start + n] if values is not None else buffer[:, :n]
+        _evaluate(model, sampler.draw(n), n, block)
+        if brackets is None:
+            parts.append(S.chunk_summary(block, start, spec.stride, spec.events))
+        else:
+            parts.append(S.tally(block, brackets))
+        if sink is not None:
+            sink(start, block)
+        if on_chunk is not None:
+            on_chunk(n)
+    return S.tree_reduce(parts, S.merge if brackets is None else S.merge_tally)
+
+
+def run_model(
+    model: Model,
+    input_set: InputSet,
+    paths: int,
+    seed: int,
+    *,
+    chunk_size: int | None = None,
+    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    events: Sequence[tuple[str, float]] = S.DEFAULT_EVENTS,
+    keep: bool | str = "auto",
+    keep_paths: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    on_progress: Callable[[int, int], Any] | None = None,
+    progress: bool | None = None,
+    scenario: str = "",
+) -> SimulationResult:
+    """Sample `paths` paths of `input_set` in chunks, evaluate the model on each, summarise.
+
+    quantiles: computed exactly for every output (more can be asked later of a kept run).
+    events: (op, threshold) pairs counted per output, for `prob` (default P(< 0)).
+    keep: True keeps every path (`values`), False streams, "auto" keeps up to KEEP_BYTES.
+    keep_paths: a Parquet file to write every path to (in process only), column `path` and one
+        column per output named metric:entity:year.
+    workers / scheduler: run the segments on a local Dask cluster of `workers` processes, or on
+        the cluster at `scheduler` (an address such as tcp://10.0.0.5:8786): the same numbers.
+    on_progress(paths_done, paths_total): called as chunks (in process) or segments (Dask)
+        finish; a streamed run with a second pass counts its paths twice.
+    progress: without on_progress, None shows a rich bar on a terminal once the run has taken
+        more than a second; False never; True from the start.
+    """
+    if not isinstance(paths, (int, np.integer)) or paths < 1:
+        raise ScenarioError(f"paths = {paths!r}: must be a positive integer")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ScenarioError(f"seed = {seed!r}: must be a non-negative integer")
+    chunk = int(chunk_size or getattr(model, "chunk_size", None) or DEFAULT_CHUNK)
+    if chunk < 1:
+        raise ScenarioError(f"chunk_size = {chunk_size!r}: must be a positive integer")
+    chunk = min(chunk, sampling.SEGMENT_PATHS)
+    qs = [float(q) for q in quantiles]
+    for q in qs:
+        if not 0.0 <= q <= 1.0:
+            raise ScenarioError(f"quantile {q!r}: must lie in [0, 1]")
+    events = tuple((op, float(t)) for op, t in events)
+    for op, _ in events:
+        if op not in OPS:
+            raise ScenarioError(f"event op = {op!r}: expected one of {', '.join(OPS)}")
+    if ("<", 0.0) not in events:
+        events = (("<", 0.0),) + events
+    distributed = bool(workers) or bool(scheduler)
+    if workers is not None and workers < 1:
+        raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
+    k = len(model.columns)
+    if keep == "auto":
+        keep = not distributed and k * paths * 8 <= KEEP_BYTES
+    if keep and distributed:
+        raise ScenarioError("keep=True holds every path in this process: not with Dask workers")
+    if keep_paths is not None and distributed:
+        raise ScenarioError("--keep-paths writes from this process: run it without --workers")
+    paths = int(paths)
+    spec = RunSpec(
+        input_set, int(seed), paths, chunk, None if keep else S.sample_stride(paths), events
+    )
+    two_pass = not keep and spec.stride > 1
+    total = paths * (2 if two_pass else 1)
+    start = time.perf_counter()
+    bar = None
+    if on_progress is None and progress is not False:
+        bar = _Bar(total, progress)
+        on_progress = bar
+    try:
+        if distributed:
+            from .distributed import run_distributed
+
+            stats, quants = run_distributed(
+                model,
+                spec,
+                qs,
+                workers=workers,
+                scheduler=scheduler,
+                on_progress=on_progress,
+                total=total,
+            )
+            values = None
+        else:
+            stats, quants, values = _run_local(
+                model, spec, qs, keep, keep_paths, on_progress, total
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+    return SimulationResult(
+        model.columns.reset_index(drop=True),
+        values,
+        paths,
+        int(seed),
+        scenario,
+        time.perf_counter() - start,
+        stats,
+        {q: quants[:, i] for i, q in enumerate(qs)},
+        chunk,
+        int(workers or 0) if distributed else 0,
+    )
+
+
+def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, total):
+    k = len(model.columns)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress is not None:
+            on_progress(done, total)
+
+    values = output_buffer(k, spec.paths) if keep else None
+    segments = range(len(chunk_layout(spec.paths, spec.chunk)))
+    writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
+    try:
+        parts = [
+            run_segment(model, spec, s, values=values, sink=writer, on_chunk=tick) for s in segments
+        ]
+        if writer is not None:
+            writer.commit()
+    finally:
+        if writer is not None:
+            writer.close()
+    stats = S.tree_reduce(parts, S.merge)
+    if keep:
+        quants = np.full((k, len(qs)), np.nan)
+        if qs:
+            table = summarize(values, qs)
+            for i, q in enumerate(qs):
+                quants[:, i] = table[quantile_label(q)].to_numpy()
+        return stats, quants, values
+
+    def second_pass(br: S.Brackets) -> S.Tally:
+        return S.tree_reduce(
+            [run_segment(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
+        )
+
+    return stats, S.exact_quantiles(stats, qs, second_pass), None
+
+
+class _ParquetSink:
+    """Every chunk's paths appended to a Parquet file (column `path`, then one column per output,
+    named metric:entity:year), written beside the target and moved into place at the end."""
+
+    def __init__(self, path, columns: pd.DataFrame):
+        import os
+        import tempfile
+        from pathlib import Path
+
+        import pyarrow as pa
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
+        )
+        os.close(fd)
+        self.tmp = Path(tmp)
+        self.names = [
+            f"{r.metric}:{r.entity}:{'' if r.year is None or r.year != r.year else int(r.year)}"
+            for r in columns.itertuples()
+        ]
+        self.schema = pa.schema([("path", pa.int64())] + [(n, pa.float64()) for n in self.names])
+        self.writer = None
+
+    def __call__(self, start: int, block: np.ndarray) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.tmp, self.schema)
+        n = block.shape[1]
+        arrays = [pa.array(np.arange(start, start + n, dtype=np.int64))]
+        arrays += [pa.array(np.ascontiguousarray(row)) for row in block]
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+
+    def commit(self) -> None:
+        import os
+
+        self.writer.close()
+        self.writer = None
+        os.replace(self.tmp, self.path)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if self.tmp.exists():
+            self.tmp.unlink()
+
+
+class _Bar:
+    """The default progress display: cli.progress's bar when the CLI is loaded, else rich."""
+
+    def __init__(self, total: int, progress: bool | None):
+        self.total, self.progress = total, progress
+        self.start = time.perf_counter()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if done >= total or not (self.progress or time.perf_counter() - self.start > 1.0):
+                return
+            self.bar = _progress(total)
+            if self.bar is None:
+                self.progress = False
+                self.start = float("inf")
+                return
+            self.task = self.bar.add_task("simulate", total=total, completed=done)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _progress(total: int):
@@ -201,59 +567,12 @@ def _progress(total: int):
     return p
 
 
-def run_model(
-    model: Model,
-    input_set: InputSet,
-    paths: int,
-    seed: int,
-    *,
-    chunk_size: int | None = None,
-    progress: bool | None = None,
-    scenario: str = "",
-) -> SimulationResult:
-    """Sample `paths` paths of `input_set` in chunks, evaluate the model on each, keep its outputs.
-
-    progress: None shows a rich bar on a terminal once the run has taken more than a second;
-    False never shows one; True shows one from the start (on a terminal).
-    """
-    if not isinstance(paths, (int, np.integer)) or paths < 1:
-        raise ScenarioError(f"paths = {paths!r}: must be a positive integer")
-    chunk = int(chunk_size or getattr(model, "chunk_size", None) or DEFAULT_CHUNK)
-    if chunk < 1:
-        raise ScenarioError(f"chunk_size = {chunk_size!r}: must be a positive integer")
-    sampler = input_set.sampler(seed)
-    k = len(model.columns)
-    values = output_buffer(k, paths)
-    start = time.perf_counter()
-    bar = task = None
-    done = 0
-    try:
-        while done < paths:
-            n = min(chunk, paths - done)
-            model.evaluate(sampler.draw(n), n, values[:, done : done + n])
-            done += n
-            if (
-                bar is None
-                and progress is not False
-                and done < paths
-                and (progress or time.perf_counter() - start > 1.0)
-            ):
-                bar = _progress(paths)
-                if bar is not None:
-                    task = bar.add_task("simulate", total=paths, completed=done)
-            if bar is not None:
-                bar.update(task, completed=done)
-    finally:
-        if bar is not None:
-            bar.stop()
-    return SimulationResult(
-        model.columns.reset_index(drop=True),
-        values,
-        int(paths),
-        int(seed),
-        scenario,
-        time.perf_counter() - start,
-    )
-
-
-__all__ = ["FunctionModel", "Model", "SimulationResult", "run_model"]
+__all__ = [
+    "FunctionModel",
+    "Model",
+    "RunSpec",
+    "SimulationResult",
+    "chunk_layout",
+    "run_model",
+    "run_segment",
+]

@@ -1,11 +1,14 @@
 """Seeded, chunked sampling of a set of named inputs.
 
-Each input draws from its own stream, `SeedSequence(seed, spawn_key=(hash(name),))`, so adding
-or removing an input never changes another input's draws. A stream is consumed strictly in
-order, chunk after chunk, and NumPy's Generator methods fill arrays element by element, so the
-draws for path i are the same whatever the chunk size (tests/uncertainty/test_sampling.py checks
-this bit for bit). Correlated inputs draw standard normals from their own streams and are mixed
-row by row (Gaussian copula), which keeps that property.
+Paths are grouped in segments of SEGMENT_PATHS (131,072). Each input draws, in each segment,
+from its own stream `SeedSequence(seed, spawn_key=(key(name), segment))`, so adding or removing
+an input never changes another input's draws, and any segment can be drawn on its own (a Dask
+worker draws exactly what the in-process run draws there). Within a segment a stream is consumed
+strictly in order, and NumPy's Generator methods fill arrays element by element, so the draws for
+path i are the same whatever the chunk size and wherever the chunk runs
+(tests/uncertainty/test_sampling.py checks this bit for bit). Correlated inputs draw standard
+normals from their own streams and are mixed row by row (Gaussian copula), which keeps that
+property.
 """
 
 from __future__ import annotations
@@ -28,12 +31,14 @@ def stream_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=4).digest(), "little")
 
 
-def input_generator(seed: int, name: str) -> np.random.Generator:
-    """The input's own stream. SFC64 (Chris Doty-Humphrey's Small Fast Chaotic generator, one of
+SEGMENT_PATHS = 1 << 17  # paths per stream segment: the unit a worker can draw on its own
+
+
+def input_generator(seed: int, name: str, segment: int | None = None) -> np.random.Generator:
+    """The input's own stream (in one segment of paths, when given). SFC64 (Chris Doty-Humphrey's Small Fast Chaotic generator, one of
     NumPy's bit generators, passes PractRand and BigCrush) draws lognormals ~25 % faster than PCG64."""
-    return np.random.Generator(
-        np.random.SFC64(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
-    )
+    key = (stream_key(name),) if segment is None else (stream_key(name), int(segment))
+    return np.random.Generator(np.random.SFC64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
 @dataclass(frozen=True)
@@ -79,13 +84,15 @@ class InputSet:
             n: (d.value if isinstance(d, Constant) else d.median()) for n, d in self.inputs.items()
         }
 
-    def sampler(self, seed: int) -> Sampler:
-        return Sampler(self, seed)
+    def sampler(self, seed: int, start: int = 0) -> Sampler:
+        """Successive chunks of paths from path `start` on (0: the run's first path)."""
+        return Sampler(self, seed, start)
 
 
 # NumPy's Generator methods and ufuncs release the GIL, so inputs with independent streams can be
 # drawn on several cores at once; the draws are the same as in one thread.
-_THREADS = max(1, min(4, os.cpu_count() or 1))
+# AICAPEX_SAMPLE_THREADS caps them (Dask workers set 1: one core each).
+_THREADS = int(os.environ.get("AICAPEX_SAMPLE_THREADS") or 0) or max(1, min(4, os.cpu_count() or 1))
 _PARALLEL_MIN = 1 << 14  # below this many paths per input, threads cost more than they save
 _pool: ThreadPoolExecutor | None = None
 
@@ -98,19 +105,57 @@ def _executor() -> ThreadPoolExecutor:
 
 
 class Sampler:
-    """Draws successive chunks of paths; constants come back as Python floats (they broadcast)."""
+    """Draws successive chunks of paths from path `start` on; constants come back as Python
+    floats (they broadcast). A chunk that crosses a segment boundary is drawn in pieces."""
 
-    def __init__(self, input_set: InputSet, seed: int):
+    def __init__(self, input_set: InputSet, seed: int, start: int = 0):
         if not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ScenarioError(f"seed = {seed!r}: must be a non-negative integer")
+        if start < 0:
+            raise ScenarioError(f"start = {start!r}: must be a non-negative path index")
         self.input_set = input_set
+        self.seed = int(seed)
+        self.position = int(start)
+        self._segment = -1
+        self.generators: dict[str, np.random.Generator] = {}
+
+    def _enter(self, segment: int, offset: int) -> None:
+        """Fresh streams for `segment`, advanced past its first `offset` paths (a chunk that
+        starts inside a segment: the same draws, thrown away, as the run before it made)."""
+        s = self.input_set
+        correlated = set(s._correlated)
         self.generators = {
-            n: input_generator(int(seed), n)
-            for n, d in input_set.inputs.items()
+            n: input_generator(self.seed, n, segment)
+            for n, d in s.inputs.items()
             if not d.is_constant
         }
+        self._segment = segment
+        if offset:
+            for n, g in self.generators.items():
+                if n in correlated:
+                    g.standard_normal(offset)
+                else:
+                    s.inputs[n].sample(g, offset)
 
     def draw(self, n: int) -> dict[str, np.ndarray | float]:
+        pieces = []
+        left = int(n)
+        while left > 0 or not pieces:
+            segment, offset = divmod(self.position, SEGMENT_PATHS)
+            if segment != self._segment:
+                self._enter(segment, offset)
+            take = min(left, SEGMENT_PATHS - offset)
+            pieces.append(self._draw(take))
+            self.position += take
+            left -= take
+        if len(pieces) == 1:
+            return pieces[0]
+        return {
+            k: v if np.ndim(v) == 0 else np.concatenate([p[k] for p in pieces])
+            for k, v in pieces[0].items()
+        }
+
+    def _draw(self, n: int) -> dict[str, np.ndarray | float]:
         s = self.input_set
         out: dict[str, np.ndarray | float] = {}
         correlated = set(s._correlated)

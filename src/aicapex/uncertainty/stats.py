@@ -5,11 +5,14 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -128,6 +131,8 @@ def summarize(
     the reference machine; np.quantile(axis=1) also partitions strided columns, slower still).
     A row that is NaN on every path (a year a model does not cover) gets NaN.
     """
+    import pandas as pd
+
     qs = [float(q) for q in quantiles]
     for q in qs:
         if not 0.0 <= q <= 1.0:

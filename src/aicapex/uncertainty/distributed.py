@@ -1,0 +1,125 @@
+"""Monte Carlo segments as tasks on a Dask cluster (dask.distributed).
+
+`run_distributed` sends the model once to every worker (`Client.scatter(broadcast=True)`), runs
+each segment of the run's layout (montecarlo.chunk_layout) as one task, the same function the
+in-process run calls (`montecarlo.run_segment`: the same chunks, the same SeedSequence streams),
+and merges the segment summaries in montecarlo's fixed tree, as tasks on the cluster. The
+numbers are therefore identical for any number of workers and to the in-process run. A
+streamed run's second pass (exact quantiles) runs the same way.
+
+`workers=N` starts a local cluster of N processes (one thread each, no dashboard, bound to
+127.0.0.1) for the run; `scheduler=ADDRESS` uses an existing cluster. dask.distributed is
+imported here only, on use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from ..errors import ScenarioError
+from . import summaries as S
+
+
+def local_cluster(workers: int):
+    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=int(workers),
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        memory_limit=0,  # the run's memory is bounded by its chunks; no spilling to disk
+        silence_logs=40,  # logging.ERROR
+    )
+
+
+@contextlib.contextmanager
+def client_for(workers: int | None = None, scheduler: str | None = None):
+    """A dask.distributed Client: on the cluster at `scheduler`, else on a local cluster of
+    `workers` processes that lives as long as the block."""
+    from distributed import Client
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as exc:
+            raise ScenarioError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from None
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    # the workers draw with one thread each: the sampler's thread pool would oversubscribe
+    env = {"AICAPEX_SAMPLE_THREADS": "1"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with local_cluster(workers) as cluster, Client(cluster) as client:
+            yield client
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _segment_task(model, spec, segment, brackets=None):
+    from .montecarlo import run_segment
+
+    return run_segment(model, spec, segment, brackets)
+
+
+def run_distributed(
+    model,
+    spec,
+    qs: Sequence[float],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
+    on_progress: Callable[[int, int], object] | None = None,
+    total: int = 0,
+) -> tuple[S.Summary, np.ndarray]:
+    """Run every segment of `spec` as a task; returns the merged Summary and the (k, q) exact
+    quantiles. `client`: an open dask.distributed Client to use (sweeps reuse one)."""
+    if client is None:
+        with client_for(workers, scheduler) as c:
+            return run_distributed(model, spec, qs, client=c, on_progress=on_progress, total=total)
+    from distributed import as_completed
+
+    from .montecarlo import chunk_layout
+
+    layout = chunk_layout(spec.paths, spec.chunk)
+    sizes = [sum(n for _, n in seg) for seg in layout]
+    remote_model = client.scatter(model, broadcast=True, hash=False)
+    done = 0
+
+    def run_pass(brackets, merge):
+        nonlocal done
+        futures = [
+            client.submit(_segment_task, remote_model, spec, s, brackets, pure=False)
+            for s in range(len(layout))
+        ]
+        index = {f.key: i for i, f in enumerate(futures)}
+        for f in as_completed(futures):
+            if f.status == "error":
+                f.result()  # raises the task's exception here
+            done += sizes[index[f.key]]
+            if on_progress is not None:
+                on_progress(done, total)
+        merged = S.tree_reduce(futures, lambda a, b: client.submit(merge, a, b, pure=False))
+        return merged.result()
+
+    stats = run_pass(None, S.merge)
+    quants = S.exact_quantiles(stats, qs, lambda br: run_pass(br, S.merge_tally))
+    return stats, quants
+
+
+__all__ = ["client_for", "local_cluster", "run_distributed"]

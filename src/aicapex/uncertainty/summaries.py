@@ -1,0 +1,316 @@
+"""Mergeable summaries of Monte Carlo outputs, so that memory does not grow with the paths.
+
+Each chunk of outputs, shaped (columns, n), is reduced to a `Summary`: per column the number of
+known (non-NaN) paths, the mean and the sum of squared deviations M2, counts of events such as
+"< 0", and a systematic sample (the paths whose run-wide index is a multiple of `stride`). Two
+summaries merge with the pairwise formulas of Chan, Golub & LeVeque (1979, "Updating formulae
+and a pairwise algorithm for computing sample variances"):
+    n = na + nb,  d = mean_b - mean_a,  mean = mean_a + d nb / n,  M2 = M2a + M2b + d^2 na nb / n.
+Chunks merge in one fixed tree (`tree_reduce`: neighbours pair up level by level), so the
+floating-point result depends only on the chunk layout, never on where or in which order the
+chunks ran.
+
+Quantiles are exact, by a deterministic two-pass method (not a sketch): with stride 1 the
+sample is every path and np.quantile of it is the answer; otherwise the sample brackets each
+wanted rank (`brackets`: 5 binomial standard deviations either side, the same rule as
+stats.order_statistics), a second pass over re-generated chunks counts the values below each
+bracket, the ties at its ends, and keeps only the values strictly inside (`tally`), and a
+partition of those gives the exact order statistics. The result equals np.quantile /
+np.nanquantile (type 7, linear) bit for bit; a bracket that misses its rank (adversarial data)
+is widened and the pass repeated. Memory: the sample (at most SAMPLE_MAX values a column) plus
+the values inside the brackets (a few % of the paths a column at the sample size's default).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SAMPLE_MAX = 1 << 16  # sample values kept per column for the brackets
+OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+DEFAULT_EVENTS: tuple[tuple[str, float], ...] = (("<", 0.0),)
+_MARGINS = (5.0, 40.0, math.inf)  # bracket half-widths tried in turn, in binomial sds
+
+
+def sample_stride(paths: int) -> int:
+    """Every how many paths the sample keeps one: 1 (all) up to SAMPLE_MAX paths."""
+    return max(1, -(-int(paths) // SAMPLE_MAX))
+
+
+@dataclass
+class Summary:
+    """Per-column statistics of a set of paths; `merge` combines two disjoint sets."""
+
+    count: np.ndarray  # (k,) int64: paths with a known (non-NaN) value
+    mean: np.ndarray  # (k,) float64 over the known paths
+    m2: np.ndarray  # (k,) float64: sum of squared deviations from the mean
+    events: np.ndarray  # (e, k) int64: paths meeting each event of `event_keys`
+    event_keys: tuple[tuple[str, float], ...]
+    paths: int  # all paths, known or not
+    sample: list[np.ndarray] = field(default_factory=list)  # (k, m_i) pieces, in path order
+
+    @property
+    def variance(self) -> np.ndarray:
+        """Sample variance (n - 1 denominator); NaN below two known paths."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.count > 1, self.m2 / (self.count - 1), np.nan)
+
+    def sample_rows(self) -> np.ndarray:
+        """The whole sample, (k, m)."""
+        if not self.sample:
+            return np.empty((len(self.count), 0))
+        return self.sample[0] if len(self.sample) == 1 else np.concatenate(self.sample, axis=1)
+
+
+def chunk_summary(
+    values: np.ndarray,
+    start: int,
+    stride: int | None,
+    events: Sequence[tuple[str, float]] = DEFAULT_EVENTS,
+) -> Summary:
+    """Summarise a chunk `values` (k, n) of paths start .. start + n - 1; stride None keeps no
+    sample (the caller keeps every path itself)."""
+    values = np.asarray(values, dtype=np.float64)
+    k, n = values.shape
+    total = values.sum(axis=1)
+    count = np.full(k, n, dtype=np.int64)
+    mean = total / n if n else np.full(k, np.nan)
+    nan_rows = np.flatnonzero(np.isnan(total))
+    m2 = np.empty(k)
+    for j in nan_rows:  # NaN somewhere in the row (a year the model does not cover, say)
+        row = values[j]
+        known = row[~np.isnan(row)]
+        count[j] = known.size
+        mean[j] = known.sum() / known.size if known.size else np.nan
+        d = known - mean[j]
+        m2[j] = (d * d).sum() if known.size else np.nan
+    if nan_rows.size < k:
+        ok = np.ones(k, bool)
+        ok[nan_rows] = False
+        rows = np.flatnonzero(ok)
+        if rows.size == k:
+            d = values - mean[:, None]
+            m2[:] = (d * d).sum(axis=1)
+        else:
+            d = values[rows] - mean[rows, None]
+            m2[rows] = (d * d).sum(axis=1)
+    counts = np.empty((len(events), k), dtype=np.int64)
+    for i, (op, threshold) in enumerate(events):
+        counts[i] = np.count_nonzero(OPS[op](values, threshold), axis=1)
+    sample = []
+    if stride is not None:
+        first = (-start) % stride
+        if first < n:
+            sample.append(values[:, first::stride].copy())
+    return Summary(count, mean, m2, counts, tuple(events), n, sample)
+
+
+def merge(a: Summary, b: Summary) -> Summary:
+    """The summary of a's paths followed by b's (Chan et al.'s pairwise update)."""
+    n = a.count + b.count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        delta = b.mean - a.mean
+        mean = np.where(
+            a.count == 0, b.mean, np.where(b.count == 0, a.mean, a.mean + delta * (b.count / n))
+        )
+        m2 = np.where(
+            a.count == 0,
+            b.m2,
+            np.where(b.count == 0, a.m2, a.m2 + b.m2 + delta * delta * (a.count * b.count / n)),
+        )
+    return Summary(
+        n, mean, m2, a.events + b.events, a.event_keys, a.paths + b.paths, a.sample + b.sample
+    )
+
+
+def tree_reduce(items: Sequence, combine: Callable) -> object:
+    """Combine items pairwise, neighbours first, level by level ((0,1), (2,3), ...; an odd last
+    item moves up alone): one fixed tree for a given number of items. Any aligned run of 2^j
+    items is a subtree, so reducing such runs first (on workers) and then their results gives
+    the same tree."""
+    items = list(items)
+    if not items:
+        raise ValueError("nothing to reduce")
+    while len(items) > 1:
+        nxt = [combine(items[i], items[i + 1]) for i in range(0, len(items) - 1, 2)]
+        if len(items) % 2:
+            nxt.append(items[-1])
+        items = nxt
+    return items[0]
+
+
+# -- exact quantiles --------------------------------------------------------------------------
+
+
+def type7_ranks(n: int, q: float) -> tuple[int, int, float]:
+    """The neighbouring order statistics (0-based) and weight of np.quantile's 'linear' method for
+    n values: the same virtual index (n - 1) q and clipping as NumPy's `_quantile`."""
+    virtual = (n - 1) * q
+    prev = math.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    if above:
+        prev = nxt = n - 1
+    if virtual < 0:
+        prev = nxt = 0
+    gamma = virtual - (-1.0 if above else prev)  # NumPy takes the gamma against index -1 there
+    return int(prev), int(nxt), gamma
+
+
+def interpolate(a: float, b: float, gamma: float) -> float:
+    """NumPy's `_lerp` for one pair: a + (b - a) gamma, from b's side when gamma >= 0.5."""
+    a64, b64, g = np.float64(a), np.float64(b), np.float64(gamma)
+    with np.errstate(invalid="ignore"):
+        diff = b64 - a64
+        return float(b64 - diff * (1 - g)) if g >= 0.5 else float(a64 + diff * g)
+
+
+@dataclass
+class Brackets:
+    """For each column j and quantile i: the value range [lo, hi] that must hold its ranks."""
+
+    lo: np.ndarray  # (k, q)
+    hi: np.ndarray  # (k, q)
+    todo: np.ndarray  # (k, q) bool: brackets still to tally
+
+
+@dataclass
+class Tally:
+    """Second-pass counts for `Brackets` over a set of paths (merge: add, concatenate)."""
+
+    below: np.ndarray  # (k, q) values < lo
+    at_lo: np.ndarray  # (k, q) values == lo
+    at_hi: np.ndarray  # (k, q) values == hi (when hi > lo)
+    inside: dict[tuple[int, int], list[np.ndarray]]  # values strictly between lo and hi
+
+
+def brackets(
+    sample: np.ndarray,
+    count: np.ndarray,
+    qs: Sequence[float],
+    todo: np.ndarray | None = None,
+    margin_sd: float = _MARGINS[0],
+) -> Brackets:
+    """Brackets from the sorted systematic sample of each column (NaN dropped)."""
+    k = len(count)
+    lo = np.full((k, len(qs)), -np.inf)
+    hi = np.full((k, len(qs)), np.inf)
+    todo = np.ones((k, len(qs)), bool) if todo is None else todo.copy()
+    for j in range(k):
+        if not todo[j].any():
+            continue
+        s = sample[j]
+        s = np.sort(s[~np.isnan(s)])
+        m, n = s.size, int(count[j])
+        if n == 0:
+            todo[j] = False
+            continue
+        for i, q in enumerate(qs):
+            if not todo[j, i] or m == 0 or math.isinf(margin_sd):
+                continue
+            r_lo, r_hi, _ = type7_ranks(n, q)
+            p_lo, p_hi = r_lo / max(1, n - 1), r_hi / max(1, n - 1)
+            sd = math.sqrt(m * max(p_lo * (1 - p_lo), p_hi * (1 - p_hi)))
+            margin = margin_sd * sd + 8
+            i_lo = math.floor(p_lo * (m - 1) - margin)
+            i_hi = math.ceil(p_hi * (m - 1) + margin)
+            lo[j, i] = s[i_lo] if i_lo >= 0 else -np.inf
+            hi[j, i] = s[i_hi] if i_hi < m else np.inf
+    return Brackets(lo, hi, todo)
+
+
+def tally(values: np.ndarray, br: Brackets) -> Tally:
+    """Count a chunk (k, n) against the brackets; keep the values strictly inside each."""
+    k, nq = br.lo.shape
+    below = np.zeros((k, nq), np.int64)
+    at_lo = np.zeros((k, nq), np.int64)
+    at_hi = np.zeros((k, nq), np.int64)
+    inside: dict[tuple[int, int], list[np.ndarray]] = {}
+    for j, i in zip(*np.nonzero(br.todo)):
+        row = values[j]
+        lo, hi = br.lo[j, i], br.hi[j, i]
+        below[j, i] = np.count_nonzero(row < lo)
+        at_lo[j, i] = np.count_nonzero(row == lo)
+        if hi > lo:
+            at_hi[j, i] = np.count_nonzero(row == hi)
+        strict = row[(row > lo) & (row < hi)]
+        inside[(int(j), int(i))] = [strict]
+    return Tally(below, at_lo, at_hi, inside)
+
+
+def merge_tally(a: Tally, b: Tally) -> Tally:
+    inside = {key: a.inside.get(key, []) + b.inside.get(key, []) for key in a.inside | b.inside}
+    return Tally(a.below + b.below, a.at_lo + b.at_lo, a.at_hi + b.at_hi, inside)
+
+
+def resolve(
+    t: Tally, br: Brackets, count: np.ndarray, qs: Sequence[float], out: np.ndarray
+) -> np.ndarray:
+    """Fill out[j, i] with the exact quantile where the bracket holds both ranks; returns the
+    (k, q) mask of brackets that missed (to widen and tally again)."""
+    missed = np.zeros_like(br.todo)
+    for j, i in zip(*np.nonzero(br.todo)):
+        n = int(count[j])
+        r_lo, r_hi, gamma = type7_ranks(n, qs[i])
+        below, at_lo, at_hi = int(t.below[j, i]), int(t.at_lo[j, i]), int(t.at_hi[j, i])
+        parts = t.inside.get((int(j), int(i)), [])
+        strict = np.concatenate(parts) if parts else np.empty(0)
+        if not (below <= r_lo and r_hi < below + at_lo + strict.size + at_hi):
+            missed[j, i] = True
+            continue
+        local = sorted({r_lo - below, r_hi - below})
+        mids = [r - at_lo for r in local if at_lo <= r < at_lo + strict.size]
+        found = dict(zip(mids, np.partition(strict, mids)[mids].tolist())) if mids else {}
+
+        lo, hi = float(br.lo[j, i]), float(br.hi[j, i])
+        a, b = (
+            lo if r < at_lo else found[r - at_lo] if r < at_lo + strict.size else hi
+            for r in (r_lo - below, r_hi - below)
+        )
+        out[j, i] = interpolate(a, b, gamma)
+    return missed
+
+
+def exact_quantiles(
+    summary: Summary, qs: Sequence[float], second_pass: Callable[[Brackets], Tally]
+) -> np.ndarray:
+    """(k, q) quantiles of every column, type 7 over the known paths (np.nanquantile's numbers).
+
+    With the whole column in the sample (stride 1) they come from the sample; otherwise
+    `second_pass(brackets)` must tally every path of the run against the brackets."""
+    k = len(summary.count)
+    out = np.full((k, len(qs)), np.nan)
+    sample = summary.sample_rows()
+    known = summary.count > 0
+    if sample.shape[1] == summary.paths:  # every path is in the sample
+        for j in np.flatnonzero(known):
+            row = sample[j]
+            out[j] = np.nanquantile(row, qs) if np.isnan(row).any() else np.quantile(row, qs)
+        return out
+    todo = np.repeat(known[:, None], len(qs), axis=1)
+    for margin in _MARGINS:
+        if not todo.any():
+            break
+        br = brackets(sample, summary.count, qs, todo, margin)
+        todo = resolve(second_pass(br), br, summary.count, qs, out)
+    return out
+
+
+__all__ = [
+    "OPS",
+    "SAMPLE_MAX",
+    "Brackets",
+    "Summary",
+    "Tally",
+    "chunk_summary",
+    "exact_quantiles",
+    "merge",
+    "merge_tally",
+    "sample_stride",
+    "tally",
+    "tree_reduce",
+]

@@ -1,0 +1,192 @@
+"""Mergeable summaries: merged chunks equal the one-shot NumPy statistics for any chunking; exact
+two-pass quantiles equal np.quantile bit for bit; kept and streamed runs agree."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aicapex.errors import ScenarioError
+from aicapex.uncertainty import distributions as d
+from aicapex.uncertainty import sampling
+from aicapex.uncertainty import summaries as S
+from aicapex.uncertainty.montecarlo import FunctionModel, run_model
+from aicapex.uncertainty.sampling import InputSet
+
+QS = (0.0, 0.05, 0.25, 0.5, 0.9, 0.95, 1.0)
+
+
+def _rows(seed: int, n: int) -> np.ndarray:
+    """Rows that stress the method: continuous, ties at 0 on most paths (a funding gap), a
+    constant, a few distinct values, NaN on some paths, NaN on every path."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    gap = np.where(rng.random(n) < 0.7, 0.0, rng.lognormal(size=n))
+    few = rng.integers(0, 3, n).astype(float)
+    holes = rng.normal(size=n)
+    holes[rng.random(n) < 0.2] = np.nan
+    return np.vstack([x, gap, np.full(n, 2.5), few, holes, np.full(n, np.nan)])
+
+
+def _summarise(values: np.ndarray, cuts: list[int], stride: int | None) -> S.Summary:
+    edges = [0, *cuts, values.shape[1]]
+    parts = [
+        S.chunk_summary(values[:, a:b], a, stride, (("<", 0.0), (">=", 1.0)))
+        for a, b in zip(edges[:-1], edges[1:])
+        if b > a
+    ]
+    return S.tree_reduce(parts, S.merge)
+
+
+def _two_pass(values: np.ndarray, cuts: list[int], summary: S.Summary):
+    edges = [0, *cuts, values.shape[1]]
+
+    def second_pass(br):
+        parts = [S.tally(values[:, a:b], br) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+        return S.tree_reduce(parts, S.merge_tally)
+
+    return S.exact_quantiles(summary, QS, second_pass)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    cuts=st.lists(st.integers(0, 3000), max_size=12),
+    stride=st.integers(1, 97),
+    seed=st.integers(0, 2**16),
+)
+def test_merged_summaries_equal_one_shot_numpy_for_any_chunking(n, cuts, stride, seed):
+    values = _rows(seed, n)
+    cuts = sorted(c for c in cuts if c < n)
+    s = _summarise(values, cuts, stride)
+    with np.errstate(invalid="ignore"):
+        known = np.count_nonzero(~np.isnan(values), axis=1)
+    assert np.array_equal(s.count, known) and s.paths == n
+    for j in range(values.shape[0]):
+        row = values[j][~np.isnan(values[j])]
+        if row.size == 0:
+            assert np.isnan(s.mean[j])
+            continue
+        # Chan et al.'s merge is exact in real arithmetic; in floats it agrees with NumPy's
+        # pairwise mean and variance to a few ulps of the data's scale
+        assert s.mean[j] == pytest.approx(row.mean(), rel=1e-12, abs=1e-12)
+        if row.size > 1:
+            assert s.variance[j] == pytest.approx(row.var(ddof=1), rel=1e-9, abs=1e-12)
+        assert s.events[0, j] == np.count_nonzero(row < 0)
+        assert s.events[1, j] == np.count_nonzero(row >= 1)
+    # the sample: exactly the paths whose index is a multiple of the stride, in order
+    assert np.array_equal(s.sample_rows(), values[:, ::stride], equal_nan=True)
+    # exact quantiles from the two-pass method, bit for bit np.quantile / np.nanquantile
+    q = _two_pass(values, cuts, s)
+    for j in range(values.shape[0]):
+        row = values[j]
+        if np.isnan(row).all():
+            assert np.isnan(q[j]).all()
+            continue
+        want = np.nanquantile(row, QS) if np.isnan(row).any() else np.quantile(row, QS)
+        assert np.array_equal(q[j], want), (j, q[j], want)
+
+
+def test_brackets_that_miss_are_widened_until_exact():
+    """An adversarial order: the systematic sample (every 10th path) sees only the smallest
+    values, so the first brackets miss the upper ranks; the result is still exact."""
+    n = 10_000
+    row = np.arange(n, dtype=float)
+    row[::10] = -1.0 - np.arange(n // 10)  # every sampled path holds a value below all others
+    values = row[None, :]
+    s = _summarise(values, [3000, 7000], 10)
+    q = _two_pass(values, [3000, 7000], s)
+    assert np.array_equal(q[0], np.quantile(row, QS))
+
+
+def test_tree_reduce_is_one_fixed_tree():
+    """Neighbours pair level by level: 5 items -> ((0 1)(2 3)) 4."""
+    assert S.tree_reduce(list("abcde"), lambda a, b: f"({a}{b})") == "(((ab)(cd))e)"
+    # an aligned run of 2^j items is a subtree: reducing runs of 2 first gives the same tree
+    runs = [S.tree_reduce(list("abcde")[i : i + 2], lambda a, b: f"({a}{b})") for i in (0, 2, 4)]
+    assert S.tree_reduce(runs, lambda a, b: f"({a}{b})") == "(((ab)(cd))e)"
+
+
+def test_sample_stride():
+    assert S.sample_stride(1) == 1 and S.sample_stride(S.SAMPLE_MAX) == 1
+    assert S.sample_stride(S.SAMPLE_MAX + 1) == 2
+    assert S.sample_stride(20_000_000) == math.ceil(20_000_000 / S.SAMPLE_MAX)
+
+
+# -- the engine: kept and streamed runs -------------------------------------------------------
+
+INPUTS = InputSet(
+    {"u": d.uniform(0, 1), "w": d.normal(0, 0.1), "g": d.to(1, 3)}, (("u", "g", 0.5),)
+)
+MODEL = FunctionModel(
+    lambda x: {
+        "u": x["u"],
+        "v": x["u"] - 0.5 + x["w"],
+        "gap": np.maximum(0.0, x["w"]),  # 0 on half the paths: ties
+        "g": x["g"] * np.ones_like(x["u"]),
+    },
+    ["u", "v", "gap", "g"],
+    entity="acme",
+    year=2026,
+)
+
+
+def _run(paths, chunk, **kw):
+    return run_model(MODEL, INPUTS, paths, 3, chunk_size=chunk, progress=False, **kw)
+
+
+def test_streamed_run_equals_kept_run(monkeypatch):
+    """A streamed run (summaries, sample, second pass over re-generated chunks) gives the same
+    numbers as a run that keeps every path: counts and quantiles bit for bit, means too (the same
+    chunk summaries merge in the same tree)."""
+    monkeypatch.setattr(S, "SAMPLE_MAX", 500)  # stride > 1 on a small run: the two-pass path
+    monkeypatch.setattr(sampling, "SEGMENT_PATHS", 4096)  # several segments
+    kept = _run(20_000, 1000, keep=True, quantiles=QS)
+    streamed = _run(20_000, 1000, keep=False, quantiles=QS)
+    assert kept.values is not None and streamed.values is None
+    a, b = kept.summary(QS), streamed.summary(QS)
+    assert a.equals(b)
+    for j, q in enumerate(QS):
+        col = a[f"p{q * 100:.10g}"].to_numpy()
+        assert np.array_equal(col, np.quantile(kept.values, q, axis=1))
+    assert np.array_equal(kept.stats.m2, streamed.stats.m2)
+    assert np.allclose(a["mean"], kept.values.mean(axis=1), rtol=1e-13)
+    assert streamed.prob("v", "<", 0.0) == kept.prob("v", "<", 0.0)
+    with pytest.raises(ScenarioError, match="streamed"):
+        streamed.samples("u")
+    with pytest.raises(ScenarioError, match="streamed"):
+        streamed.prob("u", ">", 0.3)
+    with pytest.raises(ScenarioError, match="streamed"):
+        streamed.summary((0.3,))
+
+
+def test_draws_do_not_depend_on_where_a_chunk_starts(monkeypatch):
+    """Segments: a sampler started at any path draws what the run from path 0 drew there."""
+    monkeypatch.setattr(sampling, "SEGMENT_PATHS", 1000)
+    whole = INPUTS.sampler(7).draw(3500)
+    for start, n in ((0, 3500), (999, 2), (1000, 1000), (1234, 2266), (2999, 501)):
+        part = INPUTS.sampler(7, start).draw(n)
+        for name in ("u", "w", "g"):
+            assert np.array_equal(part[name], whole[name][start : start + n]), (name, start)
+
+
+def test_keep_paths_writes_parquet_that_duckdb_reads(tmp_path):
+    import duckdb
+
+    out = tmp_path / "paths.parquet"
+    r = _run(5000, 1500, keep_paths=str(out))
+    con = duckdb.connect()
+    n, mean_u = con.execute(f"select count(*), avg(\"u:acme:2026\") from '{out}'").fetchone()
+    assert n == 5000
+    assert mean_u == pytest.approx(r.values[0].mean(), rel=1e-12)
+    first = con.execute(f"select \"v:acme:2026\" from '{out}' order by path limit 3").fetchall()
+    assert [x for (x,) in first] == r.values[1, :3].tolist()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_progress_callback_sees_every_path():
+    seen = []
+    _run(10_000, 3000, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (10_000, 10_000) and [d for d, _ in seen] == sorted(d for d, _ in seen)
