@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from aicapex.dataset import build_dataset
-from aicapex.report import DEFAULT_PATHS, build_report, coverage
+from aicapex.defaults import REPORT_PATHS as DEFAULT_PATHS
+from aicapex.report import build_report, coverage
 from aicapex.report.build import ReportContext
 from aicapex.report.sections import LAYER_SECTIONS
 

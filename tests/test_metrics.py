@@ -23,7 +23,7 @@ def test_every_financial_output_is_catalogued_with_its_unit():
 
 
 def test_every_model_metric_and_parameter_is_catalogued():
-    from aicapex.uncertainty import model
+    from aicapex import model
 
     for name in model.METRICS:
         assert metrics.get(name).is_output, name
@@ -33,7 +33,7 @@ def test_every_model_metric_and_parameter_is_catalogued():
 
 
 def test_every_cluster_output_and_parameter_is_catalogued():
-    from aicapex.uncertainty.cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS
+    from aicapex.model.cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS
 
     for name, unit in CLUSTER_OUTPUTS.items():
         assert metrics.unit(name) == unit, name
@@ -62,6 +62,7 @@ def test_aliases_resolve_to_one_canonical_name():
     assert per_gw == {"capex_per_gw_usd_bn"}
     assert metrics.canonical("stress_loss") == "total_loss"
     assert metrics.canonical("shock_openai") == "shock_ENTITY"
+    assert metrics.canonical("asset_shock_openai") == "asset_shock_ENTITY"
     assert metrics.label("free_cash_flow") == "Free cash flow"
     assert metrics.unit("usd_per_gw_bn") == "USD bn/GW"
 

@@ -106,10 +106,13 @@ def test_scenario_fan(ds):
     assert set(fan["entity"]) == {"meta"} and (fan["p5"] <= fan["p95"]).all()
 
 
-def test_scenario_sets_the_sliders_to_its_medians():
+def test_scenario_sets_the_sliders_to_its_medians(ds):
     from aicapex.dashboard.results import scenario_defaults
 
     assert scenario_defaults(None) == {}
+    # no scenario: the financial layer's default OCF growth, FactSet analysts' 19 % (Barron's,
+    # 000_0bf8f8a29dd3db6b.txt: "分析師平均預測增速僅為19%")
+    assert scenario_defaults(None, ds) == {"ocf_growth": pytest.approx(19.0)}
     burry = scenario_defaults("burry")
     # burry.yaml: server life PERT(2, 3, 4) -> median 3 (symmetric); OCF growth Normal(0.10, 0.05) -> 10 %;
     # GPU rental prices falling PERT(0.2, 0.35, 0.5) a year -> median 0.35 (symmetric), i.e. 35 %; no shock

@@ -6,22 +6,9 @@ from pathlib import Path
 
 import typer
 
+from .. import defaults
 from ..errors import AicapexError
 from .common import FORMAT_OPTION, USER_OPTION, Format, dataset, emit, open_store, parse_years
-
-
-class _Defaults:
-    """The option defaults taken from `aicapex.physical.defaults`, copied so that `--help` does not
-    import the physical layer; tests/cli/test_startup.py pins that each equals the layer's value."""
-
-    GRID_ADDITIONS_GW_2025 = 12.0
-    GRID_ADDITIONS_GROWTH = 0.15
-    SHELL_LAG_YEARS = 0
-    COWOS_GROWTH_PER_YEAR = 0.3
-    CAPEX_GROWTH_AFTER_GUIDANCE = 0.10
-    UTILISATION = 0.8
-    FINANCING_RATE = 0.08
-    POWER_PRICE_USD_PER_MWH = 80.0
 
 
 def _layer():
@@ -76,23 +63,23 @@ def balance_cmd(
         False, "--no-deals", help="Leave out GW of chip-supply deals from demand."
     ),
     grid_gw: float = typer.Option(
-        _Defaults.GRID_ADDITIONS_GW_2025,
+        defaults.GRID_ADDITIONS_GW_2025,
         "--grid-gw",
         help="GW of data-centre power energised in 2025.",
     ),
     grid_growth: float = typer.Option(
-        _Defaults.GRID_ADDITIONS_GROWTH, "--grid-growth", help="Yearly growth of power energised."
+        defaults.GRID_ADDITIONS_GROWTH, "--grid-growth", help="Yearly growth of power energised."
     ),
     shell_lag: float = typer.Option(
-        _Defaults.SHELL_LAG_YEARS, "--shell-lag", help="Years from power to shell."
+        defaults.SHELL_LAG_YEARS, "--shell-lag", help="Years from power to shell."
     ),
     cowos_growth: float = typer.Option(
-        _Defaults.COWOS_GROWTH_PER_YEAR,
+        defaults.COWOS_GROWTH_PER_YEAR,
         "--cowos-growth",
         help="Yearly growth of CoWoS wafers after 2025.",
     ),
     capex_growth: float = typer.Option(
-        _Defaults.CAPEX_GROWTH_AFTER_GUIDANCE,
+        defaults.CAPEX_GROWTH_AFTER_GUIDANCE,
         "--capex-growth",
         help="Yearly capex growth after the last reported year.",
     ),
@@ -115,9 +102,7 @@ def balance_cmd(
 
 
 @physical_app.command("installed-base")
-def installed_base_cmd(
-    user: list[Path] | None = USER_OPTION, fmt: Format = FORMAT_OPTION
-) -> None:
+def installed_base_cmd(user: list[Path] | None = USER_OPTION, fmt: Format = FORMAT_OPTION) -> None:
     """Year-end H100-equivalent stock and power at the chip (Epoch AI data if imported, else press)."""
     physical = _layer()
     ds = dataset(user)
@@ -157,14 +142,14 @@ def register(app: typer.Typer) -> None:
             0.3, "--price-decline", help="Yearly price fall (negative: a rise)."
         ),
         utilisation: float = typer.Option(
-            _Defaults.UTILISATION, "--utilisation", help="Billed share of hours."
+            defaults.UTILISATION, "--utilisation", help="Billed share of hours."
         ),
         life: float = typer.Option(3.0, "--life", help="Useful life in years."),
         rate: float = typer.Option(
-            _Defaults.FINANCING_RATE, "--rate", help="Financing / discount rate."
+            defaults.FINANCING_RATE, "--rate", help="Financing / discount rate."
         ),
         power_price: float = typer.Option(
-            _Defaults.POWER_PRICE_USD_PER_MWH, "--power-price", help="USD per MWh."
+            defaults.POWER_PRICE_USD_PER_MWH, "--power-price", help="USD per MWh."
         ),
         n: float = typer.Option(1, "--n", help="Accelerators in the cluster."),
         epoch_prices: bool = typer.Option(

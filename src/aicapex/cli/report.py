@@ -8,11 +8,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from .. import defaults
 from .common import dataset, open_store
-
-# aicapex.report.DEFAULT_PATHS, copied so that `--help` does not import the report layer
-# (plotly and every model layer); tests/cli/test_startup.py pins that the two agree.
-DEFAULT_PATHS = 2000
 
 
 def _filing_facts():
@@ -31,9 +28,9 @@ def register(app: typer.Typer) -> None:
             None, "--scenario", help="Scenario name(s) to compare."
         ),
         paths: int = typer.Option(
-            DEFAULT_PATHS, "--paths", help="Monte Carlo paths for fan charts."
+            defaults.REPORT_PATHS, "--paths", help="Monte Carlo paths for fan charts."
         ),
-        seed: int = typer.Option(20260, "--seed", help="Random seed."),
+        seed: int = typer.Option(defaults.REPORT_SEED, "--seed", help="Random seed."),
         out: Path = typer.Option(
             Path("build/report.html"),
             "--out",

@@ -104,7 +104,7 @@ def main() -> None:
         key="scenario",
     )
     try:
-        start = scenario_defaults(None if scenario == "(none)" else scenario)
+        start = scenario_defaults(None if scenario == "(none)" else scenario, ds)
     except AicapexError as exc:
         st.error(f"Scenario {scenario!r} cannot be read: {exc}")
         start = {}

@@ -7,22 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import defaults
 from ..errors import ScenarioError
 
 # Slider ranges: (min, max, default, step). Server life in years; rates in per cent a year.
-SERVER_LIFE = (
-    1.0,
-    10.0,
-    6.0,
-    0.5,
-)  # companies disclose 5-6 years; Burry argues 2-3 (useful-lives-disclosures.md)
-OCF_GROWTH_PCT = (
-    -50.0,
-    100.0,
-    19.0,
-    1.0,
-)  # FactSet analysts' 19 % (Barron's, 000_0bf8f8a29dd3db6b.txt)
-CAPEX_GROWTH_PCT = (-60.0, 100.0, 0.0, 1.0)  # flat after the last guided year (financial.defaults)
+# Defaults from aicapex.defaults; the OCF growth slider starts at the dataset's figure
+# (results.scenario_defaults), its default here is only the neutral 0 of an empty dataset.
+SERVER_LIFE = (1.0, 10.0, defaults.DASHBOARD_SERVER_LIFE_YEARS, 0.5)
+OCF_GROWTH_PCT = (-50.0, 100.0, 0.0, 1.0)
+CAPEX_GROWTH_PCT = (-60.0, 100.0, 100 * defaults.CAPEX_GROWTH, 1.0)
 RENTAL_DECLINE_PCT = (0.0, 80.0, 0.0, 1.0)  # yearly fall of GPU rental prices
 SHOCK_PCT = (0.0, 100.0, 0.0, 5.0)  # share of a deal party's external assets lost
 
@@ -32,12 +25,12 @@ class Controls:
     entities: tuple[str, ...]
     scenario: str | None = None
     server_life_years: float = SERVER_LIFE[2]
-    ocf_growth: float = OCF_GROWTH_PCT[2] / 100
+    ocf_growth: float | None = None  # None: the financial layer's default (the dataset's figure)
     capex_growth: float = CAPEX_GROWTH_PCT[2] / 100
     rental_decline: float = RENTAL_DECLINE_PCT[2] / 100
     shock_entity: str | None = None
     shock: float = 0.0
-    year: int = 2026
+    year: int = defaults.YEAR
 
     def __post_init__(self):
         problems = []
@@ -46,7 +39,7 @@ class Controls:
         if not (self.server_life_years > 0):
             problems.append(f"server life must be positive, got {self.server_life_years}")
         for name in ("ocf_growth", "capex_growth"):
-            if not getattr(self, name) > -1:
+            if getattr(self, name) is not None and not getattr(self, name) > -1:
                 problems.append(
                     f"{name.replace('_', ' ')} must be above -100 %, got {getattr(self, name):.0%}"
                 )

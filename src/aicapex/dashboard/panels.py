@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import defaults
 from ..dataset import Dataset
 from ..report import charts
 from ..report.build import layer
 from .controls import Controls
 from .results import DashboardResults, Headline
 
-YEARS = tuple(range(2025, 2031))
 DEPRECIATION_KEY = "added_depreciation"
 
 
@@ -21,7 +21,7 @@ def financial_run(ds: Dataset, c: Controls):
     a = fin.FinancialAssumptions(
         server_life_years=c.server_life_years, ocf_growth=c.ocf_growth, capex_growth=c.capex_growth
     )
-    return fin.run_financials(ds, a, entities=list(c.entities), years=YEARS)
+    return fin.run_financials(ds, a, entities=list(c.entities), years=defaults.YEARS)
 
 
 def headline_added_depreciation(ds: Dataset, c: Controls) -> float:
@@ -205,8 +205,7 @@ def scenario_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     """Monte Carlo fan chart of FCF for the picked companies under the picked scenario."""
     if not c.scenario:
         return
-    unc = layer("uncertainty")
-    simulate = getattr(unc, "simulate", None) or layer("uncertainty.api").simulate
+    simulate = layer("model").simulate
     sim = simulate(ds, c.scenario, SCENARIO_PATHS, 1, metrics=("fcf",), entities=list(c.entities))
     fan = sim.fan("fcf").dropna(subset=["p50"])
     for i, (entity, sub) in enumerate(fan.groupby("entity", sort=False)):

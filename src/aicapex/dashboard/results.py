@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..dataset import Dataset
-from ..errors import AicapexError
+from ..errors import AicapexError, ModelError
 from ..report import charts
 from ..report.build import LayerMissing
 from ..report.coverage import key_figures
@@ -54,13 +54,22 @@ def default_entities(ds: Dataset) -> list[str]:
     return ids
 
 
-def scenario_defaults(name: str | None) -> dict[str, object]:
+def scenario_defaults(name: str | None, ds: Dataset | None = None) -> dict[str, object]:
     """Slider starting values from a scenario's medians (per cent for rates), so picking a scenario
     moves the sliders to its central case: server_life, ocf_growth, capex_growth, rental_decline,
-    shock_entity, shock."""
+    shock_entity, shock. With no scenario, the financial layer's own default OCF growth (the
+    dataset's figure) when `ds` is given; the other sliders start at `controls`' defaults."""
     if not name:
-        return {}
-    from ..uncertainty import load_scenario
+        if ds is None:
+            return {}
+        from ..financial import FinancialAssumptions, resolved_assumptions
+
+        try:
+            growth = resolved_assumptions(ds, FinancialAssumptions())["ocf_growth"]
+        except ModelError:  # a dataset without the figure: the slider's own start
+            return {}
+        return {"ocf_growth": 100 * float(growth)}
+    from ..model import load_scenario
 
     params = load_scenario(name).parameters
     out: dict[str, object] = {}
@@ -103,7 +112,7 @@ def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
 def scenario_names() -> list[str]:
     """Shipped scenarios, or none while the uncertainty layer is missing."""
     try:
-        from ..uncertainty import shipped_scenarios
+        from ..model import shipped_scenarios
     except ImportError:
         return []
     return list(shipped_scenarios())

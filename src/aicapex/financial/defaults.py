@@ -12,10 +12,18 @@ of the calendar-year companies; the model does not shift it.
 
 from __future__ import annotations
 
-import math
+# ---- run settings and assumptions: one defaults module, aicapex/defaults.py ----------------
+# Years, building and land lives, land share, capex and returns growth and the rate live there,
+# with their rationale (aicapex.defaults.RATIONALE); named here as this layer uses them.
+from .. import defaults as _defaults
 
-# ---- years ---------------------------------------------------------------------------------
-DEFAULT_YEARS: tuple[int, ...] = tuple(range(2025, 2031))
+DEFAULT_YEARS = _defaults.YEARS
+BUILDING_LIFE_YEARS = _defaults.BUILDING_LIFE_YEARS
+LAND_LIFE_YEARS = _defaults.LAND_LIFE_YEARS
+LAND_SHARE = _defaults.LAND_SHARE
+CAPEX_GROWTH = _defaults.CAPEX_GROWTH
+RATE = _defaults.RATE
+RETURNS_GROWTH = _defaults.RETURNS_GROWTH
 
 # ---- figures the model reads, in order of preference ---------------------------------------
 # Capex as the company reports it in the cash-flow statement ("capex") is preferred; capex
@@ -67,25 +75,6 @@ CONSTANT_ASSUMPTION: dict[str, str] = {
 }
 
 # ---- assumptions (not in the sources) ------------------------------------------------------
-# Buildings and power infrastructure: the sources only say "其餘資產則在更長周期內折舊" (the rest
-# over a longer period). 25 years is an assumption within the 15-39 year lives US filers use
-# for buildings and electrical plant.
-BUILDING_LIFE_YEARS = 25.0
-# Land is not depreciated (GAAP and IFRS).
-LAND_LIFE_YEARS = math.inf
-# No source splits non-server capex into land and buildings: all of it counts as buildings,
-# which makes non-server depreciation an upper bound.
-LAND_SHARE = 0.0
-# After the last guided year capex is held flat: no source guides beyond 2026, and Jensen
-# Huang expects the build-out to last another 7-8 years (constant `ai_buildout_horizon`), so
-# neither a fall nor a further rise is the neutral case.
-CAPEX_GROWTH = 0.0
-# Interest rate on new debt: an assumption near the 2025-26 yield of long investment-grade
-# corporate bonds; the sources give issuance volumes, not coupons.
-RATE = 0.05
-# Dividends and buybacks after the last sourced year stay at that level (the sources discuss
-# cutting buybacks as an option, not a plan).
-RETURNS_GROWTH = 0.0
 # An entity with no sourced dividends and buybacks is modelled with none: its funding gap is
 # then the FCF shortfall alone, a lower bound.
 MISSING_RETURNS_USD_BN = 0.0

@@ -3,11 +3,10 @@ vintage, supply vs power vs demand, and GPU-cluster unit economics.
 
 Every numeric input accepts a scalar or an array shaped (paths,); results hold arrays shaped
 (paths,) or (paths, years). Rules of thumb come from the dataset's constants
-(`press_coefficients`), other coefficients from `physical.defaults` (each with its source);
+(`press_coefficients`), other coefficients from `aicapex.defaults` (each with its source);
 Epoch AI tables in the store, when imported, replace the press figures (column `basis`).
 """
 
-from . import defaults
 from .accelerators import Accelerator, accelerator, accelerator_table
 from .balance import Balance, balance, balance_paths, capex_path, committed_gw_path, gw_balance
 from .checks import press_checks
@@ -60,7 +59,6 @@ __all__ = [
     "cluster_defaults",
     "committed_gw_path",
     "convert_capex",
-    "defaults",
     "epoch_installed_base",
     "epoch_rental_path",
     "epoch_rental_prices",

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .. import defaults
 from ..errors import ModelError
-from . import defaults
 
 # press figure: 1 GW ~ 500,000 GB200/300 GPUs -> 2 kW per GPU at the meter; used only for
 # accelerators without a published TDP (see accelerators.yaml)

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import defaults
 from ..dataset import Dataset
 from ..errors import ModelError
-from . import defaults
 from .arrays import as_paths, broadcast_paths
 from .coefficients import PressCoefficients, press_coefficients
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import defaults
 from ..dataset import Dataset, Store
 from ..errors import ModelError
-from . import defaults
 from .accelerators import accelerator
 from .coefficients import PressCoefficients, press_coefficients
 from .conversions import convert_capex, gw_from_accelerators, gw_from_commitments

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import defaults
 from ..dataset import Dataset
 from ..errors import ModelError
-from . import defaults
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import defaults
+from .. import defaults
 from .accelerators import accelerator
 from .arrays import as_paths, broadcast_paths
 from .coefficients import PressCoefficients

@@ -12,14 +12,12 @@ from types import ModuleType
 
 import pandas as pd
 
+from .. import defaults
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
 from . import coverage
 from .content import Section
 from .render import render_html, render_markdown, write_csvs
-
-DEFAULT_PATHS = 2000
-DEFAULT_SEED = 20260
 
 
 @dataclass(frozen=True)
@@ -28,8 +26,8 @@ class ReportContext:
 
     dataset: Dataset
     scenarios: tuple[str, ...] = ()
-    paths: int = DEFAULT_PATHS
-    seed: int = DEFAULT_SEED
+    paths: int = defaults.REPORT_PATHS
+    seed: int = defaults.REPORT_SEED
     filing_facts: pd.DataFrame | None = field(
         default=None, compare=False
     )  # imported SEC facts, if any
@@ -89,11 +87,11 @@ def _sections() -> list[Callable[[ReportContext], Section]]:
 
 
 def check_scenarios(scenarios) -> None:
-    """Unknown scenario names are the user's mistake: fail with the uncertainty layer's error."""
+    """Unknown scenario names are the user's mistake: fail with the model's error."""
     if not scenarios:
         return
     try:
-        unc = layer("uncertainty")
+        unc = layer("model")
     except LayerMissing:
         return
     for name in scenarios:
@@ -104,8 +102,8 @@ def build_sections(
     dataset: Dataset,
     *,
     scenarios: tuple[str, ...] | list[str] = (),
-    paths: int = DEFAULT_PATHS,
-    seed: int = DEFAULT_SEED,
+    paths: int = defaults.REPORT_PATHS,
+    seed: int = defaults.REPORT_SEED,
     filing_facts: pd.DataFrame | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Section]:
@@ -130,8 +128,8 @@ def build_report(
     out_path: str | Path,
     *,
     scenarios: tuple[str, ...] | list[str] = (),
-    paths: int = DEFAULT_PATHS,
-    seed: int = DEFAULT_SEED,
+    paths: int = defaults.REPORT_PATHS,
+    seed: int = defaults.REPORT_SEED,
     filing_facts: pd.DataFrame | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
