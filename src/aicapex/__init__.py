@@ -6,7 +6,7 @@ The user-facing API, by layer (data flows one way, top to bottom):
 - financial:   `run_financials`, `FinancialAssumptions`, `financial_summary`
 - physical:    `convert_capex`, `balance`, `unit_economics`, `installed_base`
 - network:     `build_network`, `run_stress`, `find_cycles`, `clearing_vector`, `debtrank`
-- uncertainty: `simulate`, `tornado`, `sobol`, `compare`, `load_scenario`
+- model:       `run`, `Assumptions`, `simulate`, `tornado`, `sobol`, `compare`, `load_scenario`
 - importers:   `import_sec`, `import_epoch`, `reconcile`
 - report:      `build_report`, `explain`
 
@@ -49,11 +49,13 @@ _LAZY = {
     "find_cycles": "network",
     "clearing_vector": "network",
     "debtrank": "network",
-    "simulate": "uncertainty",
-    "tornado": "uncertainty",
-    "sobol": "uncertainty",
-    "compare": "uncertainty",
-    "load_scenario": "uncertainty",
+    "run": "model",
+    "Assumptions": "model",
+    "simulate": "model",
+    "tornado": "model",
+    "sobol": "model",
+    "compare": "model",
+    "load_scenario": "model",
     "import_sec": "importers",
     "import_epoch": "importers",
     "reconcile": "importers",

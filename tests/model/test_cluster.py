@@ -14,9 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aicapex.errors import ScenarioError
+from aicapex.model import Assumptions, LinkedModel, load_scenario, simulate, tornado
 from aicapex.physical import cluster_defaults, press_coefficients
-from aicapex.uncertainty import load_scenario, simulate, tornado
-from aicapex.uncertainty.model import ScenarioModel
 from aicapex.uncertainty.montecarlo import run_model
 
 HW, FAC, KW, U = 60_000.0, 40_000.0, 2.0, 0.8
@@ -205,9 +204,9 @@ CHUNK_SCEN = {
 
 @pytest.fixture(scope="module")
 def chunk_model(testco_dataset):
-    return ScenarioModel(
+    return LinkedModel(
         testco_dataset,
-        load_scenario(CHUNK_SCEN),
+        Assumptions.of(CHUNK_SCEN),
         metrics=["cluster_npv_usd", "cluster_irr", "cluster_payback_years", "shortfall"],
     )
 
@@ -216,7 +215,7 @@ def chunk_model(testco_dataset):
 @given(chunk=st.integers(1, 600))
 def test_cluster_and_linked_network_outputs_do_not_depend_on_the_chunk(chunk_model, chunk):
     """Lives up to 9 years: a chunk whose longest life is shorter still gives bit-identical results."""
-    inputs = load_scenario(CHUNK_SCEN).input_set()
+    inputs = Assumptions.of(CHUNK_SCEN).input_set()
     whole = run_model(chunk_model, inputs, 600, 4, chunk_size=600, progress=False).values
     part = run_model(chunk_model, inputs, 600, 4, chunk_size=chunk, progress=False).values
     assert np.array_equal(part, whole, equal_nan=True)

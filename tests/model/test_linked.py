@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from aicapex.errors import ScenarioError
-from aicapex.uncertainty import compare, load_scenario, simulate, tornado
+from aicapex.model import compare, load_scenario, simulate, tornado
 
 N = 20_000
 SCEN = {

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from aicapex.dataset import build_dataset
-from aicapex.uncertainty import simulate
+from aicapex.model import simulate
 
 HAND = """
 entities:
@@ -167,12 +167,12 @@ def test_linked_ocf_from_the_main_financial_run_is_the_same(hand_dataset):
 
 
 def test_the_model_reuses_the_networks_matrices_read_only(hand_dataset):
+    from aicapex.model import Assumptions, LinkedModel
     from aicapex.network import build_network
-    from aicapex.uncertainty import ScenarioModel, load_scenario
 
-    model = ScenarioModel(
+    model = LinkedModel(
         hand_dataset,
-        load_scenario({"name": "t", "assumptions": {"shock_chipco": 1.0}}),
+        Assumptions.of({"name": "t", "assumptions": {"shock_chipco": 1.0}}),
         metrics=["defaulted"],
     )
     plain = build_network(hand_dataset)

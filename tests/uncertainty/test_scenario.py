@@ -8,7 +8,7 @@ import pytest
 from aicapex.dataset import shipped_files
 from aicapex.errors import ScenarioError
 from aicapex.uncertainty import distributions as d
-from aicapex.uncertainty.scenario import load_scenario, shipped_scenarios
+from aicapex.model import load_scenario, shipped_scenarios
 
 CONTRACT = """
 name: my-view

@@ -17,10 +17,10 @@ def _filter(df, years):
 
 
 def _layer():
-    """The uncertainty layer, imported on first use (it pulls in SciPy)."""
-    from .. import uncertainty
+    """The linked model (aicapex.model), imported on first use (it pulls in SciPy)."""
+    from .. import model
 
-    return uncertainty
+    return model
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,9 @@
-"""Dataset-level entry points: simulate, tornado, sobol and compare named scenarios.
+"""Entry points of the linked model: `run` (deterministic or Monte Carlo), `simulate`,
+`tornado`, `sobol`, `compare`, and the per-layer views `financials` and `stress`.
 
-Each takes a dataset and a scenario (shipped name, YAML path, dict or Scenario) and runs the whole
-model (`model.ScenarioModel`). Money outputs are USD bn.
+Each takes a dataset and assumptions (an `Assumptions`, or a scenario: shipped name, YAML path,
+dict or Scenario) and runs the same `LinkedModel`. A deterministic run is the one-path case at
+each input's median (or its fixed value). Money outputs are USD bn.
 """
 
 from __future__ import annotations
@@ -12,14 +14,20 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset import Dataset
+from ..uncertainty.montecarlo import SimulationResult, run_model
+from ..uncertainty.scenario import Scenario
+from ..uncertainty.sensitivity import sobol as _sobol
+from ..uncertainty.sensitivity import tornado as _tornado
+from .assumptions import Assumptions
 from .cluster import CLUSTER_OUTPUTS
-from .model import KEY_METRICS, ScenarioModel
-from .montecarlo import SimulationResult, run_model
-from .scenario import Scenario, load_scenario
-from .sensitivity import sobol as _sobol
-from .sensitivity import tornado as _tornado
+from .linked import LinkedModel
+from .outputs import KEY_METRICS
 
-ScenarioRef = str | Path | Scenario | dict
+ScenarioRef = str | Path | Scenario | dict | Assumptions
+
+
+def _assumptions(ref: ScenarioRef | None) -> Assumptions:
+    return Assumptions.of(ref)
 
 
 def _years(years: Iterable[int] | None, extra: Iterable[int] = ()) -> tuple[int, ...] | None:
@@ -37,6 +45,63 @@ def _one_year(metric: str, year: int) -> tuple[int, ...] | None:
     """The years of a model run for one output: a cluster output is labelled with the run's first
     year (the year the cluster is bought), so the run starts at the year asked for."""
     return (int(year),) if metric in CLUSTER_OUTPUTS else _years(None, [year])
+
+
+def run(
+    dataset: Dataset,
+    assumptions: ScenarioRef | None = None,
+    paths: int | None = None,
+    seed: int = 1,
+    *,
+    metrics: Sequence[str] = ("fcf",),
+    entities: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    network=None,
+    stress_options=None,
+) -> SimulationResult:
+    """Run the linked model.
+
+    paths None: the deterministic run, one path with every input at its median (its value when
+    fixed); paths N: a Monte Carlo run of N seeded paths. Returns a SimulationResult (columns
+    entity, metric, year, unit; values (columns, paths)).
+    """
+    a = _assumptions(assumptions)
+    if paths is None:
+        a, paths = a.at_medians(), 1
+    model = LinkedModel(
+        dataset,
+        a,
+        metrics=metrics,
+        entities=entities,
+        years=_years(years),
+        network=network,
+        stress_options=stress_options,
+    )
+    return run_model(
+        model,
+        a.input_set(),
+        paths,
+        seed,
+        chunk_size=chunk_size,
+        progress=progress,
+        scenario=a.name,
+    )
+
+
+def financials(
+    dataset: Dataset,
+    assumptions: ScenarioRef | None = None,
+    *,
+    entities: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+):
+    """The financial layer's full result (`FinancialResult`: every output, sources, notes) of the
+    deterministic run: the assumptions at their medians, routed to the layer as `run` does."""
+    a = _assumptions(assumptions).at_medians()
+    model = LinkedModel(dataset, a, metrics=("capex",), entities=entities, years=_years(years))
+    return model.financial_result(a.values())
 
 
 def simulate(
@@ -57,16 +122,16 @@ def simulate(
     mean, p5, p50, p95 and prob_negative, `.fan('fcf')` the data of a fan chart and
     `.prob('fcf', '<', 0, entity='meta', year=2026)` the probability of an event.
     """
-    scen = load_scenario(scenario)
-    model = ScenarioModel(dataset, scen, metrics=metrics, entities=entities, years=_years(years))
-    return run_model(
-        model,
-        scen.input_set(),
+    return run(
+        dataset,
+        scenario,
         paths,
         seed,
+        metrics=metrics,
+        entities=entities,
+        years=years,
         chunk_size=chunk_size,
         progress=progress,
-        scenario=scen.name,
     )
 
 
@@ -82,8 +147,8 @@ def tornado(
 ) -> pd.DataFrame:
     """One-at-a-time sensitivity of one output: each uncertain assumption at its p5 and p95, the
     others at their medians; largest swing first (see sensitivity.tornado)."""
-    scen = load_scenario(scenario)
-    model = ScenarioModel(
+    scen = _assumptions(scenario)
+    model = LinkedModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )
     df = _tornado(
@@ -107,8 +172,8 @@ def sobol(
     """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions.
 
     on_progress(done, total): called with the model runs done, for a progress bar."""
-    scen = load_scenario(scenario)
-    model = ScenarioModel(
+    scen = _assumptions(scenario)
+    model = LinkedModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )
     df = _sobol(

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..dataset import Dataset
 from ..errors import ModelError, ScenarioError
-from .distributions import Distribution
+from ..uncertainty.distributions import Distribution
 
 CLUSTER_PARAMETERS = ("price_per_hour", "price_decline", "cluster_rate")
 # scenario parameter -> keyword of physical.unit_economics

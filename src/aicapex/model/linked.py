@@ -1,28 +1,21 @@
-"""The model adapter: scenario assumption names -> the model layers' inputs -> named outputs.
+"""`LinkedModel`: the financial, physical, cluster and network layers, linked, as one model.
 
-Parameters are routed by name (the names their CLI flags use):
-    financial  every numeric field of `financial.FinancialAssumptions` (server_life_years,
-               ocf_growth, capex_growth, capex_case, rate, ...)
-    physical   usd_per_gw_bn, gpus_per_gw, pue, utilisation (capex -> GW -> accelerators -> TWh)
-    cluster    price_per_hour, price_decline, cluster_rate, with utilisation and server_life_years
-               shared: GPU-cluster unit economics (cluster.py)
-    network    shock_ENTITY: factor on the entity's external assets over the horizon (the
-               `--shock ENTITY=F` of `aicapex network stress`)
-    facts      ENTITY.METRIC.PERIOD replaces a figure, given in the fact's own unit and scale
-               (money converted to USD bn for the model)
-Outputs are columns (entity, metric, year): every output of the financial layer (USD bn for
-money), `gw`, `accelerators`, `twh_per_year` of each entity's capex from the physical layer,
-the cluster economics per accelerator (entity: the accelerator id, default gb300; year: the run's
-first year; see cluster.py): `cluster_npv_usd`, `cluster_irr`, `cluster_gross_margin`,
-`cluster_payback_years`, `cluster_paid_back`, `breakeven_price_per_hour`, and the network
-stress per node over the horizon 2026-2030 (year = its last year): `defaulted` (1 or 0),
-`shortfall` and `total_loss` (USD bn). Layers run only when an output needs them.
+It maps `Assumptions` (assumptions.py) onto the layers' inputs and their outputs onto named
+columns (entity, metric, year): every output of the financial layer (USD bn for money), `gw`,
+`accelerators`, `twh_per_year` of each entity's capex from the physical layer, the cluster
+economics per accelerator (entity: the accelerator id, default gb300; year: the run's first
+year; see cluster.py) and the network stress per node over the horizon 2026-2030 (year = its
+last year): `defaulted` (1 or 0), `shortfall` and `total_loss` (USD bn). Layers run only when
+an output needs them. The output registry is outputs.py.
 
-The layers are linked (linkage.py): for a network node the financial layer also models (the
-hyperscalers), the cash-flow part of its external assets moves with the sampled operating cash
-flow over the horizon, as a ratio to the layer's deterministic run, so `ocf_growth` or an OCF
-fact override changes who defaults; a GPU cloud's (kind neocloud) revenue after its last
-reported year falls with `price_decline`.
+It is the engine's model (uncertainty/montecarlo.py): `columns` and `evaluate(inputs, n, out)`
+over n paths at once; a deterministic run is n = 1 at fixed values (run.py).
+
+The layers are linked (links.py): for a network node the financial layer also models (the
+hyperscalers), the cash-flow part of its external assets moves with the modelled operating cash
+flow over the horizon, as a ratio to the layer's default run, so `ocf_growth` or an OCF fact
+override changes who defaults; a GPU cloud's (kind neocloud) revenue after its last reported
+year falls with `price_decline`.
 """
 
 from __future__ import annotations
@@ -37,40 +30,17 @@ from ..errors import DataError, ModelError, ScenarioError
 from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
 from ..financial import FinancialAssumptions, prepare_financials, run_financials
 from ..financial import defaults as financial_defaults
+from ..roic.layer import ROIC_OUTPUTS, RoicLayer
 from ..units import MONEY_METRICS, convert
-from .cluster import (
-    CLUSTER_OUTPUTS,
-    CLUSTER_PARAMETERS,
-    DEFAULT_ACCELERATOR,
-    ClusterEconomics,
-    accelerator_ids,
+from .assumptions import (
+    FINANCIAL_PARAMETERS,
+    PHYSICAL_PARAMETERS,
+    Assumptions,
+    fact_name,
+    network_parameter,
 )
-from .scenario import Scenario
-
-FINANCIAL_PARAMETERS = tuple(n for n in FinancialAssumptions.model_fields if n != "convention")
-PHYSICAL_PARAMETERS = ("usd_per_gw_bn", "gpus_per_gw", "pue", "utilisation")
-PHYSICAL_OUTPUTS = {"gw": "GW", "accelerators": "count", "twh_per_year": "TWh"}
-NETWORK_OUTPUTS = {"defaulted": "ratio", "shortfall": "USD bn", "total_loss": "USD bn"}
-SHOCK_PREFIX = "shock_"
-PARAMETERS = (
-    FINANCIAL_PARAMETERS + PHYSICAL_PARAMETERS + CLUSTER_PARAMETERS + (SHOCK_PREFIX + "ENTITY",)
-)
-METRICS = (
-    tuple(FINANCIAL_OUTPUTS)
-    + tuple(PHYSICAL_OUTPUTS)
-    + tuple(CLUSTER_OUTPUTS)
-    + tuple(NETWORK_OUTPUTS)
-)
-KEY_METRICS = ("fcf", "funding_gap", "net_debt", "depreciation")
-
-
-def metric_unit(metric: str) -> str:
-    return (
-        FINANCIAL_OUTPUTS.get(metric)
-        or PHYSICAL_OUTPUTS.get(metric)
-        or CLUSTER_OUTPUTS.get(metric)
-        or NETWORK_OUTPUTS[metric]
-    )
+from .cluster import CLUSTER_OUTPUTS, DEFAULT_ACCELERATOR, ClusterEconomics, accelerator_ids
+from .outputs import METRICS, NETWORK_OUTPUTS, PHYSICAL_OUTPUTS, metric_unit
 
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
@@ -139,47 +109,53 @@ _BYTES_PER_PATH_CELL = 110 * 8
 _CHUNK_BUDGET_BYTES = 300e6
 
 
-class ScenarioModel:
-    """The whole model (financial, physical and network layers) for one scenario, as `columns`/`evaluate`."""
+class LinkedModel:
+    """The whole model (financial, physical, cluster and network layers, linked) under one set
+    of `Assumptions`, as the engine's `columns` / `evaluate(inputs, n, out)`.
+
+    network: the deal network to stress (default: the dataset's, horizon 2026-2030);
+    stress_options: keyword arguments of `network.stress_network` (alpha, beta, binding_only).
+    """
 
     def __init__(
         self,
         dataset: Dataset,
-        scenario: Scenario,
+        assumptions: Assumptions,
         *,
         metrics: Sequence[str] = ("fcf",),
         entities: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
+        network=None,
+        stress_options: Mapping[str, object] | None = None,
     ):
         self.dataset = _MemoDataset(
             dataset.entities, dataset.facts, dataset.deals, dataset.constants
         )
-        self.scenario = scenario
+        self.assumptions = scenario = assumptions
         unknown_metrics = [m for m in metrics if m not in METRICS]
         if unknown_metrics:
             raise ScenarioError(
                 f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}"
             )
         self.metrics = tuple(dict.fromkeys(metrics))
+        self.stress_options = dict(stress_options or {})
         params = scenario.parameters
         known_entities = set(dataset.entities["id"])
-        unknown = [
-            p
-            for p in params
-            if p not in PARAMETERS
-            and not (p.startswith(SHOCK_PREFIX) and p[len(SHOCK_PREFIX) :] in known_entities)
-        ]
-        if unknown:
-            raise ScenarioError(
-                f"scenario {scenario.name!r}: unknown parameter(s) {unknown}; the model takes "
-                f"{', '.join(PARAMETERS)} or ENTITY.METRIC.PERIOD fact overrides"
-            )
+        self.shock_params: dict[str, str] = {}  # parameter -> node: pays this fraction
+        self.asset_shock_params: dict[str, str] = {}  # parameter -> node: factor on its assets
+        for p in params:
+            kind = network_parameter(p)
+            if kind is None:
+                continue
+            if kind[1] not in known_entities:
+                raise ScenarioError(
+                    f"{self._who()}unknown parameter {p!r}: {kind[1]!r} is not an entity of the "
+                    "dataset"
+                )
+            (self.shock_params if kind[0] == "shock" else self.asset_shock_params)[p] = kind[1]
         self.financial_params = [p for p in params if p in FINANCIAL_PARAMETERS]
         self.physical_params = [p for p in params if p in PHYSICAL_PARAMETERS]
-        self.shock_params = {
-            p: p[len(SHOCK_PREFIX) :] for p in params if p.startswith(SHOCK_PREFIX)
-        }
-        self.facts = {f"{e}.{m}.{p}": (e, m, p) for (e, m, p) in scenario.fact_overrides}
+        self.facts = {fact_name(k): k for k in scenario.fact_overrides}
         self.fact_factor = {
             name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()
         }
@@ -203,7 +179,8 @@ class ScenarioModel:
                 self.dataset, params, self.cluster_entities, scenario.name
             )
         self.run_financial = any(
-            m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS for m in self.metrics
+            m in FINANCIAL_OUTPUTS or m in PHYSICAL_OUTPUTS or m in ROIC_OUTPUTS
+            for m in self.metrics
         )
         if self.run_financial and entities is not None and not entities:
             raise ScenarioError(
@@ -216,6 +193,10 @@ class ScenarioModel:
             and "capex" not in self.financial_outputs
         ):
             self.financial_outputs.append("capex")
+        if any(m in ROIC_OUTPUTS for m in self.metrics):  # ROIC needs capex and server life
+            for m in ("capex", "server_life_years"):
+                if m not in self.financial_outputs:
+                    self.financial_outputs.append(m)
         self._coefs = self._network = None
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
             from ..physical import press_coefficients
@@ -225,22 +206,27 @@ class ScenarioModel:
         self.entities: tuple[str, ...] = ()
         if self.run_financial:
             # one deterministic pass (every input at its median) fixes the entities the run covers
-            probe = self._financials(scenario.input_set().medians(), 1, entities)
+            probe = self._financials(scenario.values(), 1, entities)
             self.entities = probe.entities
+        # ROIC (H15): on the financial layer's capex and server life (roic/layer.py)
+        self._roic = None
+        if any(m in ROIC_OUTPUTS for m in self.metrics):
+            self._roic = RoicLayer(self.dataset, self.entities, self.years)
         self.nodes: tuple[str, ...] = ()
         if any(m in NETWORK_OUTPUTS for m in self.metrics):
             from ..network import build_network
 
-            self._network = _memo_network(build_network(self.dataset))
+            self._network = _memo_network(network or build_network(self.dataset))
             self.nodes = tuple(self._network.nodes)
-            missing = [e for e in self.shock_params.values() if e not in self.nodes]
+            shocked = [*self.shock_params.values(), *self.asset_shock_params.values()]
+            missing = [e for e in shocked if e not in self.nodes]
             if missing:
                 raise ScenarioError(
-                    f"scenario {scenario.name!r}: shock on {missing}, not node(s) of the deal network "
+                    f"{self._who()}shock on {missing}, not node(s) of the deal network "
                     f"({', '.join(self.nodes)})"
                 )
             self.network_year = self._network.horizon.last_year
-            from .linkage import OcfLink, RentalLink
+            from .links import OcfLink, RentalLink
 
             self._link = self._rental = None
             if self.financial_params or self.facts:
@@ -296,6 +282,10 @@ class ScenarioModel:
         )
         self.chunk_size = int(max(1024, min(1 << 16, _CHUNK_BUDGET_BYTES // per_path)))
 
+    def _who(self) -> str:
+        name = self.assumptions.name
+        return f"scenario {name!r}: " if name else ""
+
     def _financials(
         self,
         inputs: Mapping[str, np.ndarray | float],
@@ -314,7 +304,7 @@ class ScenarioModel:
             for name, key in self.facts.items()
         }
         try:
-            assumptions = FinancialAssumptions(**kwargs)
+            assumptions = FinancialAssumptions(convention=self.assumptions.convention, **kwargs)
             if out:
                 if self._prepared is None:
                     self._prepared = prepare_financials(self.dataset, self.entities, self.years)
@@ -336,9 +326,14 @@ class ScenarioModel:
             )
         except DataError as exc:
             raise ScenarioError(
-                f"scenario {self.scenario.name!r}: the model rejects a sampled input ({exc}); "
+                f"{self._who()}the model rejects a sampled input ({exc}); "
                 "bound the distribution with min/max"
             ) from None
+
+    def financial_result(self, inputs: Mapping[str, np.ndarray | float], n: int = 1):
+        """The financial layer's full `FinancialResult` (every output) on these inputs, routed as
+        in `evaluate`: what `aicapex financials` shows."""
+        return self._financials(inputs, n, outputs=list(FINANCIAL_OUTPUTS))
 
     def _physical(
         self, capex: np.ndarray, inputs: Mapping[str, np.ndarray | float]
@@ -359,7 +354,7 @@ class ScenarioModel:
                 conv = convert_capex(flat[ok], self._coefs, **kwargs)
             except ModelError as exc:
                 raise ScenarioError(
-                    f"scenario {self.scenario.name!r}: the physical layer rejects a sampled input "
+                    f"{self._who()}the physical layer rejects a sampled input "
                     f"({exc}); bound the distribution with min/max"
                 ) from None
             for m in PHYSICAL_OUTPUTS:
@@ -389,7 +384,7 @@ class ScenarioModel:
             factors = self._link.factors(self._linked_ocf(inputs, n, main), n)
         if self._rental is not None and self._rental.linked:
             factors = factors * self._rental.factors(inputs["price_decline"], n)
-        for p, entity in self.shock_params.items():
+        for p, entity in {**self.shock_params, **self.asset_shock_params}.items():
             factors[:, self.nodes.index(entity)] *= inputs[p]
         try:
             if "total_loss" not in self.metrics:
@@ -410,7 +405,7 @@ class ScenarioModel:
             res = stress_network(self._network, external_asset_factors=factors)
         except ModelError as exc:
             raise ScenarioError(
-                f"scenario {self.scenario.name!r}: the network layer rejects a sampled input "
+                f"{self._who()}the network layer rejects a sampled input "
                 f"({exc}); bound the distribution with min/max"
             ) from None
         return {
@@ -442,6 +437,10 @@ class ScenarioModel:
             arrays.update(self._stress(inputs, n, main if self._ocf_from_main else None))
         if self._cluster is not None:
             arrays.update(self._cluster.evaluate(inputs, n))
+        if self._roic is not None:
+            arrays.update(
+                self._roic.evaluate(inputs, n, arrays["capex"], arrays["server_life_years"])
+            )
         if out is None:
             out = np.empty((len(self.columns), n))
         row = 0

@@ -57,10 +57,9 @@ def _fin_run(ds: Dataset, scenario: str | None) -> FinRun:
     fin = layer("financial")
     if scenario is None:
         return FinRun(ds, fin.run_financials(ds), None)
-    scen = layer("uncertainty").load_scenario(scenario)
-    fields = set(fin.FinancialAssumptions.model_fields)
-    medians = {k: d.median() for k, d in scen.parameters.items() if k in fields}
-    return FinRun(ds, fin.run_financials(ds, fin.FinancialAssumptions(**medians)), scen)
+    model = layer("model")  # the scenario at its medians, routed to the layer as in `simulate`
+    scen = model.load_scenario(scenario)
+    return FinRun(ds, model.financials(ds, scen), scen)
 
 
 _DEFAULT_RATIONALE = {

@@ -17,7 +17,7 @@ MONEY = "USD bn"
 def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
     net = layer("network")
     if scenario is not None:
-        unc = layer("uncertainty")
+        unc = layer("model")
         scen = unc.load_scenario(scenario)
         shocks = {
             k[len("shock_") :]: float(d.median())

@@ -21,8 +21,8 @@ COMPARE_PATHS_MAX = 1000
 
 
 def _api():
-    unc = layer("uncertainty")
-    api = unc if hasattr(unc, "simulate") else layer("uncertainty.api")
+    unc = layer("model")
+    api = unc
     for name in ("simulate", "tornado", "compare"):
         if not hasattr(api, name):
             raise LayerMissing(f"the uncertainty layer has no '{name}' yet")

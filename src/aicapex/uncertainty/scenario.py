@@ -9,16 +9,17 @@
     correlations:
       - [ocf_growth, capex_growth, 0.5]         # Spearman rank correlation
 
-Shipped scenarios live in aicapex/uncertainty/scenarios/; `load_scenario` takes their name or a
-path. An assumption overrides the same-named one of its base; a base chain that comes back to
-itself is a cyclic override and an error.
+This module knows no model: it reads any such file (or dict) into named distributions and
+correlations. The model's shipped scenarios live in aicapex/model/scenarios/, and
+`aicapex.model.load_scenario` looks names up there (`load_scenario(ref, shipped_dir=...)` here).
+An assumption overrides the same-named one of its base; a base chain that comes back to itself
+is a cyclic override and an error.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -29,7 +30,6 @@ from .distributions import Distribution
 from .sampling import InputSet
 from .spec import parse_distribution
 
-SCENARIO_DIR = resources.files("aicapex") / "uncertainty" / "scenarios"
 TOP_KEYS = ("name", "description", "base", "assumptions", "correlations")
 _PARAM = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -95,11 +95,14 @@ class Scenario:
         return pd.DataFrame(rows)
 
 
-def shipped_scenarios() -> list[str]:
-    return sorted(p.name[:-5] for p in Path(str(SCENARIO_DIR)).glob("*.yaml"))
+def shipped_scenarios(shipped_dir: Path | None) -> list[str]:
+    """Names of the scenario files in `shipped_dir` (none without one)."""
+    if shipped_dir is None:
+        return []
+    return sorted(p.name[:-5] for p in Path(str(shipped_dir)).glob("*.yaml"))
 
 
-def _locate(ref: str | Path, relative_to: Path | None) -> Path:
+def _locate(ref: str | Path, relative_to: Path | None, shipped_dir: Path | None) -> Path:
     ref_s = str(ref)
     p = Path(ref_s)
     looks_like_path = p.suffix in (".yaml", ".yml") or "/" in ref_s or "\\" in ref_s
@@ -110,14 +113,13 @@ def _locate(ref: str | Path, relative_to: Path | None) -> Path:
             if c.is_file():
                 return c
         raise ScenarioError(f"scenario file {ref_s!r} not found")
-    shipped = Path(str(SCENARIO_DIR)) / f"{ref_s}.yaml"
     if relative_to is not None and (relative_to / f"{ref_s}.yaml").is_file():
         return relative_to / f"{ref_s}.yaml"
-    if shipped.is_file():
-        return shipped
+    if shipped_dir is not None and (Path(str(shipped_dir)) / f"{ref_s}.yaml").is_file():
+        return Path(str(shipped_dir)) / f"{ref_s}.yaml"
     raise ScenarioError(
-        f"unknown scenario {ref_s!r}; shipped scenarios: {', '.join(shipped_scenarios())} "
-        "(or give a path to a YAML file)"
+        f"unknown scenario {ref_s!r}; shipped scenarios: "
+        f"{', '.join(shipped_scenarios(shipped_dir)) or 'none'} (or give a path to a YAML file)"
     )
 
 
@@ -206,16 +208,19 @@ def _merge(base: Scenario, child: Scenario) -> Scenario:
 def load_scenario(
     ref: str | Path | Scenario | dict,
     *,
+    shipped_dir: Path | None = None,
     _chain: tuple[str, ...] = (),
     _relative_to: Path | None = None,
 ) -> Scenario:
-    """A scenario by shipped name ('base', 'burry', ...), by YAML path, or from a dict; bases applied."""
+    """A scenario by name (a file in `shipped_dir`), by YAML path, or from a dict; bases applied."""
     if isinstance(ref, Scenario):
         return ref
     if isinstance(ref, dict):
         scen, base = parse_scenario(ref)
-        return _merge(load_scenario(base, _chain=(scen.name,)), scen) if base else scen
-    path = _locate(ref, _relative_to)
+        if not base:
+            return scen
+        return _merge(load_scenario(base, shipped_dir=shipped_dir, _chain=(scen.name,)), scen)
+    path = _locate(ref, _relative_to, shipped_dir)
     key = str(path.resolve())
     if key in _chain:
         names = [Path(c).stem for c in (*_chain, key)]
@@ -229,5 +234,7 @@ def load_scenario(
     scen, base = parse_scenario(data, str(path))
     if base is None:
         return scen
-    parent = load_scenario(base, _chain=(*_chain, key), _relative_to=path.parent)
+    parent = load_scenario(
+        base, shipped_dir=shipped_dir, _chain=(*_chain, key), _relative_to=path.parent
+    )
     return _merge(parent, scen)
