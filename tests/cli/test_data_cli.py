@@ -18,7 +18,7 @@ def test_facts_json_contract(tmp_path, capsys):
     db = str(tmp_path / "s.duckdb")
     code, out, _ = run(capsys, "--db", db, "facts", "--entity", "meta", "--format", "json")
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert rows and all(r["entity"] == "meta" for r in rows)
     assert {
         "entity",
@@ -42,7 +42,7 @@ def test_deals_and_entities_json_contract(tmp_path, capsys):
     db = str(tmp_path / "s.duckdb")
     code, out, _ = run(capsys, "--db", db, "deals", "--format", "json")
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert {
         "id",
         "from",
@@ -62,7 +62,7 @@ def test_deals_and_entities_json_contract(tmp_path, capsys):
         "quote",
     } <= set(rows[0])
     code, out, _ = run(capsys, "--db", db, "entities", "--format", "json")
-    assert {"id", "name", "kind", "fiscal_year_end_month"} <= set(json.loads(out)[0])
+    assert {"id", "name", "kind", "fiscal_year_end_month"} <= set(json.loads(out)["rows"][0])
 
 
 def test_unknown_entity_is_one_line_and_nonzero(tmp_path, capsys):
@@ -114,5 +114,5 @@ def test_load_with_user_file_marks_provenance(tmp_path, capsys):
         "--format",
         "json",
     )
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert [(r["value"], r["origin"]) for r in rows] == [(111, "user:mine.csv")]

@@ -34,9 +34,9 @@ def run(capsys, tmp_path, *args):
 def test_json_contract(tmp_path, capsys):
     code, out, _ = run(capsys, tmp_path, "--years", "2025:2030", "--format", "json")
     assert code == 0
-    rows = json.loads(
-        out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}")
-    )  # no NaN/Infinity
+    rows = json.loads(out, parse_constant=lambda c: pytest.fail(f"not JSON: {c}"))[
+        "rows"
+    ]  # no NaN/Infinity
     assert all(CONTRACT <= set(r) for r in rows)
     assert all(r["unit"] == "USD bn" for r in rows)
     keys = [(r["entity"], r["year"]) for r in rows]
@@ -63,14 +63,14 @@ def test_options_reach_the_model(tmp_path, capsys):
         "json",
     )
     assert code == 0
-    assert json.loads(out)[0]["added_server_depreciation"] == pytest.approx(25.0)
+    assert json.loads(out)["rows"][0]["added_server_depreciation"] == pytest.approx(25.0)
 
 
 def test_csv_and_table_formats(tmp_path, capsys):
     code, out, _ = run(capsys, tmp_path, "--entity", "meta", "--years", "2026", "--format", "csv")
     assert code == 0 and out.splitlines()[0].startswith("entity,year,unit")
     code, out, _ = run(capsys, tmp_path, "--entity", "meta", "--years", "2026")
-    assert code == 0 and "meta" in out
+    assert code == 0 and "Meta Platforms" in out  # human format: the entity's name (entities.yaml)
 
 
 def test_explain_lists_sources(tmp_path, capsys):
@@ -78,7 +78,7 @@ def test_explain_lists_sources(tmp_path, capsys):
         capsys, tmp_path, "--entity", "amazon", "--years", "2026", "--explain", "--format", "json"
     )
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert any(
         r["metric"] == "operating_cash_flow" and "1800億美元" in (r["quote"] or "") for r in rows
     )
@@ -122,7 +122,7 @@ def test_user_file_adds_a_company_that_is_not_shipped(tmp_path, capsys):
         "json",
     )
     assert code == 0, err
-    y26, y27 = json.loads(out)
+    y26, y27 = json.loads(out)["rows"]
     # 2026: the 2025 vintage (10) depreciates from 2026: servers 5/4 + buildings 5/20 = 1.5
     assert y26["depreciation"] == pytest.approx(1.5)
     # FCF 25 - 20 = 5; after 8 of returns -3: borrowed, on top of the opening debt of 4
@@ -160,7 +160,7 @@ def test_debt_cap_cuts_returns_and_reports_the_unfunded_gap(tmp_path, capsys):
         "json",
     )
     assert code == 0, err
-    y26, y27 = json.loads(out)
+    y26, y27 = json.loads(out)["rows"]
     # 2026: FCF 5 - returns 8 = -3: borrow 1 (the cap), cut returns by the other 2; nothing unfunded
     assert y26["funding_gap"] == pytest.approx(3.0)
     assert y26["debt"] == pytest.approx(5.0)  # opening 4 + 1
@@ -205,7 +205,7 @@ def test_user_file_overrides_a_shipped_fact(tmp_path, capsys):
         "json",
     )
     assert code == 0
-    assert json.loads(out)[0]["fcf"] == pytest.approx(-50.0)
+    assert json.loads(out)["rows"][0]["fcf"] == pytest.approx(-50.0)
 
 
 @pytest.mark.parametrize(

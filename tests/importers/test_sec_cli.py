@@ -40,7 +40,7 @@ def test_import_then_list_filings(db, shared, capsys):
         )
         == 0
     )
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["rows"]
     assert len(rows) == 1
     assert rows[0]["value"] == pytest.approx(52.535)  # Alphabet 10-K 2024: $52,535m
     assert rows[0]["accession"] == "0001652044-25-000014"
@@ -98,7 +98,7 @@ def test_reconcile_reads_the_store(db, shared, tmp_path, capsys):
     )
     rows = [
         r
-        for r in json.loads(capsys.readouterr().out)
+        for r in json.loads(capsys.readouterr().out)["rows"]
         if r["period"] == "FY2024" and r["metric"] == "capex"
     ]
     assert len(rows) == 1

@@ -52,7 +52,7 @@ def test_simulate_json_records(capsys, db, testco_file, scenario_file):
         "json",
     )
     assert code == 0
-    recs = json.loads(out)
+    recs = json.loads(out)["rows"]
     assert len(recs) == 1
     r = recs[0]
     assert {"entity", "metric", "year", "mean", "p5", "p50", "p95", "prob_negative"} <= set(r)
@@ -103,7 +103,7 @@ def test_sensitivity_and_compare(capsys, db, testco_file, scenario_file):
         "json",
     )
     assert code == 0
-    names = [r["input"] for r in json.loads(out)]
+    names = [r["input"] for r in json.loads(out)["rows"]]
     assert {"ocf_growth", "capex_growth"} <= set(names)
     code, out, _ = run(
         capsys,
@@ -125,7 +125,7 @@ def test_sensitivity_and_compare(capsys, db, testco_file, scenario_file):
         "json",
     )
     assert code == 0
-    assert [r["scenario"] for r in json.loads(out)] == ["base", "burry", "huang"]
+    assert [r["scenario"] for r in json.loads(out)["rows"]] == ["base", "burry", "huang"]
     code, out, _ = run(
         capsys,
         "--db",
@@ -147,14 +147,14 @@ def test_sensitivity_and_compare(capsys, db, testco_file, scenario_file):
 
 def test_scenarios_listing(capsys, db):
     code, out, _ = run(capsys, "--db", db, "scenarios", "--format", "json")
-    assert code == 0 and {r["scenario"] for r in json.loads(out)} >= {
+    assert code == 0 and {r["scenario"] for r in json.loads(out)["rows"]} >= {
         "base",
         "burry",
         "huang",
         "credit_crunch",
     }
     code, out, _ = run(capsys, "--db", db, "scenarios", "burry", "--format", "json")
-    assert code == 0 and all(r["rationale"] for r in json.loads(out))
+    assert code == 0 and all(r["rationale"] for r in json.loads(out)["rows"])
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_extra_quantiles_keep_p5_p50_p95(capsys, db, testco_file, scenario_file)
         "json",
     )
     assert code == 0
-    r = json.loads(out)[0]
+    r = json.loads(out)["rows"][0]
     assert r["p5"] < r["p25"] < r["p50"] < r["p95"]
 
 
@@ -215,7 +215,7 @@ def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
         "json",
     )
     assert code == 0
-    (rec,) = json.loads(out)
+    (rec,) = json.loads(out)["rows"]
     assert (rec["entity"], rec["metric"], rec["year"], rec["unit"]) == (
         "gb300",
         "cluster_npv_usd",
@@ -241,7 +241,7 @@ def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
         "json",
     )
     assert code == 0
-    recs = json.loads(out)
+    recs = json.loads(out)["rows"]
     assert recs[0]["input"] == "price_per_hour" and recs[0]["swing"] > 0
     assert {r["input"] for r in recs if r["swing"] == 0} >= {"ocf_growth", "capex_case"}
     code, out, _ = run(
@@ -261,7 +261,7 @@ def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
         "--format",
         "json",
     )
-    p50 = {r["scenario"]: r["p50"] for r in json.loads(out)}
+    p50 = {r["scenario"]: r["p50"] for r in json.loads(out)["rows"]}
     assert p50["burry"] < p50["base"] < p50["huang"]
     # without --entity a cluster metric defaults to gb300: the same tornado as above
     code, out, _ = run(
@@ -280,7 +280,7 @@ def test_cluster_metrics_from_the_cli(capsys, db, testco_file):
         "--format",
         "json",
     )
-    assert code == 0 and json.loads(out) == recs
+    assert code == 0 and json.loads(out)["rows"] == recs
     code, _, err = run(
         capsys,
         "--db",

@@ -29,7 +29,7 @@ def test_stress_json_contract(capsys, tmp_path, toy_file):
         "json",
     )
     assert code == 0
-    records = {r["entity"]: r for r in json.loads(out)}
+    records = {r["entity"]: r for r in json.loads(out)["rows"]}
     for key in ("entity", "owed", "paid", "shortfall", "defaulted", "equity_loss", "total_loss"):
         assert key in records["lab"]
     # hand calculation in test_stress.py: lab pays 35 + 20 = 55 of 100; cloud loses 45
@@ -60,7 +60,7 @@ def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
         "json",
     )
     assert code == 0
-    records = {r["entity"]: r for r in json.loads(out)}
+    records = {r["entity"]: r for r in json.loads(out)["rows"]}
     assert records["lab"]["paid"] == pytest.approx(0.5 * 35 + 20)
     assert records["cloud"]["external_assets"] == 0
 
@@ -76,7 +76,7 @@ def test_other_commands_run_on_the_toy(capsys, tmp_path, toy_file, command):
 def test_shipped_cycles_and_export(capsys, tmp_path):
     code, out, _ = run(capsys, tmp_path, "cycles", "--format", "json")
     assert code == 0
-    assert isinstance(json.loads(out), list)
+    assert isinstance(json.loads(out)["rows"], list)
     code, _, _ = run(capsys, tmp_path, "export", str(tmp_path / "g.graphml"))
     assert code == 0 and (tmp_path / "g.graphml").stat().st_size > 0
 

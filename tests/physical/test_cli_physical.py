@@ -26,7 +26,7 @@ def test_convert_json(db, capsys):
         capsys, db, "physical", "convert", "--capex-usd-bn", "650", "--format", "json"
     )
     assert code == 0
-    row = json.loads(out)[0]
+    row = json.loads(out)["rows"][0]
     assert {"gw", "accelerators", "twh_per_year", "h100e"} <= set(row)
     assert row["gw"] == pytest.approx(13.0)  # 650 / 50
     assert row["twh_per_year"] == pytest.approx(13 * 8.76)
@@ -45,7 +45,7 @@ def test_convert_usd_per_gw(db, capsys):
         "--format",
         "json",
     )
-    assert json.loads(out)[0]["gw"] == pytest.approx(50.0)
+    assert json.loads(out)["rows"][0]["gw"] == pytest.approx(50.0)
 
 
 def test_balance_json(db, capsys):
@@ -53,7 +53,7 @@ def test_balance_json(db, capsys):
         capsys, db, "physical", "balance", "--years", "2025:2030", "--format", "json"
     )
     assert code == 0
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert [r["year"] for r in rows] == list(range(2025, 2031))
     assert {"supply_gw", "demand_gw", "powered_gw", "binding", "idle_gw"} <= set(rows[0])
     assert all(r["binding"] in ("supply", "demand", "power") for r in rows)
@@ -80,7 +80,7 @@ def test_unit_economics_json(db, capsys):
         "json",
     )
     assert code == 0
-    row = json.loads(out)[0]
+    row = json.loads(out)["rows"][0]
     assert {"payback_years", "npv_usd", "irr", "gross_margin", "breakeven_price_per_hour"} <= set(
         row
     )
@@ -91,12 +91,12 @@ def test_unit_economics_json(db, capsys):
 
 def test_never_paying_back_is_null(db, capsys):
     code, out, _ = run(capsys, db, "unit-economics", "--life", "3", "--format", "json")
-    assert code == 0 and json.loads(out)[0]["payback_years"] is None
+    assert code == 0 and json.loads(out)["rows"][0]["payback_years"] is None
 
 
 def test_installed_base_without_epoch_says_press(db, capsys):
     code, out, _ = run(capsys, db, "physical", "installed-base", "--format", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert code == 0 and rows[-1]["basis"] == "press" and rows[-1]["h100e_m"] == pytest.approx(15.0)
 
 
@@ -117,7 +117,7 @@ def test_bad_input_is_one_line_and_exit_2(db, capsys, args, needle):
 
 def test_checks_json(db, capsys):
     code, out, _ = run(capsys, db, "physical", "checks", "--format", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert code == 0 and {"claim", "stated", "model", "ratio", "quote"} <= set(rows[0])
 
 
@@ -145,7 +145,7 @@ def test_epoch_prices_after_import(tmp_path, capsys, shared_data):
         "--format",
         "json",
     )
-    row = json.loads(out)[0]
+    row = json.loads(out)["rows"][0]
     assert code == 0 and row["basis"] == "epoch"
     assert (
         1.0 < row["price_per_hour"] < 13.0
@@ -166,5 +166,5 @@ def test_balance_options(db, capsys):
         "--format",
         "json",
     )
-    rows = json.loads(out)
+    rows = json.loads(out)["rows"]
     assert code == 0 and all(r["binding"] != "power" and r["idle_gw"] == 0 for r in rows)

@@ -84,6 +84,7 @@ for _name in _COMMAND_MODULES:
             raise
         continue
     _module.register(app)
+common.add_out_option(app)  # --out FILE.xlsx on every table command (cli/common.py)
 
 
 DEBUG_ENV = "AICAPEX_DEBUG"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,12 @@ if TYPE_CHECKING:
 class _State:
     db: Path | None = None
     quiet: bool = False  # `aicapex --quiet`: no progress bars (cli/progress.py)
+    # For the as-of line / JSON meta block and --format xlsx (see emit):
+    last_dataset: Dataset | None = None  # the dataset this command opened
+    user_files: tuple = ()  # this run's --user files
+    run: dict = field(default_factory=dict)  # scenario, seed, paths of this run
+    out: Path | None = None  # --out of a table command (xlsx)
+    sheets: list = field(default_factory=list)  # tables emitted so far (one workbook)
 
 
 STATE = _State()
@@ -37,9 +43,19 @@ class Format(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
-FORMAT_OPTION = typer.Option(Format.table, "--format", "-f", help="Output format.")
+FORMAT_OPTION = typer.Option(
+    Format.table,
+    "--format",
+    "-f",
+    help="Output format: table (names, labels, units, as-of footer), csv (ids), json (ids, "
+    "with a meta block: {meta, rows}), xlsx (a workbook; needs --out FILE.xlsx).",
+)
+OUT_OPTION = typer.Option(
+    None, "--out", help="Workbook to write with --format xlsx (one sheet per table)."
+)
 USER_OPTION = typer.Option(
     None, "--user", help="User file (YAML or CSV) adding or overriding data for this run."
 )
@@ -49,7 +65,10 @@ def dataset(user_files: list[Path] | None = None) -> Dataset:
     """The dataset from the store (loaded on first use) plus this run's user files."""
     from ..dataset import open_dataset
 
-    return open_dataset(STATE.db, list(user_files or []))
+    ds = open_dataset(STATE.db, list(user_files or []))
+    STATE.last_dataset = ds
+    STATE.user_files = tuple(str(u) for u in user_files or ())
+    return ds
 
 
 def open_store() -> Store:
@@ -111,32 +130,122 @@ def records(df: pd.DataFrame) -> list[dict]:
     ]
 
 
+def as_of(run: dict | None = None):
+    """The as-of facts of this command's output (views.asof.AsOf): the dataset it opened, the
+    store's imported filings, this run's settings and user files."""
+    from ..views.asof import as_of as _as_of
+
+    settings = {**STATE.run, **(run or {})}
+    store = None
+    try:
+        store = open_store()
+        if not store.exists():
+            store = None
+    except Exception:  # noqa: BLE001 - no store (or a locked one): the line says less, never fails
+        store = None
+    return _as_of(
+        STATE.last_dataset,
+        store=store,
+        scenario=settings.get("scenario"),
+        seed=settings.get("seed"),
+        paths=settings.get("paths"),
+        user_files=STATE.user_files,
+    )
+
+
+def meta_block(title: str | None = None, run: dict | None = None) -> dict:
+    """The JSON `meta` block: the as-of facts (ids, ISO dates) and the table's title."""
+    return {"title": title, **as_of(run).to_dict()}
+
+
 def emit(
-    df: pd.DataFrame, fmt: Format | str, *, title: str | None = None, float_format: str = "{:,.2f}"
+    df: pd.DataFrame,
+    fmt: Format | str,
+    *,
+    title: str | None = None,
+    float_format: str = "{:,.2f}",
+    run: dict | None = None,
+    footer: bool = True,
 ) -> None:
-    """Print a DataFrame as a rich table, CSV or JSON (list of records)."""
+    """Print a DataFrame as a rich table (labels, names, n/a, as-of footer), CSV (ids), JSON
+    ({"meta": as-of block, "rows": records with ids}) or add it to the --out workbook (xlsx).
+
+    run: this output's scenario, seed and paths, for the as-of line; footer=False leaves the
+    as-of line out of a table (a command printing several tables prints it under the last).
+    """
     fmt = Format(fmt)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(records(df), ensure_ascii=False, indent=1) + "\n")
+        payload = {"meta": meta_block(title, run), "rows": records(df)}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    elif fmt is Format.xlsx:
+        from ..views.xlsx import Sheet, write_workbook
+
+        if STATE.out is None:
+            raise AicapexError("--format xlsx: give the workbook's path with --out FILE.xlsx")
+        info = as_of(run)
+        STATE.sheets.append(Sheet(title or "table", df, note=info.line()))
+        write_workbook(STATE.out, STATE.sheets, as_of=info.to_dict())
+        from rich.console import Console
+
+        Console(stderr=True).print(f"wrote {STATE.out} (sheet {title or 'table'})")
     elif fmt is Format.csv:
         df.to_csv(sys.stdout, index=False)
     else:
-        import numpy as np
-        import pandas as pd
         from rich.console import Console
         from rich.table import Table
 
+        from ..views.labels import cell, entity_names, humanize
+
+        shown = humanize(df, entity_names(STATE.last_dataset))
         table = Table(title=title, show_lines=False)
-        for col in df.columns:
-            table.add_column(str(col), overflow="fold")
-        for row in df.itertuples(index=False):
-            cells = []
-            for v in row:
-                if isinstance(v, (float, np.floating)):
-                    cells.append("" if math.isnan(v) else float_format.format(v))
-                elif v is None or v is pd.NA:
-                    cells.append("")
-                else:
-                    cells.append(str(v))
-            table.add_row(*cells)
-        Console(width=max(160, Console().width)).print(table)
+        names_cols = {"Entity", "From", "To", "Metric"}  # names read badly when wrapped
+        for col in shown.columns:
+            table.add_column(str(col), overflow="fold", no_wrap=str(col) in names_cols)
+        for row in shown.itertuples(index=False):
+            table.add_row(*(cell(v, float_format) for v in row))
+        console = Console(width=max(160, Console().width))
+        console.print(table)
+        if footer:
+            console.print(as_of(run).line(), style="dim", highlight=False, markup=False)
+
+
+def add_out_option(app: typer.Typer) -> None:
+    """Give every table command (one with a --format option) an --out option for xlsx.
+
+    Done once here rather than in each command: the wrapper sets STATE.out and starts an empty
+    workbook, and emit() adds one sheet per table the command prints.
+    """
+    for info in app.registered_commands:
+        if info.callback is not None:
+            info.callback = _with_out(info.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            add_out_option(group.typer_instance)
+
+
+def _with_out(callback):
+    import functools
+    import inspect
+    import typing
+
+    sig = inspect.signature(callback)
+    if "fmt" not in sig.parameters or "out" in sig.parameters:
+        return callback
+    hints = typing.get_type_hints(callback)
+
+    @functools.wraps(callback)
+    def wrapper(*args, out: Path | None = None, **kwargs):
+        STATE.out, STATE.sheets = out, []
+        return callback(*args, **kwargs)
+
+    params = [
+        p.replace(annotation=hints.get(p.name, p.annotation)) for p in sig.parameters.values()
+    ]
+    params.append(
+        inspect.Parameter(
+            "out", inspect.Parameter.KEYWORD_ONLY, default=OUT_OPTION, annotation=Path | None
+        )
+    )
+    wrapper.__signature__ = sig.replace(parameters=params)
+    wrapper.__annotations__ = {**hints, "out": Path | None}
+    return wrapper

@@ -44,6 +44,56 @@ def validate(files: list[Path] = typer.Argument(..., help="YAML or CSV files to 
     typer.echo(f"ok: {', '.join(str(f) for f in files)}")
 
 
+@data_app.command("status")
+def status_command(
+    fmt: Format = FORMAT_OPTION,
+) -> None:
+    """What the store holds: rows per table and source kind, newest and oldest dates, user files
+    loaded, and companies whose newest filing is older than 120 days."""
+    import json
+    import sys
+
+    from ..views.asof import STALE_AFTER_DAYS, status
+    from .common import records
+
+    store = open_store()
+    ds = None
+    if store.exists():
+        ds = dataset()
+    st = status(ds, store)
+    if fmt is Format.json:
+        out = {
+            "meta": st["as_of"].to_dict(),
+            "store": st["store"],
+            "tables": records(st["tables"]),
+            "source_kinds": records(st["source_kinds"]),
+            "dates": st["dates"],
+            "user_files": st["user_files"],
+            "stale_after_days": STALE_AFTER_DAYS,
+            "stale": records(st["stale"]),
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+        return
+    if not store.exists():
+        Console(stderr=True).print(f"no store at {store.path}; run `aicapex data load`")
+    dates = st["dates"]
+    import pandas as pd
+
+    dates_df = pd.DataFrame(
+        [{"what": k.replace("_", " "), "value": v} for k, v in dates.items()]
+        + [{"what": "user files loaded", "value": ", ".join(st["user_files"]) or "none"}]
+    )
+    emit(st["tables"], fmt, title=f"store {st['store']}: rows per table", footer=False)
+    emit(
+        st["source_kinds"],
+        fmt,
+        title="rows per source kind (origin prefix, fact basis)",
+        footer=False,
+    )
+    emit(dates_df, fmt, title="dates", footer=False)
+    emit(st["stale"], fmt, title=f"stale companies (newest filing > {STALE_AFTER_DAYS} days old)")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
 
@@ -52,9 +102,7 @@ def register(app: typer.Typer) -> None:
         entity: str | None = typer.Option(None, "--entity"),
         metric: str | None = typer.Option(None, "--metric"),
         period: str | None = typer.Option(None, "--period"),
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Every reported figure with its source and original sentence."""
@@ -103,9 +151,7 @@ def register(app: typer.Typer) -> None:
         entity: str | None = typer.Option(
             None, "--entity", help="Deals where this entity is either party."
         ),
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """The deal table: who pays, invests in or backstops whom."""
@@ -156,9 +202,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("entities")
     def entities(
-        user: list[Path] | None = typer.Option(
-            None, "--user", help="User file(s) for this run."
-        ),
+        user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Companies and aggregates in the dataset, with their fiscal-year end month."""
