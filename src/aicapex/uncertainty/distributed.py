@@ -47,7 +47,7 @@ def client_for(workers: int | None = None, scheduler: str | None = None):
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout="5s")
         except OSError as exc:
             raise ScenarioError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from None
         try:

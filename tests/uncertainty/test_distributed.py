@@ -1,0 +1,75 @@
+"""Monte Carlo on a local Dask cluster (2 worker processes, localhost only): the same numbers as
+the in-process run, kept or streamed."""
+
+import numpy as np
+import pytest
+
+from aicapex.errors import ScenarioError
+from aicapex.uncertainty import distributions as d
+from aicapex.uncertainty.distributed import client_for, run_distributed
+from aicapex.uncertainty.montecarlo import FunctionModel, RunSpec, run_model
+from aicapex.uncertainty.sampling import SEGMENT_PATHS, InputSet
+from aicapex.uncertainty.summaries import sample_stride
+
+pytest.importorskip("distributed")
+
+QS = (0.05, 0.25, 0.5, 0.95)
+INPUTS = InputSet(
+    {"u": d.uniform(0, 1), "w": d.normal(0, 0.1), "g": d.pert(2, 3, 6)}, (("u", "g", 0.4),)
+)
+MODEL = FunctionModel(
+    lambda x: {"v": x["u"] - 0.5 + x["w"], "gap": np.maximum(0.0, x["w"]), "g": x["g"]},
+    ["v", "gap", "g"],
+    entity="acme",
+    year=2026,
+)
+PATHS = 2 * SEGMENT_PATHS + 40_000  # three segments; more than the sample holds: two passes
+
+
+@pytest.fixture(scope="module")
+def client():
+    with client_for(workers=2) as c:
+        yield c
+
+
+def test_two_workers_give_the_in_process_numbers(client):
+    kw = dict(chunk_size=25_000, quantiles=QS, progress=False)
+    kept = run_model(MODEL, INPUTS, PATHS, 5, keep=True, **kw)
+    streamed = run_model(MODEL, INPUTS, PATHS, 5, keep=False, **kw)
+    spec = RunSpec(INPUTS, 5, PATHS, 25_000, sample_stride(PATHS), (("<", 0.0),))
+    seen = []
+    stats, quants = run_distributed(
+        MODEL,
+        spec,
+        QS,
+        client=client,
+        on_progress=lambda a, b: seen.append((a, b)),
+        total=PATHS * 2,
+    )
+    assert client.nthreads() and len(client.nthreads()) == 2
+    assert np.array_equal(stats.mean, kept.stats.mean)  # bit for bit: the same tree
+    assert np.array_equal(stats.m2, kept.stats.m2)
+    assert np.array_equal(stats.count, kept.stats.count)
+    assert np.array_equal(stats.events, kept.stats.events)
+    want = np.column_stack([np.quantile(kept.values, q, axis=1) for q in QS])
+    assert np.array_equal(quants, want)
+    assert np.array_equal(np.column_stack([streamed.quantiles[q] for q in QS]), want)
+    assert seen[-1] == (2 * PATHS, 2 * PATHS)  # two passes, every segment counted
+
+
+def test_workers_and_keep_do_not_mix():
+    with pytest.raises(ScenarioError, match="not with Dask"):
+        run_model(MODEL, INPUTS, 100, 1, keep=True, workers=2)
+    with pytest.raises(ScenarioError, match="without --workers"):
+        run_model(MODEL, INPUTS, 100, 1, keep_paths="x.parquet", workers=2)
+
+
+def test_run_model_on_an_existing_scheduler(client):
+    """--scheduler ADDRESS: run_model on the running cluster gives the in-process summary."""
+    kw = dict(chunk_size=7_000, quantiles=QS, progress=False)
+    here = run_model(MODEL, INPUTS, 50_000, 9, **kw)
+    there = run_model(MODEL, INPUTS, 50_000, 9, scheduler=client.scheduler.address, **kw)
+    assert there.values is None and there.workers == 0
+    assert there.summary(QS).equals(here.summary(QS))
+    with pytest.raises(ScenarioError, match="cannot connect"):
+        run_model(MODEL, INPUTS, 10, 1, scheduler="tcp://127.0.0.1:1", progress=False)
