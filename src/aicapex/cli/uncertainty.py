@@ -72,7 +72,12 @@ def register(app: typer.Typer) -> None:
             {0.05, 0.5, 0.95} | set(quantile or ())
         )  # p5/p50/p95 always, plus any asked for
         df = _filter(result.summary(qs), year)
-        emit(df, fmt, title=f"simulate: scenario {result.scenario}, {paths:,} paths, seed {seed}")
+        emit(
+            df,
+            fmt,
+            title=f"simulate: scenario {result.scenario}, {paths:,} paths, seed {seed}",
+            run={"scenario": result.scenario, "seed": seed, "paths": paths},
+        )
 
     @app.command("sensitivity")
     def sensitivity(
@@ -116,7 +121,13 @@ def register(app: typer.Typer) -> None:
                 )
         else:
             raise ScenarioError(f"--method: {method!r}: expected tornado or sobol")
-        emit(df, fmt, title=f"{method}: {entity} {metric} {year}", float_format="{:,.4g}")
+        emit(
+            df,
+            fmt,
+            title=f"{method}: {entity} {metric} {year}",
+            float_format="{:,.4g}",
+            run={"scenario": str(scenario), "seed": seed if method == "sobol" else None},
+        )
 
     @app.command("compare")
     def compare(
@@ -158,6 +169,7 @@ def register(app: typer.Typer) -> None:
             df,
             fmt,
             title=f"compare: {', '.join(scenarios)} ({paths:,} paths, seed {seed}; USD bn for money)",
+            run={"scenario": ", ".join(scenarios), "seed": seed, "paths": paths},
         )
 
     @app.command("scenarios")
