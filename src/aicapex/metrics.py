@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 TABLE = Path(__file__).with_name("metrics.csv")
 COLUMNS = ("name", "label", "unit", "layer", "kind", "aliases", "fact", "description")
-LAYERS = ("financial", "physical", "cluster", "network")
+LAYERS = ("financial", "physical", "cluster", "network", "roic")
 KINDS = ("output", "input", "both")
 # Parameters written with a per-entity suffix (shock_openai): the row's name ends in this.
 ENTITY_SUFFIX = "_ENTITY"
