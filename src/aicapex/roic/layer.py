@@ -12,8 +12,9 @@ one, each company's default in `defaults`):
     ai_revenue_growth                          growth a year of AI revenue after the backlog's year
     risk_free_rate, beta, equity_risk_premium, pre_tax_cost_of_debt, tax_rate, debt_weight
                                                CAPM WACC inputs; or `wacc` itself
-The life of the AI assets is the financial layer's server life (`server_life_years`, so a
-scenario's short lives move the return and the charge).
+The life of the AI assets is the scenario's economic server life (`alt_server_life_years`, Burry's
+2-4 years) when it gives one, else the financial layer's booked server life (`server_life_years`),
+so a scenario's short lives move the invested-capital return and the capital charge.
 
 Outputs (`ROIC_OUTPUTS`), per company and fiscal year:
     roic                   forward ROIC: AI revenue x NOPAT margin / AI capex of that year
@@ -58,6 +59,7 @@ ROIC_PARAMETERS: tuple[str, ...] = (
     *WACC_INPUTS,
     "wacc",
 )
+ECONOMIC_LIFE = "alt_server_life_years"  # the financial layer's economic (alternative) life
 HISTORY_YEARS = 8  # AI capex vintages before the run still on the books (server lives <= 8)
 
 
@@ -136,6 +138,8 @@ class RoicLayer:
         p = {name: self._param(inputs, name, n) for name in ROIC_PARAMETERS if name != "wacc"}
         shape = (n, len(self.entities), len(self.years))
         capex = np.broadcast_to(np.asarray(capex_usd_bn, float), shape)
+        if ECONOMIC_LIFE in inputs:  # the scenario's economic life (Burry's 2-4 years) wins
+            life_years = np.asarray(inputs[ECONOMIC_LIFE], float)
         life = _life(life_years, n, len(self.entities))
         proxy = np.where(
             self.backlog_method[None, :, None],
