@@ -42,6 +42,7 @@ _COMMAND_MODULES = (
     "physical",
     "importers",
     "uncertainty",
+    "sweep",
     "roic",
     "report",
     "dashboard",

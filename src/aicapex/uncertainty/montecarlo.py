@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from .. import limits
 from ..errors import ScenarioError
-from . import summaries as S
 from . import sampling
+from . import summaries as S
 from .sampling import InputSet
 from .stats import OPS, quantile_label, summarize
 
@@ -341,6 +342,7 @@ def run_model(
     keep_paths: str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    client: Any = None,
     on_progress: Callable[[int, int], Any] | None = None,
     progress: bool | None = None,
     scenario: str = "",
@@ -354,6 +356,7 @@ def run_model(
         column per output named metric:entity:year.
     workers / scheduler: run the segments on a local Dask cluster of `workers` processes, or on
         the cluster at `scheduler` (an address such as tcp://10.0.0.5:8786): the same numbers.
+    client: an open dask.distributed Client to run on instead (sweeps share one).
     on_progress(paths_done, paths_total): called as chunks (in process) or segments (Dask)
         finish; a streamed run with a second pass counts its paths twice.
     progress: without on_progress, None shows a rich bar on a terminal once the run has taken
@@ -377,7 +380,7 @@ def run_model(
             raise ScenarioError(f"event op = {op!r}: expected one of {', '.join(OPS)}")
     if ("<", 0.0) not in events:
         events = (("<", 0.0),) + events
-    distributed = bool(workers) or bool(scheduler)
+    distributed = bool(workers) or bool(scheduler) or client is not None
     if workers is not None and workers < 1:
         raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
     k = len(model.columns)
@@ -393,11 +396,23 @@ def run_model(
     )
     two_pass = not keep and spec.stride > 1
     total = paths * (2 if two_pass else 1)
+    # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
+    # the first chunks; either refusal is a LimitError saying what to pass instead.
+    limits.check_memory(
+        limits.run_memory(paths, k, chunk=chunk, keep=bool(keep)),
+        what=f"a run of {paths:,} paths x {k:,} outputs" + (" keeping every path" if keep else ""),
+        instead="pass fewer --paths"
+        + (f" (at most {limits.max_paths(k):,})" if keep else "")
+        + (" or keep=False (stream)" if keep else ", or a smaller --chunk-size"),
+    )
     start = time.perf_counter()
     bar = None
     if on_progress is None and progress is not False:
         bar = _Bar(total, progress)
         on_progress = bar
+    on_progress = limits.TimeGuard(
+        f"a run of {paths:,} paths", "pass fewer --paths or more --workers", on_progress
+    )
     try:
         if distributed:
             from .distributed import run_distributed
@@ -408,6 +423,7 @@ def run_model(
                 qs,
                 workers=workers,
                 scheduler=scheduler,
+                client=client,
                 on_progress=on_progress,
                 total=total,
             )

@@ -1,0 +1,205 @@
+"""`aicapex sweep`: one Monte Carlo per point of a parameter grid (or Latin hypercube), written as
+Parquet that DuckDB reads; `aicapex sweep show FILE` queries such a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import AicapexError, ScenarioError
+from .common import FORMAT_OPTION, Format, dataset, emit
+
+SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
+STATS = ("mean", "sd", "p5", "p50", "p95", "prob_negative")
+
+
+def register(app: typer.Typer) -> None:
+    sweep_app = typer.Typer(
+        help="Parameter sweeps: one Monte Carlo per grid point, results as Parquet.",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+
+    @sweep_app.callback()
+    def run(
+        ctx: typer.Context,
+        scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
+        grid: list[str] | None = typer.Option(
+            None,
+            "--grid",
+            metavar="NAME=VALUES",
+            help="A swept assumption (repeatable): NAME=2,3,4 or NAME=start:stop:count "
+            "(e.g. price_decline=0:0.5:6). Its value replaces the scenario's distribution.",
+        ),
+        lhs: int | None = typer.Option(
+            None,
+            "--lhs",
+            metavar="N",
+            help="N Latin-hypercube points over each --grid's range (min to max of its values) "
+            "instead of the full grid.",
+        ),
+        paths: int = typer.Option(100_000, "--paths", help="Monte Carlo paths per point."),
+        seed: int = typer.Option(
+            1, "--seed", help="Seed, the same at every point (common random numbers)."
+        ),
+        metric: list[str] | None = typer.Option(
+            None, "--metric", help="Output (repeatable); default fcf."
+        ),
+        entity: list[str] | None = typer.Option(
+            None, "--entity", help="Entity id (repeatable); default: all modelled."
+        ),
+        year: list[int] | None = typer.Option(
+            None, "--year", help="Year to keep (repeatable); default: all."
+        ),
+        out: Path | None = typer.Option(
+            None, "--out", metavar="FILE.parquet", help="Parquet file to write (required)."
+        ),
+        workers: int | None = typer.Option(
+            None, "--workers", metavar="N", help="Run on a local Dask cluster of N processes."
+        ),
+        scheduler: str | None = typer.Option(
+            None,
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786).",
+        ),
+        chunk_size: int | None = typer.Option(
+            None, "--chunk-size", help="Paths per chunk (memory bound)."
+        ),
+        user: list[Path] | None = typer.Option(
+            None, "--user", help="User file(s) adding or overriding data for this run."
+        ),
+    ) -> None:
+        """Run a sweep: `aicapex sweep --scenario burry --grid server_life_years=2,3,4,5,6
+        --grid price_decline=0:0.5:6 --paths 100000 --out sweep.parquet`."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if out is None:
+            raise AicapexError("sweep: give the Parquet file to write with --out FILE.parquet")
+        if paths < 1:
+            raise ScenarioError(f"--paths {paths}: must be a positive integer")
+        from ..uncertainty import sweep as SW
+
+        axes = SW.parse_grid(grid or [])
+        if lhs is not None:
+            points = SW.latin_hypercube(
+                {n: (min(v), max(v)) for n, v in axes.items()}, lhs, seed=seed
+            )
+        else:
+            points = SW.grid(axes)
+        ds = dataset(user)
+        from ..model import Assumptions, LinkedModel
+        from ..model.api import _years
+
+        base = Assumptions.of(scenario)
+        years = _years(None, year or [])
+
+        def build(point):
+            a = Assumptions.of(base, **point)
+            model = LinkedModel(
+                ds, a, metrics=metric or ["fcf"], entities=entity or None, years=years
+            )
+            return model, a.input_set()
+
+        from .progress import atomic_path, progress
+
+        with progress("sweep", total=len(points) * paths, unit="paths") as bar:
+            table = SW.run_sweep(
+                points,
+                build,
+                paths=paths,
+                seed=seed,
+                chunk_size=chunk_size,
+                workers=workers,
+                scheduler=scheduler,
+                on_progress=bar,
+                scenario=base.name,
+            )
+        if year:
+            table = table[table["year"].isin(year)].reset_index(drop=True)
+        with atomic_path(out) as tmp:
+            write_sweep(table, tmp, scenario=base.name, axes=list(axes), lhs=lhs)
+        from rich.console import Console
+
+        Console(stderr=True).print(
+            f"wrote {out}: {len(points)} points x {paths:,} paths, {len(table):,} rows "
+            f"(query it with `aicapex sweep show {out}` or DuckDB: select * from '{out}')"
+        )
+
+    @sweep_app.command("show")
+    def show(
+        file: Path = typer.Argument(..., help="A Parquet file written by `aicapex sweep`."),
+        metric: str | None = typer.Option(None, "--metric", help="Output to show."),
+        entity: str | None = typer.Option(None, "--entity", help="Entity to show."),
+        year: int | None = typer.Option(None, "--year", help="Year to show."),
+        stat: str = typer.Option("p50", "--stat", help=f"Statistic: {', '.join(STATS)}."),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """A sweep file's rows for one output (default: the first), read with DuckDB."""
+        df, axes = read_sweep(file, metric=metric, entity=entity, year=year)
+        if stat not in df.columns:
+            raise ScenarioError(f"--stat {stat!r}: expected one of {', '.join(STATS)}")
+        keep = [*axes, "entity", "metric", "year", "unit", stat]
+        keep = [c for c in keep if c in df.columns]
+        first = df.iloc[0]
+        emit(
+            df[keep],
+            fmt,
+            title=f"sweep {file.name}: {first['entity']} {first['metric']} {first['year']} "
+            f"({stat}, {int(first['paths']):,} paths a point, seed {int(first['seed'])})",
+            float_format="{:,.4g}",
+        )
+
+    app.add_typer(sweep_app, name="sweep")
+
+
+def write_sweep(table, path: Path, *, scenario: str, axes: list[str], lhs: int | None) -> None:
+    """The sweep table as Parquet, with the run's description in the file's metadata."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pa.Table.from_pandas(table, preserve_index=False)
+    meta = dict(t.schema.metadata or {})
+    meta[b"aicapex.sweep"] = json.dumps(
+        {"scenario": scenario, "axes": axes, "design": "lhs" if lhs else "grid", "lhs": lhs}
+    ).encode()
+    pq.write_table(t.replace_schema_metadata(meta), path)
+
+
+def read_sweep(file: Path, *, metric=None, entity=None, year=None):
+    """(rows of one output, axis names) from a sweep file, by DuckDB; the first output when none
+    is named."""
+    import json
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    file = Path(file)
+    if not file.is_file():
+        raise AicapexError(f"{file}: no such sweep file")
+    try:
+        meta = pq.read_schema(file).metadata or {}
+        info = json.loads(meta[b"aicapex.sweep"])
+    except (KeyError, ValueError, OSError) as exc:
+        raise AicapexError(f"{file}: not a sweep file written by `aicapex sweep` ({exc})") from None
+    con = duckdb.connect()
+    try:
+        df = con.execute("select * from read_parquet(?)", [str(file)]).df()
+    finally:
+        con.close()
+    for col, want in (("metric", metric), ("entity", entity), ("year", year)):
+        if want is not None:
+            hit = df[col] == want
+            if not hit.any():
+                raise ScenarioError(
+                    f"{file}: no rows with {col} = {want!r}; available: "
+                    f"{sorted(set(df[col].astype(str)))}"
+                )
+            df = df[hit]
+    first = df.iloc[0]
+    one = (df["metric"] == first["metric"]) & (df["entity"] == first["entity"])
+    one &= df["year"] == first["year"]
+    return df[one].reset_index(drop=True), list(info["axes"])

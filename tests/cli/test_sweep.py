@@ -1,0 +1,98 @@
+"""`aicapex sweep` and `aicapex sweep show` on a real store: Parquet that DuckDB reads, the same
+rows on a 2-worker local Dask cluster (localhost only) as in process."""
+
+import math
+import textwrap
+
+import duckdb
+import pandas as pd
+import pytest
+
+from aicapex.cli import main
+
+TESTCO = """
+entities:
+  - {id: testco, name: Test Co, kind: hyperscaler, fiscal_year_end_month: 12}
+facts:
+  - {entity: testco, metric: capex, period: FY2025, value: 100000, unit: USD, scale: 1e6, basis: actual, source: own estimate}
+  - {entity: testco, metric: capex, period: FY2026, value: 120000, unit: USD, scale: 1e6, basis: guidance, source: own estimate}
+  - {entity: testco, metric: operating_cash_flow, period: FY2025, value: 140, unit: USD, scale: 1e9, basis: actual, source: own estimate}
+  - {entity: testco, metric: operating_cash_flow, period: FY2026, value: 150, unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}
+"""
+# OCF 2026 ~ N(150, 10) $bn; the sweep fixes capex 2026 (USD millions, the fact's own unit)
+SCENARIO = """
+name: ocfrisk
+description: test
+assumptions:
+  testco.operating_cash_flow.FY2026: {normal: {mean: 150, sd: 10}}
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sweep")
+    (d / "testco.yaml").write_text(textwrap.dedent(TESTCO), encoding="utf-8")
+    (d / "s.yaml").write_text(textwrap.dedent(SCENARIO), encoding="utf-8")
+    return d
+
+
+def sweep(capsys, files, out, *extra):
+    code = main(
+        [
+            "--db",
+            str(files / "s.duckdb"),
+            "sweep",
+            "--scenario",
+            str(files / "s.yaml"),
+            "--user",
+            str(files / "testco.yaml"),
+            "--entity",
+            "testco",
+            "--year",
+            "2026",
+            "--grid",
+            "testco.capex.FY2026=100000,120000,140000",
+            "--paths",
+            "20000",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured
+
+
+def test_sweep_writes_parquet_duckdb_reads_same_on_two_workers(capsys, files):
+    here, there = files / "here.parquet", files / "there.parquet"
+    sweep(capsys, files, here)
+    sweep(capsys, files, there, "--workers", "2")
+    rows = duckdb.connect().execute(f"select * from read_parquet('{here}') order by point").df()
+    assert len(rows) == 3 and set(rows["metric"]) == {"fcf"}
+    n = 20_000
+    for capex_bn, row in zip((100, 120, 140), rows.itertuples()):
+        # FCF 2026 = OCF - capex = N(150 - capex, 10) $bn
+        mu = 150 - capex_bn
+        assert abs(row.mean - mu) < 4 * 10 / math.sqrt(n)
+        assert abs(row.p50 - mu) < 4 * 10 * math.sqrt(math.pi / 2 / n)  # sd of a median
+        phi = 0.5 * math.erfc(mu / 10 / math.sqrt(2))  # P(N(mu, 10) < 0) = Phi(-mu/10)
+        assert abs(row.prob_negative - phi) < 4 * math.sqrt(phi * (1 - phi) / n) + 1e-12
+    pd.testing.assert_frame_equal(
+        rows, pd.read_parquet(there).sort_values("point").reset_index(drop=True)
+    )
+    code = main(["sweep", "show", str(here), "--format", "csv", "--stat", "mean"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "testco.capex.FY2026,entity,metric,year,unit,mean"
+    assert len(lines) == 4
+
+
+def test_sweep_errors(capsys, files, tmp_path):
+    code = main(["sweep", "show", str(tmp_path / "missing.parquet")])
+    assert code == 2 and "no such sweep file" in capsys.readouterr().err
+    code = main(["sweep", "--grid", "server_life_years", "--out", str(tmp_path / "x.parquet")])
+    assert code == 2 and "NAME=VALUES" in capsys.readouterr().err
