@@ -45,6 +45,8 @@ _COMMAND_MODULES = (
     "sweep",
     "roic",
     "report",
+    "diff",
+    "company",
     "dashboard",
 )
 

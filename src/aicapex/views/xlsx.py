@@ -147,4 +147,64 @@ def write_workbook(
     return path
 
 
-__all__ = ["HEADER_ROWS", "Sheet", "sheet_name", "write_workbook"]
+SOURCE_COLUMNS = [
+    "entity",
+    "metric",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "scale",
+    "basis",
+    "outlet",
+    "quote",
+    "source",
+    "note",
+    "origin",
+]
+
+
+def sources_frame(dataset) -> pd.DataFrame:
+    """Every fact with its outlet, original sentence and source (file name or filing URL)."""
+    facts = dataset.facts
+    cols = [c for c in SOURCE_COLUMNS if c in facts.columns]
+    return facts[cols].reset_index(drop=True)
+
+
+def report_workbook(
+    path: str | Path,
+    sections: list,
+    dataset,
+    *,
+    scenarios: Iterable[str] = (),
+    as_of: dict | None = None,
+) -> Path:
+    """The report as one workbook: a sheet per report table, a "sources" sheet (every fact with
+    outlet, quote and source), an "assumptions <scenario>" sheet per scenario (base when none
+    was asked for) and an "as of" sheet."""
+    import pandas as pd
+
+    from ..model import load_scenario
+
+    sheets: list[Sheet] = []
+    for section in sections:
+        for table in getattr(section, "tables", []):
+            df = table.df
+            if isinstance(df, pd.DataFrame):
+                sheets.append(Sheet(table.title or table.name, df, note=table.note or None))
+    sheets.append(Sheet("sources", sources_frame(dataset)))
+    for name in list(scenarios) or ["base"]:
+        scen = load_scenario(name)
+        sheets.append(Sheet(f"assumptions {scen.name}", scen.table(), note=scen.description))
+    return write_workbook(path, sheets, as_of=as_of)
+
+
+__all__ = [
+    "HEADER_ROWS",
+    "Sheet",
+    "report_workbook",
+    "sheet_name",
+    "sources_frame",
+    "write_workbook",
+]
