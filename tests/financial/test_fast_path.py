@@ -93,8 +93,10 @@ def reference_path(f, s, p):
         returns = (
             series(f[e]["buybacks_and_dividends"], s["returns_growth"][p])
             if "buybacks_and_dividends" in f[e]
-            else [0.0] * len(YEARS)
+            else [math.nan] * len(YEARS)  # missing, not 0 (issue #12 item 6)
         )
+        # ... but the waterfall of an entity with no returns at all runs before returns
+        paid = returns if "buybacks_and_dividends" in f[e] else [0.0] * len(YEARS)
         share, land = s["server_share"][p], s["land_share"][p]
         servers = [c * share for c in capex]
         buildings = [c * (1 - share - land) for c in capex]
@@ -120,8 +122,8 @@ def reference_path(f, s, p):
             "depreciation_alt_life": [g + x + y for g, x, y in zip(legacy, dep_alt, dep_o)],
             "earnings_overstated": [x - y for x, y in zip(dep_alt, dep_s)],
         }
-        debt0 = f[e].get("total_debt", {2024: 0.0})[2024]
-        cash = f[e].get("cash", {2024: 0.0})[2024]
+        debt0 = f[e].get("total_debt", {2024: math.nan})[2024]  # missing opening balance: n/a
+        cash = f[e].get("cash", {2024: math.nan})[2024]
         rate, cap = s["rate"][p], s["new_debt_cap_usd_bn"][p]
         new_debt, started = 0.0, False
         keys = (
@@ -142,10 +144,10 @@ def reference_path(f, s, p):
                 continue
             started = True
             o["interest"][t] = rate * (debt0 + new_debt)
-            residual = fcf - returns[t] - rate * new_debt
+            residual = fcf - paid[t] - rate * new_debt
             gap = max(-residual, 0.0)
             borrow = min(gap, cap)
-            cut = min(gap - borrow, max(returns[t], 0.0))
+            cut = min(gap - borrow, max(paid[t], 0.0))
             unfunded = gap - borrow - cut
             new_debt += borrow
             cash += max(residual, 0.0) - unfunded

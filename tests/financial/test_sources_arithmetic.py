@@ -96,17 +96,22 @@ def test_ocf_growth_needed_to_hold_fcf_flat(ds):
     # "由於資本開支激增,這些公司必須把經營現金流提高約30%,才能維持與2025年相同的自由現金流水平。
     #  而FactSet調查的分析師平均預測增速僅為19%。"
     # Closed form: FCF_2026 = OCF_2025 (1 + g) - capex_2026 = FCF_2025  =>  g = (FCF_2025 + capex_2026) / OCF_2025 - 1.
-    # With the dataset's defaults: FCF 163, capex 2026 660 (guidance), OCF 2025 = 163 + 400 = 563:
-    # g = 823 / 563 - 1 = 0.4618. The article's ~30 % implies a smaller capex step than the
-    # 650-660 guidance (see the layer's report); its conclusion, needed > expected 19 %, holds.
+    # With the dataset's defaults: FCF 163, capex 2026 (guidance, 660), OCF 2025 = 163 + capex
+    # 2025 (395 by the dataset's rule): g = (163 + 660) / (163 + 395) - 1 = 0.475. The article's
+    # ~30 % implies a smaller capex step than the 650-660 guidance (see the layer's report); its
+    # conclusion, needed > expected 19 %, holds.
+    c25 = ds.resolve("big4_hyperscalers", "capex", "CY2025").value
+    c26 = ds.resolve("big4_hyperscalers", "capex", "CY2026").value
+    ocf25 = 163 + c25
     r = run_financials(ds, entities=["big4_hyperscalers"], years=[2025, 2026])
     g = r.value("required_ocf_growth", "big4_hyperscalers", 2026)
-    assert g == pytest.approx(823 / 563 - 1)
-    assert g == pytest.approx(float(required_ocf_growth(563, 163, 660)))
+    assert g == pytest.approx((163 + c26) / ocf25 - 1)
+    assert g == pytest.approx(float(required_ocf_growth(ocf25, 163, c26)))
     assert g > 0.19
-    # and at the analysts' 19 % the 2026 FCF falls short of 2025's 163: 563 x 1.19 - 660 = 9.97
-    assert r.value("ocf", "big4_hyperscalers", 2026) == pytest.approx(563 * 1.19)
-    assert r.value("fcf", "big4_hyperscalers", 2026) == pytest.approx(563 * 1.19 - 660)
+    # and at the analysts' 19 % the 2026 FCF falls short of 2025's 163
+    assert r.value("ocf", "big4_hyperscalers", 2026) == pytest.approx(ocf25 * 1.19)
+    assert r.value("fcf", "big4_hyperscalers", 2026) == pytest.approx(ocf25 * 1.19 - c26)
+    assert r.value("fcf", "big4_hyperscalers", 2026) < 163
 
 
 def test_required_growth_formula_by_hand():
@@ -117,9 +122,11 @@ def test_required_growth_formula_by_hand():
 def test_alphabet_opening_balance_sheet_from_the_sources(ds):
     # "Alphabet ... long-term debt 10.9 -> 46.5 $bn, cash 126.8 $bn" (Barron's, FY2025 figures)
     r = run_financials(ds, entities=["alphabet"], years=[2026])
-    # no gap in 2026 (FCF +10 with no sourced buybacks): debt stays at the opening 46.5
+    # no gap in 2026 (FCF = OCF 195 - capex > 0, no sourced buybacks: the waterfall runs before
+    # returns): debt stays at the opening 46.5, cash grows by the FCF
+    fcf = 195.0 - ds.resolve("alphabet", "capex", "FY2026").value
     assert r.value("debt", "alphabet", 2026) == pytest.approx(46.5)
-    assert r.value("cash", "alphabet", 2026) == pytest.approx(126.8 + 10.0)
+    assert r.value("cash", "alphabet", 2026) == pytest.approx(126.8 + fcf)
     assert r.value("interest", "alphabet", 2026) == pytest.approx(0.05 * 46.5)
 
 
@@ -129,8 +136,11 @@ def test_alphabet_depreciation_from_its_2025_level_plus_the_2026_vintage(ds):
     # buildings 0.4 x 92.5 / 25 = 1.48 -> 31.73. 2027 adds the 2026 vintage (185 at the default):
     # 0.6 x 185 / 6 = 18.5 and 0.4 x 185 / 25 = 2.96 -> 53.19. The article's "到2026年底很可能會翻倍"
     # (42 by the end of 2026) is a year-end run rate, above the model's full-year 2026 charge.
+    # (2026's capex is the dataset's default, 182.5 = the middle of 180-185 since its own rule
+    # change; the formula is the same)
+    c26 = ds.resolve("alphabet", "capex", "FY2026").value
     r = run_financials(ds, entities=["alphabet"], years=[2026, 2027])
     assert r.value("depreciation", "alphabet", 2026) == pytest.approx(21 + 9.25 + 1.48)
     assert r.value("depreciation", "alphabet", 2027) == pytest.approx(
-        21 + 9.25 + 1.48 + 18.5 + 2.96
+        21 + 9.25 + 1.48 + 0.6 * c26 / 6 + 0.4 * c26 / 25
     )

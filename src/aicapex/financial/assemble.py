@@ -22,6 +22,8 @@ from . import defaults as D
 from .inputs import EntityFigures, Figure
 from .series import range_case
 
+CURRENT_DEBT_METRIC = "current_debt"  # current portion of long-term debt (SEC import)
+
 ROW_COLUMNS = [
     "entity",
     "metric",
@@ -56,6 +58,9 @@ class EntityExplanation:
         default_factory=list, repr=False
     )  # dataset rows, aligned with uses
     notes: list[str] = field(default_factory=list)
+    # metric -> year -> where the figure used came from ("filed <accession>", "reported",
+    # "guidance", "estimate", "user", "override", "derived")
+    origin: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def record(
         self,
@@ -69,6 +74,18 @@ class EntityExplanation:
         derivation: str | None = None,
     ) -> None:
         arr = np.asarray(value, float)
+        if rule == "override":
+            origin = "override"
+        elif rule is not None and rule.startswith("derived"):
+            origin = "derived"
+        elif fig is not None:
+            origin = fig.origin or "reported"
+        else:
+            origin = rule or ""
+        accession = fig.accession if fig is not None else None
+        self.origin.setdefault(metric, {})[year] = (
+            f"filed {accession}" if origin == "filed" and accession else origin
+        )
         self.uses.append(
             {
                 "metric": metric,
@@ -79,6 +96,8 @@ class EntityExplanation:
                 "high": float(fig.high) if fig is not None else float(arr.max()),
                 "rule": rule or (fig.rule if fig is not None else ""),
                 "derivation": derivation,
+                "origin": origin,
+                "accession": accession,
             }
         )
         self.rows.append(fig.rows if fig is not None else _NO_ROWS)
@@ -92,7 +111,18 @@ class EntityExplanation:
                 parts.append(pd.DataFrame([{**base, "source": None, "basis": None, "quote": None}]))
                 continue
             sub = rows.reindex(
-                columns=["basis", "source", "outlet", "quote", "value", "low", "high"]
+                columns=[
+                    "basis",
+                    "source",
+                    "outlet",
+                    "quote",
+                    "concept",
+                    "form",
+                    "filed",
+                    "value",
+                    "low",
+                    "high",
+                ]
             ).rename(
                 columns={"value": "reported_value", "low": "reported_low", "high": "reported_high"}
             )
@@ -109,10 +139,15 @@ class EntityExplanation:
             "high",
             "rule",
             "derivation",
+            "origin",
+            "accession",
             "basis",
             "source",
             "outlet",
             "quote",
+            "concept",
+            "form",
+            "filed",
             "reported_value",
             "reported_low",
             "reported_high",
@@ -137,6 +172,17 @@ class EntityPoints:
     server_share: np.ndarray | None  # the entity's own share (None: not reported)
     # every disclosed server life by fiscal year: the life schedule (empty: none disclosed)
     server_lives: dict[int, np.ndarray] = field(default_factory=dict)
+    # income statement: profit before depreciation (operating income + D&A) by year, or OCF as a
+    # proxy where no operating income is reported (pbd_is_proxy); non-operating income (pre-tax
+    # income - operating income) by year; the effective tax rate (filed, 3-year average; None:
+    # not filed)
+    pbd: dict[int, np.ndarray] = field(default_factory=dict)
+    pbd_is_proxy: bool = True
+    non_operating: dict[int, np.ndarray] = field(default_factory=dict)
+    tax_rate: float | None = None
+    # figures reported for past years, to set beside the model's: depreciation, net income
+    depreciation_reported: dict[int, np.ndarray] = field(default_factory=dict)
+    net_income_reported: dict[int, np.ndarray] = field(default_factory=dict)
     chosen_years: dict[str, tuple[int, bool]] = field(
         default_factory=dict
     )  # metric -> (year, from an override)
@@ -237,10 +283,12 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
             )
     if not returns:
         expl.notes.append(
-            f"{D.RETURNS_METRIC}: not in the dataset; {D.MISSING_RETURNS_USD_BN:g} assumed, so the "
-            "funding gap is the FCF shortfall alone (a lower bound)"
+            f"{D.RETURNS_METRIC}: not in the dataset (nor buybacks and dividends): missing (n/a), "
+            "not 0; the waterfall runs before returns, so the funding gap is the FCF shortfall "
+            "alone (a lower bound)"
         )
     revenue, _ = get(D.REVENUE_METRIC)
+    income = _income_statement(ef, overrides, case, expl)
 
     first_capex = min(capex) if capex else None
     first_flow = max(min(capex), min(ocf)) if capex and ocf else None
@@ -264,10 +312,26 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
         )
 
     opening = {}
+    current, _ = _values(ef, CURRENT_DEBT_METRIC, overrides, case, expl, record=False)
     for name, metrics in (("debt", D.DEBT_METRICS), ("cash", (D.CASH_METRIC,))):
         found = None
         for metric in metrics:
             vals, _ = _values(ef, metric, overrides, case, expl, record=False)
+            if metric == "long_term_debt" and current:
+                # total debt = long-term + current portion, where both are reported for a year
+                both = set(vals) & set(current)
+                found = _latest_before({y: vals[y] + current[y] for y in both}, first_flow)
+                if first_flow is not None and found is not None:
+                    y = found[0]
+                    expl.record(
+                        "total_debt",
+                        y,
+                        str(y),
+                        found[1],
+                        rule="derived",
+                        derivation=f"opening debt (end of {y}) = long_term_debt + current_debt",
+                    )
+                    break
             found = _latest_before(vals, first_flow) if first_flow is not None else None
             if found is not None:
                 expl.record(
@@ -281,12 +345,10 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
                 break
         if found is None and first_flow is not None:
             expl.notes.append(
-                f"opening {name}: not in the dataset before {first_flow}; "
-                f"{D.MISSING_OPENING_BALANCE_USD_BN:g} assumed ({name} shows the change since then)"
+                f"opening {name}: not in the dataset before {first_flow}: missing, not 0 "
+                f"({name} and what depends on it are n/a)"
             )
-        opening[name] = (
-            found[1] if found is not None else np.asarray(D.MISSING_OPENING_BALANCE_USD_BN)
-        )
+        opening[name] = found[1] if found is not None else np.asarray(np.nan)
 
     lives, _ = _values(ef, D.SERVER_LIFE_METRIC, overrides, case, expl, record=False)
     shares, _ = _values(ef, D.SERVER_SHARE_METRIC, overrides, case, expl, record=False)
@@ -311,6 +373,7 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
         server_share=None if share is None else share[1],
         chosen_years=chosen,
         server_lives=lives,
+        **income,
     )
     return points, expl
 
@@ -338,3 +401,79 @@ def record_life_and_share(
                 expl.record(metric, year, fig.period, value, fig=fig)
         else:
             expl.record(metric, 0, "", value, rule=source)
+
+
+# figures of these origins are actuals (a past year), not estimates of a model output
+_ACTUAL_ORIGINS = ("filed", "reported", "user", "override")
+TAX_RATE_YEARS = 3  # the effective tax rate: filed tax / filed pre-tax income, last 3 years
+# No filed tax: the US federal statutory rate (26 U.S.C. 11(b), 21 % since 2018), an assumption.
+# earnings_overstated_pct does not depend on it (the rate cancels in the ratio).
+TAX_RATE_FALLBACK = 0.21
+
+
+def _actuals(ef: EntityFigures, metric: str, overrides, case, expl) -> dict[int, np.ndarray]:
+    vals, _ = _values(ef, metric, overrides, case, expl, record=False)
+    figs = ef.get(metric)
+    return {
+        y: v
+        for y, v in vals.items()
+        if (ef.entity, metric, y) in overrides or figs[y].origin in _ACTUAL_ORIGINS
+    }
+
+
+def _income_statement(ef: EntityFigures, overrides, case, expl: EntityExplanation) -> dict:
+    """The income-statement points of one entity (see `EntityPoints`), each use recorded."""
+    oi = _actuals(ef, "operating_income", overrides, case, expl)
+    da = _actuals(ef, D.DEPRECIATION_METRIC, overrides, case, expl)
+    dep_only = _actuals(ef, "depreciation_ppe", overrides, case, expl)
+    pretax = _actuals(ef, "pretax_income", overrides, case, expl)
+    tax = _actuals(ef, "income_tax", overrides, case, expl)
+    net = _actuals(ef, "net_income", overrides, case, expl)
+
+    def use(metric, year, value):
+        fig = ef.get(metric).get(year)
+        key = (ef.entity, metric, year)
+        if key in overrides:
+            expl.record(metric, year, overrides[key][0], value, rule="override")
+        else:
+            expl.record(metric, year, fig.period, value, fig=fig)
+
+    pbd = {}
+    for y in sorted(set(oi) & set(da)):
+        pbd[y] = oi[y] + da[y]
+        use("operating_income", y, oi[y])
+    non_operating = {y: pretax[y] - oi[y] for y in sorted(set(pretax) & set(oi))}
+    both = [y for y in sorted(set(tax) & set(pretax)) if float(np.mean(pretax[y])) > 0]
+    tax_rate = None
+    if both:
+        last = both[-TAX_RATE_YEARS:]
+        tax_rate = float(sum(np.mean(tax[y]) for y in last) / sum(np.mean(pretax[y]) for y in last))
+        for y in last:
+            use("income_tax", y, tax[y])
+            use("pretax_income", y, pretax[y])
+        expl.notes.append(
+            f"tax rate: {tax_rate:.1%} = income tax / pre-tax income, FY{last[0]}-FY{last[-1]}"
+        )
+    if tax_rate is None:
+        expl.notes.append(
+            f"tax rate: none filed; {TAX_RATE_FALLBACK:.0%} (US federal statutory) assumed"
+        )
+    if not non_operating:
+        expl.notes.append(
+            "non-operating income: pre-tax and operating income not both reported; 0 assumed "
+            "(net income = operating income after tax)"
+        )
+    if not pbd:
+        expl.notes.append(
+            "profit before depreciation: no operating income with D&A reported; OCF is the proxy "
+            "(operating income = OCF - modelled depreciation)"
+        )
+    reported_dep = {**da, **dep_only}  # depreciation alone where tagged, else D&A
+    return {
+        "pbd": pbd,
+        "pbd_is_proxy": not pbd,
+        "non_operating": non_operating,
+        "tax_rate": tax_rate,
+        "depreciation_reported": reported_dep,
+        "net_income_reported": net,
+    }

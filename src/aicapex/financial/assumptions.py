@@ -81,6 +81,11 @@ class FinancialAssumptions(BaseModel):
     # USD bn of new borrowing allowed per entity per year; None: no cap. Beyond it the funding gap
     # is met by cutting dividends and buybacks, then from cash (see waterfall.py).
     new_debt_cap_usd_bn: Num = None
+    # growth of profit before depreciation (operating income + D&A) after the last reported year;
+    # None: ocf_growth
+    pbd_growth: Num = None
+    # None: each company's filed effective rate (3-year average), else 21 % (US statutory)
+    tax_rate: Num = None
 
     def __init__(self, **data: Any):
         try:
@@ -119,7 +124,10 @@ class FinancialAssumptions(BaseModel):
             problems += _check(
                 name, getattr(self, name), lambda a: (a >= 0) & (a <= 1), "must be in [0, 1]"
             )
-        for name in ("ocf_growth", "capex_growth", "returns_growth"):
+        problems += _check(
+            "tax_rate", self.tax_rate, lambda a: (a >= 0) & (a < 1), "must be in [0, 1)"
+        )
+        for name in ("ocf_growth", "capex_growth", "returns_growth", "pbd_growth"):
             problems += _check(
                 name,
                 getattr(self, name),

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import defaults as D
+from .assemble import TAX_RATE_FALLBACK
 from .depreciation import run_rate_depreciation, scheduled_depreciation, vintage_depreciation
 from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
 
@@ -150,7 +151,58 @@ def compute(
             if pts.returns:
                 _fill_path(out[:, i, :].T, pts.returns, grid, g, sl, n)
             else:
-                out[:, i] = D.MISSING_RETURNS_USD_BN
+                out[:, i] = np.nan  # missing, not 0: what depends on it is n/a
+        return out
+
+    def returns_in_waterfall():
+        # an entity with no sourced returns at all: the waterfall runs before returns (its
+        # funding gap is the FCF shortfall alone, a lower bound; noted); the output stays n/a
+        none = [i for i, p in enumerate(assembled) if not p.returns]
+        if not none:
+            return get("shareholder_returns")
+        out = new_array(m, n_e, n_t)
+        out[...] = get("shareholder_returns")
+        out[:, none, :] = 0.0
+        return out
+
+    def reported(attr):  # a figure reported for past years, NaN in every other year
+        out = new_array(m, n_e, n_t, np.nan)
+        for i, pts in enumerate(assembled):
+            for year, value in getattr(pts, attr).items():
+                if year in grid:
+                    out[:, i, grid.index(year)] = _take(value, sl, n)
+        return out
+
+    def profit_before_depreciation():
+        # operating income + D&A where reported, grown at pbd_growth after the last year; where
+        # no operating income is reported, OCF and its path are the proxy
+        out = _flows([p.pbd for p in assembled], grid, r["pbd_growth"], sl, n)
+        proxy = [i for i, p in enumerate(assembled) if p.pbd_is_proxy]
+        if proxy:
+            out[:, proxy, :] = get("ocf")[:, proxy, :]
+        return out
+
+    def non_operating():
+        out = _flows([p.non_operating for p in assembled], grid, 0.0, sl, n)
+        for i, p in enumerate(assembled):
+            if not p.non_operating:
+                out[:, i] = 0.0  # none filed: noted in the explanation
+        return out
+
+    def tax_rate():
+        given = r["tax_rate"]
+        return params(
+            [
+                given
+                if given is not None
+                else (p.tax_rate if p.tax_rate is not None else TAX_RATE_FALLBACK)
+                for p in assembled
+            ]
+        )
+
+    def net_income(operating):
+        out = get(operating) + get("non_operating_income")
+        out *= np.subtract(1.0, get("tax_rate"))[:, :, None]
         return out
 
     def revenue():
@@ -218,7 +270,7 @@ def compute(
         return cash_waterfall(
             get("ocf"),
             get("capex"),
-            get("shareholder_returns"),
+            get("returns_in_waterfall"),
             get("opening_debt"),
             get("opening_cash"),
             per_path("rate"),
@@ -247,6 +299,7 @@ def compute(
         "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
         "ocf": lambda: _flows([p.ocf for p in assembled], grid, r["ocf_growth"], sl, n),
         "shareholder_returns": returns,
+        "returns_in_waterfall": returns_in_waterfall,
         "revenue": revenue,
         "legacy_depreciation": legacy,
         "opening_debt": lambda: params([p.opening_debt for p in assembled]),
@@ -277,8 +330,26 @@ def compute(
             + run_rate_depreciation(get("capex_land"), per_path("land_life_years"))
         ),
         "ebitda": lambda: get("ocf"),  # proxy, see defaults.EBITDA_PROXY
-        "operating_income": lambda: get("ocf") - get("depreciation"),
-        "operating_income_alt_life": lambda: get("ocf") - get("depreciation_alt_life"),
+        "profit_before_depreciation": profit_before_depreciation,
+        "operating_income": lambda: get("profit_before_depreciation") - get("depreciation"),
+        "operating_income_alt_life": lambda: (
+            get("profit_before_depreciation") - get("depreciation_alt_life")
+        ),
+        "non_operating_income": non_operating,
+        "tax_rate": tax_rate,
+        "effective_tax_rate": lambda: np.broadcast_to(get("tax_rate")[:, :, None], shape),
+        "net_income": lambda: net_income("operating_income"),
+        "net_income_alt_life": lambda: net_income("operating_income_alt_life"),
+        "net_income_overstated": lambda: get("net_income") - get("net_income_alt_life"),
+        "earnings_overstated_pct": lambda: ratio(
+            get("net_income_overstated"),
+            np.where(get("net_income_alt_life") > 0, get("net_income_alt_life"), np.nan),
+        ),
+        "depreciation_reported": lambda: reported("depreciation_reported"),
+        "depreciation_error_pct": lambda: ratio(
+            get("depreciation") - get("depreciation_reported"), get("depreciation_reported")
+        ),
+        "net_income_reported": lambda: reported("net_income_reported"),
         "operating_margin": lambda: ratio(get("operating_income"), get("revenue")),
         "operating_margin_alt_life": lambda: ratio(
             get("operating_income_alt_life"), get("revenue")

@@ -35,6 +35,10 @@ class Figure:
     point: bool  # False when the reports only bound it ("超過5000億": a lower bound)
     rule: str
     rows: pd.DataFrame = field(repr=False, compare=False)
+    # where the value came from, by the precedence user > filed > reported > guidance > estimate:
+    # "user", "filed", "reported" (a press actual), "guidance", "estimate" or "derived"
+    origin: str = ""
+    accession: str | None = None  # the filing's accession number, for a filed figure
 
 
 @dataclass
@@ -50,15 +54,48 @@ class EntityFigures:
 
 
 def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
-    """Model year -> period code of the entity's annual reports of a metric (FY before CY)."""
+    """Model year -> period code of the entity's annual reports of a metric: a period with a user
+    row first, else FY before CY."""
     f = ds.facts
-    codes = f.loc[(f["entity"] == entity) & (f["metric"] == metric), "period"].dropna().unique()
+    sub = f[(f["entity"] == entity) & (f["metric"] == metric)]
+    codes = sub["period"].dropna().unique()
+    user = set(sub.loc[_is_user(sub), "period"].dropna())
     by_year: dict[int, str] = {}
-    for code in sorted(codes, key=lambda c: (c.startswith("CY"), c)):  # FY first
+    for code in sorted(codes, key=lambda c: (c not in user, c.startswith("CY"), c)):
         p = parse_period(code)
         if p.is_annual:
             by_year.setdefault(p.year, p.code)
     return by_year
+
+
+def _is_user(rows: pd.DataFrame) -> pd.Series:
+    return rows["origin"].fillna("").str.startswith("user:")
+
+
+def is_filed(rows: pd.DataFrame) -> pd.Series:
+    """Rows that are actuals imported from filings (`aicapex import sec`, `import filed-quarterly`):
+    basis actual and an `import:` origin (see `with_filed_facts`)."""
+    return rows["origin"].fillna("").str.startswith(FILED_ORIGIN_PREFIX) & (
+        rows["basis"] == "actual"
+    )
+
+
+FILED_ORIGIN_PREFIX = "import:"
+_BASIS_ORIGIN = {"actual": "reported", "guidance": "guidance"}
+
+
+def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
+    """The dataset plus facts imported from filings (the store's `filing_facts` of
+    `aicapex import sec`, and `filed_quarterly_facts`), so a run reads filed actuals. Their rows
+    keep concept, accession, form and filing date; `resolve_figure` prefers them over press
+    actuals (precedence: user > filed > reported > guidance > estimate)."""
+    parts = [f for f in frames if f is not None and not f.empty]
+    if not parts:
+        return ds
+    cols = list(ds.facts.columns)
+    added = pd.concat([f.reindex(columns=cols) for f in parts], ignore_index=True)
+    added = added.astype(ds.facts.dtypes.to_dict())
+    return ds.with_tables(facts=pd.concat([ds.facts, added], ignore_index=True))
 
 
 def _is_point(rows: pd.DataFrame) -> bool:
@@ -68,10 +105,30 @@ def _is_point(rows: pd.DataFrame) -> bool:
 
 
 def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure | None:
-    """The default value of one figure, money converted to USD bn, with its rows."""
+    """The default value of one figure, money converted to USD bn, with its rows.
+
+    Precedence: user rows > filed actuals (`is_filed`) > the dataset's rule for the rest (press
+    actual > guidance > annualised > estimates; `Dataset.resolve`)."""
+    rows = ds.reports(entity, metric, period)
+    if rows.empty:
+        return None
+    user, filed = _is_user(rows), is_filed(rows)
+    origin = ""
+    if user.any():
+        origin = "user"
+    elif filed.any():
+        origin = "filed"
+        ds = ds.with_tables(facts=rows[filed])
     r = ds.resolve(entity, metric, period)
     if r is None:
         return None
+    if not origin:
+        basis = str(r.rows["basis"].iloc[0])
+        origin = _BASIS_ORIGIN.get(basis, "estimate")
+    accession = None
+    if origin == "filed":
+        acc = r.rows["accession"].dropna()
+        accession = str(acc.iloc[0]) if not acc.empty else None
     to_unit, to_scale = (MONEY, 1e9) if r.unit == MONEY else (r.unit, 1.0)
     conv = lambda v: convert(v, r.unit, r.scale, to_unit, to_scale)
     return Figure(
@@ -83,8 +140,10 @@ def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure
         conv(r.low),
         conv(r.high),
         _is_point(r.rows),
-        r.rule,
+        r.rule if origin != "filed" else "filed actual, " + r.rule,
         r.rows,
+        origin,
+        accession,
     )
 
 
@@ -111,6 +170,18 @@ MODEL_METRICS: tuple[str, ...] = (
     D.REVENUE_METRIC,
     D.SERVER_LIFE_METRIC,
     D.SERVER_SHARE_METRIC,
+    # the statement base from filings (issue #12 item 1; `aicapex import sec`)
+    "operating_income",
+    "pretax_income",
+    "income_tax",
+    "net_income",
+    "depreciation_ppe",
+    "current_debt",
+    "marketable_securities",
+    "finance_lease_principal_payments",
+    "ppe_gross",
+    "ppe_net",
+    "accumulated_depreciation",
 )
 
 
@@ -167,7 +238,17 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
                 rows = pd.concat([fig.rows, *(p.rows for p in parts)], ignore_index=True)
                 rule = f"derived: {group} total minus {', '.join(m for m in members if m != ef.entity)}"
                 figures.setdefault(metric, {})[year] = Figure(
-                    ef.entity, metric, year, fig.period, value, value, value, True, rule, rows
+                    ef.entity,
+                    metric,
+                    year,
+                    fig.period,
+                    value,
+                    value,
+                    value,
+                    True,
+                    rule,
+                    rows,
+                    "derived",
                 )
                 if metric == "capex":
                     capex_metric = next(iter(metrics))

@@ -78,6 +78,13 @@ def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
         "fallback_server_share": d.fallback_server_share,
         "land_share": _or(a.land_share, D.LAND_SHARE),
         "ocf_growth": a.ocf_growth if a.ocf_growth is not None else np.asarray(d.ocf_growth),
+        # profit before depreciation grows like OCF unless given
+        "pbd_growth": (
+            a.pbd_growth
+            if a.pbd_growth is not None
+            else (a.ocf_growth if a.ocf_growth is not None else np.asarray(d.ocf_growth))
+        ),
+        "tax_rate": a.tax_rate,  # None: each company's filed rate (3-year average), else 21 %
         "capex_growth": _or(a.capex_growth, D.CAPEX_GROWTH),
         "returns_growth": _or(a.returns_growth, D.RETURNS_GROWTH),
         "rate": _or(a.rate, D.RATE),

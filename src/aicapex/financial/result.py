@@ -44,6 +44,16 @@ OUTPUTS: dict[str, str] = {
     "earnings_overstated": MONEY_UNIT,
     "earnings_overstated_cumulative": MONEY_UNIT,
     "ebitda": MONEY_UNIT,
+    "profit_before_depreciation": MONEY_UNIT,  # operating income + D&A (OCF where not reported)
+    "non_operating_income": MONEY_UNIT,  # pre-tax income - operating income, held flat
+    "effective_tax_rate": "ratio",
+    "net_income": MONEY_UNIT,
+    "net_income_alt_life": MONEY_UNIT,
+    "net_income_overstated": MONEY_UNIT,  # net income - net income at the alternative life
+    "earnings_overstated_pct": "ratio",  # net_income_overstated / net_income_alt_life (Burry)
+    "depreciation_reported": MONEY_UNIT,  # filed (or reported) depreciation of a past year
+    "depreciation_error_pct": "ratio",  # (model - reported) / reported
+    "net_income_reported": MONEY_UNIT,
     "operating_income": MONEY_UNIT,
     "operating_income_alt_life": MONEY_UNIT,
     "revenue": MONEY_UNIT,
