@@ -227,7 +227,7 @@ def test_vectorised_run_equals_a_plain_loop_over_paths(tmp_path, seed):
 def test_prepared_run_can_be_reused_with_other_assumptions(tmp_path):
     ds, _ = random_dataset(tmp_path, np.random.default_rng(7))
     prepared = prepare_financials(ds, ["a", "b"], YEARS)
-    base = dict(alt_server_life_years=3, server_share=0.6, ocf_growth=0.1)
+    base = {"alt_server_life_years": 3, "server_share": 0.6, "ocf_growth": 0.1}
     low = prepared.run(FinancialAssumptions(**base, rate=0.01), outputs=["debt"])
     high = prepared.run(FinancialAssumptions(**base, rate=0.2), outputs=["debt"])
     again = prepared.run(FinancialAssumptions(**base, rate=0.01), outputs=["debt"])

@@ -308,7 +308,7 @@ def test_member_capex_derived_as_group_total_minus_the_others(tmp_path):
 
 
 def test_debt_cap_none_or_inf_changes_nothing_and_a_cap_holds_every_year(ds):
-    kwargs = dict(entities=["amazon", "meta", "big4_hyperscalers"], years=range(2025, 2031))
+    kwargs = {"entities": ["amazon", "meta", "big4_hyperscalers"], "years": range(2025, 2031)}
     free = run_financials(ds, **kwargs)
     inf = run_financials(ds, FinancialAssumptions(new_debt_cap_usd_bn=np.inf), **kwargs)
     for name in free.arrays:

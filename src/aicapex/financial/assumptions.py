@@ -21,8 +21,8 @@ CAPEX_CASES = {"low": 0.0, "mid": 0.5, "high": 1.0}
 def _as_array(value: Any) -> np.ndarray | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        raise ValueError("must be a number or an array of numbers")
+    if isinstance(value, str):  # pydantic validators report ValueError
+        raise ValueError("must be a number or an array of numbers")  # noqa: TRY004
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError):

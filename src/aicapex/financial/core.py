@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from . import defaults as D
 from .assemble import TAX_RATE_FALLBACK
 from .depreciation import run_rate_depreciation, scheduled_depreciation, vintage_depreciation
 from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
