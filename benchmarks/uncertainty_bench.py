@@ -129,12 +129,12 @@ def chain(n: int, repeat: int) -> None:
 def full_model_child(paths: int, chunk: int | None) -> None:
     """Runs in a fresh process so that its max RSS is the run's peak memory."""
     from aicapex.dataset import build_dataset
-    from aicapex.uncertainty import load_scenario, run_model
-    from aicapex.uncertainty.model import ScenarioModel
+    from aicapex.model import Assumptions, LinkedModel
+    from aicapex.uncertainty import run_model
 
     timers = {"financial": 0.0, "physical": 0.0, "network": 0.0}
 
-    class Timed(ScenarioModel):
+    class Timed(LinkedModel):
         def _financials(self, inputs, n, entities=None, **kwargs):
             t = time.perf_counter()
             try:
@@ -151,7 +151,7 @@ def full_model_child(paths: int, chunk: int | None) -> None:
 
     ds = build_dataset()
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    scen = load_scenario("burry")
+    scen = Assumptions.of("burry")
     t = time.perf_counter()
     model = Timed(ds, scen, metrics=["fcf", "funding_gap", "defaulted"], years=range(2025, 2033))
     t_setup = time.perf_counter() - t
@@ -184,7 +184,9 @@ def full_model_child(paths: int, chunk: int | None) -> None:
                 "sampling_and_copy_s": t_run - timers["financial"] - timers["network"],
                 "rss_after_import_mb": rss0,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "kept_outputs_mb": result.values.nbytes / 2**20,
+                "kept_outputs_mb": result.values_bytes() / 2**20
+                if result.values is not None
+                else 0,
                 "summary_rows": len(summary),
                 "p_any_default_excl_openai": p_any,
             }

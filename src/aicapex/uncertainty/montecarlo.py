@@ -315,11 +315,12 @@ def run_segment(
     sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
     buffer = None if values is not None else np.empty((k, max(n for _, n in chunks)))
     parts = []
+    scratch: dict = {}
     for start, n in chunks:
         block = values[:, start : start + n] if values is not None else buffer[:, :n]
         _evaluate(model, sampler.draw(n), n, block)
         if brackets is None:
-            parts.append(S.chunk_summary(block, start, spec.stride, spec.events))
+            parts.append(S.chunk_summary(block, start, spec.stride, spec.events, scratch))
         else:
             parts.append(S.tally(block, brackets))
         if sink is not None:

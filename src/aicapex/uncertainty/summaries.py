@@ -24,14 +24,13 @@ the values inside the brackets (a few % of the paths a column at the sample size
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 SAMPLE_MAX = 1 << 16  # sample values kept per column for the brackets
-OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
 DEFAULT_EVENTS: tuple[tuple[str, float], ...] = (("<", 0.0),)
 _MARGINS = (5.0, 40.0, math.inf)  # bracket half-widths tried in turn, in binomial sds
 
@@ -71,9 +70,12 @@ def chunk_summary(
     start: int,
     stride: int | None,
     events: Sequence[tuple[str, float]] = DEFAULT_EVENTS,
+    scratch: dict | None = None,
 ) -> Summary:
     """Summarise a chunk `values` (k, n) of paths start .. start + n - 1; stride None keeps no
-    sample (the caller keeps every path itself)."""
+    sample (the caller keeps every path itself). `scratch` (a dict, reused from chunk to chunk)
+    holds the work arrays: a fresh multi-MB temporary per chunk costs more in page faults than
+    the arithmetic (transparent huge pages here: ~10 ms a chunk of 106 x 4,380 paths)."""
     values = np.asarray(values, dtype=np.float64)
     k, n = values.shape
     total = values.sum(axis=1)
@@ -88,19 +90,23 @@ def chunk_summary(
         mean[j] = known.sum() / known.size if known.size else np.nan
         d = known - mean[j]
         m2[j] = (d * d).sum() if known.size else np.nan
+    scratch = {} if scratch is None else scratch
+    work = scratch.get("f")
+    if work is None or work.shape[0] != k or work.shape[1] < n:
+        work = scratch["f"] = np.empty((k, n))
+        scratch["b"] = np.empty((k, n), bool)
+    d, hit = work[:, :n], scratch["b"][:, :n]
     if nan_rows.size < k:
         ok = np.ones(k, bool)
         ok[nan_rows] = False
         rows = np.flatnonzero(ok)
-        if rows.size == k:
-            d = values - mean[:, None]
-            m2[:] = (d * d).sum(axis=1)
-        else:
-            d = values[rows] - mean[rows, None]
-            m2[rows] = (d * d).sum(axis=1)
+        np.subtract(values, mean[:, None], out=d)
+        np.square(d, out=d)
+        m2[rows] = d.sum(axis=1)[rows]
     counts = np.empty((len(events), k), dtype=np.int64)
     for i, (op, threshold) in enumerate(events):
-        counts[i] = np.count_nonzero(OPS[op](values, threshold), axis=1)
+        OPS[op](values, threshold, out=hit)
+        counts[i] = np.count_nonzero(hit, axis=1)
     sample = []
     if stride is not None:
         first = (-start) % stride
