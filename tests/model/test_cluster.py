@@ -96,6 +96,21 @@ def test_server_life_is_the_clusters_life(testco_dataset):
     assert set(np.round(npv, 6)) == {round(-HW + 3 * cash, 6), round(-HW + 6 * cash, 6)}
 
 
+def test_the_economic_life_wins_over_the_booked_one(testco_dataset):
+    """alt_server_life_years (the economic life a scenario believes, Burry's 2-4 years) is the
+    cluster's life even when a booked server_life_years is given: NPV = -60,000 + 3 x cash."""
+    sc = scen(
+        price_per_hour=5.0,
+        price_decline=0.0,
+        cluster_rate=0.0,
+        server_life_years=6.0,
+        alt_server_life_years=3.0,
+    )
+    r = simulate(testco_dataset, sc, 3, 1, metrics=["cluster_npv_usd"])
+    cash = 5.0 * HOURS - yearly_cost(0)
+    np.testing.assert_allclose(r.samples("cluster_npv_usd"), -HW + 3 * cash, rtol=1e-9)
+
+
 def test_without_a_server_life_the_disclosed_five_to_six_years(testco_dataset):
     """No server_life_years: the constant server_useful_life_company, 5-6 years -> 5.5."""
     sc = {

@@ -128,14 +128,15 @@ def test_shipped_scenarios_run_on_the_shipped_data(testco_dataset):
             testco_dataset, name, 200, 1, metrics=["fcf", "depreciation"], years=range(2025, 2029)
         )
         assert r.values.shape[1] == 200
-    # Burry's shorter lives raise depreciation (same seed, same capex draws)
-    base = simulate(
-        testco_dataset, "base", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026]
+    # Burry keeps the books' lives (same booked depreciation as base: same seed, same capex
+    # draws) and judges them against a 2-4 year economic life: earnings overstated on every path
+    kw = dict(metrics=["depreciation", "earnings_overstated"], entities=["testco"], years=[2026])
+    base = simulate(testco_dataset, "base", 500, 1, **kw)
+    burry = simulate(testco_dataset, "burry", 500, 1, **kw)
+    np.testing.assert_array_equal(
+        burry.samples("depreciation", "testco", 2026), base.samples("depreciation", "testco", 2026)
     )
-    burry = simulate(
-        testco_dataset, "burry", 500, 1, metrics=["depreciation"], entities=["testco"], years=[2026]
-    )
-    assert burry.summary()["p50"].iloc[0] > base.summary()["p50"].iloc[0]
+    assert burry.samples("earnings_overstated", "testco", 2026).min() > 0
 
 
 @pytest.mark.parametrize(

@@ -112,9 +112,8 @@ def test_shipped_base_by_name(tmp_path):
         write(tmp_path, "mine.yaml", "name: mine\nbase: burry\nassumptions: {rate: 0.2}\n")
     )
     assert s.parameters["rate"] == d.Constant(0.2)
-    assert (
-        s.parameters["server_life_years"] == load_scenario("burry").parameters["server_life_years"]
-    )
+    inherited = load_scenario("burry").parameters["alt_server_life_years"]
+    assert s.parameters["alt_server_life_years"] == inherited
 
 
 def test_cyclic_base_chain_is_a_cyclic_override(tmp_path):
@@ -181,12 +180,14 @@ def test_shipped_scenarios_are_valid_and_documented():
 
 def test_burry_and_huang_state_their_views():
     burry, huang = load_scenario("burry"), load_scenario("huang")
-    # Burry: 2-3 year product cycle (004_0425c454f102c0cf.txt); Huang: replace after 5-7 years
-    assert 2 <= burry.parameters["server_life_years"].median() <= 3.5
-    assert (
-        5 <= huang.parameters["server_life_years"].quantile(0.05)
-        and huang.parameters["server_life_years"].quantile(0.95) <= 7
-    )
+    # Burry: 2-3 year product cycle (004_0425c454f102c0cf.txt); Huang: replace after 5-7 years.
+    # Both are views of the economic life; the books keep each company's disclosed life.
+    for scen in (burry, huang):
+        assert "server_life_years" not in scen.parameters
+    life = burry.parameters["alt_server_life_years"]
+    assert 2 <= life.quantile(0.0) and life.median() == pytest.approx(3) and life.quantile(1) <= 4
+    life = huang.parameters["alt_server_life_years"]
+    assert 5 <= life.quantile(0.0) and life.quantile(1.0) <= 7
     # OCF growth: 19 % expected (base) vs ~30 % needed (huang)
     assert load_scenario("base").parameters["ocf_growth"].median() == pytest.approx(0.19)
     assert huang.parameters["ocf_growth"].median() == pytest.approx(0.30)

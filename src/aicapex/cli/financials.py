@@ -84,6 +84,13 @@ def register(app: typer.Typer) -> None:
             "--debt-cap",
             help="Most new debt a year per entity, USD bn (default: no cap); beyond it returns are cut, then cash is drawn.",
         ),
+        scenario: str | None = typer.Option(
+            None,
+            "--scenario",
+            "-s",
+            help="Run at a scenario's medians (base, burry, huang, credit_crunch or a YAML file); "
+            "options given here override its values.",
+        ),
         user: list[Path] | None = typer.Option(
             None, "--user", help="User file(s) adding or overriding data for this run."
         ),
@@ -93,7 +100,11 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Capex vintages, depreciation under any life, FCF, funding gap and debt (USD bn)."""
-        from ..financial import FinancialAssumptions, run_financials
+        from dataclasses import replace
+
+        from ..financial import CAPEX_CASES, FinancialAssumptions
+        from ..model import Assumptions
+        from ..model import financials as model_financials
 
         lives = parse_assignments(life, "--life")
         unknown = [k for k in lives if k not in LIFE_FIELDS]
@@ -116,12 +127,16 @@ def register(app: typer.Typer) -> None:
             new_debt_cap_usd_bn=debt_cap,
         )
         if capex_case is not None:
-            given["capex_case"] = _capex_case(capex_case)
-        assumptions = FinancialAssumptions(
-            convention=convention, **{k: v for k, v in given.items() if v is not None}
-        )
+            case = _capex_case(capex_case)
+            given["capex_case"] = CAPEX_CASES.get(case, case) if isinstance(case, str) else case
+        fixed = {k: v for k, v in given.items() if v is not None}
+        FinancialAssumptions(convention=convention, **fixed)  # a bad value: DataError naming it
+        # the linked model's deterministic run: the scenario at its medians, these values fixed
+        assumptions = replace(Assumptions.of(scenario, **fixed), convention=convention)
         ds = dataset(user)
-        result = run_financials(ds, assumptions, entities=entity or None, years=parse_years(years))
+        result = model_financials(
+            ds, assumptions, entities=entity or None, years=parse_years(years)
+        )
         if explain:
             cols = [
                 "entity",

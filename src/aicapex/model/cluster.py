@@ -9,9 +9,10 @@ Parameters (a scenario may give any of them; without one, the physical layer's d
                        press's round-the-clock figure)
     cluster_rate       discount rate of the cluster's cash flows (default physical.defaults.FINANCING_RATE,
                        8 %); distinct from the financial layer's `rate` on new hyperscaler debt
-    server_life_years  the cluster's life, the same draw as the financial layer's server life, so a
-                       scenario's view of server lives (Burry's 3 years, Huang's 5-7) flows into both;
-                       without it, the dataset constant server_useful_life_company (5-6 years)
+    the cluster's life: the economic life the scenario believes (`alt_server_life_years`, the same
+                       draw the financial layer's alternative depreciation uses: Burry's 2-4 years,
+                       Huang's 5-7); without it the booked life `server_life_years` if given; else
+                       the dataset constant server_useful_life_company (5-6 years)
 Outputs, per accelerator bought (entity: its id, `gb300` unless the run names other accelerators;
 year: the run's first year, the year the cluster is bought; the economics do not depend on it):
     cluster_npv_usd (USD), cluster_irr, cluster_gross_margin (ratio), breakeven_price_per_hour
@@ -38,8 +39,9 @@ CLUSTER_INPUTS = {
     "price_decline": "price_decline",
     "utilisation": "utilisation",
     "cluster_rate": "rate",
-    "server_life_years": "life_years",
 }
+# the cluster's life, first given wins: the economic life, else the booked life
+LIFE_PARAMETERS = ("alt_server_life_years", "server_life_years")
 CLUSTER_OUTPUTS = {
     "cluster_npv_usd": "USD",
     "cluster_irr": "ratio",
@@ -83,7 +85,10 @@ class ClusterEconomics:
         self.accelerators = tuple(accelerators)
         self.scenario = scenario
         self.inputs = {p: kw for p, kw in CLUSTER_INPUTS.items() if p in parameters}
-        life = parameters.get("server_life_years")
+        life_param = next((p for p in LIFE_PARAMETERS if p in parameters), None)
+        if life_param is not None:
+            self.inputs[life_param] = "life_years"
+        life = parameters.get(life_param) if life_param else None
         self.default_life = (
             None if life is not None else dataset.constant_value(LIFE_CONSTANT, unit="years")
         )
