@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         if year:
             table = table[table["year"].isin(year)].reset_index(drop=True)
         with atomic_path(out) as tmp:
-            write_sweep(table, tmp, scenario=base.name, axes=list(axes), lhs=lhs)
+            SW.write_sweep(table, tmp, scenario=base.name, axes=list(axes), lhs=lhs)
         from rich.console import Console
 
         Console(stderr=True).print(
@@ -137,6 +137,8 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """A sweep file's rows for one output (default: the first), read with DuckDB."""
+        from ..uncertainty.sweep import read_sweep
+
         df, axes = read_sweep(file, metric=metric, entity=entity, year=year)
         if stat not in df.columns:
             raise ScenarioError(f"--stat {stat!r}: expected one of {', '.join(STATS)}")
@@ -152,54 +154,3 @@ def register(app: typer.Typer) -> None:
         )
 
     app.add_typer(sweep_app, name="sweep")
-
-
-def write_sweep(table, path: Path, *, scenario: str, axes: list[str], lhs: int | None) -> None:
-    """The sweep table as Parquet, with the run's description in the file's metadata."""
-    import json
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    t = pa.Table.from_pandas(table, preserve_index=False)
-    meta = dict(t.schema.metadata or {})
-    meta[b"aicapex.sweep"] = json.dumps(
-        {"scenario": scenario, "axes": axes, "design": "lhs" if lhs else "grid", "lhs": lhs}
-    ).encode()
-    pq.write_table(t.replace_schema_metadata(meta), path)
-
-
-def read_sweep(file: Path, *, metric=None, entity=None, year=None):
-    """(rows of one output, axis names) from a sweep file, by DuckDB; the first output when none
-    is named."""
-    import json
-
-    import duckdb
-    import pyarrow.parquet as pq
-
-    file = Path(file)
-    if not file.is_file():
-        raise AicapexError(f"{file}: no such sweep file")
-    try:
-        meta = pq.read_schema(file).metadata or {}
-        info = json.loads(meta[b"aicapex.sweep"])
-    except (KeyError, ValueError, OSError) as exc:
-        raise AicapexError(f"{file}: not a sweep file written by `aicapex sweep` ({exc})") from None
-    con = duckdb.connect()
-    try:
-        df = con.execute("select * from read_parquet(?)", [str(file)]).df()
-    finally:
-        con.close()
-    for col, want in (("metric", metric), ("entity", entity), ("year", year)):
-        if want is not None:
-            hit = df[col] == want
-            if not hit.any():
-                raise ScenarioError(
-                    f"{file}: no rows with {col} = {want!r}; available: "
-                    f"{sorted(set(df[col].astype(str)))}"
-                )
-            df = df[hit]
-    first = df.iloc[0]
-    one = (df["metric"] == first["metric"]) & (df["entity"] == first["entity"])
-    one &= df["year"] == first["year"]
-    return df[one].reset_index(drop=True), list(info["axes"])

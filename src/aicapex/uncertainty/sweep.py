@@ -18,10 +18,11 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
-from ..errors import ScenarioError
+from ..errors import DataError, ScenarioError
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -163,4 +164,63 @@ def run_sweep(
     return out
 
 
-__all__ = ["grid", "latin_hypercube", "parse_grid", "parse_values", "run_sweep"]
+def write_sweep(table, path: Path, *, scenario: str, axes: list[str], lhs: int | None) -> None:
+    """The sweep table as Parquet, with the run's description in the file's metadata."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pa.Table.from_pandas(table, preserve_index=False)
+    meta = dict(t.schema.metadata or {})
+    meta[b"aicapex.sweep"] = json.dumps(
+        {"scenario": scenario, "axes": axes, "design": "lhs" if lhs else "grid", "lhs": lhs}
+    ).encode()
+    pq.write_table(t.replace_schema_metadata(meta), path)
+
+
+def read_sweep(file: Path, *, metric=None, entity=None, year=None):
+    """(rows of one output, axis names) from a sweep file, by DuckDB; the first output when none
+    is named."""
+    import json
+
+    import duckdb
+    import pyarrow.parquet as pq
+
+    file = Path(file)
+    if not file.is_file():
+        raise DataError(f"{file}: no such sweep file")
+    try:
+        meta = pq.read_schema(file).metadata or {}
+        info = json.loads(meta[b"aicapex.sweep"])
+    except (KeyError, ValueError, OSError) as exc:
+        raise DataError(f"{file}: not a sweep file written by `aicapex sweep` ({exc})") from None
+    con = duckdb.connect()
+    try:
+        df = con.execute("select * from read_parquet(?)", [str(file)]).df()
+    finally:
+        con.close()
+    for col, want in (("metric", metric), ("entity", entity), ("year", year)):
+        if want is not None:
+            hit = df[col] == want
+            if not hit.any():
+                raise ScenarioError(
+                    f"{file}: no rows with {col} = {want!r}; available: "
+                    f"{sorted(set(df[col].astype(str)))}"
+                )
+            df = df[hit]
+    first = df.iloc[0]
+    one = (df["metric"] == first["metric"]) & (df["entity"] == first["entity"])
+    one &= df["year"] == first["year"]
+    return df[one].reset_index(drop=True), list(info["axes"])
+
+
+__all__ = [
+    "grid",
+    "latin_hypercube",
+    "parse_grid",
+    "parse_values",
+    "read_sweep",
+    "run_sweep",
+    "write_sweep",
+]
