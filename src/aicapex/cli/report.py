@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from .. import defaults
-from .common import dataset, open_store
+from .common import as_of, dataset, open_store
 
 
 def _filing_facts():
@@ -19,6 +19,15 @@ def _filing_facts():
     except ImportError:
         return None
     return read_filing_facts(open_store())
+
+
+def _with_filed_quarterly(ds):
+    """The dataset plus the store's filed-quarterly facts (`aicapex import filed-quarterly`):
+    the ROIC section and `explain --metric roic` read the latest filed backlog and capex."""
+    from ..importers.filed_quarterly import read_filed_quarterly_facts
+    from ..roic.inputs import with_filed_quarterly
+
+    return with_filed_quarterly(ds, read_filed_quarterly_facts(open_store()))
 
 
 def register(app: typer.Typer) -> None:
@@ -37,12 +46,21 @@ def register(app: typer.Typer) -> None:
             help="HTML file; the .md twin and CSVs go beside it.",
         ),
         user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
+        xlsx: bool = typer.Option(
+            False, "--xlsx", help="Also write the report as one workbook (<stem>.xlsx)."
+        ),
+        baseline: Path | None = typer.Option(
+            None,
+            "--baseline",
+            help="A saved run (an earlier report's <stem>.run.json): adds 'Since last time'.",
+        ),
     ) -> None:
-        """Write the self-contained HTML report, its Markdown twin and the tables as CSV."""
+        """Write the self-contained HTML report, its Markdown twin, the tables as CSV and the run
+        as <stem>.run.json (a later --baseline); --xlsx adds a workbook."""
         from ..report import build_report
         from .progress import atomic_dir, progress
 
-        ds, facts = dataset(user), _filing_facts()
+        ds, facts = _with_filed_quarterly(dataset(user)), _filing_facts()
         # Written into a temporary folder beside --out and moved into place at the end, so
         # Ctrl-C leaves no half-written report.
         with progress("report", unit="sections") as bar, atomic_dir(out.parent) as tmp:
@@ -54,11 +72,16 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 filing_facts=facts,
                 on_progress=bar,
+                xlsx=xlsx,
+                baseline=baseline,
+                as_of=as_of(
+                    {"scenario": ", ".join(scenario or []) or None, "seed": seed, "paths": paths}
+                ),
             )
         written = [out.parent / p.relative_to(tmp) for p in staged]
-        Console(stderr=True).print(
-            f"wrote {written[0]} , {written[1]} and {len(written) - 2} CSV files"
-        )
+        csvs = [p for p in written if p.suffix == ".csv"]
+        others = [str(p) for p in written if p.suffix != ".csv"]
+        Console(stderr=True).print(f"wrote {', '.join(others)} and {len(csvs)} CSV files")
 
     @app.command("explain")
     def explain_cmd(
@@ -74,7 +97,9 @@ def register(app: typer.Typer) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
         from ..report import explain
 
-        tree = explain(dataset(user), entity, metric, year, scenario=scenario)
+        tree = explain(
+            _with_filed_quarterly(dataset(user)), entity, metric, year, scenario=scenario
+        )
         if as_json:
             typer.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=1))
         else:
