@@ -50,6 +50,24 @@ def register(app: typer.Typer) -> None:
         chunk_size: int | None = typer.Option(
             None, "--chunk-size", help="Paths per chunk (memory bound)."
         ),
+        workers: int | None = typer.Option(
+            None,
+            "--workers",
+            metavar="N",
+            help="Run the chunks on a local Dask cluster of N processes (same numbers).",
+        ),
+        scheduler: str | None = typer.Option(
+            None,
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (same numbers).",
+        ),
+        keep_paths: Path | None = typer.Option(
+            None,
+            "--keep-paths",
+            metavar="FILE.parquet",
+            help="Also write every path of every output to this Parquet file (in process).",
+        ),
         user: list[Path] | None = typer.Option(
             None, "--user", help="User file(s) adding or overriding data for this run."
         ),
@@ -58,19 +76,29 @@ def register(app: typer.Typer) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
         U = _layer()
         ds = dataset(user)
-        result = U.simulate(
-            ds,
-            scenario,
-            paths,
-            seed,
-            chunk_size=chunk_size,
-            metrics=metric or ["fcf"],
-            entities=entity or None,
-            years=U.api._years(None, year or []),
-        )
         qs = sorted(
             {0.05, 0.5, 0.95} | set(quantile or ())
         )  # p5/p50/p95 always, plus any asked for
+        from .progress import progress
+
+        # in process, the paths stay in memory up to 1 GiB (one pass); beyond that, or on Dask
+        # workers, the run streams (summaries, exact quantiles by a second pass): the same numbers
+        with progress("simulating", total=paths, unit="paths", delay_s=2.0) as bar:
+            result = U.simulate(
+                ds,
+                scenario,
+                paths,
+                seed,
+                chunk_size=chunk_size,
+                metrics=metric or ["fcf"],
+                entities=entity or None,
+                years=U.api._years(None, year or []),
+                quantiles=qs,
+                keep_paths=str(keep_paths) if keep_paths else None,
+                workers=workers,
+                scheduler=scheduler,
+                on_progress=bar,
+            )
         df = _filter(result.summary(qs), year)
         emit(
             df,

@@ -60,6 +60,7 @@ def run(
     progress: bool | None = None,
     network=None,
     stress_options=None,
+    **engine,
 ) -> SimulationResult:
     """Run the linked model.
 
@@ -87,6 +88,7 @@ def run(
         chunk_size=chunk_size,
         progress=progress,
         scenario=a.name,
+        **engine,
     )
 
 
@@ -104,6 +106,33 @@ def financials(
     return model.financial_result(a.values())
 
 
+def stress(
+    dataset: Dataset,
+    assumptions: ScenarioRef | None = None,
+    *,
+    network=None,
+    shocks=None,
+    asset_shocks=None,
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    binding_only: bool = False,
+):
+    """The network layer's full `StressResult` of the deterministic run: the assumptions at their
+    medians, with the links applied (the hyperscalers' assets follow the modelled OCF, a GPU
+    cloud's the rental price) as in `run`. shocks: {entity: F}, the party pays fraction F of each
+    obligation; asset_shocks: {entity: F}, its external assets times F. network: the deal network
+    (default: the dataset's over 2026-2030)."""
+    a = _assumptions(assumptions).at_medians()
+    model = LinkedModel(
+        dataset,
+        a,
+        metrics=("defaulted",),
+        network=network,
+        stress_options={"alpha": alpha, "beta": beta, "binding_only": binding_only},
+    )
+    return model.stress_result(a.values(), 1, shocks=shocks, asset_shocks=asset_shocks)
+
+
 def simulate(
     dataset: Dataset,
     scenario: ScenarioRef = "base",
@@ -115,12 +144,15 @@ def simulate(
     entities: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     progress: bool | None = None,
+    **engine,
 ) -> SimulationResult:
     """Monte Carlo of the whole model under a scenario: `paths` paths, seeded, in chunks.
 
     Returns a SimulationResult with one column per (entity, metric, year); `.summary()` gives
     mean, p5, p50, p95 and prob_negative, `.fan('fcf')` the data of a fan chart and
-    `.prob('fcf', '<', 0, entity='meta', year=2026)` the probability of an event.
+    `.prob('fcf', '<', 0, entity='meta', year=2026)` the probability of an event. Engine
+    keywords (quantiles, keep, keep_paths, workers, scheduler, on_progress) go to
+    uncertainty.montecarlo.run_model.
     """
     return run(
         dataset,
@@ -132,6 +164,7 @@ def simulate(
         years=years,
         chunk_size=chunk_size,
         progress=progress,
+        **engine,
     )
 
 
