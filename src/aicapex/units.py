@@ -34,6 +34,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "months": ("time", 1.0 / 12),
     "days": ("time", 1.0 / 365.25),
     "hours": ("time", 1.0 / 8766),
+    "calendar_year": ("calendar_year", 1.0),  # a year on the calendar (2027), not a duration
 }
 
 # Metrics whose unit must be money: a capex written in GW is a unit mix-up.
@@ -51,8 +52,10 @@ MONEY_METRICS = frozenset(
         "long_term_debt",
         "total_debt",
         "cash",
+        "cash_and_short_term_investments",
         "new_debt_and_leases",
         "debt_raised",
+        "debt_and_equity_raised",
         "buybacks_and_dividends",
         "buybacks",
         "dividends",

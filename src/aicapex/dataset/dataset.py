@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import DataError, ModelError, Problem
 from ..units import convert
 from .reader import TABLES, read_file, to_frame
-from .schema import BASIS_PRIORITY, OVERRIDE_KEYS
+from .schema import BASIS_PRIORITY, OVERRIDE_KEYS, as_of_date
 
 SHIPPED_DIR = resources.files("aicapex") / "dataset" / "data"
 
@@ -52,6 +52,8 @@ class Resolved:
     scale: float
     rows: pd.DataFrame = field(repr=False)
     rule: str = ""
+    # "lower" / "upper" when only one-sided bounds were reported (value is that bound), else ""
+    bound: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,15 +79,25 @@ class Dataset:
             mask &= f["period"] == period
         return f[mask]
 
-    def resolve(self, entity: str, metric: str, period: str) -> Resolved | None:
+    def resolve(
+        self, entity: str, metric: str, period: str, *, as_of: str | None = None
+    ) -> Resolved | None:
         """The default value of (entity, metric, period), by the rule in docs/dataset.md.
 
+        0. with `as_of` (YYYY-MM-DD), only reports stated by that date (undated reports count);
         1. user rows win; 2. else the most authoritative basis (actual > guidance > annualised >
-        analyst_estimate > article_estimate); 3. a range's central value is its midpoint;
-        4. several remaining reports: the median of their central values. Ranges combine as
-        the min of lows and max of highs. All rows must share one unit; scales are converted.
+        analyst_estimate > article_estimate); 3. within it, the newest `as_of` wins (undated
+        reports are older than dated ones); 4. a report's central value is its value, else the
+        midpoint of low/high; a lone bound ("more than X", "up to X") is not a central value;
+        5. several remaining reports: the median of their central values. Only lone bounds:
+        the value is the tightest bound and `Resolved.bound` says which ("lower"/"upper").
+        Ranges combine as the min of lows and max of highs. All rows must share one unit;
+        scales are converted.
         """
         rows = self.reports(entity, metric, period)
+        if as_of is not None:
+            dated = rows["as_of"].astype(object)
+            rows = rows[dated.isna() | (dated.fillna("") <= as_of_date(as_of))]
         if rows.empty:
             return None
         user = rows[rows["origin"].fillna("").str.startswith("user:")]
@@ -97,6 +109,11 @@ class Dataset:
             if not sub.empty:
                 rows, rule = sub, rule + f"basis '{basis}'"
                 break
+        dates = rows["as_of"].astype(object)
+        if dates.notna().any() and (dates.isna().any() or dates.nunique() > 1):
+            newest = dates.dropna().max()
+            rows = rows[dates == newest]
+            rule += f", newest report (as of {newest})"
         unit = rows["unit"].iloc[0]
         scale = float(rows["scale"].iloc[0])
         if (rows["unit"] != unit).any():
@@ -107,14 +124,41 @@ class Dataset:
         value = rows["value"].to_numpy(float) * factor
         low = rows["low"].to_numpy(float) * factor
         high = rows["high"].to_numpy(float) * factor
-        mid = np.where(np.isnan(low) | np.isnan(high), np.nan, (low + high) / 2)
-        one_bound = np.where(np.isnan(low), high, low)
-        central = np.where(~np.isnan(value), value, np.where(~np.isnan(mid), mid, one_bound))
-        central_value = float(np.median(central))
-        if len(rows) > 1:
-            rule += f", median of {len(rows)} reports"
-        low_all = np.fmin(np.where(np.isnan(low), central, low), central)
-        high_all = np.fmax(np.where(np.isnan(high), central, high), central)
+        has_value = ~np.isnan(value)
+        has_range = ~np.isnan(low) & ~np.isnan(high)
+        central = np.where(has_value, value, (low + high) / 2)
+        candidate = has_value | has_range
+        bound = ""
+        if candidate.any():
+            central_value = float(np.median(central[candidate]))
+            if candidate.sum() > 1:
+                rule += f", median of {candidate.sum()} reports"
+            if (~candidate).any():
+                rule += f", {(~candidate).sum()} lone bound(s) not used as values"
+                # a stated bound still holds: a median outside it is moved onto it (and said)
+                lone_low = low[~candidate & ~np.isnan(low)]
+                lone_high = high[~candidate & ~np.isnan(high)]
+                if lone_low.size and central_value < lone_low.max():
+                    central_value = float(lone_low.max())
+                    rule += f", raised to the reported lower bound {central_value:g}"
+                elif lone_high.size and central_value > lone_high.min():
+                    central_value = float(lone_high.min())
+                    rule += f", lowered to the reported upper bound {central_value:g}"
+        else:  # only one-sided bounds: say so, never pass a bound off as a point
+            lows, highs = low[~np.isnan(low)], high[~np.isnan(high)]
+            if lows.size and highs.size and lows.max() <= highs.min():
+                central_value = float((lows.max() + highs.min()) / 2)
+                rule += ", only separate lower and upper bounds: midpoint of the tightest"
+            elif lows.size:
+                central_value, bound = float(lows.max()), "lower"
+                rule += f", only a lower bound: at least {central_value:g} (not a point value)"
+            else:
+                central_value, bound = float(highs.min()), "upper"
+                rule += f", only an upper bound: at most {central_value:g} (not a point value)"
+        # a lone bound counts at its bound when the range is widened
+        edge = np.where(candidate, central, np.where(np.isnan(low), high, low))
+        low_all = np.fmin(np.where(np.isnan(low), edge, low), edge)
+        high_all = np.fmax(np.where(np.isnan(high), edge, high), edge)
         return Resolved(
             entity,
             metric,
@@ -126,6 +170,7 @@ class Dataset:
             scale,
             rows,
             rule,
+            bound,
         )
 
     def value(

@@ -7,6 +7,7 @@ See docs/dataset.md for the meaning of every column.
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 from typing import Literal
@@ -39,6 +40,7 @@ DealKind = Literal[
     "loan",
     "bond",
     "lease",
+    "power_purchase",
 ]
 DealStatus = Literal["signed", "letter_of_intent", "announced"]
 
@@ -60,6 +62,21 @@ def _blank_to_none(v):
     if isinstance(v, str) and v.strip() == "":
         return None
     return v
+
+
+def as_of_date(v) -> str | None:
+    """An `as_of` value as an ISO date string YYYY-MM-DD (YAML may hand over a date object)."""
+    if v is None:
+        return None
+    if isinstance(v, _dt.datetime):
+        v = v.date()
+    if isinstance(v, _dt.date):
+        return v.isoformat()
+    text = str(v).strip()
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"not a date {text!r}: expected YYYY-MM-DD") from None
 
 
 class _Record(BaseModel):
@@ -147,6 +164,9 @@ class Fact(_Amount):
     period: str
     basis: Basis
     unit: str
+    # when the figure was stated (the company's statement or the report's date), ISO YYYY-MM-DD;
+    # the newest report of a figure wins within a basis (docs/dataset.md)
+    as_of: str | None = None
     # provenance of figures imported from filings (empty for press facts)
     concept: str | None = None
     accession: str | None = None
@@ -157,6 +177,11 @@ class Fact(_Amount):
     @classmethod
     def _period(cls, v: str) -> str:
         return parse_period(v).code
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _as_of(cls, v):
+        return as_of_date(v)
 
     @field_validator("metric")
     @classmethod
@@ -286,6 +311,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "period": "string",
         **_AMOUNT,
         "basis": "string",
+        "as_of": "string",
         **_PROV,
         "concept": "string",
         "accession": "string",
