@@ -24,10 +24,9 @@ def _filing_facts():
 def _with_filed_quarterly(ds):
     """The dataset plus the store's filed-quarterly facts (`aicapex import filed-quarterly`):
     the ROIC section and `explain --metric roic` read the latest filed backlog and capex."""
-    from ..importers.filed_quarterly import read_filed_quarterly_facts
-    from ..roic.inputs import with_filed_quarterly
+    from .roic import with_store_filed_quarterly
 
-    return with_filed_quarterly(ds, read_filed_quarterly_facts(open_store()))
+    return with_store_filed_quarterly(ds)
 
 
 def register(app: typer.Typer) -> None:

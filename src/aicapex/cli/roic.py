@@ -18,12 +18,18 @@ BASES = ("run_rate", "annual_plan", "trailing_12m")
 ENTITIES_OPTION = typer.Option(None, "--entity", help="Company (repeatable).")
 
 
-def _roic_dataset(user: list[Path] | None):
-    """The store's dataset (+ user files) plus the imported filed-quarterly facts, if any."""
+def with_store_filed_quarterly(ds):
+    """`ds` plus the store's filed-quarterly facts (`aicapex import filed-quarterly`), if any:
+    the ROIC layer reads the latest filed backlog and quarterly capex from them."""
     from ..importers.filed_quarterly import read_filed_quarterly_facts
     from ..roic.inputs import with_filed_quarterly
 
-    return with_filed_quarterly(dataset(user), read_filed_quarterly_facts(open_store()))
+    return with_filed_quarterly(ds, read_filed_quarterly_facts(open_store()))
+
+
+def _roic_dataset(user: list[Path] | None):
+    """The store's dataset (+ user files) plus the imported filed-quarterly facts, if any."""
+    return with_store_filed_quarterly(dataset(user))
 
 
 def _frame(rows: list[dict]):

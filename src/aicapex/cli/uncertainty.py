@@ -8,6 +8,7 @@ import typer
 
 from ..errors import ScenarioError
 from .common import FORMAT_OPTION, Format, dataset, emit
+from .roic import with_store_filed_quarterly
 
 SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
 
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
         U = _layer()
-        ds = dataset(user)
+        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
         qs = sorted(
             {0.05, 0.5, 0.95} | set(quantile or ())
         )  # p5/p50/p95 always, plus any asked for
@@ -129,7 +130,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
         U = _layer()
-        ds = dataset(user)
+        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
         entity = entity or ("gb300" if metric in U.CLUSTER_OUTPUTS else "meta")
         if method == "tornado":
             df = U.tornado(ds, scenario, metric=metric, entity=entity, year=year)
@@ -176,7 +177,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Key outputs of several scenarios side by side (same seed and paths)."""
         U = _layer()
-        ds = dataset(user)
+        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
         long = U.compare(
             ds,
             scenarios,

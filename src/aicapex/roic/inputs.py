@@ -25,6 +25,7 @@ from ..periods import parse_period
 from . import formulas
 from .defaults import PLAN_PERIODS
 
+FILED_ORIGIN = "import:filed_quarterly:"  # origin of the importer's rows
 BACKLOG_METRICS = ("rpo", "backlog")  # preferred in this order
 CAPEX_METRICS = ("capex_incl_finance_leases", "capex")
 
@@ -58,6 +59,8 @@ def with_filed_quarterly(dataset: Dataset, filed_facts: pd.DataFrame | None) -> 
     """The dataset with the imported filed-quarterly facts appended (same fact columns)."""
     if filed_facts is None or filed_facts.empty:
         return dataset
+    if dataset.facts["origin"].fillna("").str.startswith(FILED_ORIGIN).any():
+        return dataset  # already merged (a second call must not count each figure twice)
     cols = COLUMNS["facts"]
     extra = filed_facts.reindex(columns=list(cols)).astype(cols)
     facts = pd.concat([dataset.facts, extra], ignore_index=True)
