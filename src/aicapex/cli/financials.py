@@ -20,6 +20,8 @@ TABLE_COLUMNS = [
     "capex",
     "depreciation",
     "depreciation_alt_life",
+    "net_income",
+    "earnings_overstated_pct",
     "ocf",
     "fcf",
     "shareholder_returns",
@@ -97,6 +99,26 @@ def register(app: typer.Typer) -> None:
         explain: bool = typer.Option(
             False, "--explain", help="Print the figures used, with sources and quotes, instead."
         ),
+        check: bool = typer.Option(
+            False,
+            "--check",
+            help="Set the model beside the sources' claims (Burry's 176 $bn, 26.9 %, ...) instead.",
+        ),
+        filings: bool = typer.Option(
+            True,
+            "--filings/--no-filings",
+            help="Use the filed actuals in the store (`aicapex import sec`, `import filed-quarterly`).",
+        ),
+        tax_rate: float | None = typer.Option(
+            None,
+            "--tax-rate",
+            help="Tax rate (default: the company's filed 3-year rate, else 0.21).",
+        ),
+        pbd_growth: float | None = typer.Option(
+            None,
+            "--pbd-growth",
+            help="Growth of profit before depreciation after the last year (default: OCF growth).",
+        ),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Capex vintages, depreciation under any life, FCF, funding gap and debt (USD bn)."""
@@ -125,6 +147,8 @@ def register(app: typer.Typer) -> None:
             rate=rate,
             returns_growth=returns_growth,
             new_debt_cap_usd_bn=debt_cap,
+            tax_rate=tax_rate,
+            pbd_growth=pbd_growth,
         )
         if capex_case is not None:
             case = _capex_case(capex_case)
@@ -134,6 +158,17 @@ def register(app: typer.Typer) -> None:
         # the linked model's deterministic run: the scenario at its medians, these values fixed
         assumptions = replace(Assumptions.of(scenario, **fixed), convention=convention)
         ds = dataset(user)
+        if filings:
+            ds = _with_filings(ds)
+        if check:
+            from ..financial.check import check_claims
+
+            emit(
+                check_claims(ds, FinancialAssumptions(convention=convention, **fixed)),
+                fmt,
+                title="model vs the sources' claims",
+            )
+            return
         result = model_financials(
             ds, assumptions, entities=entity or None, years=parse_years(years)
         )
@@ -144,6 +179,8 @@ def register(app: typer.Typer) -> None:
                 "year",
                 "period",
                 "value",
+                "origin",
+                "accession",
                 "rule",
                 "derivation",
                 "source",
@@ -156,9 +193,33 @@ def register(app: typer.Typer) -> None:
                 emit(result.notes(), fmt, title="notes")
             return
         df = result.to_frame()
+        if fmt is Format.json:
+            df["origin"] = result.origins()  # per row: input -> where it came from
         if fmt is Format.table:
             df = df[
                 TABLE_COLUMNS
                 + (["returns_cut", "unfunded_gap", "cash"] if debt_cap is not None else [])
             ]
+            emit(df, fmt, title="financials (USD bn)", footer=False)
+            emit(result.coverage(), fmt, title="years filed, reported or projected (by capex)")
+            return
         emit(df, fmt, title="financials (USD bn)")
+
+
+def _with_filings(ds):
+    """The dataset plus the filed actuals imported into the store (none imported: unchanged)."""
+    from ..financial import with_filed_facts
+    from ..importers import read_filing_facts
+    from .common import open_store
+
+    store = open_store()
+    if not store.exists():
+        return ds
+    frames = [read_filing_facts(store)]
+    try:
+        from ..importers.filed_quarterly import read_filed_quarterly_facts
+
+        frames.append(read_filed_quarterly_facts(store))
+    except ImportError:  # the filed-quarterly importer is optional
+        pass
+    return with_filed_facts(ds, *frames)

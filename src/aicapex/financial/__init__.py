@@ -5,7 +5,13 @@ company's fiscal-year label (FY2026 -> 2026; Microsoft's fiscal year ends in Jun
 """
 
 from .assumptions import CAPEX_CASES, FinancialAssumptions
-from .depreciation import depreciation_fraction, run_rate_depreciation, vintage_depreciation
+from .depreciation import (
+    depreciation_fraction,
+    run_rate_depreciation,
+    scheduled_depreciation,
+    vintage_depreciation,
+)
+from .inputs import with_filed_facts
 from .model import PreparedFinancials, prepare_financials, resolved_assumptions, run_financials
 from .result import OUTPUTS, FinancialResult
 from .series import path_from_points, range_case
@@ -29,5 +35,7 @@ __all__ = [
     "resolved_assumptions",
     "run_financials",
     "run_rate_depreciation",
+    "scheduled_depreciation",
     "vintage_depreciation",
+    "with_filed_facts",
 ]

@@ -23,6 +23,9 @@ from .inputs import EntityFigures, Figure
 from .series import range_case
 
 CURRENT_DEBT_METRIC = "current_debt"  # current portion of long-term debt (SEC import)
+# opening cash, in order: cash and short-term investments as one figure, else cash and
+# equivalents plus marketable securities, else cash and equivalents alone (net debt = debt - it)
+CASH_METRICS = ("cash_and_short_term_investments", "cash")
 
 ROW_COLUMNS = [
     "entity",
@@ -183,6 +186,8 @@ class EntityPoints:
     # figures reported for past years, to set beside the model's: depreciation, net income
     depreciation_reported: dict[int, np.ndarray] = field(default_factory=dict)
     net_income_reported: dict[int, np.ndarray] = field(default_factory=dict)
+    buybacks: dict[int, np.ndarray] = field(default_factory=dict)
+    dividends: dict[int, np.ndarray] = field(default_factory=dict)
     chosen_years: dict[str, tuple[int, bool]] = field(
         default_factory=dict
     )  # metric -> (year, from an override)
@@ -313,10 +318,26 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
 
     opening = {}
     current, _ = _values(ef, CURRENT_DEBT_METRIC, overrides, case, expl, record=False)
-    for name, metrics in (("debt", D.DEBT_METRICS), ("cash", (D.CASH_METRIC,))):
+    securities, _ = _values(ef, "marketable_securities", overrides, case, expl, record=False)
+    for name, metrics in (("debt", D.DEBT_METRICS), ("cash", CASH_METRICS)):
         found = None
         for metric in metrics:
             vals, _ = _values(ef, metric, overrides, case, expl, record=False)
+            if metric == D.CASH_METRIC and securities:
+                # cash = cash and equivalents + marketable securities, where both are reported
+                both = set(vals) & set(securities)
+                found = _latest_before({y: vals[y] + securities[y] for y in both}, first_flow)
+                if first_flow is not None and found is not None:
+                    y = found[0]
+                    expl.record(
+                        "cash_and_short_term_investments",
+                        y,
+                        str(y),
+                        found[1],
+                        rule="derived",
+                        derivation=f"opening cash (end of {y}) = cash + marketable_securities",
+                    )
+                    break
             if metric == "long_term_debt" and current:
                 # total debt = long-term + current portion, where both are reported for a year
                 both = set(vals) & set(current)
@@ -373,6 +394,8 @@ def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, En
         server_share=None if share is None else share[1],
         chosen_years=chosen,
         server_lives=lives,
+        buybacks=buybacks,
+        dividends=dividends,
         **income,
     )
     return points, expl
@@ -469,6 +492,10 @@ def _income_statement(ef: EntityFigures, overrides, case, expl: EntityExplanatio
             "(operating income = OCF - modelled depreciation)"
         )
     reported_dep = {**da, **dep_only}  # depreciation alone where tagged, else D&A
+    for y in sorted(reported_dep):
+        use("depreciation_ppe" if y in dep_only else D.DEPRECIATION_METRIC, y, reported_dep[y])
+    for y in sorted(net):
+        use("net_income", y, net[y])
     return {
         "pbd": pbd,
         "pbd_is_proxy": not pbd,

@@ -349,6 +349,8 @@ def compute(
             get("depreciation") - get("depreciation_reported"), get("depreciation_reported")
         ),
         "net_income_reported": lambda: reported("net_income_reported"),
+        "buybacks": lambda: reported("buybacks"),
+        "dividends": lambda: reported("dividends"),
         "operating_margin": lambda: ratio(get("operating_income"), get("revenue")),
         "operating_margin_alt_life": lambda: ratio(
             get("operating_income_alt_life"), get("revenue")

@@ -166,6 +166,7 @@ MODEL_METRICS: tuple[str, ...] = (
     D.RESIDUAL_METRIC,
     *D.DEBT_METRICS,
     D.CASH_METRIC,
+    "cash_and_short_term_investments",
     D.DEPRECIATION_METRIC,
     D.REVENUE_METRIC,
     D.SERVER_LIFE_METRIC,

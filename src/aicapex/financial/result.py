@@ -19,6 +19,8 @@ OUTPUTS: dict[str, str] = {
     "ocf": MONEY_UNIT,
     "fcf": MONEY_UNIT,
     "shareholder_returns": MONEY_UNIT,
+    "buybacks": MONEY_UNIT,  # as reported for the year (n/a where none is)
+    "dividends": MONEY_UNIT,  # as reported for the year (n/a where none is)
     "residual": MONEY_UNIT,
     "funding_gap": MONEY_UNIT,
     "debt": MONEY_UNIT,
@@ -63,6 +65,20 @@ OUTPUTS: dict[str, str] = {
     "coverage": "multiple",  # EBITDA proxy / interest
     "required_ocf_growth": "ratio",
     "server_life_years": "years",
+}
+
+
+# An output that is an input's path -> the dataset metric(s) whose figures it is built from
+INPUT_METRICS: dict[str, tuple[str, ...]] = {
+    "capex": ("capex",),
+    "ocf": ("operating_cash_flow",),
+    "shareholder_returns": ("buybacks_and_dividends",),
+    "buybacks": ("buybacks",),
+    "dividends": ("dividends",),
+    "revenue": ("revenue",),
+    "profit_before_depreciation": ("operating_income",),
+    "depreciation_reported": ("depreciation", "depreciation_ppe"),
+    "net_income_reported": ("net_income",),
 }
 
 
@@ -138,6 +154,51 @@ class FinancialResult:
         out["unit"] = out["output"].map(OUTPUTS)
         return out[["entity", "year", "output", "value", "unit", "capex_metric"]]
 
+    def origin(self, entity: str, output: str, year: int) -> str | None:
+        """Where the input behind `output` (see INPUT_METRICS) came from in `year`: "filed
+        <accession>", "reported" (press actual), "guidance", "estimate", "user", "override",
+        "derived", else "interpolated" / "projected" (between / after known years), or None
+        (missing)."""
+        by_year: dict[int, str] = {}
+        for metric in INPUT_METRICS.get(output, ()):
+            by_year.update(self.explanation[entity].origin.get(metric, {}))
+        if not by_year:
+            return None
+        if year in by_year:
+            return by_year[year]
+        if year > max(by_year):
+            return "projected"
+        if year > min(by_year):
+            return "interpolated"
+        return None
+
+    def origins(self) -> list[dict[str, str | None]]:
+        """One dict per row of `to_frame()` (entity-major, then year): input output -> origin."""
+        return [
+            {o: self.origin(e, o, y) for o in INPUT_METRICS if o in self.arrays}
+            for e in self.entities
+            for y in self.years
+        ]
+
+    def coverage(self) -> pd.DataFrame:
+        """Per entity: which of the run's years are filed, reported (press actual) or projected,
+        judged by the capex figure behind each year."""
+        rows = []
+        for e in self.entities:
+            kinds: dict[str, list[int]] = {"filed": [], "reported": [], "projected": []}
+            for y in self.years:
+                o = self.origin(e, "capex", y) or ""
+                key = (
+                    "filed"
+                    if o.startswith("filed")
+                    else "reported"
+                    if o in ("reported", "user", "override", "derived")
+                    else "projected"
+                )
+                kinds[key].append(y)
+            rows.append({"entity": e, **{k: _span(v) for k, v in kinds.items()}})
+        return pd.DataFrame(rows)
+
     def sources(self, entity: str | None = None) -> pd.DataFrame:
         """Every figure the run used, with the dataset rows (source, quote) behind it."""
         chosen = [entity] if entity else list(self.entities)
@@ -158,3 +219,16 @@ class FinancialResult:
                 }
             )
         return pd.DataFrame(rows)
+
+
+def _span(years: list[int]) -> str:
+    """[2019, 2020, 2021, 2024] -> '2019-2021, 2024'."""
+    out, run = [], []
+    for y in years:
+        if run and y != run[-1] + 1:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+            run = []
+        run.append(y)
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
