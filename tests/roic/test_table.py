@@ -91,3 +91,10 @@ def test_sources_cover_every_input(ds):
     backlog = s[s["input"] == "backlog"].iloc[0]
     assert "goog-20260630.htm" in backlog["source"]
     assert (s.loc[s["input"] == "ai_share", "basis"] == "assumption").all()
+
+
+def test_annual_plan_reads_either_capex_definition(ds):
+    # Microsoft's plan: the CY2026 outlook (~175, SOURCE.txt) once the dataset ships it, else the
+    # FY2026 figure (72 $bn in the first half x 2 = 144), filed as capex incl. finance leases
+    plan = observed_inputs(ds, "microsoft").inputs["annual_plan"]
+    assert (plan.period, plan.value) in {("CY2026", 175.0), ("FY2026", 144.0)}

@@ -159,8 +159,14 @@ def observed_inputs(dataset: Dataset, entity: str) -> Observed:
                 "actual",
                 " + ".join(f"{v:g}" for v in values),
             )
+    # the plan year's capex, in the quarterly figures' definition first, else the other one
+    metrics = sorted(CAPEX_METRICS, key=lambda m: m != capex_metric)
+    plan = None
     for period in PLAN_PERIODS.get(entity, ()):
-        plan = _input(dataset, "annual_plan", entity, "capex", period)
+        for metric in metrics:
+            plan = _input(dataset, "annual_plan", entity, metric, period)
+            if plan is not None:
+                break
         if plan is not None:
             inputs["annual_plan"] = plan
             break
