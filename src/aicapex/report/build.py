@@ -132,12 +132,20 @@ def build_report(
     seed: int = defaults.REPORT_SEED,
     filing_facts: pd.DataFrame | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    xlsx: bool = False,
+    baseline: str | Path | None = None,
+    as_of=None,
 ) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
     `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison.
-    Returns the paths written, HTML first.
+    Also writes `<stem>.run.json` (this run, for a later `--baseline` or `aicapex diff`);
+    `xlsx` adds `<stem>.xlsx` (views/xlsx.report_workbook); `baseline` (a saved run JSON) adds the
+    "Since last time" section; `as_of` (views.asof.AsOf) is stated under the title.
+    Returns the paths written: HTML, Markdown, the CSVs, then the run JSON and the workbook.
     """
+    from ..views.asof import as_of as _as_of
+    from ..views.diff import save_snapshot, snapshot
     out_path = Path(out_path)
     if out_path.suffix.lower() not in (".html", ".htm"):
         raise ModelError(f"--out must end in .html, got '{out_path}'")
@@ -150,11 +158,16 @@ def build_report(
         filing_facts=filing_facts,
         on_progress=on_progress,
     )
+    info = as_of or _as_of(dataset, scenario=", ".join(scenarios) or None, seed=seed, paths=paths)
+    if baseline is not None:
+        from .since_section import since_section
+
+        sections.insert(1, since_section(dataset, baseline, as_of=info.to_dict()))
     csv_dir_name = f"{out_path.stem}_tables"
     title = "aicapex: the economics of the AI-infrastructure build-out"
     subtitle = (
         f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "
-        f"seed {seed}."
+        f"seed {seed}. {info.line()}"
     )
     out_path.write_text(render_html(title, subtitle, sections, csv_dir_name), encoding="utf-8")
     md_path = out_path.with_suffix(".md")
@@ -162,4 +175,22 @@ def build_report(
         render_markdown(title, subtitle, sections, csv_dir_name, out_path.name), encoding="utf-8"
     )
     csvs = write_csvs(sections, out_path.parent / csv_dir_name)
-    return [out_path, md_path, *csvs]
+    extra = []
+    try:  # the run, for a later --baseline; a dataset the model cannot run still gets its report
+        snap = snapshot(dataset, as_of=info.to_dict())
+        extra.append(save_snapshot(out_path.with_suffix(".run.json"), snap))
+    except AicapexError as exc:
+        warnings.warn(f"no run JSON beside the report: {exc}", stacklevel=2)
+    if xlsx:
+        from ..views.xlsx import report_workbook
+
+        extra.append(
+            report_workbook(
+                out_path.with_suffix(".xlsx"),
+                sections,
+                dataset,
+                scenarios=scenarios,
+                as_of=info.to_dict(),
+            )
+        )
+    return [out_path, md_path, *csvs, *extra]
