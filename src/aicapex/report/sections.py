@@ -4,6 +4,7 @@ section that collects their one-line answers. A layer not built yet shows 'not a
 from __future__ import annotations
 
 from . import (
+    company_section,
     financial_section,
     network_section,
     physical_section,
@@ -19,6 +20,7 @@ LAYER_SECTIONS = [
     guarded("physical", physical_section.TITLE, physical_section.physical_section),
     guarded("uncertainty", uncertainty_section.TITLE, uncertainty_section.uncertainty_section),
     guarded("reconcile", reconcile_section.TITLE, reconcile_section.reconcile_section),
+    guarded("company", company_section.TITLE, company_section.company_section),
 ]
 
 

@@ -201,10 +201,16 @@ class Diff:
         for r in self.outputs.head(limit).itertuples(index=False):
             cause = f"; caused by {r.causes}" if r.causes else ""
             out.append(
-                f"{names.get(r.entity, r.entity)} {r.metric} {r.year}: {_num(r.old)} -> "
+                f"{names.get(r.entity, r.entity)} {_metric(r.metric)} {r.year}: {_num(r.old)} -> "
                 f"{_num(r.new)} USD bn ({_num(r.change, sign=True)}){cause}"
             )
         return out
+
+
+def _metric(name: str) -> str:
+    from .. import metrics
+
+    return metrics.label_or_name(name)
 
 
 def _num(x, sign: bool = False) -> str:
