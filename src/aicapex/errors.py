@@ -3,7 +3,9 @@
     AicapexError            base of everything aicapex raises on purpose
     ├── DataError           a bad input file or record; names file, location, field and value
     ├── ModelError          inputs valid one by one but impossible together (e.g. no capex history)
-    └── ScenarioError       a bad scenario, distribution or correlation specification
+    ├── ScenarioError       a bad scenario, distribution or correlation specification
+    └── LimitError          a request beyond a limit (memory, run time, file size): says
+                            how much it needs and what to pass instead
 
 The CLI turns any of them into one line on stderr and exit code 2.
 """
@@ -56,3 +58,8 @@ class ModelError(AicapexError):
 
 class ScenarioError(AicapexError):
     """A scenario file, distribution or correlation matrix is invalid."""
+
+
+class LimitError(AicapexError):
+    """A request larger than a limit (memory, run time, file size); the message says how much it
+    needs, the limit, and what to pass instead (aicapex.limits)."""

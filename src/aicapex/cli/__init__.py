@@ -71,11 +71,32 @@ def _root(
         is_eager=True,
         help="Print the installed version and exit.",
     ),
+    max_memory: str | None = typer.Option(
+        None,
+        "--max-memory",
+        metavar="SIZE",
+        help="Refuse runs estimated to need more memory, e.g. 16GB "
+        "(default: $AICAPEX_MAX_MEMORY or half the available memory).",
+    ),
+    max_time: str | None = typer.Option(
+        None,
+        "--max-time",
+        metavar="DURATION",
+        help="Refuse runs projected to take longer, e.g. 90m or 12h "
+        "(default: $AICAPEX_MAX_TIME or 1h).",
+    ),
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="No progress bars (they only show on a terminal anyway)."
     ),
 ) -> None:
     common.STATE.db = db
+    from .. import limits
+
+    limits.reset()
+    if max_memory is not None:
+        limits.SETTINGS.max_memory = limits.parse_size(max_memory)
+    if max_time is not None:
+        limits.SETTINGS.max_time = limits.parse_duration(max_time)
     common.STATE.quiet = quiet
 
 

@@ -271,11 +271,19 @@ class SimulationResult:
 def chunk_layout(paths: int, chunk: int) -> list[list[tuple[int, int]]]:
     """(start, n) of every chunk, grouped by segment: chunks of `chunk` paths from each
     segment's first path (a segment's last chunk may be shorter)."""
-    out = []
-    for seg_start in range(0, paths, sampling.SEGMENT_PATHS):
-        seg_end = min(paths, seg_start + sampling.SEGMENT_PATHS)
-        out.append([(a, min(chunk, seg_end - a)) for a in range(seg_start, seg_end, chunk)])
-    return out
+    return [segment_chunks(paths, chunk, s) for s in range(segment_count(paths))]
+
+
+def segment_count(paths: int) -> int:
+    return -(-int(paths) // sampling.SEGMENT_PATHS)
+
+
+def segment_chunks(paths: int, chunk: int, segment: int) -> list[tuple[int, int]]:
+    """(start, n) of one segment's chunks, without building the whole layout (a run of 1e11
+    paths has 763,000 segments)."""
+    seg_start = segment * sampling.SEGMENT_PATHS
+    seg_end = min(paths, seg_start + sampling.SEGMENT_PATHS)
+    return [(a, min(chunk, seg_end - a)) for a in range(seg_start, seg_end, chunk)]
 
 
 @dataclass(frozen=True)
@@ -310,7 +318,7 @@ def run_segment(
     """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
     against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
     them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
-    chunks = chunk_layout(spec.paths, spec.chunk)[segment]
+    chunks = segment_chunks(spec.paths, spec.chunk, segment)
     k = len(model.columns)
     sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
     buffer = None if values is not None else np.empty((k, max(n for _, n in chunks)))
@@ -385,8 +393,12 @@ def run_model(
     if workers is not None and workers < 1:
         raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
     k = len(model.columns)
-    if keep == "auto":
-        keep = not distributed and k * paths * 8 <= KEEP_BYTES
+    if keep == "auto":  # keep the paths when they fit KEEP_BYTES and the memory limit
+        keep = (
+            not distributed
+            and k * paths * 8 <= KEEP_BYTES
+            and limits.run_memory(paths, k, chunk=chunk, keep=True) <= limits.memory_limit()[0]
+        )
     if keep and distributed:
         raise ScenarioError("keep=True holds every path in this process: not with Dask workers")
     if keep_paths is not None and distributed:
@@ -412,7 +424,10 @@ def run_model(
         bar = _Bar(total, progress)
         on_progress = bar
     on_progress = limits.TimeGuard(
-        f"a run of {paths:,} paths", "pass fewer --paths or more --workers", on_progress
+        f"a run of {paths:,} paths",
+        "pass fewer --paths or more --workers",
+        on_progress,
+        items=paths,
     )
     try:
         if distributed:
@@ -461,7 +476,7 @@ def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, to
             on_progress(done, total)
 
     values = output_buffer(k, spec.paths) if keep else None
-    segments = range(len(chunk_layout(spec.paths, spec.chunk)))
+    segments = range(segment_count(spec.paths))
     writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
     try:
         parts = [

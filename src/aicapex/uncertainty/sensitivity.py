@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .. import limits
 from ..errors import ScenarioError
 from .montecarlo import Model
 from .sampling import InputSet
@@ -123,6 +124,15 @@ def sobol(
         raise ScenarioError("sobol: the scenario has no uncertain input")
     if n < 2 or n & (n - 1):
         raise ScenarioError(f"sobol: n = {n!r}: must be a power of two >= 2")
+    runs = n * (len(names) + 2)
+    limits.check_memory(  # the design is held whole (aicapex.limits)
+        limits.sobol_memory(n, len(names)),
+        what=f"sobol with n = {n:,} ({runs:,} model runs of {len(names)} inputs)",
+        instead="pass a smaller --n",
+    )
+    on_progress = limits.TimeGuard(
+        f"sobol with n = {n:,}", "pass a smaller --n", on_progress, unit="model runs"
+    )
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

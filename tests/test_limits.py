@@ -1,0 +1,132 @@
+"""aicapex.limits: memory estimated before allocating, run time projected from the first chunks;
+a request beyond a limit is a LimitError that says how much, the limit, and what to pass."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aicapex import limits
+from aicapex.errors import AicapexError, LimitError
+
+
+@pytest.fixture(autouse=True)
+def _no_limits_from_elsewhere(monkeypatch):
+    monkeypatch.delenv(limits.MEMORY_ENV, raising=False)
+    monkeypatch.delenv(limits.TIME_ENV, raising=False)
+    limits.reset()
+    yield
+    limits.reset()
+
+
+@pytest.mark.parametrize(
+    ("text", "nbytes"),
+    [
+        ("8GB", 8_000_000_000),
+        ("8 gb", 8_000_000_000),
+        ("512MiB", 512 * 1024 * 1024),
+        ("1.5T", 1_500_000_000_000),
+        ("1000", 1000),
+    ],
+)
+def test_parse_size(text, nbytes):
+    assert limits.parse_size(text) == nbytes
+
+
+@pytest.mark.parametrize("text", ["", "lots", "8XB", "-1GB", "0"])
+def test_parse_size_refuses_nonsense(text):
+    with pytest.raises(LimitError, match="--max-memory"):
+        limits.parse_size(text)
+
+
+def test_parse_duration():
+    assert limits.parse_duration("90m") == 5400
+    assert limits.parse_duration("2h") == 7200
+    assert limits.parse_duration("1d") == 86400
+    assert limits.parse_duration("45") == 45
+    with pytest.raises(LimitError):
+        limits.parse_duration("soon")
+
+
+def test_engine_constants_are_the_engines():
+    from aicapex.uncertainty import sampling, summaries
+
+    assert limits.SEGMENT_PATHS == sampling.SEGMENT_PATHS
+    assert limits.SAMPLE_MAX == summaries.SAMPLE_MAX
+
+
+def test_run_memory_by_hand():
+    # keep: 1e11 paths x 7 outputs x 8 B = 5.6e12 B, plus one chunk of 65,536 x 7 x 8 = 3,670,016 B
+    assert limits.run_memory(10**11, 7, chunk=65_536, keep=True) == 5_600_000_000_000 + 3_670_016
+    # streamed, 1,000,000 paths x 2 outputs, chunk 1000: block 1000 x 2 x 8 = 16,000; sample
+    # 65,536 x 2 x 8 = 1,048,576; segments ceil(1e6 / 131,072) = 8, each 4 x 2 x 8 + 1024 = 1088
+    assert limits.run_memory(10**6, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 8 * 1088
+
+
+def test_sobol_memory_by_hand():
+    # n = 1024, 10 inputs: 1024 x 12 = 12,288 rows of (2 x 10 + 1) values x 8 B = 2,064,384 B
+    assert limits.sobol_memory(1024, 10) == 2_064_384
+
+
+def test_default_memory_limit_is_half_the_available(monkeypatch):
+    monkeypatch.setattr(limits, "available_memory", lambda: 10_000_000_000)
+    assert limits.memory_limit() == (5_000_000_000, "half of the 10 GB available")
+
+
+def test_limit_from_option_then_environment(monkeypatch):
+    monkeypatch.setenv(limits.MEMORY_ENV, "2GB")
+    assert limits.memory_limit() == (2_000_000_000, limits.MEMORY_ENV)
+    limits.SETTINGS.max_memory = 3_000_000_000
+    assert limits.memory_limit() == (3_000_000_000, "--max-memory")
+
+
+def test_check_memory_says_how_much_the_limit_and_what_instead():
+    limits.SETTINGS.max_memory = 1_000_000_000
+    limits.check_memory(999_999_999, what="x", instead="y")  # under the limit: nothing
+    with pytest.raises(LimitError) as exc:
+        limits.check_memory(800_000_000_000, what="a run", instead="pass fewer --paths")
+    msg = str(exc.value)
+    assert "800 GB" in msg and "1 GB" in msg and "pass fewer --paths" in msg
+    assert "--max-memory 880GB" in msg
+    assert isinstance(exc.value, AicapexError)  # the CLI's exit 2
+
+
+def test_time_guard_refuses_a_run_projected_past_the_limit():
+    guard = limits.TimeGuard("a run of 1e9 paths", "pass fewer --paths", limit=60.0)
+    time.sleep(0.05)
+    with pytest.raises(LimitError) as exc:
+        guard(1000, 10**9)  # >= 0.05 s for 1000 of 1e9: >= 50,000 s projected
+    assert "pass fewer --paths" in str(exc.value) and "--max-time" in str(exc.value)
+
+
+def test_time_guard_lets_a_feasible_run_go_on_and_calls_the_next_callback():
+    seen = []
+    guard = limits.TimeGuard("a run", "x", lambda d, t: seen.append((d, t)), limit=3600.0)
+    guard(500, 1000)
+    guard(1000, 1000)
+    assert seen == [(500, 1000), (1000, 1000)]
+
+
+class _Model:
+    """Two outputs, each the input itself (the engine's model protocol)."""
+
+    columns = pd.DataFrame({"entity": ["a", "a"], "metric": ["m", "m"], "year": [2026, 2027]})
+
+    def evaluate(self, inputs, n, out=None):
+        out = np.empty((2, n)) if out is None else out
+        out[:] = inputs["x"]
+        return out
+
+
+def test_run_model_refuses_before_allocating():
+    from aicapex.uncertainty.distributions import Uniform
+    from aicapex.uncertainty.montecarlo import run_model
+    from aicapex.uncertainty.sampling import InputSet
+
+    limits.SETTINGS.max_memory = 10_000_000  # 10 MB
+    # keep every path of 1e9 paths x 2 outputs: 16 GB, refused at once (no 16 GB allocation)
+    with pytest.raises(LimitError, match="16 GB"):
+        run_model(_Model(), InputSet({"x": Uniform(0, 1)}), 10**9, 1, keep=True)
