@@ -96,25 +96,9 @@ def _write_sheet(ws, sheet: Sheet, labels: dict[str, str] | None) -> None:
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
 
 
-def write_workbook(
-    path: str | Path,
-    sheets: list[Sheet],
-    *,
-    as_of: dict | None = None,
-    labels: dict[str, str] | None = None,
-) -> Path:
-    """Write `sheets` (and an "as of" sheet from the JSON meta block) to `path` (.xlsx).
-
-    The file is written beside `path` and renamed into place, so an interrupted export leaves
-    no partial workbook.
-    """
+def _workbook(sheets: list[Sheet], as_of: dict | None, labels: dict[str, str] | None):
     from openpyxl import Workbook
 
-    from ..errors import AicapexError
-
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise AicapexError(f"--out: '{path}': a workbook needs the .xlsx extension")
     wb = Workbook()
     wb.remove(wb.active)
     taken: list[str] = []
@@ -137,6 +121,27 @@ def write_workbook(
         ws.freeze_panes = "A3"
     if not wb.sheetnames:
         wb.create_sheet("empty")
+    return wb
+
+
+def write_workbook(
+    path: str | Path,
+    sheets: list[Sheet],
+    *,
+    as_of: dict | None = None,
+    labels: dict[str, str] | None = None,
+) -> Path:
+    """Write `sheets` (and an "as of" sheet from the JSON meta block) to `path` (.xlsx).
+
+    The file is written beside `path` and renamed into place, so an interrupted export leaves
+    no partial workbook.
+    """
+    from ..errors import AicapexError
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise AicapexError(f"--out: '{path}': a workbook needs the .xlsx extension")
+    wb = _workbook(sheets, as_of, labels)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.part")
     try:
@@ -145,6 +150,17 @@ def write_workbook(
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def workbook_bytes(
+    sheets: list[Sheet], *, as_of: dict | None = None, labels: dict[str, str] | None = None
+) -> bytes:
+    """The workbook as bytes (a download button's payload)."""
+    import io
+
+    buf = io.BytesIO()
+    _workbook(sheets, as_of, labels).save(buf)
+    return buf.getvalue()
 
 
 SOURCE_COLUMNS = [
@@ -206,5 +222,6 @@ __all__ = [
     "report_workbook",
     "sheet_name",
     "sources_frame",
+    "workbook_bytes",
     "write_workbook",
 ]
