@@ -176,3 +176,17 @@ def test_importing_the_engine_loads_no_scipy_stats():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_symmetric_beta_median_is_the_midpoint():
+    """By symmetry the median of Beta(a, a) is 1/2; the PERT with the mode in the middle has
+    a = b = 1 + 4 * 0.5 = 3, where SciPy's inverse agrees bit for bit."""
+    p = d.pert(2, 3, 4)
+    assert p.median() == 3.0 == float(p.ppf(np.array([0.5]))[0])
+    assert d.beta(0.5, 0.5, 10, 20).median() == 15.0
+    # asymmetric: Newton on the continued fraction, against SciPy's betaincinv (a different
+    # algorithm) and the closed form of Beta(1, b): median 1 - 2^(-1/b)
+    for a, b in ((1.2, 3.8), (3.4, 1.6), (2.0, 5.0), (0.7, 0.4), (30.0, 2.0), (1.0, 3.0)):
+        dist = d.beta(a, b)
+        assert dist.median() == pytest.approx(float(dist.ppf(np.array([0.5]))[0]), rel=1e-12)
+    assert d.beta(1.0, 3.0).median() == pytest.approx(1 - 2 ** (-1 / 3), rel=1e-14)
