@@ -114,9 +114,10 @@ def test_scenario_sets_the_sliders_to_its_medians(ds):
     # 000_0bf8f8a29dd3db6b.txt: "分析師平均預測增速僅為19%")
     assert scenario_defaults(None, ds) == {"ocf_growth": pytest.approx(19.0)}
     burry = scenario_defaults("burry")
-    # burry.yaml: server life PERT(2, 3, 4) -> median 3 (symmetric); OCF growth Normal(0.10, 0.05) -> 10 %;
+    # burry.yaml keeps the lives the companies book (its PERT(2, 3, 4) is the economic, alternative
+    # life), so the booked-life slider stays; OCF growth Normal(0.10, 0.05) -> 10 %;
     # GPU rental prices falling PERT(0.2, 0.35, 0.5) a year -> median 0.35 (symmetric), i.e. 35 %; no shock
-    assert burry["server_life"] == pytest.approx(3.0)
+    assert "server_life" not in burry
     assert burry["ocf_growth"] == pytest.approx(10.0)
     assert burry["rental_decline"] == pytest.approx(35.0, abs=0.01)
     assert "shock_entity" not in burry

@@ -9,8 +9,8 @@ import pytest
 from aicapex.cli import main
 from aicapex.errors import ModelError
 from aicapex.report import build_report
-from aicapex.report.build import guarded, layer
 from aicapex.report.content import Section
+from aicapex.report.sections import SECTIONS, SectionSpec
 
 
 def test_report_files_and_offline_html(tiny_dataset, tmp_path):
@@ -58,14 +58,18 @@ def test_out_must_be_html(tiny_dataset, tmp_path):
         build_report(tiny_dataset, tmp_path / "r.pdf")
 
 
-def test_missing_layer_is_a_visible_message():
-    def needs_missing_layer(ctx):
-        layer("no_such_layer_xyz")
-        return Section("x", "X")
+def test_a_section_that_cannot_be_computed_is_a_visible_message():
+    def rejects(ctx):
+        raise ModelError("no capex for acme")
 
-    s = guarded("x", "X", needs_missing_layer)(None)
+    s = SectionSpec("x", "X", rejects).run(None)
     assert not s.available
-    assert "not built yet" in s.lines[0]
+    assert "could not be computed: no capex for acme" in s.lines[0]
+
+
+def test_sections_registry_has_unique_ids():
+    ids = [s.id for s in SECTIONS]
+    assert len(ids) == len(set(ids)) and "financial" in ids and "key-figures" in ids
 
 
 def test_cli_report_on_shipped_data(tmp_path, shipped_dataset):
@@ -122,5 +126,5 @@ def test_a_failing_layer_costs_only_its_own_section():
         raise ZeroDivisionError("division by zero")
 
     with pytest.warns(UserWarning, match="report section 'x' failed"):
-        s = guarded("x", "X", broken)(None)
+        s = SectionSpec("x", "X", broken).run(None)
     assert not s.available and "internal error ZeroDivisionError" in s.lines[0]

@@ -10,7 +10,7 @@ def _leaves_are_sourced(tree):
     for leaf in tree.leaves():
         assert leaf.kind in ("fact", "constant", "assumption", "override"), leaf.label
         if leaf.kind in ("fact", "constant"):
-            assert leaf.provenance and all(p.get("quote") for p in leaf.provenance), leaf.label
+            assert leaf.provenance and all(getattr(p, "quote", None) for p in leaf.provenance), leaf.label
         else:
             assert leaf.provenance, leaf.label  # an assumption says where it comes from
 
@@ -32,7 +32,7 @@ def test_projected_fcf_grows_ocf_at_the_analysts_rate(shipped_dataset):
     assert "ocf_growth" in ocf.formula
     growth = next(c for c in ocf.inputs if c.label == "ocf_growth")
     assert growth.value == pytest.approx(0.19) and any(
-        "19%" in p["quote"] for p in growth.provenance
+        "19%" in p.quote for p in growth.provenance
     )
     _leaves_are_sourced(tree)
 
@@ -42,10 +42,10 @@ def test_depreciation_down_to_the_vintages(model_dataset):
     # legacy 10 (2024 charge held flat) + servers 0.6 x (100 + 200) / 6 + buildings 0.4 x 300 / 25
     assert tree.value == pytest.approx(10 + 30 + 4.8)
     legacy, servers, buildings = tree.inputs
-    assert legacy.value == 10 and legacy.provenance[0]["quote"] == "Depreciation was 10 billion."
+    assert legacy.value == 10 and legacy.provenance[0].quote == "Depreciation was 10 billion."
     assert servers.value == pytest.approx(30) and buildings.value == pytest.approx(4.8)
     life = next(c for c in servers.inputs if c.label == "acme.server_life_years")
-    assert life.value == 6 and life.provenance[0]["quote"] == "Servers last six years."
+    assert life.value == 6 and life.provenance[0].quote == "Servers last six years."
     vintages = [c for c in servers.inputs if c.label.startswith("acme.capex.")]
     assert [(c.label, c.value) for c in vintages] == [
         ("acme.capex.2025", 100),
@@ -104,4 +104,4 @@ def test_cli_explain_depreciation_text(tmp_path, capsys):
 def test_scenario_assumptions_carry_their_rationale(shipped_dataset):
     tree = explain(shipped_dataset, "alphabet", "fcf", 2028, scenario="burry")
     growth = next(n for n in tree.walk() if n.label == "ocf_growth")
-    assert growth.kind == "assumption" and growth.provenance[0]["origin"] == "scenario burry"
+    assert growth.kind == "assumption" and growth.provenance[0].origin == "scenario burry"

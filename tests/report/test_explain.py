@@ -14,11 +14,11 @@ def test_fact_explanation_lists_every_report_with_its_quote(tiny_dataset):
     e = explain(tiny_dataset, "acme", "capex", 2026)
     assert e.kind == "fact" and e.unit == "USD bn"
     assert e.value == 185.0  # median of the guidance reports 180 and 190
-    assert sorted(p["quote"] for p in e.provenance) == [
+    assert sorted(p.quote for p in e.provenance) == [
         "Acme plans 190 billion.",
         "Acme will spend 180 billion.",
     ]
-    assert {p["source"] for p in e.provenance} == {"a.txt", "b.txt"}
+    assert {p.source for p in e.provenance} == {"a.txt", "b.txt"}
     text = e.render()
     assert "Acme will spend 180 billion." in text and "median of 2 reports" in text
 
@@ -39,7 +39,7 @@ def test_user_override_names_its_file(tiny_dataset, tmp_path):
     ds = build_dataset([user], base=tiny_dataset)
     e = explain(ds, "acme", "capex", 2026)
     assert e.kind == "override" and e.value == 150.0
-    assert e.provenance[0]["user file"] == "mine.yaml"
+    assert e.provenance[0].user_file == "mine.yaml"
 
 
 def test_unknown_metric_and_entity_are_clear_errors(tiny_dataset):

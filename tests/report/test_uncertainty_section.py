@@ -36,4 +36,4 @@ def test_figures_and_scenarios(section):
     wide = next(t.df for t in section.tables if t.name == "scenario_comparison")
     assert {"base p50", "burry p50"} <= set(wide.columns)
     # each scenario assumption is listed with its rationale
-    assert section.provenance["item"].str.startswith("burry: server_life_years").any()
+    assert section.provenance["item"].str.startswith("burry: alt_server_life_years").any()

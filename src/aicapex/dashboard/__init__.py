@@ -9,9 +9,10 @@ Public API:
     run_dashboard(port=8501, address="127.0.0.1", db=None) -> int
 """
 
+from .content import DashboardResults, Headline
 from .controls import Controls
 from .launch import run_dashboard, streamlit_command
-from .results import DashboardResults, Headline, compute, default_entities
+from .results import compute, default_entities
 
 __all__ = [
     "Controls",

@@ -1,27 +1,43 @@
-"""Dashboard panels for the model layers, each through its layer's public API."""
+"""Dashboard panels: each fills the page's `DashboardResults` from one layer's public API, with
+the figures the report shows too (views/figures.py) and labels from the metrics table."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .. import defaults
+from .. import defaults, financial, metrics, model, network, physical
 from ..dataset import Dataset
-from ..report import charts
-from ..report.build import layer
+from ..report.coverage import key_figures
+from ..views import charts
+from ..views import figures as shared
+from .content import DashboardResults, Headline
 from .controls import Controls
-from .results import DashboardResults, Headline
+from .roic_panel import roic_panel
 
 DEPRECIATION_KEY = "added_depreciation"
 
 
+def reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
+    kf = key_figures(ds)
+    kf = kf[kf["entity"].isin(c.entities)]
+    capex = kf[(kf["metric"] == "capex") & (kf["unit"] == "USD bn")]
+    if not capex.empty:
+        out.figures.append(
+            (
+                "Reported capex (USD bn)",
+                shared.reported_capex(capex),
+            )
+        )
+    out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
+
+
 def financial_run(ds: Dataset, c: Controls):
     """The financial run the dashboard shows (also what the browser test recomputes)."""
-    fin = layer("financial")
-    a = fin.FinancialAssumptions(
+    a = financial.FinancialAssumptions(
         server_life_years=c.server_life_years, ocf_growth=c.ocf_growth, capex_growth=c.capex_growth
     )
-    return fin.run_financials(ds, a, entities=list(c.entities), years=defaults.YEARS)
+    return financial.run_financials(ds, a, entities=list(c.entities), years=defaults.YEARS)
 
 
 def headline_added_depreciation(ds: Dataset, c: Controls) -> float:
@@ -37,10 +53,12 @@ def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     y = f[f["year"] == c.year]
     t = r.years.index(c.year)
     out.headlines += [
-        Headline("capex", f"Capex {c.year}", float(np.nansum(y["capex"])), "USD bn"),
+        Headline(
+            "capex", f"{metrics.label('capex')} {c.year}", float(np.nansum(y["capex"])), "USD bn"
+        ),
         Headline(
             DEPRECIATION_KEY,
-            f"Added depreciation {c.year}",
+            f"{metrics.label(DEPRECIATION_KEY)} {c.year}",
             float(np.nansum(r.added_depreciation[0, :, t])),
             "USD bn/yr",
             f"The yearly charge {c.year} capex adds once in service: servers over "
@@ -48,13 +66,13 @@ def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
         ),
         Headline(
             "fcf",
-            f"FCF {c.year}",
+            f"{metrics.label('fcf')} {c.year}",
             float(np.nansum(y["fcf"])) if y["fcf"].notna().any() else None,
             "USD bn",
         ),
         Headline(
             "funding_gap",
-            f"Funding gap {r.years[0]}-{r.years[-1]}",
+            f"{metrics.label('funding_gap')} {r.years[0]}-{r.years[-1]}",
             float(np.nansum(f["funding_gap"])),
             "USD bn",
         ),
@@ -62,41 +80,21 @@ def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     out.figures.append(
         (
             f"Capex vs OCF {c.year}",
-            charts.paired_bars(
-                y,
-                x="entity",
-                bars={"capex": "capex", "ocf": "operating cash flow"},
-                title=f"Capex vs operating cash flow, {c.year}",
-                y_title="USD bn a year",
-            ),
+            shared.capex_vs_ocf(f, c.year),
         )
     )
     out.figures.append(
         (
             "Depreciation",
-            charts.lines(
-                f,
-                x="year",
-                y="depreciation",
-                series="entity",
-                title=f"Depreciation, servers over {c.server_life_years:g} years",
-                x_title="fiscal year",
-                y_title="depreciation (USD bn a year)",
+            shared.metric_lines(
+                f, "depreciation", f"Depreciation, servers over {c.server_life_years:g} years"
             ),
         )
     )
     out.figures.append(
         (
             "FCF",
-            charts.lines(
-                f.dropna(subset=["fcf"]),
-                x="year",
-                y="fcf",
-                series="entity",
-                title="Free cash flow",
-                x_title="fiscal year",
-                y_title="FCF (USD bn)",
-            ),
+            shared.metric_lines(f, "fcf", metrics.label("fcf")),
         )
     )
     out.tables["financials"] = f
@@ -105,21 +103,22 @@ def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
 
 def physical_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     """GW bought with the picked companies' capex, and one accelerator's economics under the rental decline."""
-    phys = layer("physical")
-    coefs = phys.press_coefficients(ds)
+    coefs = physical.press_coefficients(ds)
     capex = next((h.value for h in out.headlines if h.key == "capex"), None)
     if capex is not None:
-        gw = float(phys.convert_capex(capex, coefs).gw[0])
+        gw = float(physical.convert_capex(capex, coefs).gw[0])
         out.headlines.append(
             Headline(
                 "gw",
-                f"GW bought {c.year}",
+                f"{metrics.label('gw')} {c.year}",
                 gw,
                 "GW",
                 f"Capex / {coefs.capex_per_gw_usd_bn:g} $bn per GW (press rule of thumb).",
             )
         )
-    ue = phys.unit_economics(coefs, price_decline=c.rental_decline, life_years=c.server_life_years)
+    ue = physical.unit_economics(
+        coefs, price_decline=c.rental_decline, life_years=c.server_life_years
+    )
     summary = ue.summary()
     out.headlines.append(
         Headline(
@@ -161,9 +160,10 @@ def network_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
             "stress: pick a deal party and a shock above 0 % to see losses spread through the deals"
         )
         return
-    net = layer("network")
-    table = net.run_stress(ds, shocks={c.shock_entity: 1.0 - c.shock})
-    baseline = net.run_stress(ds)  # parties that cannot pay even unshocked already pass losses on
+    table = network.run_stress(ds, asset_shocks={c.shock_entity: 1.0 - c.shock})
+    baseline = network.run_stress(
+        ds
+    )  # parties that cannot pay even unshocked already pass losses on
     hit = table[table["total_loss"] > 0.005]
     total, before = float(table["total_loss"].sum()), float(baseline["total_loss"].sum())
     out.headlines.append(
@@ -189,12 +189,8 @@ def network_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
         out.figures.append(
             (
                 "Stress losses",
-                charts.paired_bars(
-                    hit,
-                    x="entity",
-                    bars={"credit_loss": "credit loss", "equity_loss": "equity loss"},
-                    title=f"Losses when {c.shock_entity} loses {c.shock:.0%} of its assets",
-                    y_title="loss (USD bn)",
+                shared.stress_losses(
+                    hit, f"Losses when {c.shock_entity} loses {c.shock:.0%} of its assets"
                 ),
             )
         )
@@ -205,32 +201,22 @@ def scenario_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
     """Monte Carlo fan chart of FCF for the picked companies under the picked scenario."""
     if not c.scenario:
         return
-    simulate = layer("model").simulate
-    sim = simulate(ds, c.scenario, SCENARIO_PATHS, 1, metrics=("fcf",), entities=list(c.entities))
+    sim = model.simulate(
+        ds, c.scenario, SCENARIO_PATHS, 1, metrics=("fcf",), entities=list(c.entities)
+    )
     fan = sim.fan("fcf").dropna(subset=["p50"])
-    for i, (entity, sub) in enumerate(fan.groupby("entity", sort=False)):
-        q = {k: sub[k].to_numpy() for k in ("p5", "p25", "p50", "p75", "p95")}
-        out.figures.append(
-            (
-                f"fan {entity}",
-                charts.fan(
-                    sub["year"],
-                    q,
-                    name=entity,
-                    title=f"FCF of {entity}, scenario '{c.scenario}' ({SCENARIO_PATHS} paths)",
-                    x_title="fiscal year",
-                    y_title="FCF (USD bn)",
-                    color=charts.PALETTE[i % len(charts.PALETTE)],
-                ),
-            )
-        )
+    for entity, fig in shared.fcf_fans(fan, c.scenario, SCENARIO_PATHS):
+        out.figures.append((f"fan {entity}", fig))
     out.tables["fcf_fan"] = fan
 
 
 SCENARIO_PATHS = 500
-LAYER_PANELS = [
+# (name, panel) in page order; a new panel is one function above and one line here
+PANELS = [
+    ("reported figures", reported_panel),
     ("financial", financial_panel),
     ("physical", physical_panel),
     ("network", network_panel),
     ("scenario", scenario_panel),
+    ("does it pay (ROIC)", roic_panel),
 ]

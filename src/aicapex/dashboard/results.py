@@ -1,49 +1,16 @@
-"""What the dashboard shows for one setting of the controls: headline numbers, charts and a
-results table, computed through the layers' public APIs (no model logic here). Panels for
-layers not built yet carry a message instead."""
+"""What the dashboard shows for one setting of the controls: `compute` runs every panel
+(panels.py) through the layers' public APIs (no model logic here); a panel whose inputs are
+rejected (an `AicapexError`) carries a message instead. Also the pickers' choices and the
+sliders' starting values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import pandas as pd
-
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
-from ..report import charts
-from ..report.build import LayerMissing
-from ..report.coverage import key_figures
+from ..model import ASSET_SHOCK_PREFIX, load_scenario, shipped_scenarios
+from .content import DashboardResults
 from .controls import Controls
-
-
-@dataclass
-class Headline:
-    key: str
-    label: str
-    value: float | None
-    unit: str
-    help: str = ""
-
-    @property
-    def text(self) -> str:
-        return "n/a" if self.value is None else f"{self.value:,.1f}"
-
-
-@dataclass
-class DashboardResults:
-    headlines: list[Headline] = field(default_factory=list)
-    figures: list[tuple[str, object]] = field(default_factory=list)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    messages: list[str] = field(default_factory=list)
-
-    def csv(self) -> str:
-        """All result tables as one long CSV (table, then its columns)."""
-        frames = [df.assign(table=name) for name, df in self.tables.items() if not df.empty]
-        if not frames:
-            return ""
-        out = pd.concat(frames, ignore_index=True)
-        cols = ["table", *[c for c in out.columns if c != "table"]]
-        return out[cols].to_csv(index=False)
+from .panels import PANELS
 
 
 def default_entities(ds: Dataset) -> list[str]:
@@ -69,8 +36,6 @@ def scenario_defaults(name: str | None, ds: Dataset | None = None) -> dict[str, 
         except ModelError:  # a dataset without the figure: the slider's own start
             return {}
         return {"ocf_growth": 100 * float(growth)}
-    from ..model import load_scenario
-
     params = load_scenario(name).parameters
     out: dict[str, object] = {}
     if "server_life_years" in params:
@@ -82,52 +47,29 @@ def scenario_defaults(name: str | None, ds: Dataset | None = None) -> dict[str, 
         "price_decline" in params
     ):  # the slider spans no rise in prices: a rising price starts it at 0
         out["rental_decline"] = max(0.0, 100 * float(params["price_decline"].median()))
-    shocks = [(k[len("shock_") :], d) for k, d in params.items() if k.startswith("shock_")]
+    # the slider is the share of external assets lost: a scenario's asset_shock_ENTITY factor
+    shocks = [
+        (k.removeprefix(ASSET_SHOCK_PREFIX), d)
+        for k, d in params.items()
+        if k.startswith(ASSET_SHOCK_PREFIX)
+    ]
     if shocks:  # the network layer multiplies external assets by the factor: the loss is 1 - factor
         entity, dist = shocks[0]
         out["shock_entity"], out["shock"] = entity, 100 * (1 - float(dist.median()))
     return out
 
 
-def _reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
-    kf = key_figures(ds)
-    kf = kf[kf["entity"].isin(c.entities)]
-    capex = kf[(kf["metric"] == "capex") & (kf["unit"] == "USD bn")]
-    if not capex.empty:
-        out.figures.append(
-            (
-                "Reported capex (USD bn)",
-                charts.grouped_bars_with_range(
-                    capex,
-                    x="entity",
-                    group="period",
-                    title="Reported capex per company",
-                    y_title="capex (USD bn)",
-                ),
-            )
-        )
-    out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
-
-
 def scenario_names() -> list[str]:
-    """Shipped scenarios, or none while the uncertainty layer is missing."""
-    try:
-        from ..model import shipped_scenarios
-    except ImportError:
-        return []
+    """The shipped scenarios."""
     return list(shipped_scenarios())
 
 
 def compute(ds: Dataset, controls: Controls) -> DashboardResults:
-    """Run every panel; a panel whose layer is missing or rejects the inputs adds a message."""
-    from .panels import LAYER_PANELS
-
+    """Run every panel; a panel that rejects the inputs adds a message instead."""
     out = DashboardResults()
-    for name, panel in [("reported figures", _reported_panel), *LAYER_PANELS]:
+    for name, panel in PANELS:
         try:
             panel(ds, controls, out)
-        except LayerMissing as exc:
-            out.messages.append(f"{name}: not available yet ({exc})")
         except AicapexError as exc:
             out.messages.append(f"{name}: {exc}")
     return out

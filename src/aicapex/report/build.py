@@ -3,99 +3,26 @@ its Markdown twin and the tables as CSV."""
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 
 from .. import defaults
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
-from . import coverage
+from ..model import load_scenario
 from .content import Section
+from .context import ReportContext
 from .render import render_html, render_markdown, write_csvs
+from .sections import SECTIONS, headline_section
 
 
-@dataclass(frozen=True)
-class ReportContext:
-    """What every section builder receives: the dataset and the run settings."""
-
-    dataset: Dataset
-    scenarios: tuple[str, ...] = ()
-    paths: int = defaults.REPORT_PATHS
-    seed: int = defaults.REPORT_SEED
-    filing_facts: pd.DataFrame | None = field(
-        default=None, compare=False
-    )  # imported SEC facts, if any
-    cache: dict = field(default_factory=dict, compare=False)
-
-
-def layer(name: str) -> ModuleType:
-    """Import a model layer (`financial`, `network`, ...); raises LayerMissing if it is not built yet."""
-    try:
-        return importlib.import_module(f"aicapex.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"aicapex.{name}"):
-            raise LayerMissing(f"the {name} layer (aicapex.{name}) is not built yet") from None
-        raise
-
-
-class LayerMissing(Exception):
-    """A layer, or the part of its API a section needs, does not exist yet."""
-
-
-def guarded(
-    section_id: str, title: str, build: Callable[[ReportContext], Section]
-) -> Callable[[ReportContext], Section]:
-    """Wrap a section builder: a missing layer or an aicapex error becomes a visible message."""
-
-    def run(ctx: ReportContext) -> Section:
-        try:
-            return build(ctx)
-        except LayerMissing as exc:
-            return Section.unavailable(section_id, title, str(exc))
-        except AicapexError as exc:
-            return Section.unavailable(section_id, title, f"could not be computed: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a layer's bug must not cost the reader the other sections
-            warnings.warn(
-                f"report section '{section_id}' failed: {type(exc).__name__}: {exc}", stacklevel=2
-            )
-            return Section.unavailable(
-                section_id,
-                title,
-                f"could not be computed (internal error {type(exc).__name__}: {exc})",
-            )
-
-    run.__name__ = f"section_{section_id}"
-    return run
-
-
-def _sections() -> list[Callable[[ReportContext], Section]]:
-    from . import (
-        sections,
-    )  # layer sections; imported lazily so a broken layer never breaks the dataset part
-
-    return [
-        *sections.LAYER_SECTIONS,
-        lambda ctx: coverage.key_figures_section(ctx.dataset),
-        lambda ctx: coverage.coverage_section(ctx.dataset),
-    ]
-
-
-def check_scenarios(scenarios) -> None:
+def check_scenarios(scenarios: tuple[str, ...] | list[str]) -> None:
     """Unknown scenario names are the user's mistake: fail with the model's error."""
-    if not scenarios:
-        return
-    try:
-        unc = layer("model")
-    except LayerMissing:
-        return
     for name in scenarios:
-        unc.load_scenario(name)
+        load_scenario(name)
 
 
 def build_sections(
@@ -110,16 +37,13 @@ def build_sections(
     """All report sections, headline answers first; on_progress(done, total) after each one."""
     if paths < 1:
         raise ModelError(f"paths must be at least 1, got {paths}")
-    from .sections import headline_section
-
     check_scenarios(scenarios)
     ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed), filing_facts)
-    builders = _sections()
     body = []
-    for build in builders:
-        body.append(build(ctx))
+    for spec in SECTIONS:
+        body.append(spec.run(ctx))
         if on_progress is not None:
-            on_progress(len(body), len(builders))
+            on_progress(len(body), len(SECTIONS))
     return [headline_section(ctx, body), *body]
 
 
@@ -146,6 +70,7 @@ def build_report(
     """
     from ..views.asof import as_of as _as_of
     from ..views.diff import save_snapshot, snapshot
+
     out_path = Path(out_path)
     if out_path.suffix.lower() not in (".html", ".htm"):
         raise ModelError(f"--out must end in .html, got '{out_path}'")

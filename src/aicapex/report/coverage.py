@@ -7,9 +7,13 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..periods import parse_period
-from . import charts
+from ..views import charts
+from ..views import figures as shared
 from .content import Figure, Section, Table
 from .provenance import combine, constants_provenance, deals_provenance, fact_ref, facts_provenance
+
+COVERAGE_TITLE = "Dataset coverage"
+KEY_FIGURES_TITLE = "Key reported figures per company"
 
 # Figures a reader wants first for each company, in display order.
 KEY_METRICS = (
@@ -109,7 +113,7 @@ def coverage_section(ds: Dataset) -> Section:
         lines.append(f"{user} facts come from user files and override shipped reports.")
     return Section(
         id="coverage",
-        title="Dataset coverage",
+        title=COVERAGE_TITLE,
         lines=lines,
         figures=[
             Figure(
@@ -176,13 +180,7 @@ def key_figures_section(ds: Dataset) -> Section:
     figures = []
     capex = df[(df["metric"] == "capex") & (df["unit"] == "USD bn")]
     if not capex.empty:
-        fig = charts.grouped_bars_with_range(
-            capex,
-            x="entity",
-            group="period",
-            title="Reported capex per company",
-            y_title="capex (USD bn)",
-        )
+        fig = shared.reported_capex(capex)
         figures.append(
             Figure(
                 "keyfig-capex",
@@ -193,7 +191,7 @@ def key_figures_section(ds: Dataset) -> Section:
         )
     return Section(
         id="key-figures",
-        title="Key reported figures per company",
+        title=KEY_FIGURES_TITLE,
         lines=[
             "Default value per figure by the rule in docs/dataset.md (user > actual > guidance > "
             "annualised > analyst estimate > article estimate; median of several reports). Money in "

@@ -6,27 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 
+from .. import defaults, financial, metrics, model, physical
 from ..dataset import Dataset
 from ..errors import ModelError
-from .build import layer
-from .explain import Explanation, assumption_node, constant_node, fact_node
+from ..financial import defaults as financial_defaults
+from .derivations_network import explain_stress_loss
+from .explanation import Explanation, assumption_node, constant_node, fact_node
 
 MONEY = "USD bn"
-
-
-def aliases() -> dict[str, str]:
-    """Short names accepted on the command line."""
-    return {
-        "ocf": "operating_cash_flow",
-        "fcf": "free_cash_flow",
-        "dep": "depreciation",
-        "gap": "funding_gap",
-        "stress": "stress_loss",
-        "capacity_gw": "gw",
-    }
 
 
 # ---- the financial run and its assumptions -------------------------------------------------------
@@ -54,35 +45,16 @@ class FinRun:
 
 
 def _fin_run(ds: Dataset, scenario: str | None) -> FinRun:
-    fin = layer("financial")
     if scenario is None:
-        return FinRun(ds, fin.run_financials(ds), None)
-    model = layer("model")  # the scenario at its medians, routed to the layer as in `simulate`
+        return FinRun(ds, financial.run_financials(ds), None)
+    # the scenario at its medians, routed to the layer as in `simulate`
     scen = model.load_scenario(scenario)
     return FinRun(ds, model.financials(ds, scen), scen)
 
 
-_DEFAULT_RATIONALE = {
-    "capex_growth": "capex held flat after the last guided year (financial/defaults.py CAPEX_GROWTH)",
-    "building_life_years": "buildings and power plant over 25 years, an assumption within US filers' 15-39 year "
-    "lives (financial/defaults.py BUILDING_LIFE_YEARS)",
-    "land_share": "no source splits land out of capex (financial/defaults.py LAND_SHARE)",
-    "rate": "interest on new debt near long investment-grade yields (financial/defaults.py RATE)",
-}
-_UNITS = {
-    "capex_growth": "ratio/yr",
-    "ocf_growth": "ratio/yr",
-    "building_life_years": "years",
-    "server_life_years": "years",
-    "land_share": "ratio",
-    "server_share": "ratio",
-    "rate": "ratio/yr",
-}
-
-
 def assumption(run: FinRun, name: str) -> Explanation:
     """A model assumption: the scenario's median (with rationale and source), else the layer's default."""
-    unit = _UNITS.get(name, "")
+    unit = metrics.unit(name)
     if run.scenario is not None and name in run.scenario.assumptions:
         a = run.scenario.assumptions[name]
         return assumption_node(
@@ -93,8 +65,7 @@ def assumption(run: FinRun, name: str) -> Explanation:
             f"scenario {run.scenario.name}",
         )
     if name == "ocf_growth":
-        defaults = layer("financial.defaults")
-        node = fact_node(run.ds, *defaults.OCF_GROWTH_FACT, label="ocf_growth")
+        node = fact_node(run.ds, *financial_defaults.OCF_GROWTH_FACT, label="ocf_growth")
         node.unit, node.note = unit, "default: the analysts' expected OCF growth. " + node.note
         return node
     value = float(np.mean(run.result.resolved[name]))
@@ -102,22 +73,43 @@ def assumption(run: FinRun, name: str) -> Explanation:
         name,
         value,
         unit,
-        _DEFAULT_RATIONALE.get(name, "financial layer default"),
+        defaults.RATIONALE.get(name, "financial layer default (aicapex/defaults.py)"),
         "default assumption",
     )
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where one figure the financial layer used came from, typed: a dataset `constant` (ref: its
+    id), an `assumption` (ref: its name), an `override` of this run, a `derived` figure, or a
+    `reported` fact. Read once from the layer's `uses` record (`EntityExplanation.record`)."""
+
+    kind: Literal["constant", "assumption", "override", "derived", "reported"]
+    ref: str | None = None
+    rule: str = ""
+
+    @classmethod
+    def of(cls, use: dict[str, Any]) -> Source:
+        rule = use["rule"] or ""
+        # the layer writes the server life/share source as "constant ID ..." or "assumption NAME"
+        head, _, rest = rule.partition(" ")
+        if head in ("constant", "assumption") and rest:
+            return cls(head, rest.split()[0], rule)  # type: ignore[arg-type]
+        if rule in ("override", "derived"):
+            return cls(rule, None, rule)  # type: ignore[arg-type]
+        return cls("reported", None, rule)
+
+
 def _from_use(run: FinRun, entity: str, metric: str, use: dict, label: str) -> Explanation:
     """The node behind one recorded use: a reported fact, a constant, or an assumption."""
-    rule = use["rule"] or ""
-    if rule.startswith("constant "):
-        cid = rule.split()[1]
-        node = constant_node(run.ds, cid)
-        node.label, node.note = label, f"{rule}. {node.note}"
+    src = Source.of(use)
+    if src.kind == "constant" and src.ref:
+        node = constant_node(run.ds, src.ref)
+        node.label, node.note = label, f"{src.rule}. {node.note}"
         return node
-    if rule.startswith("assumption "):
-        return assumption(run, rule.split()[1])
-    if rule == "override":
+    if src.kind == "assumption" and src.ref:
+        return assumption(run, src.ref)
+    if src.kind == "override":
         return assumption_node(
             label, use["value"], "", "figure overridden for this run", "override"
         )
@@ -145,8 +137,8 @@ def _series(
     value = run.array(output, entity, year)
     here = [u for u in uses if u["year"] == year]
     if here:
-        u = next((x for x in here if x["rule"] == "derived"), here[0])
-        if u["rule"] == "derived":  # OCF = FCF + capex, the identity the sources use
+        u = next((x for x in here if Source.of(x).kind == "derived"), here[0])
+        if Source.of(u).kind == "derived":  # OCF = FCF + capex, the identity the sources use
             fcf = next(x for x in run.uses(entity, "free_cash_flow") if x["year"] == year)
             return Explanation(
                 label,
@@ -319,8 +311,7 @@ def explain_funding_gap(ds: Dataset, entity: str, year: int, scenario: str | Non
 
 
 def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
-    phys = layer("physical")
-    coefs = phys.press_coefficients(ds)
+    coefs = physical.press_coefficients(ds)
     try:
         cap = capex(_fin_run(ds, scenario), entity, year)
     except ModelError:
@@ -334,7 +325,7 @@ def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Exp
         )
         if cap is None:
             raise ModelError(f"no capex for {entity} in {year}: cannot convert it to GW") from None
-    gw = float(phys.convert_capex(cap.value, coefs).gw[0])
+    gw = float(physical.convert_capex(cap.value, coefs).gw[0])
     per_gw = constant_node(ds, "capex_per_gw", unit="USD/GW", scale=1e9, unit_label="USD bn/GW")
     return Explanation(
         f"{entity}.gw.{year}",
@@ -346,20 +337,13 @@ def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Exp
     )
 
 
+# metric (canonical name, aicapex/metrics.csv) -> its derivation; a new one is one line here
 DERIVATIONS: dict[str, Callable[[Dataset, str, int, str | None], Explanation]] = {
-    "free_cash_flow": explain_fcf,
-    "operating_cash_flow": explain_ocf,
+    "fcf": explain_fcf,
+    "ocf": explain_ocf,
     "capex": explain_capex,
     "depreciation": explain_depreciation,
     "funding_gap": explain_funding_gap,
     "gw": explain_gw,
+    "total_loss": explain_stress_loss,
 }
-
-
-def _register_network() -> None:
-    from .derivations_network import explain_stress_loss
-
-    DERIVATIONS["stress_loss"] = explain_stress_loss
-
-
-_register_network()

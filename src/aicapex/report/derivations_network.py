@@ -6,19 +6,17 @@ import re
 
 import pandas as pd
 
+from .. import model, network
 from ..dataset import Dataset
 from ..errors import ModelError
-from .build import layer
-from .explain import Explanation, _report_provenance, assumption_node, constant_node, fact_node
+from .explanation import Explanation, Report, assumption_node, constant_node, fact_node
 
 MONEY = "USD bn"
 
 
 def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
-    net = layer("network")
     if scenario is not None:
-        unc = layer("model")
-        scen = unc.load_scenario(scenario)
+        scen = model.load_scenario(scenario)
         shocks = {
             k[len("shock_") :]: float(d.median())
             for k, d in scen.parameters.items()
@@ -26,7 +24,7 @@ def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
         }
         if shocks:
             return f"scenario {scen.name}", shocks
-    label, shocks = next(iter(net.REPORT_SHOCKS.items()))
+    label, shocks = next(iter(network.REPORT_SHOCKS.items()))
     return label, shocks
 
 
@@ -48,7 +46,7 @@ def _rule_inputs(ds: Dataset, rule: str) -> list[Explanation]:
 
 def _deal_node(ds: Dataset, edge: pd.Series, amount: float, what: str) -> Explanation:
     row = ds.deals[ds.deals["id"] == edge["deal_id"]]
-    prov = [_report_provenance(r) for _, r in row.iterrows()]
+    prov: list = [Report.of_row(r) for _, r in row.iterrows()]
     rule = str(edge["amount_rule"])
     return Explanation(
         f"deal {edge['deal_id']} ({edge['from']} -> {edge['to']}, {edge['kind']})",
@@ -80,19 +78,18 @@ def _assets_node(ds: Dataset, asset: pd.Series) -> Explanation:
 
 
 def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
-    net_layer = layer("network")
     label, shocks = _shocks(scenario)
-    network = net_layer.build_network(ds)
-    if entity not in network.nodes:
+    graph = network.build_network(ds)
+    if entity not in graph.nodes:
         raise ModelError(
-            f"'{entity}' is not a party to any deal; parties: {', '.join(network.nodes)}"
+            f"'{entity}' is not a party to any deal; parties: {', '.join(graph.nodes)}"
         )
-    table = net_layer.stress_network(network, shocks).table().set_index("entity")
-    h = network.horizon
-    edges = network.edges
+    table = network.stress_network(graph, shocks).table().set_index("entity")
+    h = graph.horizon
+    edges = graph.edges
     shock_nodes = []
     for party, factor in shocks.items():
-        asset = network.assets.set_index("entity").loc[party].copy()
+        asset = graph.assets.set_index("entity").loc[party].copy()
         asset["entity"] = party
         shortfall = float(table.loc[party, "shortfall"])
         shock_nodes.append(
@@ -101,13 +98,14 @@ def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | Non
                 shortfall,
                 MONEY,
                 "derived",
-                formula=f"shortfall = owed - paid; {party} pays what its shocked external assets and receipts allow "
+                formula=f"shortfall = owed - paid; {party} pays the shock's fraction of each "
+                "obligation, or less if its external assets and receipts do not cover that "
                 "(Eisenberg-Noe clearing)",
                 inputs=[
                     assumption_node(
                         f"shock {party}",
                         factor,
-                        "factor on external assets",
+                        "fraction of each obligation paid",
                         label,
                         "stress scenario",
                     ),

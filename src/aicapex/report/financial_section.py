@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import charts
-from .build import ReportContext, layer
+from .. import financial
+from ..views import charts
+from ..views import figures as shared
 from .content import Figure, Section, Table
+from .context import ReportContext
 from .provenance import (
     assumption_provenance,
     combine,
@@ -31,7 +33,7 @@ ASSUMPTION_CONSTANTS = (
 def run_default(ctx: ReportContext):
     """The default financial run, cached on the context (other sections and explain reuse it)."""
     if "financial" not in ctx.cache:
-        ctx.cache["financial"] = layer("financial").run_financials(ctx.dataset)
+        ctx.cache["financial"] = financial.run_financials(ctx.dataset)
     return ctx.cache["financial"]
 
 
@@ -55,7 +57,7 @@ def result_provenance(ds, result) -> pd.DataFrame:
                 str(what),
             )
         )
-    fin_defaults = layer("financial").resolved_assumptions(ds, result.assumptions)
+    fin_defaults = financial.resolved_assumptions(ds, result.assumptions)
     for name in ("building_life_years", "ocf_growth", "capex_growth", "rate", "returns_growth"):
         value = np.asarray(fin_defaults[name], float)
         frames.append(
@@ -122,21 +124,12 @@ def headline_lines(result) -> list[str]:
     return lines
 
 
-def _capex_vs_ocf(frame: pd.DataFrame):
-    return charts.paired_bars(
-        frame[frame["year"] == HEADLINE_YEAR],
-        x="entity",
-        bars={"capex": "capex", "ocf": "operating cash flow"},
-        title=f"Capex vs operating cash flow, {HEADLINE_YEAR}",
-        y_title="USD bn a year",
-    )
-
-
 def lives_frame(ds, entities=None) -> pd.DataFrame:
     """Depreciation per entity and year under each server life in LIVES_YEARS (one vectorised run)."""
-    fin = layer("financial")
     lives = np.array(LIVES_YEARS)
-    r = fin.run_financials(ds, fin.FinancialAssumptions(server_life_years=lives), entities=entities)
+    r = financial.run_financials(
+        ds, financial.FinancialAssumptions(server_life_years=lives), entities=entities
+    )
     frames = [
         r.to_frame(path=i, outputs=["depreciation", "earnings_overstated"]).assign(
             server_life_years=life
@@ -158,24 +151,15 @@ def financial_section(ctx: ReportContext) -> Section:
             "capex-vs-ocf",
             f"Capex against operating cash flow per company in {HEADLINE_YEAR} (reported "
             "or guided; OCF projected at the analysts' growth where not reported).",
-            _capex_vs_ocf(frame),
+            shared.capex_vs_ocf(frame, HEADLINE_YEAR),
         )
     ]
-    fcf = frame.dropna(subset=["fcf"])
     figures.append(
         Figure(
             "fcf-lines",
             "Free cash flow (OCF - capex) per company on the default assumptions; the "
             "uncertainty section shows the p5-p95 band.",
-            charts.lines(
-                fcf,
-                x="year",
-                y="fcf",
-                series="entity",
-                title="Free cash flow per company",
-                x_title="fiscal year",
-                y_title="FCF (USD bn)",
-            ),
+            shared.metric_lines(frame, "fcf", "Free cash flow per company"),
         )
     )
     focus = GROUP if GROUP in result.entities else result.entities[0]
@@ -187,14 +171,11 @@ def financial_section(ctx: ReportContext) -> Section:
             "depreciation-lives",
             f"Depreciation of {focus} if servers are written off over 3, 4, 5 or "
             "6 years (buildings over 25 years; legacy depreciation held flat).",
-            charts.lines(
+            shared.metric_lines(
                 sub,
-                x="year",
-                y="depreciation",
+                "depreciation",
+                f"Depreciation under 3/4/5/6-year server lives: {focus}",
                 series="life",
-                title=f"Depreciation under 3/4/5/6-year server lives: {focus}",
-                x_title="fiscal year",
-                y_title="depreciation (USD bn a year)",
             ),
         )
     )

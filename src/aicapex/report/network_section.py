@@ -9,9 +9,10 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts
-from .build import ReportContext, layer
+from .. import network
+from ..views import charts
 from .content import Figure, Section, Table
+from .context import ReportContext
 from .provenance import combine, deals_provenance, facts_provenance
 
 TITLE = "The deal graph: cycles and stress"
@@ -19,7 +20,7 @@ TITLE = "The deal graph: cycles and stress"
 
 def report_data(ctx: ReportContext):
     if "network" not in ctx.cache:
-        ctx.cache["network"] = layer("network").network_report(ctx.dataset)
+        ctx.cache["network"] = network.network_report(ctx.dataset)
     return ctx.cache["network"]
 
 
@@ -170,8 +171,11 @@ def network_section(ctx: ReportContext) -> Section:
     lines += stress_lines(rep.stress, float(base["total_loss"].sum()))
     h = net.horizon
     lines.append(
-        f"Horizon {h.first_year}-{h.last_year}; a shock multiplies the party's external assets "
-        "(cash and operating cash flow over the horizon) by the factor named."
+        f"Horizon {h.first_year}-{h.last_year}; a shock 'X pays F' means X pays fraction F of "
+        "each obligation due in the horizon (openai pays 50 %: half of what it owes each "
+        "creditor), whatever its assets; the creditors' shortfalls then pass on through the "
+        "clearing (Eisenberg-Noe). A party with no cash figure has an unknown buffer: the "
+        "stress table shows whether it would default with a buffer of 0."
     )
     figures = [
         Figure(

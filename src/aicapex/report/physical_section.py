@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts
-from .build import ReportContext, layer
+from .. import physical
+from ..views import charts
 from .content import Figure, Section, Table
+from .context import ReportContext
 from .provenance import combine, constants_provenance, fact_ref, facts_provenance
 
 TITLE = "Gigawatts: supply, demand and power"
@@ -39,11 +40,10 @@ def _capex_rows(ctx: ReportContext, year: int) -> pd.DataFrame:
 
 
 def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
-    phys = layer("physical")
     ds = ctx.dataset
-    coefs = phys.press_coefficients(ds)
+    coefs = physical.press_coefficients(ds)
     capex = _capex_rows(ctx, year)
-    conv = phys.convert_capex(capex["capex_usd_bn"].to_numpy(float), coefs)
+    conv = physical.convert_capex(capex["capex_usd_bn"].to_numpy(float), coefs)
     table = capex.assign(
         gw=conv.gw,
         accelerators_m=conv.accelerators / 1e6,
@@ -92,7 +92,7 @@ def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
                 fig,
             )
         )
-    balance = _balance(phys, ctx, figures, lines)
+    balance = _balance(ctx, figures, lines)
     used = [r for refs in table["refs"] for r in refs]
     fprov = facts_provenance(ds.facts)
     cprov = constants_provenance(ds.constants[ds.constants["id"].isin(COEF_CONSTANTS + balance)])
@@ -119,15 +119,9 @@ def physical_section(ctx: ReportContext, year: int = 2026) -> Section:
     )
 
 
-def _balance(phys, ctx: ReportContext, figures: list, lines: list) -> tuple[str, ...]:
+def _balance(ctx: ReportContext, figures: list, lines: list) -> tuple[str, ...]:
     """Supply (chips), demand (capex) and power in GW per year, from physical.gw_balance."""
-    fn = getattr(phys, "gw_balance", None)
-    if fn is None:
-        lines.append(
-            "The GW supply / demand / power balance is not available yet in the physical layer."
-        )
-        return ()
-    df = fn(ctx.dataset)
+    df = physical.gw_balance(ctx.dataset)
     names = {
         "supply_gw": "supply (accelerators packaged)",
         "demand_gw": "demand (capex and deals)",

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from . import charts
-from .build import ReportContext, layer
+from .. import importers
+from ..views import charts
 from .content import Figure, Section, Table
+from .context import ReportContext
 from .provenance import facts_provenance
 
 TITLE = "Press figures against filings"
 
 
 def reconcile_section(ctx: ReportContext) -> Section:
-    imp = layer("importers")
     filings = ctx.filing_facts
     if filings is None or filings.empty:
         return Section(
@@ -26,7 +26,7 @@ def reconcile_section(ctx: ReportContext) -> Section:
                 "10-K/10-Q values."
             ],
         )
-    df = imp.reconcile(ctx.dataset, filings)
+    df = importers.reconcile(ctx.dataset, filings)
     figures = []
     both = df.dropna(subset=["press_value", "filing_value"])
     if not both.empty:

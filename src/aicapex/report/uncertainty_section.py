@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import charts
-from .build import LayerMissing, ReportContext, layer
+from .. import model
+from ..views import charts
+from ..views import figures as shared
 from .content import Figure, Section, Table
+from .context import ReportContext
 from .provenance import assumption_provenance, combine, format_number
 
 TITLE = "Uncertainty: fan charts, tornado and scenarios"
@@ -18,15 +20,6 @@ TORNADO_OUTPUT = (
 )  # entity, metric, year: Meta's FCF a year after its record capex
 COMPARE_YEARS = (2026, 2028, 2030)
 COMPARE_PATHS_MAX = 1000
-
-
-def _api():
-    unc = layer("model")
-    api = unc
-    for name in ("simulate", "tornado", "compare"):
-        if not hasattr(api, name):
-            raise LayerMissing(f"the uncertainty layer has no '{name}' yet")
-    return unc, api
 
 
 def scenario_provenance(scenario) -> pd.DataFrame:
@@ -44,25 +37,13 @@ def scenario_provenance(scenario) -> pd.DataFrame:
 
 
 def uncertainty_section(ctx: ReportContext) -> Section:
-    unc, api = _api()
     ds = ctx.dataset
-    names = list(ctx.scenarios) or list(unc.shipped_scenarios())
+    names = list(ctx.scenarios) or list(model.shipped_scenarios())
     main = names[0] if ctx.scenarios else ("base" if "base" in names else names[0])
-    sim = api.simulate(ds, main, ctx.paths, ctx.seed, metrics=("fcf",))
+    sim = model.simulate(ds, main, ctx.paths, ctx.seed, metrics=("fcf",))
     fan = sim.fan("fcf").dropna(subset=["p50"])
     figures, lines = [], []
-    for i, (entity, sub) in enumerate(fan.groupby("entity", sort=False)):
-        q = {k: sub[k].to_numpy() for k in ("p5", "p25", "p50", "p75", "p95") if k in sub}
-        fig = charts.fan(
-            sub["year"],
-            q,
-            name=entity,
-            title=f"FCF of {entity}, scenario '{main}' ({ctx.paths:,} paths)",
-            x_title="fiscal year",
-            y_title="FCF (USD bn)",
-            color=charts.PALETTE[i % len(charts.PALETTE)],
-        )
-        fig.add_hline(y=0, line_dash="dot", line_color="#888")
+    for entity, fig in shared.fcf_fans(fan, main, ctx.paths):
         fig.update_layout(height=340)
         figures.append(
             Figure(
@@ -87,7 +68,7 @@ def uncertainty_section(ctx: ReportContext) -> Section:
         Table("fcf_fan", f"FCF quantiles per company and year, scenario '{main}' (USD bn)", fan)
     ]
     if entity in set(fan["entity"]):
-        tor = api.tornado(ds, main, metric=metric, entity=entity, year=year)
+        tor = model.tornado(ds, main, metric=metric, entity=entity, year=year)
         base = float(tor["base"].iloc[0])
         figures.append(
             Figure(
@@ -111,7 +92,7 @@ def uncertainty_section(ctx: ReportContext) -> Section:
             f"(swing {format_number(float(top['swing']))} $bn around {format_number(base)})."
         )
         tables.append(Table("tornado", f"Tornado of {entity} {metric} {year}", tor))
-    cmp = api.compare(ds, names, paths=min(ctx.paths, COMPARE_PATHS_MAX), seed=ctx.seed)
+    cmp = model.compare(ds, names, paths=min(ctx.paths, COMPARE_PATHS_MAX), seed=ctx.seed)
     cmp = cmp[cmp["year"].isin(COMPARE_YEARS)].dropna(subset=["mean"])
     wide = cmp.pivot_table(
         index=["entity", "metric", "year"], columns="scenario", values="p50", sort=False
@@ -152,7 +133,7 @@ def uncertainty_section(ctx: ReportContext) -> Section:
 
     # the paths vary the scenario's assumptions around the same sourced figures as the default run
     prov = combine(
-        *[scenario_provenance(unc.load_scenario(n)) for n in names],
+        *[scenario_provenance(model.load_scenario(n)) for n in names],
         result_provenance(ds, run_default(ctx)),
     )
     return Section(
