@@ -87,3 +87,14 @@ def test_docs_metrics_md_is_generated_from_the_table():
     assert DOC.read_text(encoding="utf-8") == metrics.markdown(), (
         "docs/metrics.md is stale: run `python -m aicapex.metrics > docs/metrics.md`"
     )
+
+
+def test_cli_metrics_lists_the_table(capsys):
+    from aicapex.cli import main
+
+    assert main(["metrics", "--layer", "network", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "total_loss,Loss from the network,USD bn,network" in out and "stress_loss" in out
+    assert "fcf," not in out  # a financial metric, filtered out
+    assert main(["metrics", "--layer", "nowhere"]) == 2
+    assert "--layer: 'nowhere' is not one of" in capsys.readouterr().err

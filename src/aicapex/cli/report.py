@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 from .. import defaults
-from .common import as_of, dataset, open_store
+from ..errors import ModelError
+from .common import FORMAT_OPTION, Format, as_of, dataset, emit, open_store
 
 
 def _filing_facts():
@@ -82,11 +83,33 @@ def register(app: typer.Typer) -> None:
         others = [str(p) for p in written if p.suffix != ".csv"]
         Console(stderr=True).print(f"wrote {', '.join(others)} and {len(csvs)} CSV files")
 
+    @app.command("metrics")
+    def metrics_cmd(
+        layer: str | None = typer.Option(
+            None, "--layer", help="Only this layer's: financial, physical, cluster, network, roic."
+        ),
+        fmt: Format = FORMAT_OPTION,
+    ) -> None:
+        """The metrics table: every output and input by name, label, unit, aliases and meaning."""
+        from .. import metrics
+
+        cat = metrics.catalogue()
+        if layer is not None:
+            if layer not in metrics.LAYERS:
+                raise ModelError(f"--layer: '{layer}' is not one of {', '.join(metrics.LAYERS)}")
+            cat = cat[cat["layer"] == layer]
+        emit(
+            cat.reset_index(drop=True), fmt, title="Metrics (src/aicapex/metrics.csv)", footer=False
+        )
+
     @app.command("explain")
     def explain_cmd(
         entity: str = typer.Option(..., "--entity", help="Entity id, e.g. meta."),
         metric: str = typer.Option(
-            ..., "--metric", help="Metric, e.g. fcf, depreciation, capex, gw, stress_loss."
+            ...,
+            "--metric",
+            help="Metric (any name or alias of `aicapex metrics`, or a reported fact's metric), "
+            "e.g. fcf, depreciation, capex, gw, total_loss, roic.",
         ),
         year: int = typer.Option(..., "--year", help="Fiscal year, e.g. 2026."),
         scenario: str | None = typer.Option(None, "--scenario", help="Scenario name."),

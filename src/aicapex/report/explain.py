@@ -8,6 +8,8 @@ is looked up as a reported fact. The tree and its typed provenance records are i
 
 from __future__ import annotations
 
+import difflib
+
 from .. import metrics
 from ..dataset import Dataset
 from ..errors import ModelError
@@ -71,7 +73,9 @@ def _explain(
     known = sorted(
         set(DERIVATIONS) | set(dataset.facts.loc[dataset.facts["entity"] == entity, "metric"])
     )
+    close = difflib.get_close_matches(metric, [*known, *metrics.aliases()], n=3, cutoff=0.6)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     raise ModelError(
-        f"cannot explain metric '{metric}' for '{entity}' in {year}: no derivation and no "
+        f"cannot explain metric '{metric}' for '{entity}' in {year}{hint}: no derivation and no "
         f"reported figure; metrics for {entity}: {', '.join(known)}"
     )
