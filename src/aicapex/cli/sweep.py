@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
 
         from .progress import atomic_path, progress
 
-        with progress("sweep", total=len(points) * paths, unit="paths") as bar:
+        with progress("sweep", total=len(points) * paths, unit="paths", delay_s=2.0) as bar:
             table = SW.run_sweep(
                 points,
                 build,
