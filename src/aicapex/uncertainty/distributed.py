@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import ScenarioError
 from . import summaries as S
+from .segments import run_segment, segment_count, segment_paths
 
 
 def local_cluster(workers: int):
@@ -71,8 +72,6 @@ def client_for(workers: int | None = None, scheduler: str | None = None):
 
 
 def _segment_task(model, spec, segment, brackets=None):
-    from .montecarlo import run_segment
-
     return run_segment(model, spec, segment, brackets)
 
 
@@ -94,10 +93,7 @@ def run_distributed(
             return run_distributed(model, spec, qs, client=c, on_progress=on_progress, total=total)
     from distributed import as_completed
 
-    from .montecarlo import chunk_layout
-
-    layout = chunk_layout(spec.paths, spec.chunk)
-    sizes = [sum(n for _, n in seg) for seg in layout]
+    segments = segment_count(spec.paths)
     remote_model = client.scatter(model, broadcast=True, hash=False)
     done = 0
 
@@ -105,13 +101,13 @@ def run_distributed(
         nonlocal done
         futures = [
             client.submit(_segment_task, remote_model, spec, s, brackets, pure=False)
-            for s in range(len(layout))
+            for s in range(segments)
         ]
         index = {f.key: i for i, f in enumerate(futures)}
         for f in as_completed(futures):
             if f.status == "error":
                 f.result()  # raises the task's exception here
-            done += sizes[index[f.key]]
+            done += segment_paths(spec.paths, index[f.key])
             if on_progress is not None:
                 on_progress(done, total)
         merged = S.tree_reduce(futures, lambda a, b: client.submit(merge, a, b, pure=False))

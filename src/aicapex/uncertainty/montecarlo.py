@@ -32,6 +32,7 @@ from ..errors import ScenarioError
 from . import sampling
 from . import summaries as S
 from .sampling import InputSet
+from .segments import RunSpec, chunk_layout, run_segment, segment_count
 from .stats import OPS, quantile_label, summarize
 
 if TYPE_CHECKING:
@@ -266,76 +267,6 @@ class SimulationResult:
 
 
 # -- the engine -------------------------------------------------------------------------------
-
-
-def chunk_layout(paths: int, chunk: int) -> list[list[tuple[int, int]]]:
-    """(start, n) of every chunk, grouped by segment: chunks of `chunk` paths from each
-    segment's first path (a segment's last chunk may be shorter)."""
-    return [segment_chunks(paths, chunk, s) for s in range(segment_count(paths))]
-
-
-def segment_count(paths: int) -> int:
-    return -(-int(paths) // sampling.SEGMENT_PATHS)
-
-
-def segment_chunks(paths: int, chunk: int, segment: int) -> list[tuple[int, int]]:
-    """(start, n) of one segment's chunks, without building the whole layout (a run of 1e11
-    paths has 763,000 segments)."""
-    seg_start = segment * sampling.SEGMENT_PATHS
-    seg_end = min(paths, seg_start + sampling.SEGMENT_PATHS)
-    return [(a, min(chunk, seg_end - a)) for a in range(seg_start, seg_end, chunk)]
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """What a segment needs besides the model: picklable, sent to Dask workers as is."""
-
-    input_set: InputSet
-    seed: int
-    paths: int
-    chunk: int
-    stride: int | None  # sample stride; None: the caller keeps the paths itself
-    events: tuple[tuple[str, float], ...]
-
-
-def _evaluate(model, inputs, n: int, out: np.ndarray) -> np.ndarray:
-    res = model.evaluate(inputs, n, out)
-    if res is not out:
-        out[...] = res
-    return out
-
-
-def run_segment(
-    model,
-    spec: RunSpec,
-    segment: int,
-    brackets: S.Brackets | None = None,
-    *,
-    values=None,
-    sink=None,
-    on_chunk=None,
-):
-    """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
-    against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
-    them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
-    chunks = segment_chunks(spec.paths, spec.chunk, segment)
-    k = len(model.columns)
-    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
-    buffer = None if values is not None else np.empty((k, max(n for _, n in chunks)))
-    parts = []
-    scratch: dict = {}
-    for start, n in chunks:
-        block = values[:, start : start + n] if values is not None else buffer[:, :n]
-        _evaluate(model, sampler.draw(n), n, block)
-        if brackets is None:
-            parts.append(S.chunk_summary(block, start, spec.stride, spec.events, scratch))
-        else:
-            parts.append(S.tally(block, brackets))
-        if sink is not None:
-            sink(start, block)
-        if on_chunk is not None:
-            on_chunk(n)
-    return S.tree_reduce(parts, S.merge if brackets is None else S.merge_tally)
 
 
 def run_model(
