@@ -57,10 +57,10 @@ DEFAULTS: dict[str, Default] = {
         "assumption: EBITDA margin of AI infrastructure revenue (GPU cloud gross margins ~60 %)",
     ),
     "ai_attribution": Default(
-        0.2,
+        float("nan"),
         "ratio",
-        "assumption: share of revenue attributable to AI where no backlog exists (Meta: "
-        "AI-driven ad ranking and recommendations)",
+        "not set: the revenue method applies only where an AI attribution is given (Meta's "
+        "default, or an override); applying one share to every company's revenue would be noise",
     ),
     "ai_revenue_growth": Default(
         0.0,
@@ -128,6 +128,12 @@ COMPANY_DEFAULTS: dict[str, dict[str, Default]] = {
         ),
     },
     "meta": {
+        "ai_attribution": Default(
+            0.2,
+            "ratio",
+            "assumption: share of Meta's revenue attributable to AI (no backlog disclosed): "
+            "AI-driven ad ranking and recommendations",
+        ),
         "beta": Default(1.2, "ratio", "assumption: large-cap technology equity beta, Meta"),
     },
 }
