@@ -130,7 +130,8 @@ def test_shipped_scenarios_run_on_the_shipped_data(testco_dataset):
         assert r.values.shape[1] == 200
     # Burry keeps the books' lives (same booked depreciation as base: same seed, same capex
     # draws) and judges them against a 2-4 year economic life: earnings overstated on every path
-    kw = dict(metrics=["depreciation", "earnings_overstated"], entities=["testco"], years=[2026])
+    kw = {"metrics": ["depreciation", "earnings_overstated"], "entities": ["testco"]}
+    kw["years"] = [2026]
     base = simulate(testco_dataset, "base", 500, 1, **kw)
     burry = simulate(testco_dataset, "burry", 500, 1, **kw)
     np.testing.assert_array_equal(

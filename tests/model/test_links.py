@@ -102,9 +102,24 @@ def test_uncertain_growth_moves_the_shortfall_path_by_path(hand_dataset):
 
 
 def test_a_shock_multiplies_the_linked_assets(hand_dataset):
-    """shock_hyperco 0.5 at the default growth: 60 - 0.5 x 55 = 32.5."""
-    out = run(hand_dataset, {"ocf_growth": 0.19, "shock_hyperco": 0.5})
+    """asset_shock_hyperco 0.5 (its external assets halved) at the default growth: 60 - 0.5 x 55
+    = 32.5."""
+    out = run(hand_dataset, {"ocf_growth": 0.19, "asset_shock_hyperco": 0.5})
     np.testing.assert_allclose(out["shortfall"], 32.5, rtol=1e-9)
+
+
+def test_a_payment_shock_pays_that_fraction_of_each_obligation(hand_dataset):
+    """shock_hyperco 0.5: hyperco pays half of its 60 owed, 30, although its assets (55) could
+    pay more; the shortfall is 30 on every path whatever the growth. Clearing only (defaulted,
+    shortfall) and the full stress (total_loss) agree: chipco loses the 30."""
+    for g in (0.0, 0.19):
+        out = run(hand_dataset, {"ocf_growth": g, "shock_hyperco": 0.5})
+        np.testing.assert_allclose(out["shortfall"], 30.0, rtol=1e-9)
+        np.testing.assert_allclose(out["total_loss"], 30.0, rtol=1e-9)
+        assert (out["defaulted"] == 1).all()
+    # a fraction above its means: 0.99 x 60 = 59.4 > 55, so it pays 55 at the default growth
+    out = run(hand_dataset, {"ocf_growth": 0.19, "shock_hyperco": 0.99})
+    np.testing.assert_allclose(out["shortfall"], 5.0, rtol=1e-9)
 
 
 def test_no_financial_assumption_leaves_the_facts(hand_dataset):

@@ -32,10 +32,10 @@ def test_stress_json_contract(capsys, tmp_path, toy_file):
     records = {r["entity"]: r for r in json.loads(out)["rows"]}
     for key in ("entity", "owed", "paid", "shortfall", "defaulted", "equity_loss", "total_loss"):
         assert key in records["lab"]
-    # hand calculation in test_stress.py: lab pays 35 + 20 = 55 of 100; cloud loses 45
-    assert records["lab"]["paid"] == pytest.approx(55)
+    # hand calculation in test_stress.py: lab pays half of the 100 it owes; cloud loses 50
+    assert records["lab"]["paid"] == pytest.approx(50)
     assert records["lab"]["defaulted"] is True
-    assert records["cloud"]["total_loss"] == pytest.approx(45)
+    assert records["cloud"]["credit_loss"] == pytest.approx(50)
 
 
 def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
@@ -48,9 +48,9 @@ def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
         "--user-only",
         "--horizon",
         "2026:2027",
-        "--shock",
+        "--asset-shock",
         "lab=0.5",
-        "--shock",
+        "--asset-shock",
         "cloud=0",
         "--alpha",
         "0.5",
@@ -65,12 +65,54 @@ def test_several_shocks_and_default_costs(capsys, tmp_path, toy_file):
     assert records["cloud"]["external_assets"] == 0
 
 
-@pytest.mark.parametrize("command", ["cycles", "exposure", "debtrank", "assets", "edges"])
+@pytest.mark.parametrize("command", ["cycles", "exposure", "assets", "edges"])
 def test_other_commands_run_on_the_toy(capsys, tmp_path, toy_file, command):
     code, out, _ = run(
         capsys, tmp_path, command, "--user", str(toy_file), "--user-only", "--format", "csv"
     )
     assert code == 0 and out
+
+
+def test_debtrank_needs_book_equity(capsys, tmp_path, toy_file):
+    """No stockholders_equity fact in the toy: a clear refusal naming the entities, then a run
+    with the values given (lab and cloud by name, chips by the default)."""
+    args = ["debtrank", "--user", str(toy_file), "--user-only", "--horizon", "2026:2027"]
+    code, _, err = run(capsys, tmp_path, *args)
+    assert code == 2 and "lab, cloud, chips" in err and "--equity" in err
+    code, out, _ = run(
+        capsys,
+        tmp_path,
+        *args,
+        "--equity",
+        "lab=50",
+        "--equity",
+        "cloud=200",
+        "--default-equity",
+        "140",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    rows = {r["entity"]: r for r in json.loads(out)["rows"]}
+    assert rows["lab"]["debtrank"] == pytest.approx((105 * 0.5 + 180 * 5 / 14) / 375)
+
+
+def test_stress_under_a_scenario_links_the_layers(capsys, tmp_path):
+    """`network stress --scenario burry` is the model's deterministic run: the same shortfalls
+    as `run(ds, "burry", metrics=["shortfall"])`, where Alphabet's and Meta's assets follow
+    their modelled OCF (burry: 10 % growth, not 19 %)."""
+    from aicapex.dataset import build_dataset
+    from aicapex.model import run as model_run
+
+    code, out, _ = run(capsys, tmp_path, "stress", "--scenario", "burry", "--format", "json")
+    assert code == 0
+    rows = {r["entity"]: r for r in json.loads(out)["rows"]}
+    r = model_run(build_dataset(), "burry", metrics=["shortfall", "defaulted"])
+    for e, rec in rows.items():
+        assert rec["shortfall"] == pytest.approx(r.samples("shortfall", e)[0], abs=1e-9)
+    code, out, _ = run(capsys, tmp_path, "stress", "--format", "json")
+    plain = {r["entity"]: r for r in json.loads(out)["rows"]}
+    assert plain["meta"]["external_assets"] > rows["meta"]["external_assets"]
 
 
 def test_shipped_cycles_and_export(capsys, tmp_path):

@@ -7,8 +7,8 @@ import pytest
 
 from aicapex.dataset import shipped_files
 from aicapex.errors import ScenarioError
-from aicapex.uncertainty import distributions as d
 from aicapex.model import load_scenario, shipped_scenarios
+from aicapex.uncertainty import distributions as d
 
 CONTRACT = """
 name: my-view

@@ -32,8 +32,21 @@ STATUS = typer.Option(
 SHOCK = typer.Option(
     None,
     "--shock",
-    help="ENTITY=F: multiply its external assets over the horizon by F "
-    "(repeatable), e.g. openai=0.5.",
+    help="ENTITY=F: the party pays fraction F of each obligation due in the horizon "
+    "(repeatable), e.g. openai=0.5: OpenAI pays half of what it owes each creditor.",
+)
+ASSET_SHOCK = typer.Option(
+    None,
+    "--asset-shock",
+    help="ENTITY=F: multiply its external assets (cash + cash flow) over the horizon by F "
+    "(repeatable); what it then pays follows from the clearing.",
+)
+SCENARIO = typer.Option(
+    None,
+    "--scenario",
+    "-s",
+    help="Run at a scenario's medians with the layers linked (hyperscalers' assets follow "
+    "their modelled cash flow): base, burry, huang, credit_crunch or a YAML file.",
 )
 
 
@@ -106,6 +119,8 @@ def exposure(
 def stress(
     horizon: str = HORIZON,
     shock: list[str] | None = SHOCK,
+    asset_shock: list[str] | None = ASSET_SHOCK,
+    scenario: str | None = SCENARIO,
     alpha: float = typer.Option(
         1.0, "--alpha", help="Rogers-Veraart: share of external assets kept in default."
     ),
@@ -120,28 +135,61 @@ def stress(
     status: list[str] | None = STATUS,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Eisenberg-Noe / Rogers-Veraart clearing over the horizon plus the equity channel (USD bn)."""
-    from ..network import stress_network
+    """Eisenberg-Noe / Rogers-Veraart clearing over the horizon plus the equity channel (USD bn).
 
-    _, net = _network(user, user_only, horizon, status)
-    result = stress_network(
-        net, parse_assignments(shock, "--shock"), alpha=alpha, beta=beta, binding_only=signed_only
+    --shock openai=0.5 makes OpenAI pay half of each obligation; --asset-shock halves its
+    external assets instead. Entities with no cash figure are marked buffer "unknown", with the
+    result if that buffer were 0. A default with no shock at all is listed as a finding."""
+    from .. import model
+    from ..network import unshocked_defaults
+
+    ds, net = _network(user, user_only, horizon, status)
+    options = {"alpha": alpha, "beta": beta, "binding_only": signed_only}
+    result = model.stress(
+        ds,
+        scenario,
+        network=net,
+        shocks=parse_assignments(shock, "--shock"),
+        asset_shocks=parse_assignments(asset_shock, "--asset-shock"),
+        **options,
     )
     df = result.table()
+    findings = unshocked_defaults(model.stress(ds, scenario, network=net, **options))
     if fmt is Format.table:
         df = df.drop(columns=["assets_rule"])
     emit(
         df,
         fmt,
         title=f"stress {horizon} (USD bn; {result.clearing.iterations} iterations, "
-        f"converged: {result.clearing.converged})",
+        f"converged: {result.clearing.converged}); --shock E=F: E pays fraction F of each "
+        "obligation",
+        footer=fmt is not Format.table or findings.empty,
     )
+    if fmt is Format.table and not findings.empty:
+        emit(findings, fmt, title="finding: defaults with no shock at all (USD bn)")
 
 
 @network_app.command("debtrank")
 def debtrank_cmd(
     horizon: str = HORIZON,
-    shock: list[str] | None = SHOCK,
+    asset_shock: list[str] | None = typer.Option(
+        None,
+        "--asset-shock",
+        help="ENTITY=F: initial distress from losing 1 - F of its external assets, as a share "
+        "of its book equity (repeatable).",
+    ),
+    equity: list[str] | None = typer.Option(
+        None,
+        "--equity",
+        help="ENTITY=V: book equity in USD bn, the loss-absorbing buffer (repeatable); default: "
+        "its stockholders_equity fact.",
+    ),
+    default_equity: float | None = typer.Option(
+        None,
+        "--default-equity",
+        help="Book equity (USD bn) for every entity with no figure; without it DebtRank refuses "
+        "to run for them.",
+    ),
     method: str = typer.Option(
         "original", "--method", help="original (Battiston 2012) or linear (Bardoscia 2015)."
     ),
@@ -153,13 +201,22 @@ def debtrank_cmd(
     status: list[str] | None = STATUS,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Systemic impact of each entity (DebtRank when it alone fails); with --shock, the distress it ends with."""
-    from ..network import debtrank_table
+    """Systemic impact of each entity (DebtRank when it alone fails); with --shock, the distress it ends with.
 
-    _, net = _network(user, user_only, horizon, status)
+    The buffer is book equity (stockholders_equity facts, --equity, or --default-equity)."""
+    from ..network import book_equity, debtrank_table
+
+    ds, net = _network(user, user_only, horizon, status)
+    buffers = book_equity(
+        ds, net, given=parse_assignments(equity, "--equity"), default=default_equity
+    )
     emit(
         debtrank_table(
-            net, parse_assignments(shock, "--shock"), method=method, binding_only=signed_only
+            net,
+            parse_assignments(asset_shock, "--asset-shock"),
+            equity=buffers,
+            method=method,
+            binding_only=signed_only,
         ),
         fmt,
         title="DebtRank",

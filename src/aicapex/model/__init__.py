@@ -15,7 +15,7 @@ The Monte Carlo engine (aicapex.uncertainty) knows nothing of these: it samples 
 assumptions and calls `LinkedModel.evaluate`.
 """
 
-from .api import compare, financials, run, simulate, sobol, tornado
+from .api import compare, financials, run, simulate, sobol, stress, tornado
 from .assumptions import (
     ASSET_SHOCK_PREFIX,
     CLUSTER_PARAMETERS,
@@ -48,5 +48,6 @@ __all__ = [
     "shipped_scenarios",
     "simulate",
     "sobol",
+    "stress",
     "tornado",
 ]

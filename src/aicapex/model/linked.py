@@ -373,19 +373,31 @@ class LinkedModel:
         ).ocf
         return np.asarray(ocf, float)
 
-    def _stress(
-        self, inputs: Mapping[str, np.ndarray | float], n: int, main=None
-    ) -> dict[str, np.ndarray]:
-        """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
-        from ..network import clearing_vector, stress_network
-
+    def _network_inputs(self, inputs, n: int, main):
+        """(asset factors, pay fractions or None), each (n, nodes): the links (linked OCF, rental
+        prices) and asset shocks on external assets; payment shocks as fractions paid."""
         factors = np.ones((n, len(self.nodes)))
         if self._link is not None and self._link.linked:
             factors = self._link.factors(self._linked_ocf(inputs, n, main), n)
         if self._rental is not None and self._rental.linked:
             factors = factors * self._rental.factors(inputs["price_decline"], n)
-        for p, entity in {**self.shock_params, **self.asset_shock_params}.items():
+        for p, entity in self.asset_shock_params.items():
             factors[:, self.nodes.index(entity)] *= inputs[p]
+        pay = None
+        if self.shock_params:  # the party pays this fraction of each obligation
+            pay = np.ones((n, len(self.nodes)))
+            for p, entity in self.shock_params.items():
+                pay[:, self.nodes.index(entity)] *= inputs[p]
+        return factors, pay
+
+    def _stress(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, main=None
+    ) -> dict[str, np.ndarray]:
+        """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
+        from ..network import pay_clearing, stress_network
+
+        factors, pay = self._network_inputs(inputs, n, main)
+        opts = self.stress_options
         try:
             if "total_loss" not in self.metrics:
                 # defaults and shortfalls need only the clearing, not the loss channels that
@@ -395,14 +407,28 @@ class LinkedModel:
                         f"external_asset_factors: expected (paths, {len(self.nodes)}) finite "
                         "factors >= 0"
                     )
-                clearing = clearing_vector(
-                    self._network.liabilities(), self._network.external_assets()[None, :] * factors
+                if pay is not None and (
+                    not np.all(np.isfinite(pay)) or (pay < 0).any() or (pay > 1).any()
+                ):
+                    raise ModelError("pay_fractions: expected fractions in [0, 1], one per node")
+                clearing = pay_clearing(
+                    self._network.liabilities(binding_only=bool(opts.get("binding_only"))),
+                    self._network.external_assets()[None, :] * factors,
+                    pay,
+                    alpha=float(opts.get("alpha", 1.0)),
+                    beta=float(opts.get("beta", 1.0)),
                 )
                 return {
                     "defaulted": clearing.defaulted.astype(float),
                     "shortfall": clearing.shortfall,
                 }
-            res = stress_network(self._network, external_asset_factors=factors)
+            res = stress_network(
+                self._network,
+                external_asset_factors=factors,
+                pay_fractions=pay,
+                buffer_zero=False,
+                **opts,
+            )
         except ModelError as exc:
             raise ScenarioError(
                 f"{self._who()}the network layer rejects a sampled input "
@@ -413,6 +439,21 @@ class LinkedModel:
             "shortfall": res.clearing.shortfall,
             "total_loss": res.total_loss,
         }
+
+    def stress_result(self, inputs: Mapping[str, np.ndarray | float], n: int = 1, **kwargs):
+        """The network layer's full `StressResult` on these inputs, with the links and shocks
+        applied as in `evaluate`: what `aicapex network stress` shows. kwargs: more
+        `stress_network` options (shocks, asset_shocks)."""
+        from ..network import stress_network
+
+        factors, pay = self._network_inputs(inputs, n, None)
+        return stress_network(
+            self._network,
+            external_asset_factors=factors,
+            pay_fractions=pay,
+            **self.stress_options,
+            **kwargs,
+        )
 
     def evaluate(
         self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None

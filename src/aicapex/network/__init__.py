@@ -9,7 +9,8 @@ Core (pure NumPy, batched over scenario paths):
 From a dataset:
     build_network(ds, horizon, *, statuses, undated_start_year, term_years) -> DealNetwork
     find_cycles(network), round_tripped(network), exposures(ds, network), hhi(exposure_table)
-    stress_network(network, shocks, *, external_asset_factors, alpha, beta, binding_only) -> StressResult
+    stress_network(network, shocks, *, asset_shocks, external_asset_factors, pay_fractions, alpha, beta,
+        binding_only) -> StressResult   (shocks: the party pays fraction F; asset_shocks: assets x F)
     run_stress(ds, horizon, shocks, ...) -> DataFrame;  debtrank_table(network, shocks) -> DataFrame
     network_report(ds, horizon) -> NetworkReport (cycles, round-tripped, top exposures, stress 50 % / 25 %)
 Export: to_networkx(network), write_graphml(network, path), to_json(network).
@@ -24,11 +25,15 @@ from .facts import Horizon, parse_horizon
 from .graph import DealNetwork, build_network
 from .stress import (
     StressResult,
+    book_equity,
+    buffer_unknown,
     debtrank_table,
     network_exposures,
+    pay_clearing,
     run_stress,
     shock_factors,
     stress_network,
+    unshocked_defaults,
 )
 from .summary import REPORT_SHOCKS, NetworkReport, network_report
 from .susceptibility import critical_links, impact_diffusion, impact_fluidity, impact_susceptibility
@@ -41,6 +46,8 @@ __all__ = [
     "Horizon",
     "NetworkReport",
     "StressResult",
+    "book_equity",
+    "buffer_unknown",
     "build_network",
     "clearing_vector",
     "critical_links",
@@ -58,11 +65,13 @@ __all__ = [
     "network_report",
     "node_debtrank",
     "parse_horizon",
+    "pay_clearing",
     "round_tripped",
     "run_stress",
     "shock_factors",
     "stress_network",
     "to_json",
     "to_networkx",
+    "unshocked_defaults",
     "write_graphml",
 ]

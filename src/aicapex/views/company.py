@@ -315,12 +315,17 @@ def _deals(sh: _Shared, entity: str):
 
 
 def _loop(sh: _Shared, entity: str):
-    from ..network import debtrank_table, exposures
+    from ..errors import ModelError
+    from ..network import book_equity, debtrank_table, exposures
 
     net = sh.net()
     ex = exposures(sh.ds, net)
     ex = ex[ex["entity"] == entity]
-    dr = debtrank_table(net)
+    try:  # DebtRank's buffer is book equity; without it DebtRank is n/a, not guessed
+        dr = debtrank_table(net, equity=book_equity(sh.ds, net))
+        no_debtrank = ""
+    except ModelError as exc:
+        dr, no_debtrank = pd.DataFrame({"entity": []}), str(exc)
     key = "entity" if "entity" in dr.columns else dr.columns[0]
     mine = dr[dr[key] == entity]
     rows = [
@@ -345,6 +350,8 @@ def _loop(sh: _Shared, entity: str):
                     "detail": "if it alone fails",
                 }
             )
+    if no_debtrank and entity in net.nodes:
+        rows.append({"item": "DebtRank", "value": math.nan, "unit": "", "detail": no_debtrank})
     note = "" if rows else "not in the deal network (no deals)"
     return pd.DataFrame(rows, columns=["item", "value", "unit", "detail"]), note
 
