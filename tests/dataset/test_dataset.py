@@ -100,3 +100,84 @@ def test_later_user_file_wins(tmp_path):
     ds = build_dataset([a, b])
     assert ds.constant_value("capex_per_gw", unit="USD/GW", scale=1e9) == pytest.approx(45)
     assert (ds.constants["id"] == "capex_per_gw").sum() == 1
+
+
+# ---- bounds and freshness (issue 13 items 2 and 4; docs/dataset.md "Default value") ----------
+def _zco(tmp_path, facts: str):
+    text = "entities:\n  - {id: zco, name: Z, kind: other, fiscal_year_end_month: 12}\nfacts:\n"
+    text += textwrap.indent(textwrap.dedent(facts), "  ")
+    return build_dataset([write(tmp_path, "z.yaml", text)], shipped=False)
+
+
+def test_a_lone_bound_is_not_a_central_value(tmp_path):
+    # a company range 175-185 (midpoint 180) beside an article's "up to 185": the default is the
+    # midpoint 180; taking the bound as a third value would give the median of (180, 185) = 182.5
+    ds = _zco(
+        tmp_path,
+        """\
+        - {entity: zco, metric: capex, period: FY2026, low: 175, high: 185, unit: USD, scale: 1e9, basis: guidance, source: s, outlet: a}
+        - {entity: zco, metric: capex, period: FY2026, high: 185, unit: USD, scale: 1e9, basis: guidance, source: s, outlet: b}
+        """,
+    )
+    r = ds.resolve("zco", "capex", "FY2026")
+    assert r.value == pytest.approx(180)
+    assert (r.low, r.high) == (175, 185)
+    assert r.bound == "" and "not used as values" in r.rule
+
+
+def test_only_a_bound_says_so(tmp_path):
+    # "more than 400": the value is the bound and Resolved.bound and the rule say it is one
+    ds = _zco(
+        tmp_path,
+        """\
+        - {entity: zco, metric: capex, period: FY2025, low: 400, unit: USD, scale: 1e9, basis: actual, source: s, outlet: a}
+        - {entity: zco, metric: capex, period: FY2026, high: 50, unit: USD, scale: 1e9, basis: actual, source: s, outlet: a}
+        """,
+    )
+    lo = ds.resolve("zco", "capex", "FY2025")
+    assert (lo.value, lo.bound) == (400, "lower") and "at least 400" in lo.rule
+    hi = ds.resolve("zco", "capex", "FY2026")
+    assert (hi.value, hi.bound) == (50, "upper") and "at most 50" in hi.rule
+
+
+def test_a_value_below_a_stated_lower_bound_moves_onto_it(tmp_path):
+    # one report "20", another "at least 27.5" of the same figure: 20 violates the bound
+    ds = _zco(
+        tmp_path,
+        """\
+        - {entity: zco, metric: debt_raised, period: FY2026Q1, value: 20, unit: USD, scale: 1e9, basis: actual, source: s, outlet: a}
+        - {entity: zco, metric: debt_raised, period: FY2026Q1, low: 27.5, unit: USD, scale: 1e9, basis: actual, source: s, outlet: b}
+        """,
+    )
+    r = ds.resolve("zco", "debt_raised", "FY2026Q1")
+    assert r.value == 27.5 and (r.low, r.high) == (20, 27.5)
+    assert "raised to the reported lower bound 27.5" in r.rule
+
+
+def test_newest_report_wins_within_a_basis_and_as_of_looks_back(tmp_path):
+    # February guidance 175-185 (mid 180), July guidance 195-205 (mid 200), an undated estimate
+    ds = _zco(
+        tmp_path,
+        """\
+        - {entity: zco, metric: capex, period: FY2026, low: 175, high: 185, unit: USD, scale: 1e9, basis: guidance, as_of: 2026-02-04, source: s, outlet: a}
+        - {entity: zco, metric: capex, period: FY2026, low: 195, high: 205, unit: USD, scale: 1e9, basis: guidance, as_of: '2026-06-30', source: s, outlet: b}
+        - {entity: zco, metric: capex, period: FY2026, value: 150, unit: USD, scale: 1e9, basis: guidance, source: s, outlet: c}
+        """,
+    )
+    r = ds.resolve("zco", "capex", "FY2026")
+    assert r.value == pytest.approx(200) and "as of 2026-06-30" in r.rule
+    feb = ds.resolve("zco", "capex", "FY2026", as_of="2026-03-31")
+    assert feb.value == pytest.approx(180)
+    assert ds.resolve("zco", "capex", "FY2026", as_of="2025-12-31").value == 150  # undated only
+
+
+def test_as_of_must_be_a_date(tmp_path):
+    from aicapex.errors import DataError
+
+    with pytest.raises(DataError, match="as_of"):
+        _zco(
+            tmp_path,
+            """\
+            - {entity: zco, metric: capex, period: FY2026, value: 1, unit: USD, scale: 1e9, basis: guidance, as_of: last spring, source: s}
+            """,
+        )

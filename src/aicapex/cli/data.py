@@ -102,12 +102,22 @@ def register(app: typer.Typer) -> None:
         entity: str | None = typer.Option(None, "--entity"),
         metric: str | None = typer.Option(None, "--metric"),
         period: str | None = typer.Option(None, "--period"),
+        stale: bool = typer.Option(
+            False,
+            "--stale",
+            help="Only guidance overtaken by a newer report of the same figure "
+            "(a later guidance, or an actual in the dataset or the imported filings).",
+        ),
         user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Every reported figure with its source and original sentence."""
         ds = dataset(user)
         df = ds.facts
+        if stale:
+            from ..importers import read_filing_facts
+
+            df = ds.stale_guidance(read_filing_facts(open_store()))
         if entity:
             ds.entity(entity)
             df = df[df["entity"] == entity]
@@ -125,6 +135,7 @@ def register(app: typer.Typer) -> None:
             "unit",
             "scale",
             "basis",
+            "as_of",
             "source",
             "outlet",
             "quote",
@@ -142,9 +153,13 @@ def register(app: typer.Typer) -> None:
                 "unit",
                 "scale",
                 "basis",
+                "as_of",
                 "source",
             ]
-        emit(df[cols], fmt, title="facts")
+        if stale:
+            at = cols.index("source")
+            cols = [*cols[:at], "overtaken_by", "newer_value", *cols[at:]]
+        emit(df[cols], fmt, title="stale guidance" if stale else "facts")
 
     @app.command("deals")
     def deals(

@@ -173,6 +173,46 @@ class Dataset:
             bound,
         )
 
+    def stale_guidance(self, filed: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Guidance overtaken by a newer report of the same (entity, metric, period): a later
+        guidance (larger `as_of`) or an actual (from the dataset, or `filed`, e.g. imported filing
+        facts). The guidance rows, plus `overtaken_by` (what overtook it) and `newer_value`
+        (its central value, in the guidance row's unit and scale)."""
+        facts = self.facts
+        others = facts if filed is None or filed.empty else pd.concat([facts, filed])
+        guid = facts[facts["basis"] == "guidance"]
+        out, why, newer = [], [], []
+        for idx, g in guid.iterrows():
+            same = others[
+                (others["entity"] == g["entity"])
+                & (others["metric"] == g["metric"])
+                & (others["period"] == g["period"])
+            ]
+            later = same[
+                (same["basis"] == "guidance")
+                & same["as_of"].notna()
+                & (same["as_of"].astype(object).fillna("") > (g["as_of"] or ""))
+                if pd.notna(g["as_of"])
+                else same["as_of"].notna() & (same["basis"] == "guidance")
+            ]
+            actual = same[same["basis"] == "actual"]
+            hit = actual if not actual.empty else later
+            if hit.empty:
+                continue
+            h = hit.sort_values("as_of", na_position="first").iloc[-1]
+            central = h["value"] if pd.notna(h["value"]) else np.nanmean([h["low"], h["high"]])
+            out.append(idx)
+            kind = "actual" if not actual.empty else "guidance"
+            when = f" as of {h['as_of']}" if pd.notna(h["as_of"]) else ""
+            why.append(f"{kind}{when} ({h['source']})")
+            newer.append(
+                convert(float(central), h["unit"], float(h["scale"]), g["unit"], g["scale"])
+            )
+        res = guid.loc[out].copy()
+        res["overtaken_by"] = pd.Series(why, index=res.index, dtype="string")
+        res["newer_value"] = pd.Series(newer, index=res.index, dtype="float64")
+        return res
+
     def value(
         self,
         entity: str,

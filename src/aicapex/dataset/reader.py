@@ -20,6 +20,54 @@ from .schema import COLUMNS, FILE_KEYS, MODELS, record_to_row
 
 TABLES = tuple(MODELS)
 
+# A dataset file is typed by hand: 20 MB is thousands of times the shipped data. Larger files
+# are refused by their size, before anything is read or parsed (docs/reliability.md).
+MAX_FILE_BYTES = 20_000_000
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _DatasetLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, stricter for dataset files: a key repeated in one mapping is an
+    error (PyYAML keeps the last silently), aliases (*name) are refused (an alias bomb expands
+    a few lines into billions of values), and dates stay text (`period: 2026-01-01` is then
+    reported as a bad period, not as a date object)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"alias *{event.anchor} is not allowed in a dataset file (write the value out)",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first on line {first})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+_DatasetLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 def _csv_table(header: list[str], file: str) -> str:
     cols = set(header)
@@ -46,9 +94,27 @@ def _raw_records(path: Path) -> dict[str, list[tuple[str, dict]]]:
     """{table: [(location, raw dict), ...]} from a YAML or CSV file; raises on unreadable files."""
     file = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"file is {size / 1e6:,.0f} MB, larger than the {MAX_FILE_BYTES / 1e6:.0f} MB "
+                    "a dataset file may have; split it or load the bulk data with `aicapex import`",
+                )
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError(Problem(file, None, None, None, "file not found")) from None
+    except IsADirectoryError:
+        raise DataError(Problem(file, None, None, None, "is a directory, not a file")) from None
+    except PermissionError:
+        raise DataError(
+            Problem(file, None, None, None, "cannot be read (permission denied)")
+        ) from None
     except UnicodeDecodeError as exc:
         raise DataError(Problem(file, f"byte {exc.start}", None, None, "not UTF-8 text")) from None
     suffix = path.suffix.lower()
@@ -62,14 +128,22 @@ def _raw_records(path: Path) -> dict[str, list[tuple[str, dict]]]:
 
 
 def _yaml_records(text: str, file: str) -> dict[str, list[tuple[str, dict]]]:
+    if not text.strip():
+        raise DataError(
+            Problem(file, None, None, None, f"empty file: expected tables {', '.join(TABLES)}")
+        )
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_DatasetLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DataError(Problem(file, where, None, None, f"not valid YAML: {reason}")) from None
-    if doc is None:
+    except RecursionError:
+        raise DataError(
+            Problem(file, None, None, None, "not a dataset file: nested too deeply")
+        ) from None
+    if doc is None:  # only comments
         doc = {}
     if not isinstance(doc, dict):
         raise DataError(

@@ -54,6 +54,19 @@ BASIS_PRIORITY: tuple[str, ...] = (
 )
 
 
+# Years a period may name: SEC XBRL filings start in 2009, the oldest cited history is the
+# 1990s; projections stop well before 2100. FY1850 or FY2300 is a typo, not a forecast.
+PERIOD_YEARS = (1990, 2100)
+
+
+def _period_in_range(v) -> str:
+    period = parse_period(v)
+    lo, hi = PERIOD_YEARS
+    if not lo <= period.year <= hi:
+        raise ValueError(f"period {period.code} is out of range: years {lo} to {hi}")
+    return period.code
+
+
 def _blank_to_none(v):
     if v is None:
         return None
@@ -176,7 +189,7 @@ class Fact(_Amount):
     @field_validator("period")
     @classmethod
     def _period(cls, v: str) -> str:
-        return parse_period(v).code
+        return _period_in_range(v)
 
     @field_validator("as_of", mode="before")
     @classmethod
@@ -234,10 +247,12 @@ class Deal(_Amount):
     @field_validator("start", "end")
     @classmethod
     def _period(cls, v):
-        return None if v is None else parse_period(v).code
+        return None if v is None else _period_in_range(v)
 
     @model_validator(mode="after")
     def _consistent(self):
+        if self.from_ == self.to:
+            raise ValueError(f"a deal from '{self.from_}' to itself")
         has_amount = any(x is not None for x in (self.value, self.low, self.high))
         if has_amount and self.unit is None:
             raise ValueError("an amount needs a unit (USD, shares or ratio)")

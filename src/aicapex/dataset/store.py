@@ -1,13 +1,21 @@
 """The embedded DuckDB store: the dataset's tables plus imported tables, written atomically.
 
 Location: `--db PATH`, else `$AICAPEX_DB`, else `<user data dir>/aicapex/aicapex.duckdb`.
-Every write runs in one transaction, so a failed load leaves the store exactly as it was.
+Every write runs in one transaction, so a failed load leaves the store exactly as it was, and a
+process killed mid-write (even by SIGKILL) leaves the previous contents: DuckDB replays only
+committed transactions from its write-ahead log. Readers never see half a load.
+
+DuckDB lets one process write a file (or several read it); a second process finding the file
+locked retries for up to LOCK_WAIT_S seconds ($AICAPEX_LOCK_WAIT), then says which file is
+locked and by which process (docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,13 +30,43 @@ from .reader import TABLES
 from .schema import COLUMNS
 
 DB_ENV = "AICAPEX_DB"
+LOCK_WAIT_ENV = "AICAPEX_LOCK_WAIT"
+LOCK_WAIT_S = 5.0
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def _user_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("aicapex")) / "aicapex.duckdb"
 
 
 def default_db_path() -> Path:
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env)
-    return Path(platformdirs.user_data_dir("aicapex")) / "aicapex.duckdb"
+    return _user_db_path()
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get(LOCK_WAIT_ENV, LOCK_WAIT_S)))
+    except ValueError:
+        return LOCK_WAIT_S
+
+
+def _process(pid: str, program: str) -> str:
+    """'PID 123 (aicapex data load)' from /proc when it can be read, else the program DuckDB
+    names."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [w.decode(errors="replace") for w in cmd if w]
+        if words:
+            if len(words) > 1 and Path(words[1]).name == "aicapex":
+                words = words[1:]  # `python .../bin/aicapex data load`
+            words[0] = Path(words[0]).name
+            return f"PID {pid} ({' '.join(' '.join(words).split())[:120]})"
+    except OSError:
+        pass
+    return f"PID {pid} ({program})"
 
 
 class Store:
@@ -39,10 +77,51 @@ class Store:
         self.path = Path(path) if path else default_db_path()
 
     def _connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        if read_only:
-            return duckdb.connect(str(self.path), read_only=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(self.path))
+        """A connection, waiting up to LOCK_WAIT_S for another process's lock; any failure to
+        open the file is a DataError naming it."""
+        if not read_only:
+            self._check_directory()
+        wait = _lock_wait()
+        deadline = time.monotonic() + wait
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.Error as exc:
+                msg = str(exc)
+                holder = _LOCK_HOLDER.search(msg)
+                if holder and time.monotonic() + delay <= deadline:
+                    time.sleep(delay)
+                    delay = min(2 * delay, 0.5)
+                    continue
+                if holder:
+                    why = (
+                        f"locked by another process, {_process(holder[2], holder[1])}; waited "
+                        f"{wait:g} s. Try again when it has finished, or use another --db"
+                    )
+                else:
+                    why = "cannot open the store: " + msg.removeprefix("IO Error: ")
+                raise DataError(Problem(str(self.path), None, None, None, why)) from None
+
+    def _check_directory(self) -> None:
+        parent = self.path.parent
+        if self.path.is_dir():
+            raise DataError(
+                Problem(str(self.path), None, None, None, "is a directory; --db names a file")
+            )
+        if parent.is_dir():
+            return
+        if self.path == _user_db_path():  # the default location is created on first use
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+                return
+            except OSError as exc:
+                reason = exc.strerror
+        else:
+            reason = "its directory does not exist"
+        raise DataError(
+            Problem(str(self.path), None, None, None, f"cannot create the store: {reason}")
+        )
 
     def exists(self) -> bool:
         return self.path.exists() and "entities" in self.tables()
