@@ -23,7 +23,18 @@ economic life the scenario believes, which drives `earnings_overstated` (depreci
 economic life minus depreciation as booked) and the GPU cluster's earning life.
 
 Run one: `aicapex simulate --scenario burry`, deterministically at its medians:
-`aicapex financials --scenario burry`; side by side: `aicapex compare base burry huang`.
+`aicapex financials --scenario burry` or `aicapex network stress --scenario burry`; side by
+side: `aicapex compare base burry huang`.
+
+Other parameters a scenario file may set (see `aicapex.model.PARAMETERS` and docs/metrics.md):
+every `aicapex financials` option by its field name, the physical conversion's
+`usd_per_gw_bn`, `gpus_per_gw`, `pue`, `utilisation`, the GPU cluster's `price_per_hour`,
+`price_decline`, `cluster_rate`, fact overrides `ENTITY.METRIC.PERIOD` (in the fact's own
+unit), and two network shocks per deal party: `shock_ENTITY` = F, the party pays fraction F of
+each obligation due in the horizon (the `--shock ENTITY=F` of `aicapex network stress`), and
+`asset_shock_ENTITY` = F, its external assets over the horizon times F (`--asset-shock`).
+The layers are linked in every run: the hyperscalers' assets in the deal network follow their
+modelled operating cash flow, a GPU cloud's follow `price_decline`.
 """
 
 
