@@ -80,36 +80,40 @@ def forward(
     from ..roic.table import check_overrides, roic_table
 
     if entity is None:
-        missing = [
-            flag
-            for flag, v in (
-                ("--backlog", backlog),
-                ("--ai-share", ai_share),
-                ("--duration", duration),
-                ("--nopat-margin", nopat_margin),
-                ("--ai-capex", ai_capex),
-                ("--wacc", wacc),
-            )
-            if v is None
-        ]
+        given = {
+            "--backlog": backlog,
+            "--ai-share": ai_share,
+            "--duration": duration,
+            "--nopat-margin": nopat_margin,
+            "--ai-capex": ai_capex,
+            "--wacc": wacc,
+        }
+        missing = [flag for flag, v in given.items() if v is None]
         if missing:
             raise AicapexError(
                 f"give --entity, or all explicit inputs (missing {', '.join(missing)})"
             )
+        v = {flag: float(x) for flag, x in given.items() if x is not None}
         check_overrides(
-            {"ai_share": ai_share, "duration_years": duration, "nopat_margin": nopat_margin}
-            | {"wacc": wacc}
+            {
+                "ai_share": v["--ai-share"],
+                "duration_years": v["--duration"],
+                "nopat_margin": v["--nopat-margin"],
+                "wacc": v["--wacc"],
+            }
         )
-        if backlog < 0 or ai_capex < 0:
+        if v["--backlog"] < 0 or v["--ai-capex"] < 0:
             raise AicapexError("--backlog and --ai-capex: must not be negative (USD bn)")
-        proxy = float(formulas.revenue_proxy_backlog(backlog, ai_share, duration))
-        roic = float(formulas.forward_roic(proxy, nopat_margin, ai_capex))
+        proxy = float(
+            formulas.revenue_proxy_backlog(v["--backlog"], v["--ai-share"], v["--duration"])
+        )
+        roic = float(formulas.forward_roic(proxy, v["--nopat-margin"], v["--ai-capex"]))
         df = _frame(
             [
                 {
                     "revenue_proxy": proxy,
                     "roic": roic,
-                    "spread": float(formulas.roic_spread(roic, wacc)),
+                    "spread": float(formulas.roic_spread(roic, v["--wacc"])),
                 }
             ]
         )

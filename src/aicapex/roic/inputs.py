@@ -78,6 +78,8 @@ def _input(dataset: Dataset, name: str, entity: str, metric: str, period: str) -
     if r is None:
         return None
     value = dataset.value(entity, metric, period)
+    if value is None:
+        return None
     row = r.rows.iloc[0]
     sources = sorted({str(s) for s in r.rows["source"].dropna()})
     return Input(
@@ -146,8 +148,12 @@ def observed_inputs(dataset: Dataset, entity: str) -> Observed:
                 f"{last.period} capex {last.value:g} x 4",
             )
         four = quarters[-4:]
-        items = [_input(dataset, "q", entity, capex_metric, p) for p in four]
-        if len(four) == 4 and _consecutive(four) and all(i is not None for i in items):
+        items = [
+            i
+            for i in (_input(dataset, "q", entity, capex_metric, p) for p in four)
+            if i is not None
+        ]
+        if len(items) == 4 and _consecutive(four):
             values = np.array([i.value for i in items])
             inputs["trailing_12m"] = Input(
                 "trailing_12m",

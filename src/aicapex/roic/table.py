@@ -11,6 +11,8 @@ pre_tax_cost_of_debt, tax_rate, debt_weight, wacc); a value replaces every compa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -53,7 +55,7 @@ _BOUNDS = {  # name -> (low, high) allowed (inclusive)
 }
 
 
-def check_overrides(overrides: dict[str, float | None]) -> dict[str, float]:
+def check_overrides(overrides: Mapping[str, float | None]) -> dict[str, float]:
     """Drop Nones; raise DataError naming the field for an unknown name or a value out of range."""
     problems = []
     out: dict[str, float] = {}
@@ -93,7 +95,7 @@ def company_wacc(entity: str, **overrides: float) -> tuple[float, dict[str, tupl
 
 
 def roic_table(
-    dataset: Dataset, entities: tuple[str, ...] | list[str] = COMPANIES, **overrides: float
+    dataset: Dataset, entities: tuple[str, ...] | list[str] = COMPANIES, /, **overrides: float
 ) -> pd.DataFrame:
     """Forward ROIC (backlog method) of each company under the three capex bases.
 
@@ -148,7 +150,7 @@ def roic_table(
 
 
 def roic_sources(
-    dataset: Dataset, entities: tuple[str, ...] | list[str] = COMPANIES, **overrides: float
+    dataset: Dataset, entities: tuple[str, ...] | list[str] = COMPANIES, /, **overrides: float
 ) -> pd.DataFrame:
     """Every input of the table with its filing, dataset source or assumption (for `explain`)."""
     overrides = check_overrides(overrides)
@@ -230,7 +232,8 @@ def revenue_question(
     reported = 0.0
     for entity, metric, period, label, end_user in REPORTED_AI_REVENUE:
         r = dataset.resolve(entity, metric, period)
-        value = np.nan if r is None else float(dataset.value(entity, metric, period))
+        found = None if r is None else dataset.value(entity, metric, period)
+        value = np.nan if found is None else float(found)
         if end_user and np.isfinite(value):
             reported += value
         rows.append(
