@@ -354,12 +354,15 @@ def run_model(
     if on_progress is None and progress is not False:
         bar = _Bar(total, progress)
         on_progress = bar
-    on_progress = limits.TimeGuard(
+    guard = limits.TimeGuard(
         f"a run of {paths:,} paths",
         "pass fewer --paths or more --workers",
         on_progress,
         items=paths,
     )
+    # on Dask the first segment's time holds the cluster's start and the workers' imports:
+    # the projection starts from the first finished segment
+    on_progress = _AfterFirst(guard, on_progress) if distributed else guard
     try:
         if distributed:
             from .distributed import run_distributed
@@ -433,6 +436,24 @@ def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, to
         )
 
     return stats, S.exact_quantiles(stats, qs, second_pass), None
+
+
+class _AfterFirst:
+    """A progress callback for a TimeGuard that times the run from its first report on (done
+    and total shifted by the work done then); `then` always sees the true counts."""
+
+    def __init__(self, guard, then):
+        self.guard, self.then, self.base = guard, then, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.base is None:
+            self.base = done
+            self.guard.start = time.perf_counter()
+        elif done > self.base:
+            self.guard.then = None
+            self.guard(done - self.base, total - self.base)
+        if self.then is not None:
+            self.then(done, total)
 
 
 class _ParquetSink:
