@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup lock report test browser bench clean
+.PHONY: setup lock report lint test browser bench clean
 
 # Pinned installs: requirements/lock.txt holds the exact version and hashes of every package
 # (dependencies, dev tools, pip and the build backend), resolved from pyproject.toml's ranges by
@@ -48,6 +48,14 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium' for the browser test"; fi; }
+
+# The quality gate (pyproject.toml [tool.ruff], [tool.mypy], [tool.importlinter]): lint and format,
+# types (strict on model, financial, network, uncertainty), the layer order and no import cycles.
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: setup browser
 	$(BIN)/python -m pytest

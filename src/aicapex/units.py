@@ -6,6 +6,8 @@ work in fixed internal units: money in USD billions, power in GW, energy in TWh.
 
 from __future__ import annotations
 
+import math
+
 # unit -> (dimension, factor to the dimension's base unit)
 UNITS: dict[str, tuple[str, float]] = {
     "USD": ("money", 1.0),
@@ -91,3 +93,40 @@ def convert(value: float, unit: str, scale: float, to_unit: str, to_scale: float
 def to_usd_bn(value: float, unit: str, scale: float) -> float:
     """An amount in USD (any scale) as USD billions."""
     return convert(value, unit, scale, "USD", USD_BN)
+
+
+# ---- how a reader writes an amount (report, explain, tables) ---------------------------------
+_SCALE_WORDS = {1e12: "tn", 1e9: "bn", 1e6: "m", 1e3: "k", 1.0: ""}
+
+
+def _num(x) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return math.nan
+    return v
+
+
+def format_number(v: float, digits: int = 3) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return f"{v:,.{digits}g}" if abs(v) < 1e4 else f"{v:,.0f}"
+
+
+def format_amount(value, low, high, unit, scale) -> str:
+    """'180 USD bn', '6-10 GW', '0.6 ratio' — a record's amount as a reader would write it."""
+    value, low, high, scale = _num(value), _num(low), _num(high), _num(scale)
+    if isinstance(unit, str) and unit in UNITS:
+        word = _SCALE_WORDS.get(scale)
+        suffix = f"{unit} {word}".strip() if word is not None else f"{unit} x{scale:g}"
+    else:
+        suffix = ""
+    if not math.isnan(value):
+        text = format_number(value)
+        if not (math.isnan(low) and math.isnan(high)):
+            text += f" ({format_number(low)}-{format_number(high)})"
+    elif not (math.isnan(low) and math.isnan(high)):
+        text = f"{format_number(low)}-{format_number(high)}".strip("-")
+    else:
+        return ""
+    return f"{text} {suffix}".strip()

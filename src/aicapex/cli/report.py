@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
         user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
     ) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
-        from ..report import explain
+        from ..trace import explain
 
         tree = explain(
             _with_filed_quarterly(dataset(user)), entity, metric, year, scenario=scenario

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import defaults, financial, metrics, model, network, physical
+from .. import metrics, model, network, physical
 from ..dataset import Dataset
 from ..report.coverage import key_figures
 from ..views import charts
@@ -14,6 +14,7 @@ from ..views import figures as shared
 from .content import DashboardResults, Headline
 from .controls import Controls
 from .roic_panel import roic_panel
+from .runs import financial_run
 
 DEPRECIATION_KEY = "added_depreciation"
 
@@ -30,21 +31,6 @@ def reported_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:
             )
         )
     out.tables["reported"] = kf.assign(refs=kf["refs"].map(" ".join))
-
-
-def financial_run(ds: Dataset, c: Controls):
-    """The financial run the dashboard shows (also what the browser test recomputes)."""
-    a = financial.FinancialAssumptions(
-        server_life_years=c.server_life_years, ocf_growth=c.ocf_growth, capex_growth=c.capex_growth
-    )
-    return financial.run_financials(ds, a, entities=list(c.entities), years=defaults.YEARS)
-
-
-def headline_added_depreciation(ds: Dataset, c: Controls) -> float:
-    """Yearly depreciation that `c.year` capex adds once in service, summed over the picked companies (USD bn)."""
-    r = financial_run(ds, c)
-    t = r.years.index(c.year)
-    return float(np.nansum(r.added_depreciation[0, :, t]))
 
 
 def financial_panel(ds: Dataset, c: Controls, out: DashboardResults) -> None:

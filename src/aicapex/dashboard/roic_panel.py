@@ -15,12 +15,12 @@ from ..roic.table import revenue_question
 from ..views import charts, roic_figures
 from .content import DashboardResults, Headline
 from .controls import Controls
+from .runs import financial_run  # the page's financial run (the same controls)
 
 
 def roic_frame(ds: Dataset, c: Controls) -> pd.DataFrame:
     """invested_capital_roic, required_revenue and revenue_gap per picked company and year at the
     page's server life and growth (one deterministic path; USD bn a year, ratios)."""
-    from .panels import financial_run  # the page's financial run (the same controls)
 
     r = financial_run(ds, c)
     layer = RoicLayer(ds, r.entities, r.years)

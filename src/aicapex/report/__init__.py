@@ -1,4 +1,5 @@
-"""Presentation: the self-contained HTML report (with Markdown twin and CSV tables) and `explain`.
+"""Presentation: the self-contained HTML report (with Markdown twin and CSV tables); `explain`
+(re-exported from aicapex.trace, which derives one number down to its sources).
 
 Public API:
     build_report(dataset, out_path, *, scenarios=(), paths, seed) -> list[Path]
@@ -9,7 +10,7 @@ Public API:
 
 from .build import build_report, build_sections
 from .content import Figure, Section, Table
-from .explain import Explanation, explain
+from ..trace import Explanation, explain
 
 __all__ = [
     "Explanation",

@@ -8,7 +8,7 @@ import math
 
 import pandas as pd
 
-from ..units import UNITS
+from ..units import format_amount, format_number
 
 PROVENANCE_COLUMNS = [
     "ref",
@@ -22,41 +22,6 @@ PROVENANCE_COLUMNS = [
     "note",
     "origin",
 ]
-
-_SCALE_WORDS = {1e12: "tn", 1e9: "bn", 1e6: "m", 1e3: "k", 1.0: ""}
-
-
-def _num(x) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return math.nan
-    return v
-
-
-def format_number(v: float, digits: int = 3) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    return f"{v:,.{digits}g}" if abs(v) < 1e4 else f"{v:,.0f}"
-
-
-def format_amount(value, low, high, unit, scale) -> str:
-    """'180 USD bn', '6-10 GW', '0.6 ratio' — a record's amount as a reader would write it."""
-    value, low, high, scale = _num(value), _num(low), _num(high), _num(scale)
-    if isinstance(unit, str) and unit in UNITS:
-        word = _SCALE_WORDS.get(scale)
-        suffix = f"{unit} {word}".strip() if word is not None else f"{unit} x{scale:g}"
-    else:
-        suffix = ""
-    if not math.isnan(value):
-        text = format_number(value)
-        if not (math.isnan(low) and math.isnan(high)):
-            text += f" ({format_number(low)}-{format_number(high)})"
-    elif not (math.isnan(low) and math.isnan(high)):
-        text = f"{format_number(low)}-{format_number(high)}".strip("-")
-    else:
-        return ""
-    return f"{text} {suffix}".strip()
 
 
 def _ref(prefix: str, *parts) -> str:

@@ -10,7 +10,8 @@ from ..views import charts
 from ..views import figures as shared
 from .content import Figure, Section, Table
 from .context import ReportContext
-from .provenance import assumption_provenance, combine, format_number
+from ..units import format_number
+from .provenance import assumption_provenance, combine
 
 TITLE = "Uncertainty: fan charts, tornado and scenarios"
 TORNADO_OUTPUT = (

@@ -368,7 +368,7 @@ def _paths(tree, path=()) -> Iterable[tuple[tuple[str, ...], Any]]:
 
 
 def _tree(ds: Dataset, entity: str, metric: str, year: int, scenario: str | None):
-    from ..report.explain import explain
+    from ..trace import explain
 
     try:
         return explain(ds, entity, metric, int(year), scenario=scenario)
@@ -378,7 +378,7 @@ def _tree(ds: Dataset, entity: str, metric: str, year: int, scenario: str | None
 
 def _reports_of(ds: Dataset, key: str, table: str) -> set:
     """The provenance records (explanation.Report) of one changed input's rows in `ds`."""
-    from ..report.explanation import Report
+    from ..trace import Report
 
     if table == "facts":
         entity, metric, period = key.split(".", 2)
@@ -400,7 +400,7 @@ def trace(
     new_scenario: str | None = None,
 ) -> pd.DataFrame:
     """Fill `causes` and `path` of each moved output from the derivation trees of both runs."""
-    from ..report.explain import DERIVATIONS
+    from ..trace import DERIVATIONS
 
     moved = moved.copy()
     if inputs.empty or moved.empty:

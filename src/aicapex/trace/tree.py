@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..dataset import Dataset
-from .provenance import format_amount, format_number
+from ..units import format_amount, format_number
 
 KINDS = ("derived", "fact", "constant", "assumption", "override", "missing")
 

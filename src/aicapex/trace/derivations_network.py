@@ -9,7 +9,7 @@ import pandas as pd
 from .. import model, network
 from ..dataset import Dataset
 from ..errors import ModelError
-from .explanation import Explanation, Report, assumption_node, constant_node, fact_node
+from .tree import Explanation, Report, assumption_node, constant_node, fact_node
 
 MONEY = "USD bn"
 

@@ -15,7 +15,7 @@ from ..dataset import Dataset
 from ..errors import ModelError
 from ..financial import defaults as financial_defaults
 from .derivations_network import explain_stress_loss
-from .explanation import Explanation, assumption_node, constant_node, fact_node
+from .tree import Explanation, assumption_node, constant_node, fact_node
 
 MONEY = "USD bn"
 

@@ -3,7 +3,7 @@
 A metric with a derivation (`derivations.DERIVATIONS`, keyed by the metric's canonical name in
 aicapex/metrics.csv, so every alias works) is computed through its layer's API; any other metric
 is looked up as a reported fact. The tree and its typed provenance records are in
-`explanation.py`.
+`tree.py`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..dataset import Dataset
 from ..errors import ModelError
 from .derivations import DERIVATIONS as _LAYER_DERIVATIONS
 from .derivations_roic import ROIC_DERIVATIONS
-from .explanation import Explanation, fact_node
+from .tree import Explanation, fact_node
 
 # every layer's derivations by metric; ROIC's (derivations_roic.py) build on the financial ones
 DERIVATIONS = {**_LAYER_DERIVATIONS, **ROIC_DERIVATIONS}

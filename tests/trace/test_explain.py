@@ -7,7 +7,7 @@ import pytest
 from aicapex.cli import main
 from aicapex.dataset import build_dataset
 from aicapex.errors import ModelError
-from aicapex.report import explain
+from aicapex.trace import explain
 
 
 def test_fact_explanation_lists_every_report_with_its_quote(tiny_dataset):

@@ -3,14 +3,16 @@
 import pytest
 
 from aicapex.cli import main
-from aicapex.report import explain
+from aicapex.trace import explain
 
 
 def _leaves_are_sourced(tree):
     for leaf in tree.leaves():
         assert leaf.kind in ("fact", "constant", "assumption", "override"), leaf.label
         if leaf.kind in ("fact", "constant"):
-            assert leaf.provenance and all(getattr(p, "quote", None) for p in leaf.provenance), leaf.label
+            assert leaf.provenance and all(getattr(p, "quote", None) for p in leaf.provenance), (
+                leaf.label
+            )
         else:
             assert leaf.provenance, leaf.label  # an assumption says where it comes from
 
@@ -31,9 +33,7 @@ def test_projected_fcf_grows_ocf_at_the_analysts_rate(shipped_dataset):
     ocf = tree.inputs[0]
     assert "ocf_growth" in ocf.formula
     growth = next(c for c in ocf.inputs if c.label == "ocf_growth")
-    assert growth.value == pytest.approx(0.19) and any(
-        "19%" in p.quote for p in growth.provenance
-    )
+    assert growth.value == pytest.approx(0.19) and any("19%" in p.quote for p in growth.provenance)
     _leaves_are_sourced(tree)
 
 

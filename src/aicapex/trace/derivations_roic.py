@@ -17,7 +17,7 @@ from ..roic.inputs import observed_inputs
 from ..roic.layer import ECONOMIC_LIFE, RoicLayer
 from ..roic.table import WACC_INPUTS
 from .derivations import FinRun, _fin_run, explain_capex
-from .explanation import Explanation, assumption_node, fact_node
+from .tree import Explanation, assumption_node, fact_node
 
 MONEY = "USD bn"
 
