@@ -100,7 +100,9 @@ def main() -> int:
         for label, outputs in (("all outputs", None), (f"{len(KEEP)} outputs", KEEP)):
             if n >= 1_000_000 and outputs is None:
                 continue
-            dt = timed(lambda: run_financials(ds, a, years=YEARS, outputs=outputs))
+            dt = timed(
+                lambda a=a, outputs=outputs: run_financials(ds, a, years=YEARS, outputs=outputs)
+            )
             print(
                 f"paths={n:>9,} {label:>12}: {dt:7.2f} s  {dt / n * 1e6:8.2f} us/path  "
                 f"speed-up vs loop x{per_path_loop * n / dt:,.0f}"

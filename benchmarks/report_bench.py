@@ -11,8 +11,8 @@ from pathlib import Path
 from aicapex.dataset import build_dataset
 from aicapex.defaults import REPORT_PATHS as DEFAULT_PATHS
 from aicapex.report import build_report, coverage
-from aicapex.report.build import ReportContext
-from aicapex.report.sections import LAYER_SECTIONS
+from aicapex.report.context import ReportContext
+from aicapex.report.sections import SECTIONS
 
 
 def timed(fn) -> float:
@@ -26,9 +26,9 @@ def main() -> None:
     base = timed(lambda: (coverage.coverage_section(ds), coverage.key_figures_section(ds)))
     print(f"baseline (dataset sections): {base:.2f} s")
     ctx = ReportContext(ds, paths=DEFAULT_PATHS)
-    for section in LAYER_SECTIONS:
-        t = timed(lambda: section(ctx))
-        print(f"{section.__name__:<24} {t:6.2f} s  ratio {t / base:6.1f}x")
+    for spec in SECTIONS:
+        t = timed(lambda spec=spec: spec.run(ctx))
+        print(f"{spec.id:<24} {t:6.2f} s  ratio {t / base:6.1f}x")
     with tempfile.TemporaryDirectory() as tmp:
         t = timed(lambda: build_report(ds, Path(tmp) / "report.html", paths=DEFAULT_PATHS))
     print(

@@ -60,20 +60,46 @@ _LAZY = {
     "import_epoch": "importers",
     "reconcile": "importers",
     "build_report": "report",
-    "explain": "report",
+    "explain": "trace",
 }
 
-__all__ = sorted(
-    [
-        "AicapexError",
-        "DataError",
-        "ModelError",
-        "Period",
-        "ScenarioError",
-        "parse_period",
-        *_LAZY,
-    ]
-)
+# the user-facing API; tests/test_public_api.py pins it
+__all__ = [
+    "AicapexError",
+    "Assumptions",
+    "DataError",
+    "Dataset",
+    "FinancialAssumptions",
+    "ModelError",
+    "Period",
+    "ScenarioError",
+    "Store",
+    "balance",
+    "build_dataset",
+    "build_network",
+    "build_report",
+    "clearing_vector",
+    "compare",
+    "convert_capex",
+    "debtrank",
+    "explain",
+    "financial_summary",
+    "find_cycles",
+    "import_epoch",
+    "import_sec",
+    "installed_base",
+    "load_scenario",
+    "open_dataset",
+    "parse_period",
+    "reconcile",
+    "run",
+    "run_financials",
+    "run_stress",
+    "simulate",
+    "sobol",
+    "tornado",
+    "unit_economics",
+]
 
 
 def __getattr__(name: str):

@@ -66,7 +66,7 @@ def test_deals_and_entities_json_contract(tmp_path, capsys):
 
 
 def test_unknown_entity_is_one_line_and_nonzero(tmp_path, capsys):
-    code, out, err = run(
+    code, _out, err = run(
         capsys, "--db", str(tmp_path / "s.duckdb"), "facts", "--entity", "nosuchco"
     )
     assert code == 2
@@ -100,7 +100,7 @@ def test_load_with_user_file_marks_provenance(tmp_path, capsys):
         "entity,metric,period,value,unit,scale,basis,source\nmeta,capex,FY2026,111,USD,1e9,guidance,own estimate\n"
     )
     assert run(capsys, "--db", db, "data", "load", "--user", str(f))[0] == 0
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys,
         "--db",
         db,

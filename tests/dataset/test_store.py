@@ -60,6 +60,7 @@ def test_failing_load_after_a_good_one_leaves_the_good_data(tmp_path):
 
 
 def test_write_tables_is_all_or_nothing(tmp_path):
+    import duckdb
     import pandas as pd
 
     store = Store(tmp_path / "s.duckdb")
@@ -69,7 +70,7 @@ def test_write_tables_is_all_or_nothing(tmp_path):
     class Boom(pd.DataFrame):
         pass
 
-    with pytest.raises(Exception):
+    with pytest.raises(duckdb.Error):
         # the second table cannot be registered: the first must not be written either
         store.write_tables({"facts": pd.DataFrame({"x": [1]}), "other": object()})
     assert len(store.read().facts) == n

@@ -33,7 +33,7 @@ def test_convert_json(db, capsys):
 
 
 def test_convert_usd_per_gw(db, capsys):
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys,
         db,
         "physical",

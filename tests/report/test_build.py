@@ -9,7 +9,6 @@ import pytest
 from aicapex.cli import main
 from aicapex.errors import ModelError
 from aicapex.report import build_report
-from aicapex.report.content import Section
 from aicapex.report.sections import SECTIONS, SectionSpec
 
 

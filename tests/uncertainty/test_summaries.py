@@ -1,6 +1,7 @@
 """Mergeable summaries: merged chunks equal the one-shot NumPy statistics for any chunking; exact
 two-pass quantiles equal np.quantile bit for bit; kept and streamed runs agree."""
 
+import itertools
 import math
 
 import numpy as np
@@ -34,7 +35,7 @@ def _summarise(values: np.ndarray, cuts: list[int], stride: int | None) -> S.Sum
     edges = [0, *cuts, values.shape[1]]
     parts = [
         S.chunk_summary(values[:, a:b], a, stride, (("<", 0.0), (">=", 1.0)))
-        for a, b in zip(edges[:-1], edges[1:])
+        for a, b in itertools.pairwise(edges)
         if b > a
     ]
     return S.tree_reduce(parts, S.merge)
@@ -44,7 +45,7 @@ def _two_pass(values: np.ndarray, cuts: list[int], summary: S.Summary):
     edges = [0, *cuts, values.shape[1]]
 
     def second_pass(br):
-        parts = [S.tally(values[:, a:b], br) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+        parts = [S.tally(values[:, a:b], br) for a, b in itertools.pairwise(edges) if b > a]
         return S.tree_reduce(parts, S.merge_tally)
 
     return S.exact_quantiles(summary, QS, second_pass)

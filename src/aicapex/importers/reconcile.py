@@ -40,14 +40,18 @@ RECONCILE_COLUMNS = [
 FILING_METRIC: dict[str, tuple[tuple[tuple[str, int], ...], str | None]] = {
     "capex_incl_finance_leases": (
         (("capex", 1),),
-        "the press figure includes assets under finance leases; the "
-        "filing's is cash capex (payments for property and equipment)",
+        (
+            "the press figure includes assets under finance leases; the "
+            "filing's is cash capex (payments for property and equipment)"
+        ),
     ),
     "buybacks_and_dividends": ((("buybacks", 1), ("dividends", 1)), None),
     "free_cash_flow": (
         (("operating_cash_flow", 1), ("capex", -1)),
-        "filing free cash flow taken as operating cash flow minus cash capex; companies and "
-        "articles define it in several ways",
+        (
+            "filing free cash flow taken as operating cash flow minus cash capex; companies and "
+            "articles define it in several ways"
+        ),
     ),
 }
 # other filing figures a press number may really be: (press metric, filing metrics summed, reason)
@@ -55,8 +59,10 @@ ALTERNATIVES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "capex",
         ("capex", "finance_lease_assets_acquired"),
-        "the press capex includes assets acquired under finance "
-        "leases (filing cash capex + finance-lease assets = {alt})",
+        (
+            "the press capex includes assets acquired under finance "
+            "leases (filing cash capex + finance-lease assets = {alt})"
+        ),
     ),
     (
         "capex_incl_finance_leases",
@@ -66,8 +72,10 @@ ALTERNATIVES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
         "cash",
         ("cash_and_short_term_investments",),
-        "the press cash includes marketable securities (filing cash, "
-        "equivalents and short-term investments = {alt})",
+        (
+            "the press cash includes marketable securities (filing cash, "
+            "equivalents and short-term investments = {alt})"
+        ),
     ),
     (
         "long_term_debt",

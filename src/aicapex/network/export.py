@@ -28,7 +28,7 @@ def _plain(v):
     if isinstance(v, (np.floating, float)):
         return None if math.isnan(v) else float(v)
     try:
-        if v != v:  # pd.NA and friends
+        if v != v:  # noqa: PLR0124 - NaN-like (pd.NA and friends) is the one value unequal to itself
             return None
     except TypeError:
         return None

@@ -8,9 +8,9 @@ Public API:
     explain(dataset, entity, metric, year, scenario=None) -> Explanation
 """
 
+from ..trace import Explanation, explain
 from .build import build_report, build_sections
 from .content import Figure, Section, Table
-from ..trace import Explanation, explain
 
 __all__ = [
     "Explanation",

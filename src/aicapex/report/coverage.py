@@ -105,8 +105,10 @@ def coverage_section(ds: Dataset) -> Section:
         y_title="facts (count)",
     )
     lines = [
-        f"The dataset holds {len(e)} entities, {len(f)} facts, {len(d)} deals and {len(c)} constants "
-        f"from {len(sources)} source files."
+        (
+            f"The dataset holds {len(e)} entities, {len(f)} facts, {len(d)} deals and {len(c)} constants "
+            f"from {len(sources)} source files."
+        )
     ]
     user = f["origin"].fillna("").str.startswith("user:").sum()
     if user:
@@ -193,9 +195,11 @@ def key_figures_section(ds: Dataset) -> Section:
         id="key-figures",
         title=KEY_FIGURES_TITLE,
         lines=[
-            "Default value per figure by the rule in docs/dataset.md (user > actual > guidance > "
-            "annualised > analyst estimate > article estimate; median of several reports). Money in "
-            "USD bn. Each row links to the reports it uses."
+            (
+                "Default value per figure by the rule in docs/dataset.md (user > actual > guidance > "
+                "annualised > analyst estimate > article estimate; median of several reports). Money in "
+                "USD bn. Each row links to the reports it uses."
+            )
         ],
         figures=figures,
         tables=[Table("key_figures", "Key figures per company", df)],

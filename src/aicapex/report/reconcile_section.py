@@ -21,9 +21,11 @@ def reconcile_section(ctx: ReportContext) -> Section:
             id="reconcile",
             title=TITLE,
             lines=[
-                "No filings imported: run `aicapex import sec <companyfacts.json>` (files in "
-                "shared/data/sec-companyfacts) and rerun the report to compare press figures with "
-                "10-K/10-Q values."
+                (
+                    "No filings imported: run `aicapex import sec <companyfacts.json>` (files in "
+                    "shared/data/sec-companyfacts) and rerun the report to compare press figures with "
+                    "10-K/10-Q values."
+                )
             ],
         )
     df = importers.reconcile(ctx.dataset, filings)

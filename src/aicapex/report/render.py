@@ -199,8 +199,10 @@ def render_markdown(
         out += [f"- {_md_line(x)}" for x in s.lines] + [""]
         for fig in s.figures:
             out += [
-                f"**Figure {fig.name}.** {fig.caption} (interactive chart in {html_name}; "
-                f"[provenance](#prov-{s.id}))",
+                (
+                    f"**Figure {fig.name}.** {fig.caption} (interactive chart in {html_name}; "
+                    f"[provenance](#prov-{s.id}))"
+                ),
                 "",
             ]
         for t in s.tables:

@@ -77,8 +77,10 @@ def headline_section(ctx: ReportContext, body: list[Section]) -> Section:
     """The answers first: one line per question, from the sections that could compute them."""
     ds = ctx.dataset
     lines = [
-        f"Dataset: {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
-        f"{len(ds.constants)} constants."
+        (
+            f"Dataset: {len(ds.entities)} entities, {len(ds.facts)} facts, {len(ds.deals)} deals, "
+            f"{len(ds.constants)} constants."
+        )
     ]
     for s in body:
         if s.available:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import model
+from ..units import format_number
 from ..views import charts
 from ..views import figures as shared
 from .content import Figure, Section, Table
 from .context import ReportContext
-from ..units import format_number
 from .provenance import assumption_provenance, combine
 
 TITLE = "Uncertainty: fan charts, tornado and scenarios"

@@ -195,8 +195,10 @@ class Diff:
         """Short sentences for the report's "since last time" section."""
         names = names or {}
         out = [
-            f"{len(self.inputs)} input(s) changed; {len(self.outputs)} output(s) moved beyond "
-            f"the threshold."
+            (
+                f"{len(self.inputs)} input(s) changed; {len(self.outputs)} output(s) moved beyond "
+                f"the threshold."
+            )
         ]
         for r in self.outputs.head(limit).itertuples(index=False):
             cause = f"; caused by {r.causes}" if r.causes else ""
