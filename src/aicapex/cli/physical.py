@@ -26,7 +26,21 @@ physical_app = typer.Typer(
 
 @physical_app.command("convert")
 def convert(
-    capex_usd_bn: float = typer.Option(..., "--capex-usd-bn", help="Capex in USD billions."),
+    capex_usd_bn: float | None = typer.Option(
+        None, "--capex-usd-bn", help="Capex in USD billions (or --entity)."
+    ),
+    entity: list[str] | None = typer.Option(
+        None,
+        "--entity",
+        help="Convert this entity's capex as the linked model projects it (repeatable), "
+        "instead of --capex-usd-bn.",
+    ),
+    years: str = typer.Option(
+        "2025:2030", "--years", help="With --entity: fiscal years, e.g. 2025:2030."
+    ),
+    scenario: str | None = typer.Option(
+        None, "--scenario", "-s", help="With --entity: the model at this scenario's medians."
+    ),
     usd_per_gw_bn: float | None = typer.Option(
         None, "--usd-per-gw-bn", help="Capex per GW (default: dataset, 50)."
     ),
@@ -42,7 +56,30 @@ def convert(
     user: list[Path] | None = USER_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
-    """Capex -> GW, accelerators, H100-equivalents and TWh a year."""
+    """Capex -> GW, accelerators, H100-equivalents and TWh a year.
+
+    With --entity, the capex is the linked model's deterministic projection (the scenario's
+    medians, or the defaults) and the conversion is the model's own (accelerators per GW from
+    the dataset's constants; --gpu does not apply)."""
+    if entity:
+        from .. import model
+
+        a = model.Assumptions.of(
+            scenario, usd_per_gw_bn=usd_per_gw_bn, pue=pue, utilisation=utilisation
+        )
+        metrics = ["capex", "gw", "accelerators", "twh_per_year"]
+        r = model.run(dataset(user), a, metrics=metrics, entities=entity, years=parse_years(years))
+        df = r.columns.assign(value=r.values[:, 0]).pivot_table(
+            index=["entity", "year"], columns="metric", values="value", sort=False, dropna=False
+        )
+        emit(
+            df.reset_index()[["entity", "year", *metrics]],
+            fmt,
+            title="Projected capex in physical units (USD bn, GW, count, TWh a year)",
+        )
+        return
+    if capex_usd_bn is None:
+        raise AicapexError("physical convert: give --capex-usd-bn or --entity")
     physical = _layer()
     coefs = physical.press_coefficients(dataset(user))
     conv = physical.convert_capex(
