@@ -155,14 +155,14 @@ def _usage_error(exc) -> int:
 def _handle(exc: BaseException) -> int:
     """The exit code for an exception escaping a command, after printing what the user needs."""
     if isinstance(exc, _classes("NoArgsIsHelpError")):  # `aicapex` or `aicapex data` alone
-        typer.echo(exc.ctx.get_help())
+        typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]  # a Click exception
         return 0
     if isinstance(exc, _classes("Exit")):
-        return int(exc.exit_code or 0)
+        return int(exc.exit_code or 0)  # type: ignore[attr-defined]  # a Click exception
     if isinstance(exc, _classes("UsageError")):
         return _usage_error(exc)
     if isinstance(exc, _classes("ClickException")):  # e.g. a file option that cannot be opened
-        _err(f"aicapex: error: {exc.format_message()}")
+        _err(f"aicapex: error: {exc.format_message()}")  # type: ignore[attr-defined]  # a Click exception
         return int(getattr(exc, "exit_code", 1) or 1)
     if isinstance(exc, (KeyboardInterrupt, *_classes("Abort"))):
         _err("aicapex: interrupted")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -137,7 +138,7 @@ def register(app: typer.Typer) -> None:
                     for k in unknown
                 ]
             )
-        given = {LIFE_FIELDS[k]: v for k, v in lives.items()}
+        given: dict[str, Any] = {LIFE_FIELDS[k]: v for k, v in lives.items()}
         given.update(
             alt_server_life_years=alt_life,
             server_share=server_share,

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import common
 
@@ -55,8 +56,8 @@ class Tracker:
         self._show = show
         self._delay_s = delay_s
         self._start = time.perf_counter()
-        self._bar = None
-        self._task = None
+        self._bar: Any = None  # rich.progress.Progress once shown
+        self._task: Any = None
 
     # -- the callback forms -------------------------------------------------------------------
     def advance(self, n: float = 1) -> None:

@@ -8,6 +8,7 @@ applies user overrides and checks references; it never returns a half-valid data
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -302,7 +303,7 @@ def check_references(ds: Dataset, files_by_origin: dict[str, str] | None = None)
 
 
 def build_dataset(
-    user_files: list[str | Path] | tuple = (), *, shipped: bool = True, base: Dataset | None = None
+    user_files: Sequence[str | Path] = (), *, shipped: bool = True, base: Dataset | None = None
 ) -> Dataset:
     """Read shipped files (or start from `base`) plus user files; validate all, then merge.
 
@@ -325,8 +326,8 @@ def build_dataset(
             except DataError as exc:
                 problems.extend(exc.problems)
     user_tables: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
-    for path in user_files:
-        path = Path(path)
+    for user_file in user_files:
+        path = Path(user_file)
         origin = f"user:{path.name}"
         files_by_origin[origin] = str(path)
         try:

@@ -17,7 +17,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -169,7 +169,7 @@ class Store:
         df = self.read_table("meta")
         return {} if df is None else {k: json.loads(v) for k, v in zip(df["key"], df["value"])}
 
-    def load(self, user_files: list[str | Path] | tuple = ()) -> Dataset:
+    def load(self, user_files: Sequence[str | Path] = ()) -> Dataset:
         """Validate shipped + user files, then replace the dataset tables atomically."""
         ds = build_dataset(user_files)
         self.write_tables(
@@ -201,9 +201,7 @@ class Store:
         return Dataset(**tables)
 
 
-def open_dataset(
-    db: str | Path | None = None, user_files: list[str | Path] | tuple = ()
-) -> Dataset:
+def open_dataset(db: str | Path | None = None, user_files: Sequence[str | Path] = ()) -> Dataset:
     """The dataset for a run: the store's tables (loading the shipped data on first use), plus
     user files applied on top for this run only."""
     store = Store(db)

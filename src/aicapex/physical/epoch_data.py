@@ -6,6 +6,8 @@ of thumb and say which basis they used ("epoch" or "press").
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -74,7 +76,7 @@ def epoch_rental_prices(store: Store | None) -> pd.DataFrame | None:
 
 def rental_price_trend(
     prices: pd.DataFrame, chip: str = "NVIDIA H100 SXM5 80GB", commitment: str = "on_demand"
-) -> dict[str, float] | None:
+) -> dict[str, Any] | None:
     """Yearly change of a chip's rental price from Epoch's price history: a log-linear fit of
     $/chip-hour on date *within* each vendor (vendor fixed effects), so that a hyperscaler's list
     price and a neocloud's are not mistaken for a trend. decline_per_year > 0 is a fall.

@@ -6,6 +6,7 @@ Renderers (HTML, Markdown, CSV) only read these objects; section builders only c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -27,7 +28,7 @@ class Figure:
 
     name: str
     caption: str
-    fig: object  # plotly.graph_objects.Figure
+    fig: Any  # plotly.graph_objects.Figure (plotly is untyped)
 
 
 @dataclass

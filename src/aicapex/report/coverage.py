@@ -151,6 +151,8 @@ def key_figures(ds: Dataset) -> pd.DataFrame:
         if not parse_period(period).is_annual:
             continue
         r = ds.resolve(entity, metric, period)
+        if r is None:  # every reported group resolves; a guard for the type checker
+            continue
         unit = "USD bn" if r.unit == "USD" else r.unit
         to_bn = r.scale / 1e9 if r.unit == "USD" else 1.0
         rows.append(

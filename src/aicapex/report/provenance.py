@@ -139,7 +139,7 @@ def assumption_provenance(
 
 
 def combine(*frames: pd.DataFrame | None) -> pd.DataFrame:
-    frames = [f for f in frames if f is not None and not f.empty]
-    if not frames:
+    present = [f for f in frames if f is not None and not f.empty]
+    if not present:
         return _frame([])
-    return pd.concat(frames, ignore_index=True).drop_duplicates("ref").reset_index(drop=True)
+    return pd.concat(present, ignore_index=True).drop_duplicates("ref").reset_index(drop=True)

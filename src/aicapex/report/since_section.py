@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import defaults
 from ..dataset import Dataset
 from .content import Section, Table
 
@@ -22,7 +23,9 @@ def since_section(
     from ..views.labels import entity_names
 
     old = load_snapshot(baseline)
-    new = snapshot(dataset, scenario=scenario, years=old.get("years") or None, as_of=as_of)
+    new = snapshot(
+        dataset, scenario=scenario, years=old.get("years") or defaults.YEARS, as_of=as_of
+    )
     d = compare(old, new, new_dataset=dataset)
     when = (old.get("meta") or {}).get("newest_article") or "n/a"
     lines = [f"Compared with the run saved in {Path(baseline).name} (newest article then: {when})."]

@@ -13,7 +13,9 @@ import numpy as np
 from .. import defaults, financial, metrics, model, physical
 from ..dataset import Dataset
 from ..errors import ModelError
+from ..financial import FinancialResult
 from ..financial import defaults as financial_defaults
+from ..uncertainty.scenario import Scenario
 from .derivations_network import explain_stress_loss
 from .tree import Explanation, assumption_node, constant_node, fact_node
 
@@ -24,8 +26,8 @@ MONEY = "USD bn"
 @dataclass
 class FinRun:
     ds: Dataset
-    result: object  # financial.FinancialResult
-    scenario: object | None  # uncertainty.Scenario
+    result: FinancialResult
+    scenario: Scenario | None
 
     def index(self, entity: str, year: int) -> tuple[int, int | None]:
         if entity not in self.result.entities:
@@ -312,6 +314,7 @@ def explain_funding_gap(ds: Dataset, entity: str, year: int, scenario: str | Non
 
 def explain_gw(ds: Dataset, entity: str, year: int, scenario: str | None) -> Explanation:
     coefs = physical.press_coefficients(ds)
+    cap: Explanation | None
     try:
         cap = capex(_fin_run(ds, scenario), entity, year)
     except ModelError:

@@ -14,18 +14,18 @@ from .tree import Explanation, Report, assumption_node, constant_node, fact_node
 MONEY = "USD bn"
 
 
-def _shocks(scenario: str | None) -> tuple[str, dict[str, float]]:
+def _shocks(scenario: str | None) -> tuple[str, dict[str, object]]:
     if scenario is not None:
         scen = model.load_scenario(scenario)
-        shocks = {
+        shocks: dict[str, object] = {
             k[len("shock_") :]: float(d.median())
             for k, d in scen.parameters.items()
             if k.startswith("shock_")
         }
         if shocks:
             return f"scenario {scen.name}", shocks
-    label, shocks = next(iter(network.REPORT_SHOCKS.items()))
-    return label, shocks
+    label, report_shocks = next(iter(network.REPORT_SHOCKS.items()))
+    return label, dict(report_shocks)
 
 
 _FACT_REF = re.compile(r"\b([a-z0-9_]+)\.([a-z0-9_]+) ((?:FY|CY)\d{4}(?:Q[1-4]|H[12])?)\b")
@@ -104,7 +104,7 @@ def explain_stress_loss(ds: Dataset, entity: str, year: int, scenario: str | Non
                 inputs=[
                     assumption_node(
                         f"shock {party}",
-                        factor,
+                        float(factor),  # type: ignore[arg-type]
                         "fraction of each obligation paid",
                         label,
                         "stress scenario",

@@ -17,7 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -240,7 +240,7 @@ def status(dataset: Dataset | None, store: Store, *, today: date | None = None) 
         "oldest_article": asof.oldest_article,
         "undated_articles": asof.undated_articles,
     }
-    meta = store.meta() if store.exists() else {}
+    meta: dict[str, Any] = store.meta() if store.exists() else {}
     return {
         "store": str(store.path),
         "tables": pd.DataFrame(tables, columns=["table", "rows"]),

@@ -418,7 +418,7 @@ def _claims(sh: _Shared, entity: str):
 
     f = sh.ds.facts
     f = f[(f["entity"] == entity) & ~f["origin"].astype(str).str.startswith("import:")]
-    fact_to_output = {}
+    fact_to_output: dict[str, str] = {}
     for name in metrics.names():
         m = metrics.get(name)
         if m.fact and m.layer == "financial":

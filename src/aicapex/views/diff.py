@@ -467,6 +467,8 @@ def compare(
     if new_dataset is None and old_dataset is None:
         raise AicapexError("diff: at least one side needs its dataset to trace causes")
     like = new_dataset if new_dataset is not None else old_dataset
+    if like is None:  # unreachable (checked above); narrows the type
+        raise AicapexError("diff: at least one side needs its dataset to trace causes")
     old_ds = old_dataset if old_dataset is not None else snapshot_dataset(old_snap, like)
     new_ds = new_dataset if new_dataset is not None else snapshot_dataset(new_snap, like)
     inputs = pd.concat(

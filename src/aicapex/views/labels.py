@@ -60,7 +60,9 @@ def entity_names(dataset: Dataset | None) -> dict[str, str]:
     if dataset is None:
         return {}
     ents = dataset.entities
-    return {str(i): str(n) for i, n in zip(ents["id"], ents["name"], strict=False) if not _missing(n)}
+    return {
+        str(i): str(n) for i, n in zip(ents["id"], ents["name"], strict=False) if not _missing(n)
+    }
 
 
 def entity_label(entity, names: dict[str, str]) -> str:
