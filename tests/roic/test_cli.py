@@ -82,3 +82,24 @@ def test_question_and_sources(db, capsys):
     src = {r["input"]: r for r in _rows(capsys.readouterr().out)}
     assert "amzn-20260630.htm" in src["backlog"]["source"]
     assert src["duration_years"]["value"] == 6.4
+
+
+def test_forward_explain_traces_every_table_number(db, capsys):
+    argv = ["--db", str(db), "roic", "forward", "--entity", "alphabet"]
+    assert main([*argv, "--capex-basis", "trailing_12m", "--explain", "--format", "json"]) == 0
+    tree = json.loads(capsys.readouterr().out)
+
+    def walk(node):
+        yield node
+        for child in node["inputs"]:
+            yield from walk(child)
+
+    nodes = {n["label"]: n for n in walk(tree)}
+    # 23.953 + 27.851 + 35.674 + 44.924 = 132.402 (csv lines 8-11), each quarter from its filing
+    assert nodes["alphabet.capex.trailing_12m"]["value"] == pytest.approx(132.402)
+    q = nodes["alphabet.capex.FY2026Q2"]
+    assert "goog-20260630.htm" in q["provenance"][0]["source"]
+    # spread = 519.5 x 0.5 / 2.5 x 0.35 / (132.402 x 0.6) - WACC (0.095075 by hand, test_table)
+    assert tree["value"] == pytest.approx(103.9 * 0.35 / (132.402 * 0.6) - 0.095075)
+    leaves = [n for n in walk(tree) if not n["inputs"]]
+    assert {n["kind"] for n in leaves} <= {"fact", "assumption", "override"}

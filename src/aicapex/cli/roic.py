@@ -71,6 +71,12 @@ def forward(
     wacc: float | None = typer.Option(
         None, "--wacc", help="WACC, 0-1 (default: the company's CAPM inputs)."
     ),
+    show_derivation: bool = typer.Option(
+        False,
+        "--explain",
+        help="With --entity: print the derivation down to the filings and assumptions "
+        "(--format json: the tree as JSON).",
+    ),
     user: list[Path] | None = USER_OPTION,
     fmt: Format = FORMAT_OPTION,
 ) -> None:
@@ -123,6 +129,28 @@ def forward(
         raise AicapexError("--backlog/--ai-capex are explicit inputs: give them without --entity")
     if capex_basis not in BASES:
         raise AicapexError(f"--capex-basis: {capex_basis!r}; expected one of {', '.join(BASES)}")
+    if show_derivation:
+        import json
+
+        from ..trace.derivations_roic import explain_forward
+
+        tree = explain_forward(
+            _roic_dataset(user),
+            entity,
+            capex_basis,
+            **_overrides(
+                ai_share=ai_share,
+                duration_years=duration,
+                nopat_margin=nopat_margin,
+                ai_share_of_capex=ai_share_of_capex,
+                wacc=wacc,
+            ),
+        )
+        if fmt is Format.json:
+            typer.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            typer.echo(tree.render())
+        return
     t = roic_table(
         _roic_dataset(user),
         [entity],

@@ -165,6 +165,8 @@ def _life_node(run: FinRun, entity: str, year: int) -> Explanation:
 
 
 def _param_generic(run: FinRun, name: str, unit: str) -> Explanation:
+    if run.scenario is None:
+        raise ModelError(f"'{name}' is a scenario assumption: name a scenario")
     a = run.scenario.assumptions[name]
     return assumption_node(
         name,
@@ -258,3 +260,137 @@ ROIC_DERIVATIONS: dict[str, Callable[[Dataset, str, int, str | None], Explanatio
     "required_revenue": explain_required_revenue,
     "revenue_gap": explain_revenue_gap,
 }
+
+
+# ---- the forward-ROIC table (`aicapex roic table` / `roic forward --entity E --explain`) -----------
+
+
+def _table_param(entity: str, name: str, overrides: dict[str, float]) -> tuple[float, Explanation]:
+    """A table input: the user's override (`--ai-share 0.4`), else the company's default."""
+    unit = default(name, entity).unit
+    if name in overrides:
+        value = overrides[name]
+        return value, assumption_node(name, value, unit, "given for this run", "user override")
+    d = default(name, entity)
+    origin = "default assumption" if d.is_assumption else "sourced default"
+    return d.value, assumption_node(name, d.value, unit, d.source, origin)
+
+
+def _capex_base_node(ds: Dataset, entity: str, basis: str) -> Explanation:
+    """One capex base of the table with the filings (or dataset reports) it adds up."""
+    from ..periods import parse_period
+
+    obs = observed_inputs(ds, entity)
+    item = obs.inputs.get(basis)
+    label = f"{entity}.capex.{basis}"
+    if item is None:
+        return Explanation(label, None, MONEY, "missing", note=f"no figure for the {basis} base")
+    if basis == "annual_plan":
+        node = fact_node(ds, entity, item.metric, item.period, label=label)
+        node.note = f"capex of the plan year {item.period}; " + node.note
+        return node
+    if basis == "run_rate":
+        quarter = fact_node(ds, entity, item.metric, item.period)
+        return Explanation(
+            label,
+            item.value,
+            f"{MONEY} a year",
+            "derived",
+            formula=f"capex of {item.period} x 4",
+            inputs=[quarter],
+        )
+    first, last = item.period.split("..")
+    p0, p1 = parse_period(first), parse_period(last)
+    quarters = [
+        f"FY{y}Q{q}"
+        for y in range(p0.year, p1.year + 1)
+        for q in range(1, 5)
+        if (p0.year, p0.index) <= (y, q) <= (p1.year, p1.index)
+    ]
+    return Explanation(
+        label,
+        item.value,
+        MONEY,
+        "derived",
+        formula=" + ".join(f"capex {q}" for q in quarters),
+        inputs=[fact_node(ds, entity, item.metric, q) for q in quarters],
+    )
+
+
+def explain_forward(
+    ds: Dataset, entity: str, basis: str = "run_rate", **overrides: float
+) -> Explanation:
+    """The spread of one row of the forward-ROIC table (company x capex base), down to the
+    filings and assumptions: spread = proxy x NOPAT margin / (capex base x AI share) - WACC."""
+    from ..roic.table import check_overrides, company_wacc, roic_table
+
+    ds.entity(entity)
+    given = check_overrides(overrides)
+    row = roic_table(ds, [entity], **given)
+    row = row[row["capex_basis"] == basis].iloc[0]
+    obs = observed_inputs(ds, entity)
+    if obs.method == "backlog":
+        item = obs.inputs["backlog"]
+        share, share_node = _table_param(entity, "ai_share", given)
+        dur, dur_node = _table_param(entity, "duration_years", given)
+        proxy = Explanation(
+            f"{entity}.ai_revenue_proxy",
+            item.value * share / dur,
+            f"{MONEY} a year",
+            "derived",
+            formula=f"backlog ({item.metric} {item.period}) x ai_share / duration_years",
+            inputs=[fact_node(ds, entity, item.metric, item.period), share_node, dur_node],
+        )
+    elif "quarterly_revenue" in obs.inputs:
+        item = obs.inputs["quarterly_revenue"]
+        share, share_node = _table_param(entity, "ai_attribution", given)
+        proxy = Explanation(
+            f"{entity}.ai_revenue_proxy",
+            4 * item.value * share,
+            f"{MONEY} a year",
+            "derived",
+            formula=f"quarterly revenue ({item.period}) x 4 x ai_attribution",
+            inputs=[fact_node(ds, entity, "revenue", item.period), share_node],
+        )
+    else:
+        proxy = Explanation(
+            f"{entity}.ai_revenue_proxy", None, MONEY, "missing", note="no backlog and no revenue"
+        )
+    capex_share, capex_share_node = _table_param(entity, "ai_share_of_capex", given)
+    base = _capex_base_node(ds, entity, basis)
+    ai_capex = Explanation(
+        f"{entity}.ai_capex.{basis}",
+        None if base.value is None else base.value * capex_share,
+        f"{MONEY} a year",
+        "derived",
+        formula="capex base x ai_share_of_capex",
+        inputs=[base, capex_share_node],
+    )
+    roic = Explanation(
+        f"{entity}.roic.{basis}",
+        float(row["roic"]),
+        "ratio",
+        "derived",
+        formula="ai_revenue_proxy x nopat_margin / ai_capex",
+        inputs=[proxy, _table_param(entity, "nopat_margin", given)[1], ai_capex],
+    )
+    wacc_value, _ = company_wacc(entity, **given)
+    wacc = Explanation(
+        f"{entity}.wacc",
+        wacc_value,
+        "ratio",
+        "derived" if "wacc" not in given else "override",
+        formula=None
+        if "wacc" in given
+        else "(1 - debt_weight) x (risk_free_rate + beta x equity_risk_premium) "
+        "+ debt_weight x pre_tax_cost_of_debt x (1 - tax_rate)",
+        inputs=[] if "wacc" in given else [_table_param(entity, n, given)[1] for n in WACC_INPUTS],
+    )
+    return Explanation(
+        f"{entity}.spread.{basis}",
+        float(row["spread"]),
+        "ratio",
+        "derived",
+        formula="roic - wacc",
+        inputs=[roic, wacc],
+    )
