@@ -29,6 +29,7 @@ system), so every method returns the greatest clearing vector to within `tol`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -62,12 +63,15 @@ class ClearingResult:
     def recovery(self) -> np.ndarray:
         """payments / owed (1 where nothing is owed)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(
+            out: np.ndarray = np.where(
                 self.owed > 0, self.payments / np.where(self.owed > 0, self.owed, 1.0), 1.0
             )
+        return out
 
 
-def _validate(liabilities, external_assets, alpha: float, beta: float, tol: float):
+def _validate(
+    liabilities: Any, external_assets: Any, alpha: float, beta: float, tol: float
+) -> tuple[Any, np.ndarray, bool]:
     if not (0 < alpha <= 1):
         raise ModelError(
             f"alpha = {alpha!r}: the share of external assets recovered in default must be in (0, 1]"
@@ -112,7 +116,10 @@ def _validate(liabilities, external_assets, alpha: float, beta: float, tol: floa
 class _Network:
     """The relative-liabilities operator p -> relative^T p for dense, batched or sparse input."""
 
-    def __init__(self, L, paths: int, sparse: bool):
+    rel: np.ndarray
+    rel_t: Any  # scipy.sparse matrix (sparse input)
+
+    def __init__(self, L: Any, paths: int, sparse: bool) -> None:
         self.sparse = sparse
         if sparse:
             owed = np.asarray(L.sum(axis=1)).ravel()
@@ -146,7 +153,15 @@ class _Network:
         return np.swapaxes(self.rel[rows], 1, 2)
 
 
-def _phi(net: _Network, p, e, owed, rows, alpha, beta):
+def _phi(
+    net: _Network,
+    p: np.ndarray,
+    e: np.ndarray,
+    owed: np.ndarray,
+    rows: np.ndarray | None,
+    alpha: float,
+    beta: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """One clearing step: a node pays in full if it can, else what it recovers (never below zero)."""
     received = net.received(p, rows)
     assets = e + received
@@ -156,26 +171,37 @@ def _phi(net: _Network, p, e, owed, rows, alpha, beta):
     return np.where(assets >= owed, owed, np.maximum(0.0, alpha * e + beta * received)), received
 
 
-def _moving(new, old, tol):
+def _moving(new: np.ndarray, old: np.ndarray, tol: float) -> np.ndarray:
     """Paths whose largest change in this step exceeds tol."""
     diff = np.subtract(new, old)
     np.abs(diff, out=diff)
     return diff.max(axis=1) > tol
 
 
-def _fixed_point(net, p, e, alpha, beta, tol, max_iter, rows=None):
+def _fixed_point(
+    net: _Network,
+    p: np.ndarray,
+    e: np.ndarray,
+    alpha: float,
+    beta: float,
+    tol: float,
+    max_iter: int,
+    rows: np.ndarray | None = None,
+) -> tuple[int, np.ndarray]:
     """Picard iteration in place on p (all paths, or the paths `rows`); only paths still moving are
     iterated. Returns the number of steps taken and the paths that had not converged."""
     active = np.arange(p.shape[0]) if rows is None else np.asarray(rows)
     shared = net.sparse or net.rel.ndim == 2
     steps = 0
-    cur, buf, diff = p, None, None
+    cur: np.ndarray = p
+    buf: np.ndarray | None = None
+    diff: np.ndarray | None = None
     while active.size and steps < max_iter:
         steps += 1
         if shared and 4 * active.size >= p.shape[0]:
             # stepping every path costs less than gathering the moving ones; paths already at the
             # fixed point stay there (to within tol). Preallocated buffers: no allocation per step.
-            if buf is None:
+            if buf is None or diff is None:
                 buf, diff = np.empty_like(p), np.empty_like(p)
             if net.sparse:
                 buf[...] = (net.rel_t @ cur.T).T
@@ -206,7 +232,15 @@ def _fixed_point(net, p, e, alpha, beta, tol, max_iter, rows=None):
     return steps, active
 
 
-def _states(net, p, e, owed, rows, alpha, beta):
+def _states(
+    net: _Network,
+    p: np.ndarray,
+    e: np.ndarray,
+    owed: np.ndarray,
+    rows: np.ndarray | None,
+    alpha: float,
+    beta: float,
+) -> np.ndarray:
     """Per node: 0 pays in full, 1 pays part (linear in the others' payments), 2 pays nothing."""
     received = net.received(p, rows)
     full = e + received >= owed
@@ -214,11 +248,19 @@ def _states(net, p, e, owed, rows, alpha, beta):
     return np.where(full, 0, np.where(zero, 2, 1)).astype(np.int8)
 
 
-def _solve_dense(net, rows, state, e, alpha, beta, p_out):
+def _solve_dense(
+    net: _Network,
+    rows: np.ndarray,
+    state: np.ndarray,
+    e: np.ndarray,
+    alpha: float,
+    beta: float,
+    p_out: np.ndarray,
+) -> list[int]:
     """Solve, for the given paths, p_D = alpha e_D + beta (rel^T p)_D with p fixed outside D."""
     n = state.shape[1]
     eye = np.eye(n)
-    failed = []
+    failed: list[int] = []
     for start in range(0, rows.size, _CHUNK):
         r = rows[start : start + _CHUNK]
         d = state[r] == 1
@@ -267,8 +309,16 @@ def _closed_nodes(inner_rel: np.ndarray, d: np.ndarray) -> np.ndarray:
     return (d & ~reach).any(axis=1)
 
 
-def _solve_sparse(net, rows, state, e, alpha, beta, p_out):
-    failed = []
+def _solve_sparse(
+    net: _Network,
+    rows: np.ndarray,
+    state: np.ndarray,
+    e: np.ndarray,
+    alpha: float,
+    beta: float,
+    p_out: np.ndarray,
+) -> list[int]:
+    failed: list[int] = []
     for path in rows:
         d = state[path] == 1
         fixed = np.where(state[path] == 0, net.owed[path], 0.0)
@@ -294,7 +344,7 @@ def _solve_sparse(net, rows, state, e, alpha, beta, p_out):
     return failed
 
 
-def _closed_sparse(inner_rel) -> bool:
+def _closed_sparse(inner_rel: Any) -> bool:
     """_closed_nodes for one path's sparse [j, i] matrix of the defaulting nodes."""
     leaks = np.asarray(inner_rel.sum(axis=1)).ravel() < 1 - 1e-12
     adj = (inner_rel > 0).astype(np.int8).tocsr()
@@ -307,7 +357,9 @@ def _closed_sparse(inner_rel) -> bool:
     return bool((~reach).any())
 
 
-def _default_set(net, p, e, alpha, beta, rows):
+def _default_set(
+    net: _Network, p: np.ndarray, e: np.ndarray, alpha: float, beta: float, rows: np.ndarray
+) -> int:
     """Fictitious-default rounds in place on p for the paths `rows`, starting from a p at or above
     the greatest clearing vector (so the defaulting set only grows). Returns the rounds taken."""
     n = e.shape[1]
@@ -333,8 +385,8 @@ METHODS = ("auto", "default_set", "fixed_point")
 
 
 def clearing_vector(
-    liabilities,
-    external_assets,
+    liabilities: Any,
+    external_assets: Any,
     *,
     alpha: float = 1.0,
     beta: float = 1.0,
