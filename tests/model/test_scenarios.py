@@ -170,3 +170,20 @@ def test_docs_scenarios_md_is_generated_from_the_files():
     assert doc.read_text(encoding="utf-8") == markdown(), (
         "docs/scenarios.md is stale: run `python -m aicapex.model.scenario_docs > docs/scenarios.md`"
     )
+
+
+def test_credit_crunch_headline(shipped):
+    """credit_crunch at its medians: new borrowing capped at ~15 $bn a year per company (PERT(5,
+    15, 30) median ~15.5); a funding gap above the cap is met by cutting dividends and buybacks,
+    then from cash (unfunded_gap), as its text says. Per year (financial/waterfall.py):
+    gap = borrowing (the year's increase in new_debt) + returns cut + unfunded gap."""
+    cap = load_scenario("credit_crunch").parameters["new_debt_cap_usd_bn"].median()
+    assert 14 < cap < 17
+    fin = financials(shipped, "credit_crunch")
+    z = np.nan_to_num
+    borrowing = np.diff(z(fin.new_debt), axis=2)
+    gap = z(fin.funding_gap)[:, :, 1:]
+    assert (borrowing <= cap + 1e-9).all()
+    covered = borrowing + z(fin.returns_cut)[:, :, 1:] + z(fin.unfunded_gap)[:, :, 1:]
+    np.testing.assert_allclose(covered, gap, atol=1e-9)
+    assert (gap > cap + 1e-9).any()  # the cap binds somewhere in the shipped data
