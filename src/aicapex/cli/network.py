@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -144,7 +145,7 @@ def stress(
     from ..network import unshocked_defaults
 
     ds, net = _network(user, user_only, horizon, status)
-    options = {"alpha": alpha, "beta": beta, "binding_only": signed_only}
+    options: dict[str, Any] = {"alpha": alpha, "beta": beta, "binding_only": signed_only}
     result = model.stress(
         ds,
         scenario,

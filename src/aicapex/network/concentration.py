@@ -18,6 +18,8 @@ RPO leave the rest to unnamed counterparties, taken as atomistic (they add ~0 to
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -49,11 +51,11 @@ def exposures(ds: Dataset, network: DealNetwork, *, year: int | None = None) -> 
     sched = network.schedule[network.schedule["year"] == year]
     kind = edges.set_index("deal_id")["kind"]
     purchases = sched[sched["deal_id"].map(kind).isin(PAYMENT_KINDS)]
-    revenue = {n: (yearly_flow(ds, n, "revenue", [year]) or (None,))[0] for n in network.nodes}
-    revenue = {n: float(v[0]) for n, v in revenue.items() if v is not None}
+    flows = {n: (yearly_flow(ds, n, "revenue", [year]) or (None,))[0] for n in network.nodes}
+    revenue = {n: float(v[0]) for n, v in flows.items() if v is not None}
     rows = []
 
-    def deal_info(ids):
+    def deal_info(ids: list[str]) -> dict[str, Any]:
         sub = edges[edges["deal_id"].isin(ids)]
         return {
             "deals": ", ".join(sub["deal_id"]),

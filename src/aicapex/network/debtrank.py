@@ -18,6 +18,7 @@ All functions take initial distress shaped (paths, nodes) and propagate every pa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,9 @@ class DebtRankResult:
     converged: bool
 
 
-def _check(exposures, equity, economic_value):
+def _check(
+    exposures: Any, equity: Any, economic_value: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     a = np.asarray(exposures, dtype=float)
     if a.ndim != 2 or a.shape[0] != a.shape[1]:
         raise ModelError(f"exposures: shape {a.shape} is not (nodes, nodes)")
@@ -58,7 +61,7 @@ def _check(exposures, equity, economic_value):
     return a, eq, v
 
 
-def impact_matrix(exposures, equity, *, cap: bool = True) -> np.ndarray:
+def impact_matrix(exposures: Any, equity: Any, *, cap: bool = True) -> np.ndarray:
     """W[i, j] = exposures[i, j] / equity[i], capped at 1 when `cap` (Battiston et al. 2012).
 
     A node with no equity is fully hit by any positive exposure (W = 1) and untouched by zero exposure.
@@ -71,11 +74,11 @@ def impact_matrix(exposures, equity, *, cap: bool = True) -> np.ndarray:
 
 
 def debtrank(
-    exposures,
-    equity,
-    initial_distress,
+    exposures: Any,
+    equity: Any,
+    initial_distress: Any,
     *,
-    economic_value=None,
+    economic_value: Any = None,
     method: str = "original",
     tol: float = 1e-12,
     max_iter: int = 10_000,
@@ -129,7 +132,12 @@ def debtrank(
 
 
 def node_debtrank(
-    exposures, equity, *, psi: float = 1.0, economic_value=None, method: str = "original"
+    exposures: Any,
+    equity: Any,
+    *,
+    psi: float = 1.0,
+    economic_value: Any = None,
+    method: str = "original",
 ) -> DebtRankResult:
     """Systemic impact of each node alone: path k starts with distress psi on node k only.
 

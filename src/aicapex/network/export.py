@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from .graph import DealNetwork
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     """A GraphML/JSON-safe scalar: numpy types to Python, NaN and missing to None."""
     if v is None:
         return None

@@ -17,6 +17,7 @@ node, recorded in `assets.assets_rule`:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ class DealNetwork:
     def index(self) -> dict[str, int]:
         return {n: i for i, n in enumerate(self.nodes)}
 
-    def _matrix(self, rows, cols, values) -> np.ndarray:
+    def _matrix(self, rows: Any, cols: Any, values: Any) -> np.ndarray:
         idx = self.index
         m = np.zeros((len(self.nodes), len(self.nodes)))
         np.add.at(

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,10 @@ class StressResult:
         """One record per entity (USD bn). Several paths: means over paths, `defaulted` becomes the
         share of paths in which the entity defaults."""
         c = self.clearing
-        mean = lambda a: a.mean(axis=0)
+
+        def mean(a: np.ndarray) -> np.ndarray:
+            return np.asarray(a.mean(axis=0))
+
         signed = self.network.liabilities(binding_only=True).sum(axis=1)
         defaulted = c.defaulted[0] if c.defaulted.shape[0] == 1 else mean(c.defaulted.astype(float))
         z = self.buffer_zero if self.buffer_zero is not None else c
@@ -125,7 +129,7 @@ class StressResult:
 
 def shock_factors(
     network: DealNetwork,
-    shocks: dict[str, object] | None,
+    shocks: Mapping[str, Any] | None,
     paths: int = 1,
     *,
     what: str = "shock",
@@ -180,9 +184,9 @@ def pay_clearing(
 
 def stress_network(
     network: DealNetwork,
-    shocks: dict[str, object] | None = None,
+    shocks: Mapping[str, Any] | None = None,
     *,
-    asset_shocks: dict[str, object] | None = None,
+    asset_shocks: Mapping[str, Any] | None = None,
     external_asset_factors: np.ndarray | None = None,
     pay_fractions: np.ndarray | None = None,
     alpha: float = 1.0,
@@ -263,10 +267,10 @@ def stress_network(
 
 def run_stress(
     dataset: Dataset,
-    horizon=None,
-    shocks: dict[str, object] | None = None,
+    horizon: Any = None,
+    shocks: Mapping[str, Any] | None = None,
     *,
-    asset_shocks: dict[str, object] | None = None,
+    asset_shocks: Mapping[str, Any] | None = None,
     external_asset_factors: np.ndarray | None = None,
     alpha: float = 1.0,
     beta: float = 1.0,
@@ -326,6 +330,7 @@ def book_equity(
         )
     out, missing = [], []
     for node in network.nodes:
+        value: float | None
         if node in given:
             value = float(given[node])
         else:
@@ -361,7 +366,7 @@ def network_exposures(
 
 def debtrank_table(
     network: DealNetwork,
-    shocks: dict[str, object] | None = None,
+    shocks: Mapping[str, Any] | None = None,
     *,
     equity: np.ndarray | Mapping[str, float] | None = None,
     method: str = "original",

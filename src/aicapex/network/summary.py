@@ -4,6 +4,7 @@ exposures, concentration, and the stress results for OpenAI bringing 50 % and 25
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ class NetworkReport:
 
 def network_report(
     ds: Dataset,
-    horizon=None,
+    horizon: Any = None,
     *,
     top: int = 10,
     alpha: float = 1.0,
@@ -46,7 +47,7 @@ def network_report(
     cycles = find_cycles(net)
     ex = exposures(ds, net)
     stress = {
-        label: stress_network(net, s, alpha=alpha, beta=beta).table()
+        label: stress_network(net, dict(s), alpha=alpha, beta=beta).table()
         for label, s in (shocks or REPORT_SHOCKS).items()
         if all(k in net.nodes for k in s)
     }

@@ -16,13 +16,15 @@ Conventions as in debtrank.py: exposures[i, j] = what i loses if j fails; equity
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy.linalg import expm
 
 from .debtrank import _check, impact_matrix
 
 
-def critical_links(exposures, equity) -> np.ndarray:
+def critical_links(exposures: Any, equity: Any) -> np.ndarray:
     """V[d, c] = 1.0 where d's default alone exhausts c's buffer, else 0.0 (debtor -> creditor)."""
     a, eq, _ = _check(exposures, equity, None)
     return (impact_matrix(a, eq).T >= 1.0).astype(float)
@@ -34,7 +36,7 @@ def _communicability(v: np.ndarray) -> np.ndarray:
     return c
 
 
-def impact_susceptibility(exposures, equity) -> np.ndarray:
+def impact_susceptibility(exposures: Any, equity: Any) -> np.ndarray:
     """(nodes,) paths into each node over its direct critical links (see module doc)."""
     v = critical_links(exposures, equity)
     in_degree = v.sum(axis=0)
@@ -42,12 +44,12 @@ def impact_susceptibility(exposures, equity) -> np.ndarray:
     return np.where(in_degree > 0, reach / np.where(in_degree > 0, in_degree, 1.0), 0.0)
 
 
-def impact_fluidity(exposures, equity) -> float:
+def impact_fluidity(exposures: Any, equity: Any) -> float:
     """Mean impact susceptibility of the network."""
     return float(impact_susceptibility(exposures, equity).mean())
 
 
-def impact_diffusion(exposures, equity) -> tuple[np.ndarray, np.ndarray]:
+def impact_diffusion(exposures: Any, equity: Any) -> tuple[np.ndarray, np.ndarray]:
     """(start, intermediate), each (nodes,): paths lost when a node stops passing on contagion."""
     v = critical_links(exposures, equity)
     c = _communicability(v)
