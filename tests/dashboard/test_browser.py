@@ -41,7 +41,7 @@ def _wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> N
 @pytest.fixture
 def app_url(tmp_path):
     port = _free_port()
-    log = open(tmp_path / "streamlit.log", "w")
+    log = open(tmp_path / "streamlit.log", "w")  # noqa: SIM115 - the server writes to it until teardown
     proc = subprocess.Popen(
         streamlit_command(port, "127.0.0.1", tmp_path / "store.duckdb"),
         stdout=log,
@@ -133,9 +133,9 @@ def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(
     page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
     page.get_by_role("combobox", name=re.compile("Scenario")).click()
     page.get_by_role("option", name="burry").click()
-    # burry.yaml: server life PERT(2, 3, 4), median 3 years
+    # burry.yaml: OCF growth Normal(0.10, 0.05), median 10 % (the OCF slider starts at 19 %)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '3')",
+        "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '10')",
         timeout=60_000,
     )
     expect(page.get_by_text("FCF of meta, scenario 'burry'")).to_be_visible(timeout=90_000)
@@ -161,3 +161,89 @@ def test_a_bad_user_file_gives_a_message_not_a_trace(chromium, app_url, page, tm
     )  # the shipped data still shows
     assert "Traceback" not in page.content()
     page.screenshot(path=str(tmp_path / "dashboard-bad-file.png"), full_page=True)
+
+
+def test_company_page_from_a_shared_link(chromium, app_url, page, tmp_path):
+    """The URL carries the view: a link to the company page of Meta opens it."""
+    expect = chromium.sync_api.expect
+    page.goto(app_url + "/?page=Company&company=meta")
+    expect(page.get_by_text("Meta Platforms: Profile")).to_be_visible(timeout=120_000)
+    for part in ("Capex path", "Deals in and out", "Key risks (base scenario)", "Article claims"):
+        expect(page.get_by_text(f"Meta Platforms: {part}", exact=False).first).to_be_visible(
+            timeout=120_000
+        )
+    assert "page=Company" in page.url and "company=meta" in page.url
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(tmp_path / "dashboard-company.png"), full_page=True)
+
+
+def test_slider_state_in_the_url(chromium, app_url, page):
+    expect = chromium.sync_api.expect
+    page.goto(app_url + "/?server_life=4.5")
+    page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '4.5')",
+        timeout=60_000,
+    )
+    expect(_metric(page, "Added depreciation 2026")).to_have_text(
+        f"{_model_added_depreciation(4.5):,.1f}", timeout=60_000
+    )
+    assert "server_life=4.5" in page.url
+
+
+def _model_capex_2026() -> dict[str, float]:
+    """Capex 2026 per default company, as the financial layer computes it (USD bn)."""
+    from aicapex.dashboard import default_entities
+    from aicapex.dataset import build_dataset
+    from aicapex.financial import FinancialAssumptions, run_financials
+
+    ds = build_dataset()
+    r = run_financials(
+        ds,
+        FinancialAssumptions(server_life_years=6.0, ocf_growth=0.19, capex_growth=0.0),
+        entities=default_entities(ds),
+        years=range(2025, 2031),
+    )
+    df = r.to_frame()
+    df = df[df["year"] == 2026]
+    return dict(zip(df["entity"], df["capex"], strict=True))
+
+
+def test_download_the_view_as_xlsx(chromium, app_url, page, tmp_path):
+    import openpyxl
+
+    page.goto(app_url)
+    page.get_by_role("slider", name=re.compile("Server useful life")).wait_for(timeout=60_000)
+    button = page.get_by_role("button", name="Download this view (XLSX)")
+    button.wait_for(timeout=90_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "aicapex_view.xlsx"
+    ws = openpyxl.load_workbook(path)["financials"]
+    ids = [c.value for c in ws[2]]  # row 1: labels with units, row 2: ids
+    assert "Capex (USD bn)" in [c.value for c in ws[1]]
+    got = {}
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        rec = dict(zip(ids, row, strict=False))
+        if rec.get("year") == 2026:
+            got[rec["entity"]] = rec["capex"]
+    want = _model_capex_2026()
+    assert set(got) == set(want)
+    for entity, value in want.items():
+        assert got[entity] == pytest.approx(value)
+
+
+def test_chart_download_as_svg(chromium, app_url, page, tmp_path):
+    page.goto(app_url + "/?chart=svg")
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=90_000)
+    chart.hover()
+    camera = chart.locator('.modebar-btn[data-title^="Download plot"]')
+    with page.expect_download(timeout=60_000) as info:
+        camera.click()
+    assert info.value.suggested_filename.endswith(".svg")
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert "<svg" in path.read_text(encoding="utf-8")[:2000]
