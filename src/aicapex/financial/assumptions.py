@@ -8,6 +8,7 @@ Field names follow the CLI flags. Every numeric assumption is a scalar or an arr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -41,13 +42,18 @@ def _capex_case(value: Any) -> np.ndarray:
         if value not in CAPEX_CASES:
             raise ValueError(f"expected one of {', '.join(CAPEX_CASES)} or a number in [0, 1]")
         return np.array(CAPEX_CASES[value])
-    return _as_array(value)
+    arr = _as_array(value)
+    if arr is None:
+        raise ValueError("expected low, mid, high or a number in [0, 1]")
+    return arr
 
 
 Num = Annotated[Any, BeforeValidator(_as_array)]
 
 
-def _check(name: str, arr: np.ndarray | None, ok, rule: str) -> list[tuple[str, Any, str]]:
+def _check(
+    name: str, arr: np.ndarray | None, ok: Callable[[np.ndarray], Any], rule: str
+) -> list[tuple[str, Any, str]]:
     if arr is None:
         return []
     bad = ~ok(arr)
@@ -105,7 +111,7 @@ class FinancialAssumptions(BaseModel):
             raise DataError(problems) from None
 
     @model_validator(mode="after")
-    def _ranges(self):
+    def _ranges(self) -> FinancialAssumptions:
         problems: list[tuple[str, Any, str]] = []
         for name in ("server_life_years", "alt_server_life_years", "building_life_years"):
             problems += _check(

@@ -164,10 +164,12 @@ def _reason(c: Claim, res: FinancialResult, model: float, claimed: float) -> str
     alt = float(np.mean(res.resolved["alt_server_life_years"]))
     if c.output in ("earnings_overstated_cumulative", "earnings_overstated_pct"):
         parts.append(f"servers {life:g} years (booked) vs {alt:g} (alternative; Burry: 2-3)")
-        capex = res.arrays["capex"][:, e, :]
+        capex_path = res.arrays["capex"][:, e, :]
         parts.append(
             "capex path "
-            + ", ".join(f"{y}: {float(np.mean(capex[:, i])):.0f}" for i, y in enumerate(res.years))
+            + ", ".join(
+                f"{y}: {float(np.mean(capex_path[:, i])):.0f}" for i, y in enumerate(res.years)
+            )
         )
     if c.output == "earnings_overstated_pct":
         proxy = any("OCF is the proxy" in n for n in expl.notes)

@@ -94,7 +94,7 @@ def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
     }
 
 
-def _or(value, default) -> np.ndarray:
+def _or(value: Any, default: Any) -> np.ndarray:
     return np.asarray(default if value is None else value, float)
 
 
@@ -108,7 +108,7 @@ def _constant(dataset: Dataset, constant_id: str, bound: str | None = None) -> f
     return dataset.constant_value(constant_id)
 
 
-def _needed(value, constant_id: str, entity: str | None = None):
+def _needed(value: Any, constant_id: str, entity: str | None = None) -> Any:
     """A default read from a constant, or a ModelError saying what to add or pass."""
     if value is None:
         who = f" (needed for {entity})" if entity else ""
@@ -159,7 +159,7 @@ def _check_years(years: Iterable[int]) -> tuple[int, ...]:
     return ys
 
 
-def _per_path(value, n_paths: int) -> np.ndarray:
+def _per_path(value: Any, n_paths: int) -> np.ndarray:
     """A scalar or (paths,) array as shape (n_paths,)."""
     return np.broadcast_to(np.asarray(value, float), (n_paths,))
 
@@ -356,7 +356,7 @@ def _check_outputs(outputs: Iterable[str] | None) -> list[str]:
 
 
 def _lives_and_shares(
-    assembled: dict, figures: dict, r: dict[str, Any], n: int, grid: list[int]
+    assembled: dict[str, Any], figures: dict[str, Any], r: dict[str, Any], n: int, grid: list[int]
 ) -> list[LifeShare]:
     """Per entity, the server life and server share, shape (n,): the assumption if given, else the
     entity's own figure, else the dataset constant. Records the choice in each explanation.
@@ -364,7 +364,9 @@ def _lives_and_shares(
     Where the entity's own lives change within the grid, also its life schedule (see
     `LifeShare`); an assumed life is "this life for every vintage" (no schedule)."""
 
-    def choose(assumption: str, own, constant_id: str, entity: str, why: str = ""):
+    def choose(
+        assumption: str, own: Any, constant_id: str, entity: str, why: str = ""
+    ) -> tuple[Any, str]:
         """The assumption if given, else the entity's own figure, else the dataset constant."""
         if r[assumption] is not None:
             return r[assumption], f"assumption {assumption}"
@@ -409,16 +411,21 @@ class LifeShare:
     prior: tuple[np.ndarray, tuple[int, ...]] | None = None
 
 
-def _life_schedule(lives: dict[int, Any], grid: list[int], n: int):
+Schedule = tuple[np.ndarray, tuple[int, ...]]
+
+
+def _life_schedule(
+    lives: dict[int, Any], grid: list[int], n: int
+) -> tuple[Schedule, Schedule] | tuple[None, None]:
     """(schedule, prior) from disclosed lives by fiscal year; (None, None) when the life in force
     is the same in every grid year. Before the first disclosure the first disclosed life holds."""
     if len(lives) < 2:
         return None, None
     years = sorted(lives)
 
-    def build(keys):
+    def build(keys: list[int]) -> Schedule:
         table = np.empty((n, len(grid)))
-        changes = []
+        changes: list[int] = []
         for t, year in enumerate(grid):
             k = max([y for y in keys if y <= year], default=keys[0])
             table[:, t] = _per_path(lives[k], n)

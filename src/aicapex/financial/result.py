@@ -223,7 +223,8 @@ class FinancialResult:
 
 def _span(years: list[int]) -> str:
     """[2019, 2020, 2021, 2024] -> '2019-2021, 2024'."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[int] = []
     for y in years:
         if run and y != run[-1] + 1:
             out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))

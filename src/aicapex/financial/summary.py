@@ -3,6 +3,8 @@ FCF and funding gap per company. Built on `run_financials`; money in USD bn."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -11,7 +13,7 @@ from .assumptions import FinancialAssumptions
 from .model import run_financials
 
 
-def required_ocf_growth(ocf_usd_bn, fcf_usd_bn, capex_next_usd_bn):
+def required_ocf_growth(ocf_usd_bn: Any, fcf_usd_bn: Any, capex_next_usd_bn: Any) -> Any:
     """OCF growth that keeps next year's FCF at this year's level given next year's capex.
 
     FCF' = OCF (1 + g) - capex' = FCF  =>  g = (FCF + capex') / OCF - 1.
@@ -66,9 +68,9 @@ def financial_summary(
     dataset: Dataset,
     assumptions: FinancialAssumptions | None = None,
     *,
-    entities=None,
-    years=SUMMARY_YEARS,
-    overrides=None,
+    entities: list[str] | None = None,
+    years: Any = SUMMARY_YEARS,
+    overrides: Any = None,
 ) -> dict[str, pd.DataFrame]:
     """Tables for the report, one row per entity and year (USD bn; mean over paths if sampled):
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ def _path_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(x, shape).transpose(1, 2, 0))
 
 
-def _per_path(x) -> np.ndarray | float | None:
+def _per_path(x: Any) -> Any:
     """Scalar, (P,), (P, 1) or (1, 1) -> a scalar or (P,) that broadcasts against (E, P)."""
     if x is None:
         return None
@@ -156,7 +157,17 @@ def cash_waterfall(
 
 
 def _entity(
-    ocf, capex, returns, opening_debt, opening_cash, rate, cap, unsure, out, want_cash, want_res
+    ocf: np.ndarray,
+    capex: np.ndarray,
+    returns: np.ndarray,
+    opening_debt: np.ndarray,
+    opening_cash: np.ndarray,
+    rate: Any,
+    cap: Any,
+    unsure: Any,
+    out: dict[str, np.ndarray],
+    want_cash: bool,
+    want_res: bool,
 ) -> None:
     """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name] (T, P)."""
     n_t, n_p = ocf.shape
@@ -176,8 +187,8 @@ def _entity(
         else:
             known = ~np.isnan(d)
             if not known.any() and not (all_started or started.any()):
-                for k in out:
-                    out[k][t] = np.nan
+                for arr in out.values():
+                    arr[t] = np.nan
                 continue
             started |= known
             all_known = bool(known.all())
