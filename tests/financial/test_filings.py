@@ -158,3 +158,18 @@ def test_check_sets_the_model_beside_the_claims(db, capsys):
             assert r["ratio"] == pytest.approx(r["model"] / r["claimed"])
     # with Alphabet's filings imported, its FY2023 life change is computed from filed vintages
     assert by[("alphabet", "FY2023")]["model"] > 0
+
+
+def test_oracle_fiscal_year_from_its_four_filed_quarters(shared_data, tmp_path):
+    # capex-and-backlog.csv, Oracle cash capex FY2026Q1..Q4: 8.502, 12.033, 18.635, 16.493 $bn;
+    # SOURCE.txt: "Oracle FY2026 (ended May 2026) actual cash capex 55.663 $bn"
+    db = tmp_path / "s.duckdb"
+    folder = shared_data / "filed-quarterly-2025-2026"
+    assert main(["--db", str(db), "import", "filed-quarterly", str(folder)]) == 0
+    from aicapex.importers.filed_quarterly import read_filed_quarterly_facts
+
+    ds = with_filed_facts(open_dataset(db), read_filed_quarterly_facts(Store(db)))
+    r = run_financials(ds, entities=["oracle"], years=[2026, 2027])
+    assert r.value("capex", "oracle", 2026) == pytest.approx(8.502 + 12.033 + 18.635 + 16.493)
+    assert r.value("capex", "oracle", 2026) == pytest.approx(55.663)
+    assert r.origin("oracle", "capex", 2026).startswith("filed")

@@ -11,8 +11,8 @@ from aicapex.financial import OUTPUTS, FinancialAssumptions, run_financials
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return build_dataset()
+def ds(articles_ds):
+    return articles_ds
 
 
 def test_every_output_is_paths_entities_years(ds):
@@ -138,8 +138,8 @@ def test_unknown_entity_is_a_data_error(ds):
 
 
 def test_entity_without_capex_names_the_missing_fact(ds):
-    with pytest.raises(ModelError, match="oracle.*capex"):
-        run_financials(ds, entities=["oracle"])
+    with pytest.raises(ModelError, match="bond_investors.*capex"):
+        run_financials(ds, entities=["bond_investors"])
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from aicapex.dataset import build_dataset
 from aicapex.financial import FinancialAssumptions, required_ocf_growth, run_financials
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return build_dataset()
+def ds(articles_ds):
+    return articles_ds
 
 
 def test_alphabet_adds_18bn_of_server_depreciation_a_year(ds):

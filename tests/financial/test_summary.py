@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from aicapex.dataset import build_dataset
 from aicapex.financial import FinancialAssumptions, financial_summary
 
 
 @pytest.fixture(scope="module")
-def summary():
-    return financial_summary(build_dataset(), FinancialAssumptions(capex_case="low"))
+def summary(articles_ds):
+    return financial_summary(articles_ds, FinancialAssumptions(capex_case="low"))
 
 
 def test_tables_and_years(summary):

@@ -155,6 +155,68 @@ def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
         fig = resolve_figure(sub, entity, metric, code)
         if fig is not None:
             out[year] = fig
+    if metric in FLOW_METRICS:
+        # a year with no annual figure, or one the press gives but the filings give by quarter
+        settled = {y for y, f in out.items() if f.origin in ("filed", "user")}
+        for year, fig in _years_from_quarters(sub, entity, metric, settled).items():
+            if year not in out or fig.origin == "filed":
+                out[year] = fig
+    return out
+
+
+# Flows over a period: a fiscal year is the sum of its four quarters (balances and rates are not)
+FLOW_METRICS = frozenset(
+    {
+        "capex",
+        "capex_incl_finance_leases",
+        D.OCF_METRIC,
+        D.FCF_METRIC,
+        *D.RETURNS_PARTS,
+        D.RETURNS_METRIC,
+        D.DEPRECIATION_METRIC,
+        D.REVENUE_METRIC,
+        "operating_income",
+        "pretax_income",
+        "income_tax",
+        "net_income",
+        "depreciation_ppe",
+    }
+)
+
+
+def _years_from_quarters(
+    ds: Dataset, entity: str, metric: str, have: set[int]
+) -> dict[int, Figure]:
+    """FYnnnn = Q1 + Q2 + Q3 + Q4 for a fiscal year with no annual figure but all four quarters
+    (Oracle's FY2026 cash capex 55.663 $bn = 8.502 + 12.033 + 18.635 + 16.493, filed 10-Qs and
+    10-K). Filed if every quarter is filed."""
+    codes = set(ds.facts["period"].dropna())
+    years = {int(c[2:6]) for c in codes if len(c) == 8 and c.startswith("FY") and c[6] == "Q"}
+    out = {}
+    for year in sorted(years - have):
+        quarters = [f"FY{year}Q{q}" for q in range(1, 5)]
+        if not all(q in codes for q in quarters):
+            continue
+        figs = [resolve_figure(ds, entity, metric, q) for q in quarters]
+        if any(f is None or not f.point for f in figs):
+            continue
+        value = sum(f.value for f in figs)
+        origin = "filed" if all(f.origin == "filed" for f in figs) else "derived"
+        rows = pd.concat([f.rows for f in figs], ignore_index=True)
+        out[year] = Figure(
+            entity,
+            metric,
+            year,
+            f"FY{year}",
+            value,
+            value,
+            value,
+            True,
+            "derived: sum of the four quarters",
+            rows,
+            origin,
+            figs[-1].accession,
+        )
     return out
 
 
