@@ -102,3 +102,12 @@ def test_mid_2026_outlooks_quote_the_source_file(ds, shared_data):
     assert msft["value"] == 175 and "~175 $bn" in msft["quote"]
     orcl = _row(ds, entity="oracle", metric="capex", period="FY2026")
     assert orcl["value"] == pytest.approx(55.663) and orcl["basis"] == "actual"
+
+
+def test_known_at_is_the_view_of_a_date(ds):
+    feb = ds.known_at("2026-03-31")
+    # the February-2026 articles' view: Meta 115-135 (mid 125, Barron's "約...1250億美元")
+    assert feb.value("meta", "capex", "FY2026") == pytest.approx(125)
+    assert feb.value("alphabet", "capex", "FY2026") == pytest.approx(180)
+    assert feb.reports("microsoft", "capex_incl_finance_leases", "CY2026").empty
+    assert len(feb.facts) < len(ds.facts) and feb.deals is ds.deals

@@ -70,18 +70,20 @@ def test_bad_inputs():
 
 
 def test_dataset_deals_and_capex(dataset):
-    # chip-supply deals: OpenAI-Nvidia 10 GW and OpenAI-AMD 6 GW (start CY2025), OpenAI-Broadcom
-    # 10 GW (CY2026); each spread over 5 years from the year after the start
+    # chip-supply deals: OpenAI-Nvidia 10 GW and OpenAI-AMD 6 GW (start CY2026H2: the first GW
+    # arrive in the second half of 2026, issue 13), OpenAI-Broadcom 10 GW (CY2026); each spread
+    # over 5 years from the year after the start, so all three run 2027-2031
     np.testing.assert_allclose(
         committed_gw_path(dataset, [2025, 2026, 2027, 2030, 2031]),
-        [0.0, 2.0 + 1.2, 2.0 + 1.2 + 2.0, 2.0 + 1.2 + 2.0, 2.0],
+        [0.0, 0.0, 2.0 + 1.2 + 2.0, 2.0 + 1.2 + 2.0, 2.0 + 1.2 + 2.0],
     )
-    capex, notes = capex_path(dataset, [2026])
+    capex, _notes = capex_path(dataset, [2026])
     assert (
         650 <= capex[0] <= 660
     )  # 000_0bf8f8a29dd3db6b.txt: 6,500-6,600 億美元 for the four in 2026
     b = balance(dataset, [2026])
-    assert b.demand_gw[0, 0] == pytest.approx(capex[0] / 50 + 3.2)
+    # no chip-supply GW are due in 2026 any more (first GW in H2 2026, spread from 2027)
+    assert b.demand_gw[0, 0] == pytest.approx(capex[0] / 50 + 0.0)
 
 
 def test_capex_growth_vectorised(dataset):

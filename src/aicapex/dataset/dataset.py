@@ -174,6 +174,15 @@ class Dataset:
             bound,
         )
 
+    def known_at(self, as_of: str) -> Dataset:
+        """The dataset as it stood on `as_of` (YYYY-MM-DD): facts stated later are dropped
+        (undated facts are kept). E.g. `known_at("2026-03-31")` is the February-2026 articles'
+        view, before the mid-2026 outlooks."""
+        day = as_of_date(as_of)
+        dated = self.facts["as_of"].astype(object)
+        keep = dated.isna() | (dated.fillna("") <= day)
+        return self.with_tables(facts=self.facts[keep].reset_index(drop=True))
+
     def stale_guidance(self, filed: pd.DataFrame | None = None) -> pd.DataFrame:
         """Guidance overtaken by a newer report of the same (entity, metric, period): a later
         guidance (larger `as_of`) or an actual (from the dataset, or `filed`, e.g. imported filing

@@ -12,8 +12,9 @@ Rules (each edge records the one it used in `amount_rule` and `timing_rule`):
   (2025, the year the shipped deals were struck). No end: start + term - 1, term = the constant
   `hyperscaler_investment_cycle_years` (5 years in the sources) or 5.
 Channels, with direction = direction of money (`from` pays `to`):
-- payment: compute_purchase, chip_supply, lease, capacity_backstop, and an equity_investment with a
-  start date (a commitment to invest): `from` owes `to` the scheduled amounts.
+- payment: compute_purchase, chip_supply, lease, capacity_backstop, power_purchase, and an
+  equity_investment with a start date (a commitment to invest): `from` owes `to` the scheduled
+  amounts.
 - holding: shares, warrants (held by `to`, issued by `from`) and undated USD equity investments (a past
   investment at cost; dropped when the same holder has a share-valued stake in the same issuer, whose
   cost it is). A dated equity investment is also a holding of what has been paid by the horizon's end.
@@ -35,7 +36,9 @@ from .facts import Horizon, calendar_year, fiscal_end_months, latest_stock, year
 UNDATED_START_YEAR = 2025
 DEFAULT_TERM_YEARS = 5
 TERM_CONSTANT = "hyperscaler_investment_cycle_years"
-PAYMENT_KINDS = frozenset({"compute_purchase", "chip_supply", "lease", "capacity_backstop"})
+PAYMENT_KINDS = frozenset(
+    {"compute_purchase", "chip_supply", "lease", "capacity_backstop", "power_purchase"}
+)
 DEBT_KINDS = frozenset({"loan", "bond"})
 STOCK_METRICS = frozenset(
     {"rpo", "backlog", "compute_commitments", "total_debt", "long_term_debt", "cash"}
@@ -75,7 +78,7 @@ def _central(row) -> float:
 
 def term_years(ds: Dataset) -> int:
     if (ds.constants["id"] == TERM_CONSTANT).any():
-        return max(1, int(round(ds.constant_value(TERM_CONSTANT, unit="years"))))
+        return max(1, round(ds.constant_value(TERM_CONSTANT, unit="years")))
     return DEFAULT_TERM_YEARS
 
 

@@ -73,9 +73,17 @@ def press_checks(
     hw, quote = _fact(dataset, "openai", "amd_deal_hardware_cost", "FY2025")
     add("6 GW of hardware (a floor)", "USD bn", hw, 6 * coefs.hardware_cost_per_gw_usd_bn, quote)
     commit, _ = _fact(dataset, "openai", "compute_commitments", "FY2025")
-    gw, quote = _fact(dataset, "openai", "compute_commitments_gw", "FY2025")
     if commit is not None:
-        add("OpenAI's commitments in GW", "GW", gw, gw_from_commitments(commit, coefs)[0], quote)
+        # one row per reading: the sources disagree (002: ~20 nuclear plants, 003: 50 GW)
+        for _, rep in dataset.reports("openai", "compute_commitments_gw", "FY2025").iterrows():
+            stated = rep["value"] if pd.notna(rep["value"]) else rep["low"]
+            add(
+                f"OpenAI's commitments in GW ({rep['source']})",
+                "GW",
+                float(stated),  # GW, scale 1 (the metric's unit)
+                gw_from_commitments(commit, coefs)[0],
+                str(rep["quote"]),
+            )
     out, _ = _fact(dataset, "nvidia", "gpu_output", "FY2026", "count", 1.0)
     gw, quote = _fact(dataset, "nvidia", "gpu_output_gw", "FY2026")
     if out is not None:
@@ -95,7 +103,7 @@ def press_checks(
         add(
             "GB300 rack's yearly energy in US households (a floor)",
             "households",
-            float(households["value"]),
+            dataset.constant_value("gb300_rack_annual_energy_households", unit="count"),
             rack_mwh / defaults.US_HOUSEHOLD_MWH_PER_YEAR,
             str(households["quote"]),
         )
