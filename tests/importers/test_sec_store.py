@@ -181,5 +181,5 @@ def test_parse_cik():
 
 
 def test_neither_file_nor_cik(tmp_path):
-    with pytest.raises(DataError, match="no such file, and not a CIK"):
+    with pytest.raises(DataError, match="no such file, not a CIK"):
         import_sec(tmp_path / "missing.json", Store(tmp_path / "s.duckdb"))

@@ -17,26 +17,47 @@ import_app = typer.Typer(
 
 @import_app.command("sec")
 def import_sec_command(
-    source: str = typer.Argument(
-        ..., metavar="FILE|CIK", help="A companyfacts JSON file, or a CIK to download (cached)."
+    sources: list[str] | None = typer.Argument(
+        None,
+        metavar="FILE|CIK|TICKER...",
+        help="Companyfacts JSON files, CIKs or tickers (MSFT GOOGL ...) to download (cached).",
     ),
+    loop: bool = typer.Option(
+        False, "--loop", help="Every company of the capital loop (the CIK table's loop column)."
+    ),
+    user_agent: str | None = typer.Option(
+        None,
+        "--user-agent",
+        help="Your name and e-mail for SEC's fair-access rule (else $AICAPEX_SEC_USER_AGENT).",
+    ),
+    refresh: bool = typer.Option(False, "--refresh", help="Download again even if cached."),
     since: int | None = typer.Option(None, "--since", help="First fiscal year to keep, e.g. 2020."),
     entity: str | None = typer.Option(
         None, "--entity", help="Entity id to file the facts under (default: from the CIK)."
     ),
 ) -> None:
-    """Import a company's XBRL facts from its SEC filings into the store (table filing_facts)."""
+    """Import companies' XBRL facts from their SEC filings into the store (table filing_facts)."""
     from ..importers import import_sec
+    from ..importers.sec_store import loop_tickers
 
+    todo = list(sources or []) + (loop_tickers() if loop else [])
+    if not todo:
+        raise AicapexError("give FILE, CIK or TICKER (e.g. MSFT GOOGL), or --loop")
+    if entity is not None and len(todo) > 1:
+        raise AicapexError("--entity names one company: give one source with it")
     store = open_store()
-    result = import_sec(source, store, since=since, entity=entity)
-    info = result.entity
-    added = "" if info.known else " (not in the CIK table: added to filing_entities)"
-    Console(stderr=True).print(
-        f"imported {len(result.facts)} facts ({result.facts['metric'].nunique()} metrics) for "
-        f"{info.id}{added}, fiscal year ending month {info.fiscal_year_end_month}; "
-        f"{len(result.superseded)} restated values remembered; store {store.path}"
-    )
+    console = Console(stderr=True)
+    for source in dict.fromkeys(todo):
+        result = import_sec(
+            source, store, since=since, entity=entity, agent=user_agent, refresh=refresh
+        )
+        info = result.entity
+        added = "" if info.known else " (not in the CIK table: added to filing_entities)"
+        console.print(
+            f"imported {len(result.facts)} facts ({result.facts['metric'].nunique()} metrics) for "
+            f"{info.id}{added}, fiscal year ending month {info.fiscal_year_end_month}; "
+            f"{len(result.superseded)} restated values remembered; store {store.path}"
+        )
 
 
 @import_app.command("epoch")

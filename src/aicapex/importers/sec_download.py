@@ -1,10 +1,14 @@
 """Fetch a companyfacts file from SEC EDGAR by CIK, through a local cache.
 
 SEC's fair-access rules: a User-Agent naming the requester with a contact, and no more than
-10 requests per second (https://www.sec.gov/os/accessing-edgar-data). The User-Agent is
-$AICAPEX_SEC_USER_AGENT or a default naming this project; the cache is
-$AICAPEX_SEC_CACHE or `<user cache dir>/aicapex/sec`. A cached file is used as is (pass
-refresh=True to fetch again). $AICAPEX_OFFLINE=1 forbids the network altogether.
+10 requests per second (https://www.sec.gov/os/accessing-edgar-data). The User-Agent is the
+`user_agent` argument (`aicapex import sec --user-agent`) or $AICAPEX_SEC_USER_AGENT; without
+one nothing is downloaded (a clear error says how to give it). Failed requests (HTTP 429, 5xx,
+network errors) are retried with exponential backoff. The cache is $AICAPEX_SEC_CACHE or
+`<user cache dir>/aicapex/sec`; beside each file, `<file>.meta.json` records the URL and the
+download date. A cached file is used as is (pass refresh=True to fetch again).
+$AICAPEX_OFFLINE=1 forbids the network altogether; $AICAPEX_SEC_URL replaces the URL template
+(a local server in tests).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 import platformdirs
@@ -23,13 +28,14 @@ import platformdirs
 from ..errors import DataError, Problem
 
 URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK{cik:010d}.json"
+URL_ENV = "AICAPEX_SEC_URL"
 USER_AGENT_ENV = "AICAPEX_SEC_USER_AGENT"
 CACHE_ENV = "AICAPEX_SEC_CACHE"
 OFFLINE_ENV = "AICAPEX_OFFLINE"
-DEFAULT_USER_AGENT = (
-    "aicapex research tool (AI capex model; set AICAPEX_SEC_USER_AGENT to 'Name email')"
-)
 MIN_INTERVAL_S = 0.1  # SEC allows at most 10 requests per second
+RETRIES = 3  # after the first try
+BACKOFF_S = 1.0  # wait 1, 2, 4 s between tries
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _CIK = re.compile(r"^(?:CIK)?0*(\d{1,10})$", re.IGNORECASE)
 _last_request_s = 0.0
 
@@ -49,6 +55,39 @@ def cached_path(cik: int, directory: Path | None = None) -> Path:
     return (directory or cache_dir()) / f"CIK{cik:010d}.json"
 
 
+def meta_path(path: Path) -> Path:
+    """The sidecar of a cached file: URL, download date (UTC), size."""
+    return path.with_name(path.name + ".meta.json")
+
+
+def cache_info(cik: int, directory: Path | None = None) -> dict | None:
+    """What the cache knows of CIK's file ({"url", "downloaded", "bytes"}), or None."""
+    meta = meta_path(cached_path(cik, directory))
+    if not meta.exists():
+        return None
+    try:
+        return json.loads(meta.read_text())
+    except ValueError:
+        return None
+
+
+def user_agent(given: str | None = None) -> str:
+    """The declared User-Agent: the argument, else $AICAPEX_SEC_USER_AGENT; else a DataError."""
+    agent = (given or os.environ.get(USER_AGENT_ENV) or "").strip()
+    if not agent:
+        raise DataError(
+            Problem(
+                None,
+                None,
+                "user_agent",
+                None,
+                "SEC's fair-access rules require a User-Agent naming you with a contact: pass "
+                f"--user-agent 'Name email@example.org' or set ${USER_AGENT_ENV}",
+            )
+        )
+    return agent
+
+
 def _wait_for_rate_limit() -> None:
     global _last_request_s
     wait = MIN_INTERVAL_S - (time.monotonic() - _last_request_s)
@@ -64,15 +103,22 @@ def companyfacts_file(
     refresh: bool = False,
     timeout_s: float = 30.0,
     on_progress=None,
+    agent: str | None = None,
+    retries: int = RETRIES,
+    backoff_s: float = BACKOFF_S,
+    opener=None,
 ) -> Path:
     """The local path of CIK's companyfacts JSON, downloading it into the cache if needed.
 
     on_progress(bytes_done, bytes_total or None), if given, is called as the download proceeds.
+    agent: the User-Agent (else $AICAPEX_SEC_USER_AGENT; none: DataError). opener: a callable
+    like `urllib.request.urlopen` (tests inject one). Retries HTTP 429/5xx and network errors
+    `retries` times, waiting backoff_s x 2^k.
     """
     path = cached_path(cik, directory)
     if path.exists() and not refresh:
         return path
-    url = URL.format(cik=cik)
+    url = (os.environ.get(URL_ENV) or URL).format(cik=cik)
     if os.environ.get(OFFLINE_ENV, "") not in ("", "0"):
         raise DataError(
             Problem(
@@ -86,51 +132,48 @@ def companyfacts_file(
     request = urllib.request.Request(
         url,
         headers={
-            "User-Agent": os.environ.get(USER_AGENT_ENV) or DEFAULT_USER_AGENT,
+            "User-Agent": user_agent(agent),
             "Accept-Encoding": "gzip",
             "Accept": "application/json",
         },
     )
-    _wait_for_rate_limit()
-    try:
-        with urllib.request.urlopen(request, timeout=timeout_s) as response:
-            if on_progress is None:
-                body = response.read()
-            else:
-                length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else None
-                parts: list[bytes] = []
-                done = 0
-                while chunk := response.read(1 << 16):
-                    parts.append(chunk)
-                    done += len(chunk)
-                    on_progress(done, total)
-                body = b"".join(parts)
-            if response.headers.get("Content-Encoding") == "gzip":
-                body = gzip.decompress(body)
-    except urllib.error.HTTPError as exc:
-        hint = (
-            " (no such CIK?)"
-            if exc.code == 404
-            else " (SEC asks for a User-Agent with a contact)"
-            if exc.code == 403
-            else ""
-        )
-        raise DataError(
-            Problem(url, None, None, None, f"download failed: HTTP {exc.code}{hint}")
-        ) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DataError(
-            Problem(
-                url,
-                None,
-                None,
-                None,
-                f"download failed: {reason}; no network? "
-                "Download the file by hand and pass its path",
+    opener = opener or urllib.request.urlopen
+    for attempt in range(retries + 1):
+        _wait_for_rate_limit()
+        try:
+            body = _fetch(opener, request, timeout_s, on_progress)
+            break
+        except urllib.error.HTTPError as exc:
+            if exc.code in _RETRY_STATUS and attempt < retries:
+                time.sleep(backoff_s * 2**attempt)
+                continue
+            hint = (
+                " (no such CIK?)"
+                if exc.code == 404
+                else " (SEC asks for a User-Agent with a contact)"
+                if exc.code == 403
+                else f" after {attempt + 1} tries"
+                if exc.code in _RETRY_STATUS
+                else ""
             )
-        ) from None
+            raise DataError(
+                Problem(url, None, None, None, f"download failed: HTTP {exc.code}{hint}")
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            if attempt < retries:
+                time.sleep(backoff_s * 2**attempt)
+                continue
+            reason = getattr(exc, "reason", exc)
+            raise DataError(
+                Problem(
+                    url,
+                    None,
+                    None,
+                    None,
+                    f"download failed after {attempt + 1} tries: {reason}; no network? "
+                    "Download the file by hand and pass its path",
+                )
+            ) from None
     try:
         json.loads(body)
     except ValueError:
@@ -139,4 +182,29 @@ def companyfacts_file(
     partial = path.with_suffix(".part")
     partial.write_bytes(body)
     partial.replace(path)  # never leave a half-written file in the cache
+    meta = {
+        "url": url,
+        "downloaded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "bytes": len(body),
+    }
+    meta_path(path).write_text(json.dumps(meta))
     return path
+
+
+def _fetch(opener, request, timeout_s: float, on_progress) -> bytes:
+    with opener(request, timeout=timeout_s) as response:
+        if on_progress is None:
+            body = response.read()
+        else:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            parts: list[bytes] = []
+            done = 0
+            while chunk := response.read(1 << 16):
+                parts.append(chunk)
+                done += len(chunk)
+                on_progress(done, total)
+            body = b"".join(parts)
+        if response.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+    return body

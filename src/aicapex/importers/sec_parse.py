@@ -78,7 +78,11 @@ def concept_table() -> pd.DataFrame:
 def cik_table() -> pd.DataFrame:
     """CIK -> dataset entity id (importers/sec_ciks.csv)."""
     with resources.files("aicapex.importers").joinpath("sec_ciks.csv").open(encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype={"cik": "int64", "entity": str, "entity_name": str})
+        table = pd.read_csv(
+            fh, dtype={"cik": "int64", "entity": str, "entity_name": str, "ticker": str}
+        )
+    table["loop"] = table["loop"].astype(str).str.lower().eq("true")
+    return table
 
 
 def load_companyfacts(path: str | Path) -> dict:
@@ -118,6 +122,8 @@ def load_companyfacts(path: str | Path) -> dict:
         reason = (
             "the file looks truncated" if truncated else "expected an SEC companyfacts JSON file"
         )
+        if body[:1] == "<":  # a web server's error or rate-limit page saved in place of the JSON
+            reason = "this is an HTML page (an error page saved instead of the JSON?)"
         raise DataError(
             Problem(
                 file,

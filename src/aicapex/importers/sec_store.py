@@ -27,15 +27,18 @@ from .sec import (
     check_fiscal_calendar,
     read_companyfacts,
 )
-from .sec_download import companyfacts_file, parse_cik
+from .sec_download import cache_info, cached_path, companyfacts_file, parse_cik
+from .sec_parse import cik_table
 
 
-def resolve_source(path_or_cik: str | Path, *, cache_dir: Path | None = None) -> Path:
-    """An existing file is read as is; a CIK ('1652044', 'CIK0001652044') is fetched via the cache."""
+def resolve_source(path_or_cik: str | Path, *, cache_dir: Path | None = None, **download) -> Path:
+    """An existing file is read as is; a CIK ('1652044', 'CIK0001652044') or a ticker of the CIK
+    table ('GOOGL') is fetched via the cache (`download`: sec_download.companyfacts_file options,
+    e.g. agent='Name email')."""
     path = Path(path_or_cik)
     if path.exists():
         return path
-    cik = parse_cik(str(path_or_cik))
+    cik = parse_cik(str(path_or_cik)) or ticker_cik(str(path_or_cik))
     if cik is None:
         raise DataError(
             Problem(
@@ -43,10 +46,23 @@ def resolve_source(path_or_cik: str | Path, *, cache_dir: Path | None = None) ->
                 None,
                 None,
                 None,
-                "no such file, and not a CIK (expected digits such as 1652044)",
+                "no such file, not a CIK (digits such as 1652044) and not a ticker of the CIK "
+                f"table ({', '.join(cik_table()['ticker'].dropna())})",
             )
         )
-    return companyfacts_file(cik, directory=cache_dir)
+    return companyfacts_file(cik, directory=cache_dir, **download)
+
+
+def ticker_cik(text: str) -> int | None:
+    """'GOOGL' (any case) -> 1652044, from importers/sec_ciks.csv; None if not there."""
+    hit = cik_table()[cik_table()["ticker"].str.upper() == text.strip().upper()]
+    return int(hit["cik"].iloc[0]) if not hit.empty else None
+
+
+def loop_tickers() -> list[str]:
+    """The tickers of the capital loop's companies (`aicapex import sec --loop`)."""
+    t = cik_table()
+    return list(t.loc[t["loop"], "ticker"])
 
 
 def known_entities(store: Store) -> pd.DataFrame:
@@ -76,12 +92,13 @@ def import_sec(
     *,
     entity: str | None = None,
     cache_dir: Path | None = None,
+    **download,
 ) -> ImportResult:
     """Import a companyfacts file (or CIK) into `store`; returns what was imported.
 
     Raises DataError (and writes nothing) for a bad file, or when the entity id is not a slug.
     """
-    path = resolve_source(path_or_cik, cache_dir=cache_dir)
+    path = resolve_source(path_or_cik, cache_dir=cache_dir, **download)
     result = read_companyfacts(path, since=since, entity=entity)
     info = result.entity
     entities = known_entities(store)
@@ -123,6 +140,9 @@ def import_sec(
                 "cik": info.cik,
                 "since": since,
                 "facts": len(result.facts),
+                "downloaded": (cache_info(info.cik, cache_dir) or {}).get("downloaded")
+                if Path(path) == cached_path(info.cik, cache_dir)
+                else None,
                 "superseded": len(result.superseded),
             }
         },
