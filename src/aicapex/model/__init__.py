@@ -18,14 +18,13 @@ assumptions and calls `LinkedModel.evaluate`.
 from .api import compare, financials, run, simulate, sobol, stress, tornado
 from .assumptions import (
     ASSET_SHOCK_PREFIX,
-    CLUSTER_PARAMETERS,
     PARAMETERS,
     SHOCK_PREFIX,
     Assumptions,
     load_scenario,
     shipped_scenarios,
 )
-from .cluster import CLUSTER_OUTPUTS
+from .cluster import CLUSTER_OUTPUTS, CLUSTER_PARAMETERS
 from .linked import LinkedModel
 from .outputs import KEY_METRICS, LAYER_OUTPUTS, METRICS, metric_unit
 

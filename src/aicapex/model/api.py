@@ -8,8 +8,9 @@ each input's median (or its fixed value). Money outputs are USD bn.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,7 +24,11 @@ from .cluster import CLUSTER_OUTPUTS
 from .linked import LinkedModel
 from .outputs import KEY_METRICS
 
-ScenarioRef = str | Path | Scenario | dict | Assumptions
+if TYPE_CHECKING:
+    from ..financial import FinancialResult
+    from ..network import DealNetwork, StressResult
+
+ScenarioRef = str | Path | Scenario | dict[str, Any] | Assumptions
 
 
 def _assumptions(ref: ScenarioRef | None) -> Assumptions:
@@ -58,9 +63,9 @@ def run(
     years: Iterable[int] | None = None,
     chunk_size: int | None = None,
     progress: bool | None = None,
-    network=None,
-    stress_options=None,
-    **engine,
+    network: DealNetwork | None = None,
+    stress_options: dict[str, Any] | None = None,
+    **engine: Any,
 ) -> SimulationResult:
     """Run the linked model.
 
@@ -98,7 +103,7 @@ def financials(
     *,
     entities: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
-):
+) -> FinancialResult:
     """The financial layer's full result (`FinancialResult`: every output, sources, notes) of the
     deterministic run: the assumptions at their medians, routed to the layer as `run` does."""
     a = _assumptions(assumptions).at_medians()
@@ -110,13 +115,13 @@ def stress(
     dataset: Dataset,
     assumptions: ScenarioRef | None = None,
     *,
-    network=None,
-    shocks=None,
-    asset_shocks=None,
+    network: DealNetwork | None = None,
+    shocks: dict[str, object] | None = None,
+    asset_shocks: dict[str, object] | None = None,
     alpha: float = 1.0,
     beta: float = 1.0,
     binding_only: bool = False,
-):
+) -> StressResult:
     """The network layer's full `StressResult` of the deterministic run: the assumptions at their
     medians, with the links applied (the hyperscalers' assets follow the modelled OCF, a GPU
     cloud's the rental price) as in `run`. shocks: {entity: F}, the party pays fraction F of each
@@ -144,7 +149,7 @@ def simulate(
     entities: Iterable[str] | None = None,
     years: Iterable[int] | None = None,
     progress: bool | None = None,
-    **engine,
+    **engine: Any,
 ) -> SimulationResult:
     """Monte Carlo of the whole model under a scenario: `paths` paths, seeded, in chunks.
 
@@ -200,7 +205,7 @@ def sobol(
     year: int = 2026,
     n: int = 512,
     seed: int = 1,
-    on_progress=None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions.
 

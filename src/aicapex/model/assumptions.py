@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ScenarioError
 from ..financial import FinancialAssumptions
@@ -52,7 +53,7 @@ PARAMETERS: dict[str, str] = {
 }
 
 
-def load_scenario(ref: str | Path | Scenario | dict) -> Scenario:
+def load_scenario(ref: str | Path | Scenario | dict[str, Any]) -> Scenario:
     """A shipped scenario by name (model/scenarios/NAME.yaml), a YAML path, or a dict."""
     return _load(ref, shipped_dir=SCENARIO_DIR)
 
@@ -86,7 +87,7 @@ class Assumptions:
     description: str = ""
     convention: str = "next-year"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         unknown = [
             p for p in self.parameters if p not in PARAMETERS and network_parameter(p) is None
         ]
@@ -102,7 +103,10 @@ class Assumptions:
     # ---- construction ------------------------------------------------------------------------
     @classmethod
     def of(
-        cls, scenario: str | Path | Scenario | dict | Assumptions | None = None, /, **fixed
+        cls,
+        scenario: str | Path | Scenario | dict[str, Any] | Assumptions | None = None,
+        /,
+        **fixed: Any,
     ) -> Assumptions:
         """A scenario's assumptions (shipped name, YAML path, dict or Scenario; none: the
         defaults), with `fixed` values (name=value; None ignored) replacing its parameters."""
@@ -112,12 +116,9 @@ class Assumptions:
             a = cls()
         else:
             s = load_scenario(scenario)
-            facts = {}
-            for key, dist in s.fact_overrides.items():
-                facts[key] = dist
             a = cls(
-                {k: d for k, d in s.parameters.items()},
-                facts,
+                dict(s.parameters),
+                dict(s.fact_overrides),
                 tuple(s.correlations),
                 s.name,
                 s.description,
@@ -125,11 +126,11 @@ class Assumptions:
         return a.with_values(**fixed) if fixed else a
 
     @classmethod
-    def fixed(cls, convention: str = "next-year", **values) -> Assumptions:
+    def fixed(cls, convention: str = "next-year", **values: Any) -> Assumptions:
         """Fixed values (None: the layer's default), e.g. `Assumptions.fixed(ocf_growth=0.1)`."""
         return cls(convention=convention).with_values(**values)
 
-    def with_values(self, **values) -> Assumptions:
+    def with_values(self, **values: Any) -> Assumptions:
         """These assumptions with some parameters fixed (None leaves one as it is); a fact is
         given as `with_values(**{"meta.capex.FY2026": 120})`."""
         params, facts = dict(self.parameters), dict(self.fact_overrides)

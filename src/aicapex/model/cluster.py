@@ -98,7 +98,7 @@ class ClusterEconomics:
         top = life.quantile(1.0) if life is not None else self.default_life
         self.pad_life = (
             float(min(_MAX_LIFE_YEARS, math.ceil(top)))
-            if np.isfinite(top)
+            if top is not None and np.isfinite(top)
             else float(_MAX_LIFE_YEARS)
         )
 

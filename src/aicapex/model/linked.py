@@ -20,7 +20,8 @@ year falls with `price_decline`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,14 @@ from .assumptions import (
 from .cluster import CLUSTER_OUTPUTS, DEFAULT_ACCELERATOR, ClusterEconomics, accelerator_ids
 from .outputs import METRICS, NETWORK_OUTPUTS, PHYSICAL_OUTPUTS, metric_unit
 
+if TYPE_CHECKING:
+    from ..financial import FinancialResult, PreparedFinancials
+    from ..network import DealNetwork, StressResult
+    from ..physical import PressCoefficients
+    from .links import OcfLink, RentalLink
+
+Inputs = Mapping[str, np.ndarray | float]
+
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
     """Multiplier from the fact's own (unit, scale) to the model's unit (USD bn for money)."""
@@ -59,15 +68,15 @@ class _MemoDataset(Dataset):
     """The run's dataset with `resolve` memoised: the financial layer resolves the same figures
     on every call, and a Monte Carlo run calls it once per chunk. The tables are never mutated."""
 
-    def resolve(self, entity, metric, period):
+    def resolve(self, entity: str, metric: str, period: str, *, as_of: str | None = None) -> Any:
         cache = self.__dict__.setdefault("_resolved", {})
-        key = (entity, metric, period)
+        key = (entity, metric, period, as_of)
         if key not in cache:
-            cache[key] = Dataset.resolve(self, entity, metric, period)
+            cache[key] = Dataset.resolve(self, entity, metric, period, as_of=as_of)
         return cache[key]
 
 
-def _memo_network(network):
+def _memo_network(network: DealNetwork) -> DealNetwork:
     """The network with its matrices and external assets computed once: `stress_network` asks for
     them (pandas filters and scatter-adds over the deal tables) on every call, and a Monte Carlo run
     calls it once per chunk. The cached arrays are read-only, so nothing can change them."""
@@ -76,7 +85,7 @@ def _memo_network(network):
     from ..network import DealNetwork
 
     class MemoNetwork(DealNetwork):
-        def _memo(self, key, compute):
+        def _memo(self, key: object, compute: Callable[[], np.ndarray]) -> np.ndarray:
             cache = self.__dict__.setdefault("_memo_cache", {})
             if key not in cache:
                 a = compute()
@@ -84,19 +93,19 @@ def _memo_network(network):
                 cache[key] = a
             return cache[key]
 
-        def liabilities(self, *, binding_only: bool = False):
+        def liabilities(self, *, binding_only: bool = False) -> np.ndarray:
             return self._memo(
                 ("liabilities", binding_only),
                 lambda: DealNetwork.liabilities(self, binding_only=binding_only),
             )
 
-        def holdings(self):
+        def holdings(self) -> np.ndarray:
             return self._memo("holdings", lambda: DealNetwork.holdings(self))
 
-        def claims(self):
+        def claims(self) -> np.ndarray:
             return self._memo("claims", lambda: DealNetwork.claims(self))
 
-        def external_assets(self):
+        def external_assets(self) -> np.ndarray:
             return self._memo("external_assets", lambda: DealNetwork.external_assets(self))
 
     return MemoNetwork(**{f.name: getattr(network, f.name) for f in fields(network)})
@@ -125,9 +134,9 @@ class LinkedModel:
         metrics: Sequence[str] = ("fcf",),
         entities: Iterable[str] | None = None,
         years: Iterable[int] | None = None,
-        network=None,
-        stress_options: Mapping[str, object] | None = None,
-    ):
+        network: DealNetwork | None = None,
+        stress_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self.dataset = _MemoDataset(
             dataset.entities, dataset.facts, dataset.deals, dataset.constants
         )
@@ -138,7 +147,7 @@ class LinkedModel:
                 f"unknown metric(s) {unknown_metrics}; available: {', '.join(METRICS)}"
             )
         self.metrics = tuple(dict.fromkeys(metrics))
-        self.stress_options = dict(stress_options or {})
+        self.stress_options: dict[str, Any] = dict(stress_options or {})
         params = scenario.parameters
         known_entities = set(dataset.entities["id"])
         self.shock_params: dict[str, str] = {}  # parameter -> node: pays this fraction
@@ -161,6 +170,7 @@ class LinkedModel:
         }
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
         accelerators = accelerator_ids()
+        asked: list[str] = []
         if entities is not None:
             entities = list(entities)
             self.cluster_entities = tuple(e for e in entities if e in accelerators)
@@ -168,7 +178,7 @@ class LinkedModel:
             entities = [e for e in entities if e not in accelerators]
         else:
             self.cluster_entities = (DEFAULT_ACCELERATOR,)
-        self._cluster = None
+        self._cluster: ClusterEconomics | None = None
         if any(m in CLUSTER_OUTPUTS for m in self.metrics):
             if not self.cluster_entities:
                 raise ScenarioError(
@@ -197,7 +207,10 @@ class LinkedModel:
             for m in ("capex", "server_life_years"):
                 if m not in self.financial_outputs:
                     self.financial_outputs.append(m)
-        self._coefs = self._network = None
+        self._coefs: PressCoefficients | None = None
+        self._network: DealNetwork | None = None
+        self._link: OcfLink | None = None
+        self._rental: RentalLink | None = None
         if any(m in PHYSICAL_OUTPUTS for m in self.metrics):
             from ..physical import press_coefficients
 
@@ -228,7 +241,6 @@ class LinkedModel:
             self.network_year = self._network.horizon.last_year
             from .links import OcfLink, RentalLink
 
-            self._link = self._rental = None
             if self.financial_params or self.facts:
                 self._link = OcfLink(self.dataset, self._network, run_financials)
             # The linked nodes' OCF comes from the main financial run when it covers them (one
@@ -256,7 +268,7 @@ class LinkedModel:
                 nodes = [e for e in self.nodes if entities is None or e in set(entities)]
                 if not nodes:
                     raise ScenarioError(
-                        f"metric {m!r}: none of {list(entities)} is a node of the deal network "
+                        f"metric {m!r}: none of {asked} is a node of the deal network "
                         f"({', '.join(self.nodes)})"
                     )
                 rows += [(e, m, self.network_year) for e in nodes]
@@ -269,7 +281,7 @@ class LinkedModel:
         self._metric_entities = {
             m: list(self.columns.loc[self.columns["metric"] == m, "entity"]) for m in self.metrics
         }
-        self._prepared = None
+        self._prepared: PreparedFinancials | None = None
         self._company_rows = {}  # financial metric -> its first row in the output block
         for m in self.metrics:
             if m in FINANCIAL_OUTPUTS:
@@ -288,14 +300,14 @@ class LinkedModel:
 
     def _financials(
         self,
-        inputs: Mapping[str, np.ndarray | float],
+        inputs: Inputs,
         n: int,
-        entities=None,
+        entities: Sequence[str] | None = None,
         *,
-        years=None,
-        outputs=None,
-        out=None,
-    ):
+        years: Sequence[int] | None = None,
+        outputs: Sequence[str] | None = None,
+        out: dict[str, np.ndarray] | None = None,
+    ) -> FinancialResult:
         """The financial layer on n paths; `out` (output -> (n, entities, years) view of the caller's
         buffer) makes the main run write its kept outputs straight into the output block."""
         kwargs = {p: inputs[p] for p in self.financial_params}
@@ -330,7 +342,7 @@ class LinkedModel:
                 "bound the distribution with min/max"
             ) from None
 
-    def financial_result(self, inputs: Mapping[str, np.ndarray | float], n: int = 1):
+    def financial_result(self, inputs: Inputs, n: int = 1) -> FinancialResult:
         """The financial layer's full `FinancialResult` (every output) on these inputs, routed as
         in `evaluate`: what `aicapex financials` shows."""
         return self._financials(inputs, n, outputs=list(FINANCIAL_OUTPUTS))
@@ -349,7 +361,7 @@ class LinkedModel:
             v = np.broadcast_to(np.asarray(inputs[p], float).reshape(-1, 1), (n, cells))
             kwargs[p] = v[ok]
         out = {m: np.full((n, cells), np.nan) for m in PHYSICAL_OUTPUTS}
-        if ok.any():
+        if ok.any() and self._coefs is not None:
             try:
                 conv = convert_capex(flat[ok], self._coefs, **kwargs)
             except ModelError as exc:
@@ -361,8 +373,9 @@ class LinkedModel:
                 out[m][ok] = getattr(conv, m)
         return {m: v.reshape(capex.shape) for m, v in out.items()}
 
-    def _linked_ocf(self, inputs: Mapping[str, np.ndarray | float], n: int, main) -> np.ndarray:
+    def _linked_ocf(self, inputs: Inputs, n: int, main: FinancialResult | None) -> np.ndarray:
         """(paths or 1, linked, link years) sampled OCF of the OCF link's nodes, USD bn."""
+        assert self._link is not None  # only called with an OCF link
         if main is not None:
             ocf = np.asarray(main.ocf, float)
             rows = [main.entities.index(e) for e in self._link.linked]
@@ -373,7 +386,9 @@ class LinkedModel:
         ).ocf
         return np.asarray(ocf, float)
 
-    def _network_inputs(self, inputs, n: int, main):
+    def _network_inputs(
+        self, inputs: Inputs, n: int, main: FinancialResult | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """(asset factors, pay fractions or None), each (n, nodes): the links (linked OCF, rental
         prices) and asset shocks on external assets; payment shocks as fractions paid."""
         factors = np.ones((n, len(self.nodes)))
@@ -391,13 +406,14 @@ class LinkedModel:
         return factors, pay
 
     def _stress(
-        self, inputs: Mapping[str, np.ndarray | float], n: int, main=None
+        self, inputs: Inputs, n: int, main: FinancialResult | None = None
     ) -> dict[str, np.ndarray]:
         """Network stress per path; `main` is this chunk's financial run when it holds the linked OCF."""
         from ..network import pay_clearing, stress_network
 
         factors, pay = self._network_inputs(inputs, n, main)
         opts = self.stress_options
+        assert self._network is not None  # built when a network output is asked for
         try:
             if "total_loss" not in self.metrics:
                 # defaults and shortfalls need only the clearing, not the loss channels that
@@ -440,13 +456,14 @@ class LinkedModel:
             "total_loss": res.total_loss,
         }
 
-    def stress_result(self, inputs: Mapping[str, np.ndarray | float], n: int = 1, **kwargs):
+    def stress_result(self, inputs: Inputs, n: int = 1, **kwargs: Any) -> StressResult:
         """The network layer's full `StressResult` on these inputs, with the links and shocks
         applied as in `evaluate`: what `aicapex network stress` shows. kwargs: more
         `stress_network` options (shocks, asset_shocks)."""
         from ..network import stress_network
 
         factors, pay = self._network_inputs(inputs, n, None)
+        assert self._network is not None  # built when a network output is asked for
         return stress_network(
             self._network,
             external_asset_factors=factors,

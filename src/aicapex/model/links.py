@@ -42,17 +42,23 @@ facts' flat flow has none either). d < 0, a rising price, raises the flow.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..dataset import Dataset
 from ..errors import ModelError
 
+if TYPE_CHECKING:
+    from ..network import DealNetwork
+
 
 class OcfLink:
     """Linked nodes and their deterministic OCF; `factors(ocf)` -> (paths, nodes) asset factors."""
 
-    def __init__(self, dataset: Dataset, network, run_financials: Callable):
+    def __init__(
+        self, dataset: Dataset, network: DealNetwork, run_financials: Callable[..., Any]
+    ) -> None:
         from ..financial import FinancialAssumptions
 
         self.years = tuple(network.horizon.years)
@@ -111,20 +117,28 @@ class OcfLink:
 class RentalLink:
     """Neocloud nodes' flows under a falling rental price; `factors(price_decline, n)` -> (n, nodes)."""
 
-    def __init__(self, dataset: Dataset, network, exclude: tuple[str, ...] = ()):
+    def __init__(
+        self, dataset: Dataset, network: DealNetwork, exclude: tuple[str, ...] = ()
+    ) -> None:
         from ..network.facts import reported, yearly_flow
 
         self.nodes = tuple(network.nodes)
         years = np.asarray(network.horizon.years, float)
         assets = network.assets.set_index("entity")
-        linked, exponents, flows, cash = [], [], [], []
+        linked: list[str] = []
+        exponents: list[np.ndarray] = []
+        flows: list[np.ndarray] = []
+        cash: list[float] = []
         for e in self.nodes:
             row = assets.loc[e]
             if row["kind"] != "neocloud" or e in exclude or not isinstance(row["flow_metric"], str):
                 continue
             rep = reported(dataset, e, row["flow_metric"], annual_only=True)
             last = float(rep["year"].max())
-            flow, _ = yearly_flow(dataset, e, row["flow_metric"], list(network.horizon.years))
+            got = yearly_flow(dataset, e, row["flow_metric"], list(network.horizon.years))
+            if got is None:  # a flow the graph found has annual figures; defensive
+                continue
+            flow, _ = got
             linked.append(e)
             exponents.append(np.maximum(0.0, years - last))
             flows.append(flow)
@@ -135,7 +149,7 @@ class RentalLink:
         self.flows = np.array(flows, float).reshape(len(linked), len(years))
         self.cash = np.array(cash, float)
 
-    def factors(self, price_decline, n: int) -> np.ndarray:
+    def factors(self, price_decline: np.ndarray | float, n: int) -> np.ndarray:
         out = np.ones((n, len(self.nodes)))
         if not self.linked:
             return out
