@@ -24,7 +24,7 @@ class _Server:
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server API
+            def do_GET(self):
                 outer.requests.append((self.path, self.headers.get("User-Agent")))
                 if len(outer.requests) <= outer.fail:
                     self.send_response(503)

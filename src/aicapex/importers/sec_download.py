@@ -20,7 +20,7 @@ import re
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -184,7 +184,7 @@ def companyfacts_file(
     partial.replace(path)  # never leave a half-written file in the cache
     meta = {
         "url": url,
-        "downloaded": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "downloaded": datetime.now(UTC).isoformat(timespec="seconds"),
         "bytes": len(body),
     }
     meta_path(path).write_text(json.dumps(meta))
