@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
 from ..errors import ScenarioError
 from . import summaries as S
-from .segments import run_segment, segment_count, segment_paths
+from .segments import Model, RunSpec, segment_count, segment_paths, segment_summary, segment_tally
 
 
-def local_cluster(workers: int):
+def local_cluster(workers: int) -> Any:
     """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard."""
     from distributed import LocalCluster
 
-    return LocalCluster(
+    return LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=int(workers),
         threads_per_worker=1,
         processes=True,
@@ -41,27 +42,29 @@ def local_cluster(workers: int):
 
 
 @contextlib.contextmanager
-def client_for(workers: int | None = None, scheduler: str | None = None):
+def client_for(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
     """A dask.distributed Client: on the cluster at `scheduler`, else on a local cluster of
     `workers` processes that lives as long as the block."""
     from distributed import Client
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="5s")
+            client = Client(scheduler, timeout="5s")  # type: ignore[no-untyped-call]
         except OSError as exc:
             raise ScenarioError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from None
         try:
             yield client
         finally:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
         return
+    if not workers or workers < 1:
+        raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
     # the workers draw with one thread each: the sampler's thread pool would oversubscribe
     env = {"AICAPEX_SAMPLE_THREADS": "1"}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with local_cluster(workers) as cluster, Client(cluster) as client:
+        with local_cluster(workers) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
     finally:
         for key, value in old.items():
@@ -71,18 +74,22 @@ def client_for(workers: int | None = None, scheduler: str | None = None):
                 os.environ[key] = value
 
 
-def _segment_task(model, spec, segment, brackets=None):
-    return run_segment(model, spec, segment, brackets)
+def _summary_task(model: Model, spec: RunSpec, segment: int) -> S.Summary:
+    return segment_summary(model, spec, segment)
+
+
+def _tally_task(model: Model, spec: RunSpec, segment: int, brackets: S.Brackets) -> S.Tally:
+    return segment_tally(model, spec, segment, brackets)
 
 
 def run_distributed(
-    model,
-    spec,
+    model: Model,
+    spec: RunSpec,
     qs: Sequence[float],
     *,
     workers: int | None = None,
     scheduler: str | None = None,
-    client=None,
+    client: Any = None,
     on_progress: Callable[[int, int], object] | None = None,
     total: int = 0,
 ) -> tuple[S.Summary, np.ndarray]:
@@ -97,14 +104,17 @@ def run_distributed(
     remote_model = client.scatter(model, broadcast=True, hash=False)
     done = 0
 
-    def run_pass(brackets, merge):
+    def run_pass(brackets: S.Brackets | None) -> Any:
         nonlocal done
         futures = [
-            client.submit(_segment_task, remote_model, spec, s, brackets, pure=False)
+            client.submit(_summary_task, remote_model, spec, s, pure=False)
+            if brackets is None
+            else client.submit(_tally_task, remote_model, spec, s, brackets, pure=False)
             for s in range(segments)
         ]
+        merge: Callable[..., Any] = S.merge if brackets is None else S.merge_tally
         index = {f.key: i for i, f in enumerate(futures)}
-        for f in as_completed(futures):
+        for f in as_completed(futures):  # type: ignore[no-untyped-call]
             if f.status == "error":
                 f.result()  # raises the task's exception here
             done += segment_paths(spec.paths, index[f.key])
@@ -113,9 +123,13 @@ def run_distributed(
         merged = S.tree_reduce(futures, lambda a, b: client.submit(merge, a, b, pure=False))
         return merged.result()
 
-    stats = run_pass(None, S.merge)
-    quants = S.exact_quantiles(stats, qs, lambda br: run_pass(br, S.merge_tally))
-    return stats, quants
+    stats: S.Summary = run_pass(None)
+
+    def second_pass(br: S.Brackets) -> S.Tally:
+        tally: S.Tally = run_pass(br)
+        return tally
+
+    return stats, S.exact_quantiles(stats, qs, second_pass)
 
 
 __all__ = ["client_for", "local_cluster", "run_distributed"]

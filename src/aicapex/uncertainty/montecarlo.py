@@ -23,7 +23,7 @@ import mmap
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -32,7 +32,15 @@ from ..errors import ScenarioError
 from . import sampling
 from . import summaries as S
 from .sampling import InputSet
-from .segments import RunSpec, chunk_layout, run_segment, segment_count
+from .segments import (
+    Model,
+    RunSpec,
+    chunk_layout,
+    run_segment,
+    segment_count,
+    segment_summary,
+    segment_tally,
+)
 from .stats import OPS, quantile_label, summarize
 
 if TYPE_CHECKING:
@@ -61,14 +69,6 @@ def output_buffer(rows: int, paths: int) -> np.ndarray:
     return np.frombuffer(mmap.mmap(-1, nbytes, flags=flags), dtype=np.float64).reshape(rows, paths)
 
 
-class Model(Protocol):
-    columns: pd.DataFrame
-
-    def evaluate(
-        self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
-    ) -> np.ndarray: ...
-
-
 @dataclass
 class FunctionModel:
     """Wrap fn(inputs) -> {name: array (n,)} as a model whose outputs are named `metric`s."""
@@ -79,7 +79,7 @@ class FunctionModel:
     year: int | None = None
     columns: pd.DataFrame = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         import pandas as pd
 
         self.columns = pd.DataFrame(
@@ -90,7 +90,9 @@ class FunctionModel:
             }
         )
 
-    def evaluate(self, inputs, n, out=None):
+    def evaluate(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
+    ) -> np.ndarray:
         res = self.fn(inputs)
         if out is None:
             out = np.empty((len(self.names), n))
@@ -116,7 +118,7 @@ class SimulationResult:
     chunk_size: int = 0
     workers: int = 0  # Dask workers (0: in process)
 
-    def _mask(self, metric=None, entity=None, year=None) -> np.ndarray:
+    def _mask(self, metric: Any = None, entity: Any = None, year: Any = None) -> np.ndarray:
         c = self.columns
         m = np.ones(len(c), bool)
         for col, want in (("metric", metric), ("entity", entity), ("year", year)):
@@ -147,7 +149,12 @@ class SimulationResult:
         return 8 * len(self.columns) * self.paths
 
     def summary(
-        self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, metric=None, entity=None, year=None
+        self,
+        quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+        *,
+        metric: Any = None,
+        entity: Any = None,
+        year: Any = None,
     ) -> pd.DataFrame:
         """entity, metric, year, mean, one column per quantile (p5, p50, ...), prob_negative.
 
@@ -162,11 +169,15 @@ class SimulationResult:
         if missing and self.values is None:
             raise self._streamed(f"quantile(s) {missing}")
         if self.stats is None:  # a result built by hand from values
+            assert self.values is not None
             stats = summarize(self.values, qs, rows=rows)
         else:
             mean, neg = self.stats.mean[rows], self._event_prob("<", 0.0)[rows]
             stats = pd.DataFrame({"mean": mean})
-            computed = summarize(self.values, missing, rows=rows) if missing else pd.DataFrame()
+            computed = pd.DataFrame()
+            if missing:
+                assert self.values is not None
+                computed = summarize(self.values, missing, rows=rows)
             for q in qs:
                 col = quantile_label(q)
                 stats[col] = self.quantiles[q][rows] if q in self.quantiles else computed[col]
@@ -175,7 +186,7 @@ class SimulationResult:
         df.insert(0, "scenario", self.scenario)
         return df
 
-    def moments(self, *, metric=None, entity=None, year=None) -> pd.DataFrame:
+    def moments(self, *, metric: Any = None, entity: Any = None, year: Any = None) -> pd.DataFrame:
         """entity, metric, year, count (known paths), mean, sd (n - 1), from the merged summaries."""
         if self.stats is None:
             raise ScenarioError("moments: this result holds no chunk summaries")
@@ -187,13 +198,17 @@ class SimulationResult:
         return df
 
     def _event_prob(self, op: str, threshold: float) -> np.ndarray:
+        if self.stats is None:
+            raise ScenarioError("this result holds no chunk summaries")
         key = (op, float(threshold))
         keys = [(o, float(t)) for o, t in self.stats.event_keys]
         if key not in keys:
             raise self._streamed(f"P(output {op} {threshold})")
         hits = self.stats.events[keys.index(key)]
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.stats.count > 0, hits / np.maximum(self.stats.count, 1), np.nan)
+            return np.asarray(
+                np.where(self.stats.count > 0, hits / np.maximum(self.stats.count, 1), np.nan)
+            )
 
     def samples(
         self, metric: str, entity: str | None = None, year: int | None = None
@@ -207,7 +222,7 @@ class SimulationResult:
             )
         if self.values is None:
             raise self._streamed("samples")
-        return self.values[np.flatnonzero(m)[0]]
+        return np.asarray(self.values[np.flatnonzero(m)[0]])
 
     def prob(
         self,
@@ -215,8 +230,8 @@ class SimulationResult:
         op: str = "<",
         threshold: float = 0.0,
         *,
-        entity=None,
-        year=None,
+        entity: Any = None,
+        year: Any = None,
         any_of: bool = False,
     ) -> float | pd.DataFrame:
         """P(output `op` threshold), e.g. prob('fcf', '<', 0, entity='meta', year=2026).
@@ -260,7 +275,7 @@ class SimulationResult:
         self,
         metric: str = "fcf",
         quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
-        entity=None,
+        entity: Any = None,
     ) -> pd.DataFrame:
         """Quantiles per entity and year of one metric: the data of a fan chart."""
         return self.summary(quantiles, metric=metric, entity=entity)
@@ -325,7 +340,7 @@ def run_model(
         raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
     k = len(model.columns)
     if keep == "auto":  # keep the paths when they fit KEEP_BYTES and the memory limit
-        keep = (
+        keep = bool(
             not distributed
             and k * paths * 8 <= KEEP_BYTES
             and limits.run_memory(paths, k, chunk=chunk, keep=True) <= limits.memory_limit()[0]
@@ -338,7 +353,7 @@ def run_model(
     spec = RunSpec(
         input_set, int(seed), paths, chunk, None if keep else S.sample_stride(paths), events
     )
-    two_pass = not keep and spec.stride > 1
+    two_pass = not keep and (spec.stride or 1) > 1
     total = paths * (2 if two_pass else 1)
     # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
     # the first chunks; either refusal is a LimitError saying what to pass instead.
@@ -380,7 +395,7 @@ def run_model(
             values = None
         else:
             stats, quants, values = _run_local(
-                model, spec, qs, keep, keep_paths, on_progress, total
+                model, spec, qs, bool(keep), keep_paths, on_progress, total
             )
     finally:
         if bar is not None:
@@ -399,7 +414,15 @@ def run_model(
     )
 
 
-def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, total):
+def _run_local(
+    model: Model,
+    spec: RunSpec,
+    qs: Sequence[float],
+    keep: bool,
+    keep_paths: str | None,
+    on_progress: Callable[[int, int], Any] | None,
+    total: int,
+) -> tuple[S.Summary, np.ndarray, np.ndarray | None]:
     k = len(model.columns)
     done = 0
 
@@ -414,7 +437,8 @@ def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, to
     writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
     try:
         parts = [
-            run_segment(model, spec, s, values=values, sink=writer, on_chunk=tick) for s in segments
+            segment_summary(model, spec, s, values=values, sink=writer, on_chunk=tick)
+            for s in segments
         ]
         if writer is not None:
             writer.commit()
@@ -422,7 +446,7 @@ def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, to
         if writer is not None:
             writer.close()
     stats = S.tree_reduce(parts, S.merge)
-    if keep:
+    if values is not None:
         quants = np.full((k, len(qs)), np.nan)
         if qs:
             table = summarize(values, qs)
@@ -432,7 +456,7 @@ def _run_local(model, spec: RunSpec, qs, keep: bool, keep_paths, on_progress, to
 
     def second_pass(br: S.Brackets) -> S.Tally:
         return S.tree_reduce(
-            [run_segment(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
+            [segment_tally(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
         )
 
     return stats, S.exact_quantiles(stats, qs, second_pass), None
@@ -442,8 +466,9 @@ class _AfterFirst:
     """A progress callback for a TimeGuard that times the run from its first report on (done
     and total shifted by the work done then); `then` always sees the true counts."""
 
-    def __init__(self, guard, then):
-        self.guard, self.then, self.base = guard, then, None
+    def __init__(self, guard: limits.TimeGuard, then: Callable[[int, int], Any] | None):
+        self.guard, self.then = guard, then
+        self.base: int | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.base is None:
@@ -460,7 +485,7 @@ class _ParquetSink:
     """Every chunk's paths appended to a Parquet file (column `path`, then one column per output,
     named metric:entity:year), written beside the target and moved into place at the end."""
 
-    def __init__(self, path, columns: pd.DataFrame):
+    def __init__(self, path: str, columns: pd.DataFrame):
         import os
         import tempfile
         from pathlib import Path
@@ -479,7 +504,7 @@ class _ParquetSink:
             for r in columns.itertuples()
         ]
         self.schema = pa.schema([("path", pa.int64())] + [(n, pa.float64()) for n in self.names])
-        self.writer = None
+        self.writer: Any = None
 
     def __call__(self, start: int, block: np.ndarray) -> None:
         import pyarrow as pa
@@ -495,7 +520,8 @@ class _ParquetSink:
     def commit(self) -> None:
         import os
 
-        self.writer.close()
+        if self.writer is not None:
+            self.writer.close()
         self.writer = None
         os.replace(self.tmp, self.path)
 
@@ -512,8 +538,8 @@ class _Bar:
     def __init__(self, total: int, progress: bool | None):
         self.total, self.progress = total, progress
         self.start = time.perf_counter()
-        self.bar = None
-        self.task = None
+        self.bar: Any = None
+        self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
@@ -532,7 +558,7 @@ class _Bar:
             self.bar.stop()
 
 
-def _progress(total: int):
+def _progress(total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 

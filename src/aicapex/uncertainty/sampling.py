@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -50,7 +50,7 @@ class InputSet:
     _chol: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _correlated: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, dist in self.inputs.items():
             if not isinstance(dist, Distribution):
                 raise ScenarioError(f"input '{name}' = {dist!r}: not a distribution")
@@ -138,7 +138,7 @@ class Sampler:
                     s.inputs[n].sample(g, offset)
 
     def draw(self, n: int) -> dict[str, np.ndarray | float]:
-        pieces = []
+        pieces: list[dict[str, np.ndarray | float]] = []
         left = int(n)
         while left > 0 or not pieces:
             segment, offset = divmod(self.position, SEGMENT_PATHS)
@@ -159,26 +159,36 @@ class Sampler:
         s = self.input_set
         out: dict[str, np.ndarray | float] = {}
         correlated = set(s._correlated)
-        jobs = {}
+        jobs: dict[
+            object, tuple[Callable[[np.random.Generator, int], np.ndarray], np.random.Generator]
+        ] = {}
         for name, dist in s.inputs.items():
             if dist.is_constant:
                 out[name] = float(dist.median()) if not isinstance(dist, Constant) else dist.value
             elif name not in correlated:
                 jobs[name] = (dist.sample, self.generators[name])
-        normals = {
+        normals: dict[
+            str, tuple[Callable[[np.random.Generator, int], np.ndarray], np.random.Generator]
+        ] = {
             name: (lambda g, k: g.standard_normal(k), self.generators[name])
             for name in s._correlated
         }
-        tasks = {**jobs, **{("z", k): v for k, v in normals.items()}}
+        tasks: dict[
+            object, tuple[Callable[[np.random.Generator, int], np.ndarray], np.random.Generator]
+        ] = {
+            **jobs,
+            **{("z", k): v for k, v in normals.items()},
+        }
         if _THREADS > 1 and n >= _PARALLEL_MIN and len(tasks) > 1:
             futures = {k: _executor().submit(fn, g, n) for k, (fn, g) in tasks.items()}
             drawn = {k: f.result() for k, f in futures.items()}
         else:
             drawn = {k: fn(g, n) for k, (fn, g) in tasks.items()}
-        for name in jobs:
-            out[name] = drawn[name]
+        for key in jobs:
+            out[str(key)] = drawn[key]
         if correlated:
             z = np.column_stack([drawn[("z", name)] for name in s._correlated])
+            assert s._chol is not None  # set with _correlated
             zc = correlate_normals(z, s._chol)
             for i, name in enumerate(s._correlated):
                 out[name] = s.inputs[name].from_normal(zc[:, i])

@@ -7,13 +7,28 @@ and each segment in chunks of `chunk` paths from its first path.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from . import sampling
 from . import summaries as S
 from .sampling import InputSet
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class Model(Protocol):
+    """What the engine needs of a model: its output columns and a vectorised evaluate."""
+
+    columns: pd.DataFrame
+
+    def evaluate(
+        self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
+    ) -> np.ndarray: ...
 
 
 def chunk_layout(paths: int, chunk: int) -> list[list[tuple[int, int]]]:
@@ -52,7 +67,9 @@ class RunSpec:
     events: tuple[tuple[str, float], ...]
 
 
-def _evaluate(model, inputs, n: int, out: np.ndarray) -> np.ndarray:
+def _evaluate(
+    model: Model, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray
+) -> np.ndarray:
     res = model.evaluate(inputs, n, out)
     if res is not out:
         out[...] = res
@@ -60,33 +77,65 @@ def _evaluate(model, inputs, n: int, out: np.ndarray) -> np.ndarray:
 
 
 def run_segment(
-    model,
+    model: Model,
     spec: RunSpec,
     segment: int,
     brackets: S.Brackets | None = None,
     *,
-    values=None,
-    sink=None,
-    on_chunk=None,
-):
+    values: np.ndarray | None = None,
+    sink: Callable[[int, np.ndarray], object] | None = None,
+    on_chunk: Callable[[int], object] | None = None,
+) -> S.Summary | S.Tally:
     """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
     against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
     them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
     chunks = segment_chunks(spec.paths, spec.chunk, segment)
     k = len(model.columns)
     sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
-    buffer = None if values is not None else np.empty((k, max(n for _, n in chunks)))
-    parts = []
-    scratch: dict = {}
+    buffer = np.empty((k, max(n for _, n in chunks))) if values is None else values
+    summaries: list[S.Summary] = []
+    tallies: list[S.Tally] = []
+    scratch: dict[str, np.ndarray] = {}
     for start, n in chunks:
         block = values[:, start : start + n] if values is not None else buffer[:, :n]
         _evaluate(model, sampler.draw(n), n, block)
         if brackets is None:
-            parts.append(S.chunk_summary(block, start, spec.stride, spec.events, scratch))
+            summaries.append(S.chunk_summary(block, start, spec.stride, spec.events, scratch))
         else:
-            parts.append(S.tally(block, brackets))
+            tallies.append(S.tally(block, brackets))
         if sink is not None:
             sink(start, block)
         if on_chunk is not None:
             on_chunk(n)
-    return S.tree_reduce(parts, S.merge if brackets is None else S.merge_tally)
+    if brackets is None:
+        return S.tree_reduce(summaries, S.merge)
+    return S.tree_reduce(tallies, S.merge_tally)
+
+
+def segment_summary(
+    model: Model,
+    spec: RunSpec,
+    segment: int,
+    *,
+    values: np.ndarray | None = None,
+    sink: Callable[[int, np.ndarray], object] | None = None,
+    on_chunk: Callable[[int], object] | None = None,
+) -> S.Summary:
+    """The first pass over one segment (see run_segment)."""
+    out = run_segment(model, spec, segment, values=values, sink=sink, on_chunk=on_chunk)
+    assert isinstance(out, S.Summary)
+    return out
+
+
+def segment_tally(
+    model: Model,
+    spec: RunSpec,
+    segment: int,
+    brackets: S.Brackets,
+    *,
+    on_chunk: Callable[[int], object] | None = None,
+) -> S.Tally:
+    """The second pass over one segment: its counts against `brackets` (see run_segment)."""
+    out = run_segment(model, spec, segment, brackets, on_chunk=on_chunk)
+    assert isinstance(out, S.Tally)
+    return out

@@ -23,7 +23,9 @@ def quantile_label(q: float) -> str:
     return f"p{pct:.10g}"
 
 
-def linear_quantiles(row: np.ndarray, qs: Sequence[float], scratch=None) -> np.ndarray:
+def linear_quantiles(
+    row: np.ndarray, qs: Sequence[float], scratch: SimpleNamespace | None = None
+) -> np.ndarray:
     """np.quantile(row, qs) (method 'linear', Hyndman & Fan's type 7) of a row without NaN, bit for
     bit: the same virtual index (n - 1) q, neighbours and interpolation as NumPy's `_quantile`,
     with the order statistics found by `order_statistics`."""
@@ -45,14 +47,16 @@ def linear_quantiles(row: np.ndarray, qs: Sequence[float], scratch=None) -> np.n
         diff = b - a
         out = a + diff * gamma
         np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5)
-    return out
+    return np.asarray(out)
 
 
 _SAMPLE_STEP = 64  # every 64th path brackets the wanted ranks
 _SMALL_ROW = 1 << 15
 
 
-def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.ndarray:
+def order_statistics(
+    row: np.ndarray, ranks: np.ndarray, scratch: SimpleNamespace | None = None
+) -> np.ndarray:
     """The values of ranks `ranks` (sorted, 0-based) of a row without NaN: exactly
     np.partition(row, ranks)[ranks].
 
@@ -66,7 +70,7 @@ def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.nda
     n = row.size
     ranks = np.asarray(ranks, dtype=np.intp)
     if n < _SMALL_ROW:
-        return np.partition(row, ranks)[ranks]
+        return np.asarray(np.partition(row, ranks)[ranks])
     sample = np.sort(row[::_SAMPLE_STEP])
     m = sample.size
     out = np.empty(len(ranks))
@@ -105,7 +109,9 @@ def order_statistics(row: np.ndarray, ranks: np.ndarray, scratch=None) -> np.nda
     return out
 
 
-def _full_partition(row: np.ndarray, ranks: np.ndarray, scratch) -> np.ndarray:
+def _full_partition(
+    row: np.ndarray, ranks: np.ndarray, scratch: SimpleNamespace | None
+) -> np.ndarray:
     buf = getattr(scratch, "buf", None) if scratch is not None else None
     if buf is None or buf.shape != row.shape:
         buf = np.empty_like(row)
@@ -113,7 +119,7 @@ def _full_partition(row: np.ndarray, ranks: np.ndarray, scratch) -> np.ndarray:
             scratch.buf = buf
     np.copyto(buf, row)
     buf.partition(ranks)
-    return buf[ranks]
+    return np.asarray(buf[ranks])
 
 
 def summarize(

@@ -26,8 +26,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 SAMPLE_MAX = 1 << 16  # sample values kept per column for the brackets
 OPS = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
@@ -70,7 +73,7 @@ def chunk_summary(
     start: int,
     stride: int | None,
     events: Sequence[tuple[str, float]] = DEFAULT_EVENTS,
-    scratch: dict | None = None,
+    scratch: dict[str, np.ndarray] | None = None,
 ) -> Summary:
     """Summarise a chunk `values` (k, n) of paths start .. start + n - 1; stride None keeps no
     sample (the caller keeps every path itself). `scratch` (a dict, reused from chunk to chunk)
@@ -133,7 +136,7 @@ def merge(a: Summary, b: Summary) -> Summary:
     )
 
 
-def tree_reduce(items: Sequence, combine: Callable) -> object:
+def tree_reduce(items: Sequence[T], combine: Callable[[T, T], T]) -> T:
     """Combine items pairwise, neighbours first, level by level ((0,1), (2,3), ...; an odd last
     item moves up alone): one fixed tree for a given number of items. Any aligned run of 2^j
     items is a subtree, so reducing such runs first (on workers) and then their results gives

@@ -19,10 +19,17 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import DataError, ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .sampling import InputSet
+    from .segments import Model
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -96,7 +103,7 @@ def latin_hypercube(
 
 def run_sweep(
     points: Sequence[Mapping[str, float]],
-    build: Callable[[Mapping[str, float]], tuple[object, object]],
+    build: Callable[[Mapping[str, float]], tuple[Model, InputSet]],
     *,
     paths: int,
     seed: int,
@@ -106,7 +113,7 @@ def run_sweep(
     scheduler: str | None = None,
     on_progress: Callable[[int, int], object] | None = None,
     scenario: str = "",
-):
+) -> pd.DataFrame:
     """A DataFrame: one row per point and output column: `point`, the point's parameters,
     the model's columns (entity, metric, year, ...), mean, sd, the quantiles, prob_negative."""
     import pandas as pd
@@ -119,15 +126,15 @@ def run_sweep(
     total = len(points) * paths
     done = [0] * len(points)
 
-    def tick(i):
-        def cb(d, t):
+    def tick(i: int) -> Callable[[int, int], None]:
+        def cb(d: int, t: int) -> None:
             done[i] = d * paths // max(t, 1)  # a streamed run's two passes count as its paths
             if on_progress is not None:
                 on_progress(sum(done), total)
 
         return cb
 
-    def one(i, client=None):
+    def one(i: int, client: Any = None) -> pd.DataFrame:
         model, input_set = build(points[i])
         res = run_model(
             model,
@@ -164,7 +171,9 @@ def run_sweep(
     return out
 
 
-def write_sweep(table, path: Path, *, scenario: str, axes: list[str], lhs: int | None) -> None:
+def write_sweep(
+    table: pd.DataFrame, path: Path, *, scenario: str, axes: list[str], lhs: int | None
+) -> None:
     """The sweep table as Parquet, with the run's description in the file's metadata."""
     import json
 
@@ -179,7 +188,9 @@ def write_sweep(table, path: Path, *, scenario: str, axes: list[str], lhs: int |
     pq.write_table(t.replace_schema_metadata(meta), path)
 
 
-def read_sweep(file: Path, *, metric=None, entity=None, year=None):
+def read_sweep(
+    file: Path, *, metric: str | None = None, entity: str | None = None, year: int | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """(rows of one output, axis names) from a sweep file, by DuckDB; the first output when none
     is named."""
     import json
