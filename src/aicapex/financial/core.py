@@ -12,7 +12,7 @@ and nothing is computed that no kept output needs (`fcf` and `funding_gap` need 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,7 @@ def _take_rows(table: np.ndarray, sl: slice, n: int) -> np.ndarray:
     return table[sl] if table.shape[0] == n else table
 
 
-def _take(value, sl: slice, n: int):
+def _take(value: Any, sl: slice, n: int) -> Any:
     """The paths in `sl` of a scalar or (n,) value."""
     v = np.asarray(value, float)
     return v[sl] if v.ndim == 1 and v.size == n else v
@@ -53,7 +53,7 @@ class _Growth:
     sampled (each factor within k ulp of the power; one multiply per path instead of a `pow`),
     exactly `(1 + g) ** k` when g is a scalar ((K, 1) then)."""
 
-    def __init__(self, growth):
+    def __init__(self, growth: Any) -> None:
         self.g = np.asarray(growth, float)
         self.table = np.empty((0, 1 if self.g.ndim == 0 else self.g.size))
 
@@ -106,7 +106,9 @@ def _fill_path(
         )
 
 
-def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: int) -> np.ndarray:
+def _flows(
+    points: list[dict[int, Any]], grid: list[int], growth: Any, sl: slice, n: int
+) -> np.ndarray:
     m = sl.stop - sl.start
     out = new_array(m, len(points), len(grid))
     g = _Growth(_take(growth, sl, n))
@@ -116,8 +118,8 @@ def _flows(points: list[dict[int, Any]], grid: list[int], growth, sl: slice, n: 
 
 
 def compute(
-    assembled: list,
-    lives_shares: list,
+    assembled: list[Any],
+    lives_shares: list[Any],
     r: dict[str, Any],
     grid: list[int],
     sl: slice,
@@ -134,16 +136,16 @@ def compute(
     keep = list(keep)
     conv = r["convention"]
 
-    def per_path(name):  # a scalar or (n,) assumption as (m, 1)
+    def per_path(name: str) -> np.ndarray:  # a scalar or (n,) assumption as (m, 1)
         return np.broadcast_to(_take(r[name], sl, n), (m,))[:, None]
 
-    def params(values):  # one (n,) value per entity -> (m, entities)
+    def params(values: list[Any]) -> np.ndarray:  # one (n,) value per entity -> (m, entities)
         out = new_params(m, n_e)
         for i, v in enumerate(values):
             out[:, i] = np.broadcast_to(_take(v, sl, n), (m,))
         return out
 
-    def returns():
+    def returns() -> np.ndarray:
         out = new_array(m, n_e, n_t)
         g = _Growth(_take(r["returns_growth"], sl, n))
         for i, pts in enumerate(assembled):
@@ -153,7 +155,7 @@ def compute(
                 out[:, i] = np.nan  # missing, not 0: what depends on it is n/a
         return out
 
-    def returns_in_waterfall():
+    def returns_in_waterfall() -> np.ndarray:
         # an entity with no sourced returns at all: the waterfall runs before returns (its
         # funding gap is the FCF shortfall alone, a lower bound; noted); the output stays n/a
         none = [i for i, p in enumerate(assembled) if not p.returns]
@@ -164,7 +166,7 @@ def compute(
         out[:, none, :] = 0.0
         return out
 
-    def reported(attr):  # a figure reported for past years, NaN in every other year
+    def reported(attr: str) -> np.ndarray:  # a figure reported for past years, NaN elsewhere
         out = new_array(m, n_e, n_t, np.nan)
         for i, pts in enumerate(assembled):
             for year, value in getattr(pts, attr).items():
@@ -172,7 +174,7 @@ def compute(
                     out[:, i, grid.index(year)] = _take(value, sl, n)
         return out
 
-    def profit_before_depreciation():
+    def profit_before_depreciation() -> np.ndarray:
         # operating income + D&A where reported, grown at pbd_growth after the last year; where
         # no operating income is reported, OCF and its path are the proxy
         out = _flows([p.pbd for p in assembled], grid, r["pbd_growth"], sl, n)
@@ -181,14 +183,14 @@ def compute(
             out[:, proxy, :] = get("ocf")[:, proxy, :]
         return out
 
-    def non_operating():
+    def non_operating() -> np.ndarray:
         out = _flows([p.non_operating for p in assembled], grid, 0.0, sl, n)
         for i, p in enumerate(assembled):
             if not p.non_operating:
                 out[:, i] = 0.0  # none filed: noted in the explanation
         return out
 
-    def tax_rate():
+    def tax_rate() -> np.ndarray:
         given = r["tax_rate"]
         return params(
             [
@@ -199,12 +201,12 @@ def compute(
             ]
         )
 
-    def net_income(operating):
+    def net_income(operating: str) -> np.ndarray:
         out = get(operating) + get("non_operating_income")
         out *= np.subtract(1.0, get("tax_rate"))[:, :, None]
         return out
 
-    def revenue():
+    def revenue() -> np.ndarray:
         out = new_array(m, n_e, n_t, np.nan)
         for i, pts in enumerate(assembled):
             for year, value in pts.revenue.items():
@@ -212,7 +214,7 @@ def compute(
                     out[:, i, grid.index(year)] = _take(value, sl, n)
         return out
 
-    def legacy():
+    def legacy() -> np.ndarray:
         out = new_array(m, n_e, n_t, np.nan)
         years = np.array(grid)
         for i, pts in enumerate(assembled):
@@ -225,7 +227,7 @@ def compute(
     cache: dict[str, Any] = {}
     scheduled = [i for i, ls in enumerate(lives_shares) if ls.schedule is not None]
 
-    def server_life_years():
+    def server_life_years() -> np.ndarray:
         out = np.broadcast_to(get("server_life")[:, :, None], shape)
         if not scheduled:
             return out
@@ -234,7 +236,7 @@ def compute(
             out[:, i, :] = _take_rows(lives_shares[i].schedule[0], sl, n)
         return out
 
-    def servers_scheduled(which: str):
+    def servers_scheduled(which: str) -> np.ndarray:
         """Servers by vintage at the entity's life (constant) or its life schedule (see
         `depreciation.scheduled_depreciation`); `prior`: the schedule less its latest change."""
         if which == "prior" and not scheduled:
@@ -247,23 +249,23 @@ def compute(
             )
         return out
 
-    def get(name: str):
+    def get(name: str) -> Any:
         if name not in cache:
             cache[name] = formulas[name]()
         return cache[name]
 
-    def ratio(num, den):
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
             out = num / den
         return np.where(np.isfinite(out), out, np.nan)  # x / 0 is undefined here, not infinite
 
-    def required_growth():
+    def required_growth() -> np.ndarray:
         out = new_array(m, n_e, n_t, np.nan)
         capex, ocf = get("capex"), get("ocf")
         out[:, :, 1:] = ratio(get("fcf")[:, :, :-1] + capex[:, :, 1:], ocf[:, :, :-1]) - 1.0
         return out
 
-    def waterfall():
+    def waterfall() -> Any:
         cap = r["new_debt_cap_usd_bn"]
         cap = None if cap is None or np.all(np.isinf(cap)) else per_path("new_debt_cap_usd_bn")
         return cash_waterfall(
@@ -277,24 +279,24 @@ def compute(
             outputs=waterfall_fields(keep),
         )
 
-    def capex_buildings():
+    def capex_buildings() -> np.ndarray:
         other = np.subtract(1.0, get("server_share"))
         other -= per_path("land_share")
         return get("capex") * other[:, :, None]
 
-    def depreciation(servers: str):
+    def depreciation(servers: str) -> np.ndarray:
         out = get("legacy_depreciation") + get(servers)
         out += get("depreciation_other")
         return out
 
-    def other_depreciation():
+    def other_depreciation() -> np.ndarray:
         out = vintage_depreciation(get("capex_buildings"), per_path("building_life_years"), conv)
         land = r["land_life_years"]
         if np.any(np.isfinite(land)) and np.any(_take(r["land_share"], sl, n) > 0):
             out += vintage_depreciation(get("capex_land"), per_path("land_life_years"), conv)
         return out
 
-    formulas = {
+    formulas: dict[str, Callable[[], Any]] = {
         "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
         "ocf": lambda: _flows([p.ocf for p in assembled], grid, r["ocf_growth"], sl, n),
         "shareholder_returns": returns,
@@ -362,8 +364,12 @@ def compute(
         ),
         "required_ocf_growth": required_growth,
     }
+
+    def waterfall_output(field: str) -> Callable[[], Any]:
+        return lambda: getattr(get("waterfall"), field)
+
     for name in WATERFALL_OUTPUTS:
-        formulas[name] = lambda name=name: getattr(get("waterfall"), name)
+        formulas[name] = waterfall_output(name)
     return {name: get(name) for name in keep}
 
 
