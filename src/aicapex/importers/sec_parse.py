@@ -185,6 +185,11 @@ def mapped_entries(doc: dict, file: str) -> pd.DataFrame:
             if bad:
                 problems.append(Problem(file, loc, bad[0], None, "missing"))
                 continue
+            text = [k for k in ("start", "end", "accn", "form", "filed") if k in e]
+            odd = [k for k in text if e[k] is not None and not isinstance(e[k], str)]
+            if odd:  # found by tests/reliability/test_loader_fuzz.py (a list as `form`)
+                problems.append(Problem(file, loc, odd[0], e[odd[0]], "must be text"))
+                continue
             if e["form"] not in PERIODIC_FORMS:
                 continue
             if isinstance(e["val"], bool) or not isinstance(e["val"], (int, float)):
