@@ -25,13 +25,14 @@ import typer
 
 from ..errors import AicapexError
 from . import common
+from . import help as _help
 
 app = typer.Typer(
     name="aicapex",
     help="Model and stress-test the economics of the AI-infrastructure build-out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (docs/analyst.md)
 )
 
 # Command modules, in help order; each defines register(app).
@@ -109,6 +110,7 @@ for _name in _COMMAND_MODULES:
         continue
     _module.register(app)
 common.add_out_option(app)  # --out FILE.xlsx on every table command (cli/common.py)
+_help.polish(app)  # an example at the end of every command's help; readable option types
 
 
 DEBUG_ENV = "AICAPEX_DEBUG"

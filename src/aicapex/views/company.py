@@ -315,19 +315,11 @@ def _deals(sh: _Shared, entity: str):
 
 
 def _loop(sh: _Shared, entity: str):
-    from ..errors import ModelError
-    from ..network import book_equity, debtrank_table, exposures
+    from ..network import exposures
 
     net = sh.net()
     ex = exposures(sh.ds, net)
     ex = ex[ex["entity"] == entity]
-    try:  # DebtRank's buffer is book equity; without it DebtRank is n/a, not guessed
-        dr = debtrank_table(net, equity=book_equity(sh.ds, net))
-        no_debtrank = ""
-    except ModelError as exc:
-        dr, no_debtrank = pd.DataFrame({"entity": []}), str(exc)
-    key = "entity" if "entity" in dr.columns else dr.columns[0]
-    mine = dr[dr[key] == entity]
     rows = [
         {
             "item": f"exposure to {r.counterparty} ({r.role}, {r.year})",
@@ -337,22 +329,26 @@ def _loop(sh: _Shared, entity: str):
         }
         for r in ex.itertuples(index=False)
     ]
-    for col in mine.columns:
-        if col == key:
-            continue
-        v = mine[col].iloc[0] if len(mine) else math.nan
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            rows.append(
-                {
-                    "item": f"DebtRank: {col}",
-                    "value": float(v),
-                    "unit": "",
-                    "detail": "if it alone fails",
-                }
-            )
-    if no_debtrank and entity in net.nodes:
-        rows.append({"item": "DebtRank", "value": math.nan, "unit": "", "detail": no_debtrank})
     note = "" if rows else "not in the deal network (no deals)"
+    try:
+        from ..network import book_equity, debtrank_table
+
+        dr = debtrank_table(net, equity=book_equity(sh.ds, net))
+        key = "entity" if "entity" in dr.columns else dr.columns[0]
+        mine = dr[dr[key] == entity]
+        for col in mine.columns:
+            v = mine[col].iloc[0] if len(mine) else math.nan
+            if col != key and isinstance(v, (int, float)) and not isinstance(v, bool):
+                rows.append(
+                    {
+                        "item": f"DebtRank: {col}",
+                        "value": float(v),
+                        "unit": "",
+                        "detail": "if it alone fails",
+                    }
+                )
+    except (AicapexError, ImportError) as exc:  # e.g. no book equity in the dataset
+        note = (note + "; " if note else "") + f"DebtRank not available: {exc}"
     return pd.DataFrame(rows, columns=["item", "value", "unit", "detail"]), note
 
 
