@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import ScenarioError
 
@@ -27,14 +29,14 @@ class _LazySpecial:
     """scipy.special, imported on first use: importing it costs ~0.2 s (its array-API layer),
     and a run whose inputs never need an inverse CDF (normals, lognormals, constants) never pays."""
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         from scipy import special as module
 
         globals()["special"] = module
         return getattr(module, name)
 
 
-special = _LazySpecial()
+special: Any = _LazySpecial()
 
 # Phi^-1(0.95) = 1.6448536269514722 (scipy.special.ndtri(0.95); Abramowitz & Stegun table 26.5
 # gives 1.644854): a 90 % interval spans +-Z95 standard deviations. Written out so that the
@@ -42,16 +44,16 @@ special = _LazySpecial()
 Z95 = 1.6448536269514722
 
 
-def _arr(x) -> np.ndarray:
+def _arr(x: ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
-def _check(cond: bool, dist: str, field_name: str, value, message: str) -> None:
+def _check(cond: bool, dist: str, field_name: str, value: object, message: str) -> None:
     if not cond:
         raise ScenarioError(f"{dist}: field '{field_name}' = {value!r}: {message}")
 
 
-def _finite(dist: str, **values) -> None:
+def _finite(dist: str, **values: Any) -> None:
     for k, v in values.items():
         try:
             ok = math.isfinite(float(v))
@@ -68,13 +70,13 @@ class Distribution:
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.ppf(rng.random(n))
 
-    def ppf(self, u) -> np.ndarray:  # pragma: no cover - abstract
+    def ppf(self, u: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def cdf(self, x) -> np.ndarray:  # pragma: no cover - abstract
+    def cdf(self, x: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def from_normal(self, z) -> np.ndarray:
+    def from_normal(self, z: ArrayLike) -> np.ndarray:
         return self.ppf(special.ndtr(_arr(z)))
 
     def quantile(self, q: float) -> float:
@@ -96,16 +98,16 @@ class Constant(Distribution):
     value: float
     kind = "constant"
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, float(self.value))
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return np.full(np.shape(u), float(self.value))
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return (_arr(x) >= self.value).astype(float)
 
-    def from_normal(self, z):
+    def from_normal(self, z: ArrayLike) -> np.ndarray:
         return np.full(np.shape(z), float(self.value))
 
     @property
@@ -119,16 +121,16 @@ class Normal(Distribution):
     sd: float
     kind = "normal"
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.normal(self.mean, self.sd, n)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.mean + self.sd * special.ndtri(_arr(u))
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return special.ndtr((_arr(x) - self.mean) / self.sd)
 
-    def from_normal(self, z):
+    def from_normal(self, z: ArrayLike) -> np.ndarray:
         return self.mean + self.sd * _arr(z)
 
     def median(self) -> float:
@@ -143,7 +145,7 @@ class LogNormal(Distribution):
     sigma: float
     kind = "lognormal"
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         # the same draws as rng.lognormal (exp of the same normals, to 1 ulp), ~1.4x faster: NumPy's
         # vectorised exp beats the scalar one inside Generator.lognormal
         z = rng.standard_normal(n)
@@ -151,20 +153,20 @@ class LogNormal(Distribution):
         z += self.mu
         return np.exp(z, out=z)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return np.exp(self.mu + self.sigma * special.ndtri(_arr(u)))
 
     def median(self) -> float:
         return float(np.exp(np.array([self.mu]))[0])  # ppf(0.5), the same ufunc call
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         x = _arr(x)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(
                 x > 0, special.ndtr((np.log(np.where(x > 0, x, 1.0)) - self.mu) / self.sigma), 0.0
             )
 
-    def from_normal(self, z):
+    def from_normal(self, z: ArrayLike) -> np.ndarray:
         return np.exp(self.mu + self.sigma * _arr(z))
 
 
@@ -174,13 +176,13 @@ class Uniform(Distribution):
     high: float
     kind = "uniform"
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.low + (self.high - self.low) * _arr(u)
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         return np.clip((_arr(x) - self.low) / (self.high - self.low), 0.0, 1.0)
 
 
@@ -191,7 +193,7 @@ class Triangular(Distribution):
     high: float
     kind = "triangular"
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         u = _arr(u)
         a, c, b = self.low, self.mode, self.high
         fc = (c - a) / (b - a)
@@ -199,7 +201,7 @@ class Triangular(Distribution):
         right = b - np.sqrt(np.clip(1 - u, 0, None) * (b - a) * (b - c))
         return np.where(u < fc, left, right)
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         x = _arr(x)
         a, c, b = self.low, self.mode, self.high
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -273,13 +275,13 @@ class Beta(Distribution):
     high: float = 1.0
     kind = "beta"
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return self.low + (self.high - self.low) * rng.beta(self.a, self.b, n)
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         return self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, _arr(u))
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         t = np.clip((_arr(x) - self.low) / (self.high - self.low), 0.0, 1.0)
         return special.betainc(self.a, self.b, t)
 
@@ -305,7 +307,7 @@ class Discrete(Distribution):
     kind = "discrete"
     _order: np.ndarray = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         v = np.asarray(self.values, float)
         order = np.argsort(v, kind="stable")
         object.__setattr__(self, "_order", order)
@@ -316,12 +318,12 @@ class Discrete(Distribution):
         w = np.asarray(self.weights, float)[self._order]
         return v, np.cumsum(w) / w.sum()
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         v, cw = self._sorted
         idx = np.searchsorted(cw, _arr(u), side="left")
         return v[np.minimum(idx, len(v) - 1)]
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         v, cw = self._sorted
         idx = np.searchsorted(v, _arr(x), side="right")
         return np.where(idx > 0, cw[np.maximum(idx - 1, 0)], 0.0)
@@ -341,7 +343,7 @@ class Mixture(Distribution):
         w = np.asarray(self.weights, float)
         return np.cumsum(w) / w.sum()
 
-    def sample(self, rng, n):
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         # per path: one uniform picks the component, one more per component feeds its inverse
         # CDF; drawn as rows of an (n, 1 + k) block so the stream is consumed path by path and
         # the result does not depend on the chunk size
@@ -354,12 +356,12 @@ class Mixture(Distribution):
             out[mask] = comp.ppf(u[mask, 1 + i])
         return out
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         w = np.asarray(self.weights, float)
         w = w / w.sum()
         return sum(wi * c.cdf(x) for wi, c in zip(w, self.components))
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         # no closed form: bisection, vectorised, between the components' own quantiles
         u = _arr(u)
         qs = np.stack([np.broadcast_to(c.ppf(u), u.shape) for c in self.components])
@@ -386,14 +388,14 @@ class Truncated(Distribution):
         hi = 1.0 if self.max is None else float(self.base.cdf(np.array([self.max]))[0])
         return lo, hi
 
-    def ppf(self, u):
+    def ppf(self, u: ArrayLike) -> np.ndarray:
         lo, hi = self._bounds()
         x = self.base.ppf(lo + (hi - lo) * _arr(u))
         return np.clip(
             x, -np.inf if self.min is None else self.min, np.inf if self.max is None else self.max
         )
 
-    def cdf(self, x):
+    def cdf(self, x: ArrayLike) -> np.ndarray:
         lo, hi = self._bounds()
         x = _arr(x)
         c = (self.base.cdf(x) - lo) / (hi - lo)
@@ -436,9 +438,11 @@ def lognormal(
             "give either p5/p95 or mu/sigma, not both",
         )
         _finite("lognormal", mu=mu, sigma=sigma)
+        assert mu is not None and sigma is not None  # finite numbers
         _check(sigma > 0, "lognormal", "sigma", sigma, "must be > 0")
         return LogNormal(float(mu), float(sigma))
     _finite("lognormal", p5=p5, p95=p95)
+    assert p5 is not None and p95 is not None  # finite numbers
     _check(p5 > 0, "lognormal", "p5", p5, "must be > 0 (a lognormal is positive)")
     _check(p95 > p5, "lognormal", "p95", p95, f"must be greater than p5 = {p5!r}")
     lo, hi = math.log(p5), math.log(p95)
@@ -491,7 +495,7 @@ def beta(a: float, b: float, low: float = 0.0, high: float = 1.0) -> Beta:
     return Beta(float(a), float(b), float(low), float(high))
 
 
-def _weights(kind: str, weights, n: int) -> tuple[float, ...]:
+def _weights(kind: str, weights: Any, n: int) -> tuple[float, ...]:
     if weights is None:
         return tuple([1.0 / n] * n)
     w = list(weights)
@@ -508,7 +512,7 @@ def _weights(kind: str, weights, n: int) -> tuple[float, ...]:
     return tuple(float(x) for x in w)
 
 
-def discrete(values, weights=None) -> Discrete:
+def discrete(values: Any, weights: Any = None) -> Discrete:
     """A categorical over numbers: `values` with `weights` (normalised; equal when left out)."""
     vals = list(values) if not isinstance(values, dict) else list(values.keys())
     if isinstance(values, dict) and weights is None:
@@ -519,7 +523,7 @@ def discrete(values, weights=None) -> Discrete:
     return Discrete(tuple(float(v) for v in vals), _weights("discrete", weights, len(vals)))
 
 
-def mixture(components, weights=None) -> Mixture:
+def mixture(components: Any, weights: Any = None) -> Mixture:
     comps = tuple(components)
     _check(len(comps) > 0, "mixture", "components", components, "must not be empty")
     for c in comps:

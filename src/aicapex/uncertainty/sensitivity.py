@@ -7,6 +7,8 @@ tornado moves one input at a time), so scenario correlations are ignored here.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from .montecarlo import Model
 from .sampling import InputSet
 
 
-def _column(model: Model, entity=None, metric=None, year=None) -> int:
+def _column(model: Model, entity: Any = None, metric: Any = None, year: Any = None) -> int:
     c = model.columns
     m = np.ones(len(c), bool)
     for col, want in (("entity", entity), ("metric", metric), ("year", year)):
@@ -38,7 +40,7 @@ def _evaluate(
     n: int,
     col: int,
     chunk: int,
-    on_progress=None,
+    on_progress: Callable[[int, int], Any] | None = None,
 ) -> np.ndarray:
     out = np.empty(n)
     for a in range(0, n, chunk):
@@ -54,9 +56,9 @@ def tornado(
     model: Model,
     input_set: InputSet,
     *,
-    entity=None,
-    metric=None,
-    year=None,
+    entity: Any = None,
+    metric: Any = None,
+    year: Any = None,
     low: float = 0.05,
     high: float = 0.95,
 ) -> pd.DataFrame:
@@ -71,21 +73,22 @@ def tornado(
     medians = input_set.medians()
     rows = 1 + 2 * len(names)
     inputs: dict[str, np.ndarray | float] = {}
+    swept: dict[str, np.ndarray] = {}
     for name, dist in input_set.inputs.items():
         if name not in names:
             inputs[name] = medians[name]
             continue
-        arr = np.full(rows, medians[name])
+        arr = np.full(rows, float(medians[name]))
         i = names.index(name)
         arr[1 + 2 * i] = dist.quantile(low)
         arr[2 + 2 * i] = dist.quantile(high)
-        inputs[name] = arr
+        inputs[name] = swept[name] = arr
     y = model.evaluate(inputs, rows)[col]
     df = pd.DataFrame(
         {
             "input": names,
-            "input_low": [inputs[n][1 + 2 * i] for i, n in enumerate(names)],
-            "input_high": [inputs[n][2 + 2 * i] for i, n in enumerate(names)],
+            "input_low": [swept[n][1 + 2 * i] for i, n in enumerate(names)],
+            "input_high": [swept[n][2 + 2 * i] for i, n in enumerate(names)],
             "output_low": y[1::2][: len(names)],
             "output_high": y[2::2][: len(names)],
         }
@@ -99,13 +102,13 @@ def sobol(
     model: Model,
     input_set: InputSet,
     *,
-    entity=None,
-    metric=None,
-    year=None,
+    entity: Any = None,
+    metric: Any = None,
+    year: Any = None,
     n: int = 1024,
     seed: int = 1,
     chunk_size: int = 1 << 16,
-    on_progress=None,
+    on_progress: Callable[[int, int], Any] | None = None,
 ) -> pd.DataFrame:
     """First-order (S1) and total-order (ST) Sobol indices of one output, with 95 % confidence.
 

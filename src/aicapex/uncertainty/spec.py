@@ -12,6 +12,7 @@ min / max next to any of them truncate it; rationale / source / quote / note doc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..errors import ScenarioError
 from . import distributions as d
@@ -31,11 +32,11 @@ _PARAMS = {
 }
 
 
-def _number(x) -> bool:
+def _number(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _build(kind: str, params: dict, where: str) -> d.Distribution:
+def _build(kind: str, params: dict[str, Any], where: str) -> d.Distribution:
     if kind == "normal":
         if "sd" in params:
             return d.normal(params["mean"], params["sd"])
@@ -70,13 +71,14 @@ def parse_distribution(spec: object, where: str = "assumption") -> d.Distributio
     if isinstance(spec, d.Distribution):
         return spec
     if _number(spec):
-        return d.const(spec)
+        return d.const(float(spec))  # type: ignore[arg-type]
     if not isinstance(spec, Mapping):
         raise ScenarioError(
             f"{where}: {spec!r} is neither a number nor a distribution such as "
             "{p5: 3, p95: 6} or {normal: {mean: 120, sd: 10}}"
         )
     body = {k: v for k, v in spec.items() if k not in DOC_KEYS and k not in TRUNC_KEYS}
+    dist: d.Distribution
     try:
         if set(body) == {"value"}:
             dist = d.const(body["value"])
@@ -102,7 +104,7 @@ def parse_distribution(spec: object, where: str = "assumption") -> d.Distributio
         raise ScenarioError(f"{where}: {exc}") from None
 
 
-def _params(kind: str, params: object, where: str) -> dict:
+def _params(kind: str, params: object, where: str) -> dict[str, Any]:
     allowed = _PARAMS[kind]
     if isinstance(params, list):  # positional shorthand: {uniform: [115, 135]}
         for names in allowed:
