@@ -14,6 +14,7 @@ Derivation rules (each recorded where used):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,7 @@ class EntityExplanation:
     entity: str
     status: str  # "modelled" or "capex only: ..." (no cash waterfall)
     capex_metric: str | None
-    uses: list[dict] = field(
+    uses: list[dict[str, Any]] = field(
         default_factory=list
     )  # metric, year, period, value, low, high, rule, derivation
     rows: list[pd.DataFrame] = field(
@@ -70,7 +71,7 @@ class EntityExplanation:
         metric: str,
         year: int,
         period: str,
-        value,
+        value: Any,
         *,
         fig: Figure | None = None,
         rule: str | None = None,
@@ -196,17 +197,17 @@ class EntityPoints:
 def _values(
     ef: EntityFigures,
     metric: str,
-    overrides: dict,
-    case,
+    overrides: dict[Any, Any],
+    case: Any,
     expl: EntityExplanation,
     record: bool = True,
 ) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
     """Year -> value of one metric (dataset default or override); and whether each is a point."""
     figs = ef.get(metric)
     years = set(figs) | {y for (e, m, y) in overrides if e == ef.entity and m == metric}
-    values, point = {}, {}
+    values: dict[int, np.ndarray] = {}
+    point: dict[int, bool] = {}
     for year in sorted(years):
-        fig = figs.get(year)
         key = (ef.entity, metric, year)
         if key in overrides:
             period, values[year] = overrides[key]
@@ -214,6 +215,7 @@ def _values(
             if record:
                 expl.record(metric, year, period, values[year], rule="override")
             continue
+        fig = figs[year]  # not overridden: a dataset figure
         values[year] = (
             range_case(fig.value, fig.low, fig.high, case)
             if metric == "capex"
@@ -232,10 +234,15 @@ def _latest_before(
     return (max(before), values[max(before)]) if before else None
 
 
-def assemble(ef: EntityFigures, overrides: dict, case) -> tuple[EntityPoints, EntityExplanation]:
+def assemble(
+    ef: EntityFigures, overrides: dict[Any, Any], case: Any
+) -> tuple[EntityPoints, EntityExplanation]:
     """The known points of one entity and the explanation of where each came from."""
     expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric)
-    get = lambda m: _values(ef, m, overrides, case, expl)
+
+    def get(m: str) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
+        return _values(ef, m, overrides, case, expl)
+
     capex, _ = get("capex")
     ocf, ocf_point = get(D.OCF_METRIC)
     fcf, _ = get(D.FCF_METRIC)
@@ -407,8 +414,8 @@ def record_life_and_share(
     pts: EntityPoints,
     life_source: str,
     share_source: str,
-    life,
-    share,
+    life: Any,
+    share: Any,
 ) -> None:
     """Note where the stated server life and server share of an entity came from."""
     for metric, source, value in (
@@ -434,7 +441,13 @@ TAX_RATE_YEARS = 3  # the effective tax rate: filed tax / filed pre-tax income, 
 TAX_RATE_FALLBACK = 0.21
 
 
-def _actuals(ef: EntityFigures, metric: str, overrides, case, expl) -> dict[int, np.ndarray]:
+def _actuals(
+    ef: EntityFigures,
+    metric: str,
+    overrides: dict[Any, Any],
+    case: Any,
+    expl: EntityExplanation,
+) -> dict[int, np.ndarray]:
     vals, _ = _values(ef, metric, overrides, case, expl, record=False)
     figs = ef.get(metric)
     return {
@@ -444,7 +457,9 @@ def _actuals(ef: EntityFigures, metric: str, overrides, case, expl) -> dict[int,
     }
 
 
-def _income_statement(ef: EntityFigures, overrides, case, expl: EntityExplanation) -> dict:
+def _income_statement(
+    ef: EntityFigures, overrides: dict[Any, Any], case: Any, expl: EntityExplanation
+) -> dict[str, Any]:
     """The income-statement points of one entity (see `EntityPoints`), each use recorded."""
     oi = _actuals(ef, "operating_income", overrides, case, expl)
     da = _actuals(ef, D.DEPRECIATION_METRIC, overrides, case, expl)
@@ -453,12 +468,12 @@ def _income_statement(ef: EntityFigures, overrides, case, expl: EntityExplanatio
     tax = _actuals(ef, "income_tax", overrides, case, expl)
     net = _actuals(ef, "net_income", overrides, case, expl)
 
-    def use(metric, year, value):
-        fig = ef.get(metric).get(year)
+    def use(metric: str, year: int, value: Any) -> None:
         key = (ef.entity, metric, year)
         if key in overrides:
             expl.record(metric, year, overrides[key][0], value, rule="override")
         else:
+            fig = ef.get(metric)[year]
             expl.record(metric, year, fig.period, value, fig=fig)
 
     pbd = {}
