@@ -30,10 +30,18 @@ ASSUMPTION_CONSTANTS = (
 )
 
 
+def dataset_with_filings(ctx: ReportContext):
+    """The report's dataset plus the filed actuals the store holds (filed > press actuals)."""
+    if "financial_dataset" not in ctx.cache:
+        filed = getattr(ctx, "filing_facts", None)
+        ctx.cache["financial_dataset"] = financial.with_filed_facts(ctx.dataset, filed)
+    return ctx.cache["financial_dataset"]
+
+
 def run_default(ctx: ReportContext):
     """The default financial run, cached on the context (other sections and explain reuse it)."""
     if "financial" not in ctx.cache:
-        ctx.cache["financial"] = financial.run_financials(ctx.dataset)
+        ctx.cache["financial"] = financial.run_financials(dataset_with_filings(ctx))
     return ctx.cache["financial"]
 
 
@@ -142,7 +150,9 @@ def lives_frame(ds, entities=None) -> pd.DataFrame:
 
 
 def financial_section(ctx: ReportContext) -> Section:
-    ds = ctx.dataset
+    from ..financial.check import check_claims
+
+    ds = dataset_with_filings(ctx)
     result = run_default(ctx)
     frame = result.to_frame()
     lives = lives_frame(ds, entities=list(result.entities))
@@ -227,6 +237,19 @@ def financial_section(ctx: ReportContext) -> Section:
             wide_lives.reset_index(),
         ),
         Table("financial_notes", "What was assumed where the dataset is silent", notes),
+        Table(
+            "financial_check",
+            "The model beside the sources' claims (ratio = model / claim)",
+            check_claims(ds),
+            note="Burry's figures use his own capex paths and 2-3 year lives; the model uses the "
+            "dataset's capex and the top of his range (3 years). The reason column names the "
+            "inputs behind each difference.",
+        ),
+        Table(
+            "financial_coverage",
+            "Years filed, reported or projected per company (by capex)",
+            result.coverage(),
+        ),
     ]
     return Section(
         id="financial",
