@@ -70,6 +70,7 @@ def build_report(
     """
     from ..views.asof import as_of as _as_of
     from ..views.diff import save_snapshot, snapshot
+    from ..views.labels import entity_names
 
     out_path = Path(out_path)
     if out_path.suffix.lower() not in (".html", ".htm"):
@@ -94,10 +95,14 @@ def build_report(
         f"Scenarios: {', '.join(scenarios) if scenarios else 'default'}; Monte Carlo paths: {paths}; "
         f"seed {seed}. {info.line()}"
     )
-    out_path.write_text(render_html(title, subtitle, sections, csv_dir_name), encoding="utf-8")
+    names = entity_names(dataset)  # tables show entity names; the CSVs keep the ids
+    out_path.write_text(
+        render_html(title, subtitle, sections, csv_dir_name, names), encoding="utf-8"
+    )
     md_path = out_path.with_suffix(".md")
     md_path.write_text(
-        render_markdown(title, subtitle, sections, csv_dir_name, out_path.name), encoding="utf-8"
+        render_markdown(title, subtitle, sections, csv_dir_name, out_path.name, names),
+        encoding="utf-8",
     )
     csvs = write_csvs(sections, out_path.parent / csv_dir_name)
     extra = []

@@ -56,10 +56,10 @@ def _md_line(text: str) -> str:
 
 def _cell(v) -> str:
     if v is None or v is pd.NA:
-        return ""
+        return "n/a"  # missing is shown, never blank (docs/analyst.md)
     if isinstance(v, float):
         if math.isnan(v):
-            return ""
+            return "n/a"
         return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
     return str(v)
 
@@ -104,7 +104,14 @@ def _html_table(df: pd.DataFrame, section_id: str, row_ids: list[str] | None = N
     return f'<div class="tablewrap"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
 
 
-def _html_section(s: Section, csv_dir: str) -> str:
+def _shown(df: pd.DataFrame, names: dict[str, str] | None) -> pd.DataFrame:
+    """A report table for people: entity names, metric labels with units (CSV keeps the ids)."""
+    from ..views.labels import humanize
+
+    return humanize(df, names or {})
+
+
+def _html_section(s: Section, csv_dir: str, names: dict[str, str] | None = None) -> str:
     parts = [f'<section id="{s.id}"><h2>{html.escape(s.title)}</h2>']
     if not s.available:
         parts.append(f'<p class="unavailable">{html.escape(" ".join(s.lines))}</p></section>')
@@ -131,7 +138,7 @@ def _html_section(s: Section, csv_dir: str) -> str:
         parts.append(f'<h3 id="table-{t.name}">{html.escape(t.title)}</h3>')
         if t.note:
             parts.append(f'<p class="small">{html.escape(t.note)}</p>')
-        parts.append(_html_table(t.df, s.id))
+        parts.append(_html_table(_shown(t.df, names), s.id))
         parts.append(
             f'<p class="small">CSV: <a href="{csv_dir}/{t.name}.csv">{t.name}.csv</a> · {prov_link}</p>'
         )
@@ -151,10 +158,17 @@ def _html_section(s: Section, csv_dir: str) -> str:
     return "".join(parts)
 
 
-def render_html(title: str, subtitle: str, sections: list[Section], csv_dir: str) -> str:
+def render_html(
+    title: str,
+    subtitle: str,
+    sections: list[Section],
+    csv_dir: str,
+    names: dict[str, str] | None = None,
+) -> str:
+    """The report as one HTML page; `names` (entity id -> name) labels the tables."""
     toc = "".join(f'<li><a href="#{s.id}">{html.escape(s.title)}</a></li>' for s in sections)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    body = "".join(_html_section(s, csv_dir) for s in sections)
+    body = "".join(_html_section(s, csv_dir, names) for s in sections)
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style>'
@@ -187,7 +201,12 @@ def _md_table(df: pd.DataFrame, section_id: str, row_ids: list[str] | None = Non
 
 
 def render_markdown(
-    title: str, subtitle: str, sections: list[Section], csv_dir: str, html_name: str
+    title: str,
+    subtitle: str,
+    sections: list[Section],
+    csv_dir: str,
+    html_name: str,
+    names: dict[str, str] | None = None,
 ) -> str:
     out = [f"# {title}", "", f"{subtitle} Interactive charts: [{html_name}]({html_name}).", ""]
     out += [f"- [{s.title}](#{s.id})" for s in sections] + [""]
@@ -209,7 +228,7 @@ def render_markdown(
             out += [
                 f"### {t.title}",
                 "",
-                _md_table(t.df, s.id),
+                _md_table(_shown(t.df, names), s.id),
                 "",
                 f"CSV: [{t.name}.csv]({csv_dir}/{t.name}.csv)",
                 "",
