@@ -212,3 +212,30 @@ def test_network_report_has_what_the_report_needs(shipped_dataset):
         half = by_entity(r.stress["openai pays 50 %"]).loc["openai", "paid"]
         quarter = by_entity(r.stress["openai pays 25 %"]).loc["openai", "paid"]
         assert quarter <= half <= by_entity(r.baseline).loc["openai", "paid"]
+
+
+def test_cash_with_marketable_securities_is_the_buffer(tmp_path):
+    """a owes b 10 in 2026 and reports cash and short-term investments of 8 (and cash alone of 2):
+    the broader liquid figure is its buffer, so it pays 8 and defaults with a gap of 2."""
+    from aicapex.dataset import build_dataset
+
+    f = tmp_path / "ab.yaml"
+    fact = (
+        "  - {{entity: a, metric: {m}, period: FY2025, value: {v}, unit: USD, scale: 1e9,"
+        " basis: actual, source: own}}\n"
+    )
+    f.write_text(
+        "entities:\n"
+        "  - {id: a, name: A, kind: model_lab, fiscal_year_end_month: 12}\n"
+        "  - {id: b, name: B, kind: neocloud, fiscal_year_end_month: 12}\n"
+        "deals:\n"
+        "  - {id: a-b, from: a, to: b, kind: compute_purchase, value: 10, unit: USD, scale: 1e9,"
+        " start: CY2026, end: CY2026, status: signed, source: own}\n"
+        "facts:\n"
+        + fact.format(m="cash_and_short_term_investments", v=8)
+        + fact.format(m="cash", v=2),
+        encoding="utf-8",
+    )
+    t = by_entity(stress_network(build_network(build_dataset([f], shipped=False), "2026")).table())
+    assert t.loc["a", "buffer"] == "cash"
+    assert (t.loc["a", "paid"], t.loc["a", "shortfall"]) == pytest.approx((8, 2))

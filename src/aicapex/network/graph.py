@@ -6,7 +6,8 @@ Matrices are indexed by `network.nodes` (USD bn):
 - `claims()[l, b]`: lender l's long-dated principal on borrower b (bonds and loans beyond the horizon).
 External assets (what a node brings from outside the network over the horizon) follow one rule per
 node, recorded in `assets.assets_rule`:
-1. `cash` (latest report up to the horizon's first year) + `operating_cash_flow` summed over the
+1. cash: `cash_and_short_term_investments`, else `cash` (latest report up to the horizon's first
+   year; marketable securities count as a liquid buffer) + `operating_cash_flow` summed over the
    horizon's years (facts; missing years interpolated or held flat);
 2. no operating cash flow: `revenue` stands in for it (an upper bound: all revenue kept for paying);
 3. neither cash nor a flow: the node is assumed to cover exactly what it owes within the horizon
@@ -27,6 +28,8 @@ from ..errors import ModelError
 from .deals import UNDATED_START_YEAR, deal_edges
 from .facts import Horizon, latest_stock, parse_horizon, yearly_flow
 
+# the liquid buffer, first found wins: cash with marketable securities, else cash alone
+CASH_METRICS = ("cash_and_short_term_investments", "cash")
 ASSET_COLUMNS = [
     "entity",
     "name",
@@ -102,7 +105,11 @@ def _assets(ds: Dataset, nodes: list[str], owed: np.ndarray, horizon: Horizon) -
     ent = ds.entities.set_index("id")
     rows = []
     for node, owed_i in zip(nodes, owed):
-        cash = latest_stock(ds, node, "cash", up_to_year=horizon.first_year)
+        cash = None
+        for cash_metric in CASH_METRICS:
+            cash = latest_stock(ds, node, cash_metric, up_to_year=horizon.first_year)
+            if cash is not None:
+                break
         flow_metric, flow, note = None, None, ""
         for metric in ("operating_cash_flow", "revenue"):
             got = yearly_flow(ds, node, metric, horizon.years)
@@ -115,7 +122,7 @@ def _assets(ds: Dataset, nodes: list[str], owed: np.ndarray, horizon: Horizon) -
         else:
             parts = []
             if cash is not None:
-                parts.append(f"cash {cash[1]}")
+                parts.append(f"{cash_metric} {cash[1]}")
             if flow_metric == "operating_cash_flow":
                 parts.append(f"operating_cash_flow {horizon} ({note})")
             elif flow_metric == "revenue":
