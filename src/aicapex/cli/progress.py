@@ -87,11 +87,9 @@ class Tracker:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
             ProgressColumn,
             TextColumn,
-            TimeElapsedColumn,
             TimeRemainingColumn,
         )
         from rich.text import Text
@@ -107,13 +105,12 @@ class Tracker:
                     return Text(f"? {unit}/s", style="progress.data.speed")
                 return Text(f"{_si(speed)} {unit}/s", style="progress.data.speed")
 
+        # Fits an 80-column terminal: what, bar, percent, rate, time left.
         self._bar = Progress(
             TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn(unit),
+            BarColumn(bar_width=24),
+            TextColumn("{task.percentage:>3.0f}%"),
             RateColumn(),
-            TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
