@@ -189,7 +189,9 @@ def emit(
 
         Console(stderr=True).print(f"wrote {STATE.out} (sheet {title or 'table'})")
     elif fmt is Format.csv:
-        df.to_csv(sys.stdout, index=False)
+        from ..views.safe import csv_safe  # no spreadsheet formulas from user text
+
+        csv_safe(df).to_csv(sys.stdout, index=False)
     else:
         from rich.console import Console
         from rich.table import Table

@@ -39,4 +39,6 @@ class DashboardResults:
             return ""
         out = pd.concat(frames, ignore_index=True)
         cols = ["table", *[c for c in out.columns if c != "table"]]
-        return out[cols].to_csv(index=False)
+        from ..views.safe import csv_safe  # no spreadsheet formulas from user text
+
+        return csv_safe(out[cols]).to_csv(index=False)

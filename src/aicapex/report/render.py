@@ -246,19 +246,21 @@ def render_markdown(
 
 
 def write_csvs(sections: list[Section], csv_dir: Path) -> list[Path]:
+    from ..views.safe import csv_safe  # no spreadsheet formulas from user text
+
     csv_dir.mkdir(parents=True, exist_ok=True)
     written = []
     provs = []
     for s in sections:
         for t in s.tables:
             path = csv_dir / f"{t.name}.csv"
-            csv_frame(t.df).to_csv(path, index=False)
+            csv_safe(csv_frame(t.df)).to_csv(path, index=False)
             written.append(path)
         if s.provenance is not None and not s.provenance.empty:
             provs.append(s.provenance.assign(section=s.id))
     if provs:
         path = csv_dir / "provenance.csv"
-        pd.concat(provs, ignore_index=True).to_csv(path, index=False)
+        csv_safe(pd.concat(provs, ignore_index=True)).to_csv(path, index=False)
         written.append(path)
     return written
 
