@@ -127,7 +127,7 @@ def _patch_type_display() -> None:
                 text = _LIST.sub(lambda m: f"<{m.group(1).lower()}>", text)
             return text
 
-        display_type_rich._aicapex = True
+        display_type_rich._aicapex = True  # type: ignore[attr-defined]  # marks the patch
         cls.display_type_rich = display_type_rich
 
 

@@ -69,6 +69,8 @@ def convert(
         )
         metrics = ["capex", "gw", "accelerators", "twh_per_year"]
         r = model.run(dataset(user), a, metrics=metrics, entities=entity, years=parse_years(years))
+        if r.values is None:  # a one-path run always keeps its values; narrows the type
+            raise AicapexError("the model run kept no values")
         df = r.columns.assign(value=r.values[:, 0]).pivot_table(
             index=["entity", "year"], columns="metric", values="value", sort=False, dropna=False
         )

@@ -130,7 +130,10 @@ def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure
         acc = r.rows["accession"].dropna()
         accession = str(acc.iloc[0]) if not acc.empty else None
     to_unit, to_scale = (MONEY, 1e9) if r.unit == MONEY else (r.unit, 1.0)
-    conv = lambda v: convert(v, r.unit, r.scale, to_unit, to_scale)
+
+    def conv(v: float) -> float:
+        return convert(v, r.unit, r.scale, to_unit, to_scale)
+
     return Figure(
         entity,
         metric,
@@ -197,8 +200,9 @@ def _years_from_quarters(
         quarters = [f"FY{year}Q{q}" for q in range(1, 5)]
         if not all(q in codes for q in quarters):
             continue
-        figs = [resolve_figure(ds, entity, metric, q) for q in quarters]
-        if any(f is None or not f.point for f in figs):
+        found = [resolve_figure(ds, entity, metric, q) for q in quarters]
+        figs = [f for f in found if f is not None and f.point]
+        if len(figs) < len(found):
             continue
         value = sum(f.value for f in figs)
         origin = "filed" if all(f.origin == "filed" for f in figs) else "derived"
@@ -292,8 +296,9 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
             for year, fig in total.get(metric).items():
                 if year in figures.get(metric, {}) or not fig.point:
                     continue
-                parts = [o.get(metric).get(year) for o in others]
-                if any(p is None or not p.point for p in parts):
+                found = [o.get(metric).get(year) for o in others]
+                parts = [p for p in found if p is not None and p.point]
+                if len(parts) < len(found):
                     continue
                 value = fig.value - sum(p.value for p in parts)
                 if value <= 0:

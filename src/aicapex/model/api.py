@@ -8,7 +8,7 @@ each input's median (or its fixed value). Money outputs are USD bn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,8 +116,8 @@ def stress(
     assumptions: ScenarioRef | None = None,
     *,
     network: DealNetwork | None = None,
-    shocks: dict[str, object] | None = None,
-    asset_shocks: dict[str, object] | None = None,
+    shocks: Mapping[str, Any] | None = None,
+    asset_shocks: Mapping[str, Any] | None = None,
     alpha: float = 1.0,
     beta: float = 1.0,
     binding_only: bool = False,

@@ -25,6 +25,8 @@ Channels, with direction = direction of money (`from` pays `to`):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -69,7 +71,7 @@ EDGE_COLUMNS = [
 ]
 
 
-def _central(row) -> float:
+def _central(row: Any) -> float:
     if pd.notna(row["value"]):
         return float(row["value"])
     bounds = [float(row[c]) for c in ("low", "high") if pd.notna(row[c])]
@@ -82,7 +84,7 @@ def term_years(ds: Dataset) -> int:
     return DEFAULT_TERM_YEARS
 
 
-def _years(row, fye: int, term: int, undated_start: int) -> tuple[int, int, str]:
+def _years(row: Any, fye: int, term: int, undated_start: int) -> tuple[int, int, str]:
     start = calendar_year(row["start"], fye) if pd.notna(row["start"]) else None
     end = calendar_year(row["end"], fye) if pd.notna(row["end"]) else None
     notes = []
@@ -96,7 +98,7 @@ def _years(row, fye: int, term: int, undated_start: int) -> tuple[int, int, str]
     return start, end, text
 
 
-def _gw_amount(ds: Dataset, row) -> tuple[float, float, float, str]:
+def _gw_amount(ds: Dataset, row: Any) -> tuple[float, float, float, str]:
     for cid in GW_CONSTANTS.get(row["kind"], GW_CONSTANTS["default"]):
         if (ds.constants["id"] == cid).any():
             c = ds.constant(cid)
@@ -159,7 +161,8 @@ def deal_edges(
         deals.notna(), None
     )  # plain None for missing: no pd.NA logic
     horizon_years = set(horizon.years)
-    edges, schedule = [], []
+    edges: list[dict[str, Any]] = []
+    schedule: list[tuple[str, str, str, int, float]] = []
     share_stakes = {
         (r["from"], r["to"])
         for _, r in deals.iterrows()

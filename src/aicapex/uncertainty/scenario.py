@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -74,7 +75,7 @@ class Scenario:
     def input_set(self) -> InputSet:
         return InputSet({k: a.distribution for k, a in self.assumptions.items()}, self.correlations)
 
-    def table(self):
+    def table(self) -> Any:
         """The assumptions as a DataFrame: name, distribution, median, p5, p95, rationale, source."""
         import pandas as pd
 
@@ -206,7 +207,7 @@ def _merge(base: Scenario, child: Scenario) -> Scenario:
 
 
 def load_scenario(
-    ref: str | Path | Scenario | dict,
+    ref: str | Path | Scenario | dict[str, Any],
     *,
     shipped_dir: Path | None = None,
     _chain: tuple[str, ...] = (),
