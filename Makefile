@@ -1,4 +1,4 @@
-# Quick start: `make report` (set up + main job) and `make test` (set up + whole test suite).
+# Quick start: `make report` (set up + main job) and `make test` (set up + `make lint` + whole test suite).
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
@@ -57,7 +57,8 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: setup browser
+# The tests run after the quality gate: a lint, type or layer error fails `make test` (and CI).
+test: setup browser lint
 	$(BIN)/python -m pytest
 
 bench: setup
