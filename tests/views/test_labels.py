@@ -35,3 +35,23 @@ def test_missing_shows_na_never_blank_or_zero():
     assert cell(pd.NA) == "n/a"
     assert cell(0.0) == "0.00"
     assert cell(1234.5) == "1,234.50"
+
+
+def test_label_figure_names_entities_in_legend_and_axis():
+    import plotly.graph_objects as go
+
+    from aicapex.views.labels import label_figure
+
+    fig = go.Figure(
+        [
+            go.Bar(name="FY2026", x=["meta", "amazon"], y=[125.0, 200.0]),
+            go.Scatter(name="meta", x=[2026, 2027], y=[1.0, 2.0]),
+        ]
+    )
+    fig.update_layout(xaxis_title="entity")
+    label_figure(fig, {"meta": "Meta Platforms", "amazon": "Amazon"})
+    assert list(fig.data[0].x) == ["Meta Platforms", "Amazon"]
+    assert list(fig.data[0].y) == [125.0, 200.0]  # values untouched
+    assert fig.data[1].name == "Meta Platforms"
+    assert list(fig.data[1].x) == [2026, 2027]  # numbers are not names
+    assert fig.layout.xaxis.title.text == "Company"

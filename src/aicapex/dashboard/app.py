@@ -168,7 +168,7 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - a malformed upload must never show a stack trace
         st.error(f"The user file could not be read: {exc}")
         ds = base
-    from aicapex.views.labels import entity_names, humanize
+    from aicapex.views.labels import entity_names, humanize, label_figure
 
     try:
         st.caption(_as_of_line(ds, args.db))
@@ -309,7 +309,9 @@ def main() -> None:
             "displaylogo": False,
             "toImageButtonOptions": {"format": chart_format, "filename": _slug(title)},
         }
-        st.plotly_chart(fig, width="stretch", key=f"fig-{title}", config=config)
+        st.plotly_chart(
+            label_figure(fig, names), width="stretch", key=f"fig-{title}", config=config
+        )
     from aicapex.views.xlsx import Sheet, workbook_bytes
 
     csv = results.csv()

@@ -124,7 +124,9 @@ def _html_section(s: Section, csv_dir: str, names: dict[str, str] | None = None)
         )
     prov_link = f'<a href="#prov-{s.id}">Provenance: inputs used and their sources</a>'
     for fig in s.figures:
-        div = fig.fig.to_html(
+        from ..views.labels import label_figure
+
+        div = label_figure(fig.fig, names or {}).to_html(
             full_html=False,
             include_plotlyjs=False,
             div_id=fig.name,
@@ -181,7 +183,8 @@ def render_html(
 
 # ---- Markdown --------------------------------------------------------------------------------------------
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    # user text may hold HTML (`<script>` in a note): Markdown renders raw HTML, so escape it
+    return html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(df: pd.DataFrame, section_id: str, row_ids: list[str] | None = None) -> str:

@@ -123,5 +123,35 @@ __all__ = [
     "entity_label",
     "entity_names",
     "humanize",
+    "label_figure",
     "metric_label",
 ]
+
+
+def label_figure(fig, names: dict[str, str]):
+    """A plotly figure with entity ids shown as names: trace names (legend), category axis
+    values and hover text built from them; an axis titled 'entity' becomes 'Company'.
+    Changes `fig` in place and returns it."""
+    if not names:
+        return fig
+    for trace in fig.data:
+        if isinstance(getattr(trace, "name", None), str) and trace.name in names:
+            trace.name = names[trace.name]
+            if getattr(trace, "legendgroup", None) in names:
+                trace.legendgroup = names[trace.legendgroup]
+        for axis in ("x", "y"):
+            values = getattr(trace, axis, None)
+            if values is None or isinstance(values, str):
+                continue
+            try:
+                seq = list(values)
+            except TypeError:
+                continue
+            if seq and all(isinstance(v, str) for v in seq) and any(v in names for v in seq):
+                setattr(trace, axis, [names.get(v, v) for v in seq])
+    for axis_name in ("xaxis", "yaxis"):
+        axis = getattr(fig.layout, axis_name, None)
+        title = getattr(getattr(axis, "title", None), "text", None)
+        if isinstance(title, str) and title.strip().lower() == "entity":
+            axis.title.text = "Company"
+    return fig
