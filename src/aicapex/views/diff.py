@@ -430,8 +430,8 @@ def trace(
             continue
         causes: dict[str, str] = {}
         for ds, scen in ((new, new_scenario), (old, old_scenario)):
-            if ds is None:
-                continue
+            if ds is None or (causes and ds is old):
+                continue  # the old run's tree only when the new one names no cause (removals)
             key = (id(ds), r["entity"], r["metric"], r["year"], scen)
             if key not in cache:
                 cache[key] = _tree(ds, r["entity"], r["metric"], r["year"], scen)
