@@ -111,3 +111,35 @@ def test_known_at_is_the_view_of_a_date(ds):
     assert feb.value("alphabet", "capex", "FY2026") == pytest.approx(180)
     assert feb.reports("microsoft", "capex_incl_finance_leases", "CY2026").empty
     assert len(feb.facts) < len(ds.facts) and feb.deals is ds.deals
+
+
+def test_epoch_end_2025_beside_the_press_and_the_default(ds, shared_data):
+    # Sum, read here with the csv module, of the four designers' end-2025 cumulative medians in
+    # epoch-ai-chip-counts/csv_export/*_cumulative_totals.csv (columns by name: Trainium's file
+    # orders them differently): 13,659,258 + 1,244,972 + 3,812,878 + 1,020,727 H100e = 19.74 M;
+    # 8,562 + 762 + 2,223 + 840.0 MW = 12.387 GW.
+    import csv
+
+    h100e = mw = 0.0
+    for designer in ("nvidia", "amd", "tpu", "trainium"):
+        path = (
+            shared_data
+            / "epoch-ai-chip-counts"
+            / "csv_export"
+            / f"{designer}_cumulative_totals.csv"
+        )
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["End date"] == "12/31/2025":
+                    h100e += float(row["Compute estimate in H100e (median)"])
+                    mw += float(row["Power in MW (median)"])
+    assert h100e == pytest.approx(19_737_835) and mw == pytest.approx(12_387)
+    stock = ds.resolve("global_ai_compute", "compute_stock", "CY2025")
+    power = ds.resolve("global_ai_compute", "power_draw", "CY2025")
+    assert stock.value * stock.scale == pytest.approx(h100e, rel=1e-5)
+    assert power.value == pytest.approx(mw / 1e3)
+    # the press's "1500萬個H100 GPU當量" and "10GW" stay beside them
+    press = ds.reports("global_ai_compute", "compute_stock", "CY2025")
+    assert 15.0 in set(press["value"]) and len(press) == 2
+    assert 10.0 in set(ds.reports("global_ai_compute", "power_draw", "CY2025")["value"])
+    assert ds.known_at("2026-01-31").value("global_ai_compute", "compute_stock", "CY2025") == 15
