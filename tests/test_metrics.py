@@ -98,3 +98,16 @@ def test_cli_metrics_lists_the_table(capsys):
     assert "fcf," not in out  # a financial metric, filtered out
     assert main(["metrics", "--layer", "nowhere"]) == 2
     assert "--layer: 'nowhere' is not one of" in capsys.readouterr().err
+
+
+def test_cli_simulate_accepts_an_alias_and_names_close_matches(capsys):
+    from aicapex.cli import main
+
+    # free_cash_flow is the dataset's name for the model's fcf (metrics.csv): same output
+    args = ["simulate", "--entity", "meta", "--year", "2026", "--paths", "50", "--format", "csv"]
+    assert main([*args, "--metric", "free_cash_flow"]) == 0
+    alias = capsys.readouterr().out
+    assert main([*args, "--metric", "fcf"]) == 0
+    assert capsys.readouterr().out == alias and ",fcf," in alias
+    assert main([*args, "--metric", "fcff"]) == 2
+    assert "unknown metric 'fcff'; did you mean fcf?" in capsys.readouterr().err

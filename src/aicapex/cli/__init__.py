@@ -102,13 +102,7 @@ def _root(
 
 
 for _name in _COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as exc:  # a layer not built yet has no commands
-        if exc.name != f"{__name__}.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"{__name__}.{_name}").register(app)
 common.add_out_option(app)  # --out FILE.xlsx on every table command (cli/common.py)
 _help.polish(app)  # an example at the end of every command's help; readable option types
 

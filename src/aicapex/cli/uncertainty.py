@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from .. import defaults
 from ..errors import ScenarioError
 from .common import FORMAT_OPTION, Format, dataset, emit
 from .roic import with_store_filed_quarterly
@@ -24,20 +25,29 @@ def _layer():
     return model
 
 
+def _canonical(names: list[str] | None) -> list[str]:
+    """Metric names as the model knows them: an alias (free_cash_flow, stress_loss) is accepted;
+    an unknown name fails naming the closest ones (aicapex/metrics.csv)."""
+    from .. import metrics
+
+    return [metrics.canonical(n) for n in names or []]
+
+
 def register(app: typer.Typer) -> None:
     @app.command("simulate")
     def simulate(
-        scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
-        paths: int = typer.Option(100_000, "--paths", help="Monte Carlo paths."),
-        seed: int = typer.Option(1, "--seed", help="Seed; the same seed gives identical results."),
+        scenario: str = typer.Option(defaults.SCENARIO, "--scenario", "-s", help=SCENARIO_HELP),
+        paths: int = typer.Option(defaults.SIMULATE_PATHS, "--paths", help="Monte Carlo paths."),
+        seed: int = typer.Option(
+            defaults.SEED, "--seed", help="Seed; the same seed gives identical results."
+        ),
         metric: list[str] | None = typer.Option(
             None,
             "--metric",
-            help="Output (repeatable): any column of "
-            "`aicapex financials`, gw, accelerators, twh_per_year, defaulted, shortfall, total_loss, or a GPU "
-            "cluster's cluster_npv_usd, cluster_irr, cluster_gross_margin, cluster_payback_years, "
-            "cluster_paid_back, breakeven_price_per_hour (entity gb300, labelled with the first "
-            "year). Default fcf.",
+            help="Output (repeatable): any output of `aicapex metrics` (name or alias), e.g. "
+            "fcf, earnings_overstated_cumulative, gw, total_loss, roic; a GPU cluster's "
+            "cluster_* outputs have the accelerator (gb300) as entity and the first year. "
+            "Default fcf.",
         ),
         entity: list[str] | None = typer.Option(
             None, "--entity", help="Entity id (repeatable); default: all modelled."
@@ -91,7 +101,7 @@ def register(app: typer.Typer) -> None:
                 paths,
                 seed,
                 chunk_size=chunk_size,
-                metrics=metric or ["fcf"],
+                metrics=_canonical(metric) or [defaults.METRIC],
                 entities=entity or None,
                 years=U.api._years(None, year or []),
                 quantiles=qs,
@@ -110,19 +120,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sensitivity")
     def sensitivity(
-        metric: str = typer.Option("fcf", "--metric", help="Output to explain."),
+        metric: str = typer.Option(
+            defaults.METRIC, "--metric", help="Output to explain (`aicapex metrics`)."
+        ),
         entity: str | None = typer.Option(
             None, "--entity", help="Entity id (default: meta; gb300 for a cluster metric)."
         ),
-        year: int = typer.Option(2026, "--year", help="Year."),
+        year: int = typer.Option(defaults.YEAR, "--year", help="Year."),
         method: str = typer.Option(
             "tornado", "--method", help="tornado (one at a time, p5/p95) or sobol (global)."
         ),
-        scenario: str = typer.Option("base", "--scenario", "-s", help=SCENARIO_HELP),
+        scenario: str = typer.Option(defaults.SCENARIO, "--scenario", "-s", help=SCENARIO_HELP),
         n: int = typer.Option(
-            512, "--n", help="Sobol base samples (a power of two); runs n x (inputs + 2)."
+            defaults.SOBOL_N,
+            "--n",
+            help="Sobol base samples (a power of two); runs n x (inputs + 2).",
         ),
-        seed: int = typer.Option(1, "--seed", help="Seed of the Sobol sequence."),
+        seed: int = typer.Option(defaults.SEED, "--seed", help="Seed of the Sobol sequence."),
         user: list[Path] | None = typer.Option(
             None, "--user", help="User file(s) adding or overriding data for this run."
         ),
@@ -131,7 +145,10 @@ def register(app: typer.Typer) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
         U = _layer()
         ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
-        entity = entity or ("gb300" if metric in U.CLUSTER_OUTPUTS else "meta")
+        metric = _canonical([metric])[0]
+        entity = entity or (
+            defaults.ACCELERATOR if metric in U.CLUSTER_OUTPUTS else defaults.ENTITY
+        )
         if method == "tornado":
             df = U.tornado(ds, scenario, metric=metric, entity=entity, year=year)
         elif method == "sobol":
@@ -163,10 +180,14 @@ def register(app: typer.Typer) -> None:
         scenarios: list[str] = typer.Argument(
             ..., help="Scenario names or YAML files, e.g. base burry huang."
         ),
-        paths: int = typer.Option(20_000, "--paths", help="Monte Carlo paths per scenario."),
-        seed: int = typer.Option(1, "--seed", help="Seed (the same for every scenario)."),
+        paths: int = typer.Option(
+            defaults.COMPARE_PATHS, "--paths", help="Monte Carlo paths per scenario."
+        ),
+        seed: int = typer.Option(
+            defaults.SEED, "--seed", help="Seed (the same for every scenario)."
+        ),
         metric: list[str] | None = typer.Option(
-            None, "--metric", help="Output (repeatable); default fcf."
+            None, "--metric", help="Output (repeatable; `aicapex metrics`); default fcf."
         ),
         entity: list[str] | None = typer.Option(None, "--entity", help="Entity id (repeatable)."),
         year: list[int] | None = typer.Option(None, "--year", help="Year to report (repeatable)."),
@@ -183,7 +204,7 @@ def register(app: typer.Typer) -> None:
             scenarios,
             paths=paths,
             seed=seed,
-            metrics=metric or ["fcf"],
+            metrics=_canonical(metric) or [defaults.METRIC],
             entities=entity or None,
             years=U.api._years(None, year or []),
             wide=fmt is Format.table,
