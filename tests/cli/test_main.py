@@ -43,7 +43,7 @@ def aicapex(*args: str, env: dict | None = None, timeout: float = 120):
         (["roicx"], "No such command 'roicx'"),
         (["financials", "--bogus", "1"], "No such option: --bogus"),
         (["simulate", "--paths", "abc"], "'--paths'"),
-        (["import", "sec"], "Missing argument"),
+        (["explain", "--metric", "fcf", "--year", "2026"], "Missing option '--entity'"),
         (["facts", "--format", "xml"], "'xml'"),
     ],
 )

@@ -73,6 +73,16 @@ def test_cli_csv_has_no_formula_cells(command, tmp_path, capsys):
     assert formula_cells(rows) == []
 
 
+def test_cli_table_shows_rich_markup_as_typed(tmp_path, capsys):
+    # rich parses "[...]" in table cells as markup: "[/bold]" raised MarkupError (exit 1)
+    code = main(
+        ["--db", str(tmp_path / "s.duckdb"), "facts", "--entity", "evilco", "--user", str(HOSTILE)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "[/bold]" in out
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report") / "report.html"

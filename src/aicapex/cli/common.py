@@ -195,6 +195,7 @@ def emit(
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         from ..views.labels import cell, entity_names, humanize
 
@@ -204,7 +205,8 @@ def emit(
         for col in shown.columns:
             table.add_column(str(col), overflow="fold", no_wrap=str(col) in names_cols)
         for row in shown.itertuples(index=False):
-            table.add_row(*(cell(v, float_format) for v in row))
+            # Text, not markup: a user's note "[/bold]" is shown as typed (rich would raise)
+            table.add_row(*(Text(cell(v, float_format)) for v in row))
         console = Console(width=max(160, Console().width))
         console.print(table)
         if footer:
