@@ -83,7 +83,7 @@ def status_command(
         [{"what": k.replace("_", " "), "value": v} for k, v in dates.items()]
         + [{"what": "user files loaded", "value": ", ".join(st["user_files"]) or "none"}]
     )
-    emit(st["tables"], fmt, title=f"store {st['store']}: rows per table", footer=False)
+    emit(st["tables"], fmt, title="rows per table", footer=False)
     emit(
         st["source_kinds"],
         fmt,
