@@ -150,8 +150,8 @@ def label_figure(fig, names: dict[str, str]):
             if seq and all(isinstance(v, str) for v in seq) and any(v in names for v in seq):
                 setattr(trace, axis, [names.get(v, v) for v in seq])
     for axis_name in ("xaxis", "yaxis"):
-        axis = getattr(fig.layout, axis_name, None)
-        title = getattr(getattr(axis, "title", None), "text", None)
-        if isinstance(title, str) and title.strip().lower() == "entity":
-            axis.title.text = "Company"
+        layout_axis = getattr(fig.layout, axis_name, None)
+        title = getattr(getattr(layout_axis, "title", None), "text", None)
+        if layout_axis is not None and isinstance(title, str) and title.strip().lower() == "entity":
+            layout_axis.title.text = "Company"
     return fig
