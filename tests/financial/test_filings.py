@@ -173,3 +173,16 @@ def test_oracle_fiscal_year_from_its_four_filed_quarters(shared_data, tmp_path):
     assert r.value("capex", "oracle", 2026) == pytest.approx(8.502 + 12.033 + 18.635 + 16.493)
     assert r.value("capex", "oracle", 2026) == pytest.approx(55.663)
     assert r.origin("oracle", "capex", 2026).startswith("filed")
+
+
+def test_balances_anchored_at_the_last_filed_year_end_before_the_years_asked(db):
+    # end of 2019: CashCashEquivalentsAndShortTermInvestments 119,675,000,000 and
+    # LongTermDebtNoncurrent 3,958,000,000 + LongTermDebtCurrent 0 (10-K 0001652044-20-000008 /
+    # -21-000010). 2020: OCF 65,124 - capex 22,281 - buybacks 31,149 ($m; no dividend that year,
+    # none tagged: buybacks alone) = 11,694 left -> cash 131.369, no new debt.
+    ds = with_filed_facts(open_dataset(db), read_filing_facts(Store(db)))
+    r = run_financials(ds, entities=["alphabet"], years=[2020, 2021])
+    assert r.value("shareholder_returns", "alphabet", 2020) == pytest.approx(31.149)
+    assert r.value("cash", "alphabet", 2020) == pytest.approx(119.675 + 65.124 - 22.281 - 31.149)
+    assert r.value("debt", "alphabet", 2020) == pytest.approx(3.958)
+    assert r.value("interest", "alphabet", 2020) == pytest.approx(0.05 * 3.958)

@@ -17,6 +17,7 @@ import_app = typer.Typer(
 
 @import_app.command("sec")
 def import_sec_command(
+    ctx: typer.Context,
     sources: list[str] | None = typer.Argument(
         None,
         metavar="FILE|CIK|TICKER...",
@@ -42,7 +43,9 @@ def import_sec_command(
 
     todo = list(sources or []) + (loop_tickers() if loop else [])
     if not todo:
-        raise AicapexError("give FILE, CIK or TICKER (e.g. MSFT GOOGL), or --loop")
+        import click
+
+        raise click.UsageError("Missing argument 'FILE|CIK|TICKER...' (or --loop).", ctx)  # type: ignore[arg-type]  # typer.Context is a click.Context
     if entity is not None and len(todo) > 1:
         raise AicapexError("--entity names one company: give one source with it")
     store = open_store()

@@ -188,6 +188,8 @@ class EntityPoints:
     depreciation_reported: dict[int, np.ndarray] = field(default_factory=dict)
     net_income_reported: dict[int, np.ndarray] = field(default_factory=dict)
     buybacks: dict[int, np.ndarray] = field(default_factory=dict)
+    # "debt"/"cash" -> year end of the opening balance, where it is after the waterfall's start
+    balance_anchor: dict[str, int] = field(default_factory=dict)
     dividends: dict[int, np.ndarray] = field(default_factory=dict)
     chosen_years: dict[str, tuple[int, bool]] = field(
         default_factory=dict
@@ -234,8 +236,20 @@ def _latest_before(
     return (max(before), values[max(before)]) if before else None
 
 
+def _opening(
+    values: dict[int, np.ndarray], first_flow: int | None, start: int | None
+) -> tuple[int, np.ndarray] | None:
+    """The opening balance: the latest reported before the first year asked (`start`), else the
+    earliest reported. One at or after the waterfall's first year is an anchor (see
+    `EntityPoints.balance_anchor`): with a filed history the waterfall starts years before."""
+    if first_flow is None or not values:
+        return None
+    before = _latest_before(values, start if start is not None else first_flow)
+    return before or (min(values), values[min(values)])
+
+
 def assemble(
-    ef: EntityFigures, overrides: dict[Any, Any], case: Any
+    ef: EntityFigures, overrides: dict[Any, Any], case: Any, start: int | None = None
 ) -> tuple[EntityPoints, EntityExplanation]:
     """The known points of one entity and the explanation of where each came from."""
     expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric)
@@ -282,6 +296,22 @@ def assemble(
             rule="derived",
             derivation="buybacks + dividends",
         )
+    # a year between reported ones with buybacks but no dividends reported (Alphabet 2018-2021,
+    # before its first dividend): buybacks alone, a lower bound, rather than an interpolation
+    if returns:
+        inside = [
+            y for y in sorted(set(buybacks) - set(returns)) if min(returns) < y < max(returns)
+        ]
+        for year in inside:
+            returns[year] = buybacks[year]
+            expl.record(
+                D.RETURNS_METRIC,
+                year,
+                str(year),
+                returns[year],
+                rule="derived",
+                derivation="buybacks (no dividends reported that year: a lower bound)",
+            )
     for year in sorted(set(residual) - set(returns)):
         if year in ocf and year in capex:
             returns[year] = ocf[year] - capex[year] - residual[year]
@@ -324,6 +354,7 @@ def assemble(
         )
 
     opening = {}
+    anchor: dict[str, int] = {}
     current, _ = _values(ef, CURRENT_DEBT_METRIC, overrides, case, expl, record=False)
     securities, _ = _values(ef, "marketable_securities", overrides, case, expl, record=False)
     for name, metrics in (("debt", D.DEBT_METRICS), ("cash", CASH_METRICS)):
@@ -333,7 +364,7 @@ def assemble(
             if metric == D.CASH_METRIC and securities:
                 # cash = cash and equivalents + marketable securities, where both are reported
                 both = set(vals) & set(securities)
-                found = _latest_before({y: vals[y] + securities[y] for y in both}, first_flow)
+                found = _opening({y: vals[y] + securities[y] for y in both}, first_flow, start)
                 if first_flow is not None and found is not None:
                     y = found[0]
                     expl.record(
@@ -348,7 +379,7 @@ def assemble(
             if metric == "long_term_debt" and current:
                 # total debt = long-term + current portion, where both are reported for a year
                 both = set(vals) & set(current)
-                found = _latest_before({y: vals[y] + current[y] for y in both}, first_flow)
+                found = _opening({y: vals[y] + current[y] for y in both}, first_flow, start)
                 if first_flow is not None and found is not None:
                     y = found[0]
                     expl.record(
@@ -360,7 +391,7 @@ def assemble(
                         derivation=f"opening debt (end of {y}) = long_term_debt + current_debt",
                     )
                     break
-            found = _latest_before(vals, first_flow) if first_flow is not None else None
+            found = _opening(vals, first_flow, start)
             if found is not None:
                 expl.record(
                     metric,
@@ -377,6 +408,15 @@ def assemble(
                 f"({name} and what depends on it are n/a)"
             )
         opening[name] = found[1] if found is not None else np.asarray(np.nan)
+        if found is not None and first_flow is not None and found[0] >= first_flow:
+            # no balance before the waterfall starts (a history from the first filed capex):
+            # the balance is anchored at its first reported year end, n/a before
+            anchor[name] = found[0]
+            expl.notes.append(
+                f"opening {name}: first reported at the end of {found[0]}, after the waterfall "
+                f"starts ({first_flow}); {name} is that balance plus the model's flows after it, "
+                f"n/a up to {found[0] - 1}"
+            )
 
     lives, _ = _values(ef, D.SERVER_LIFE_METRIC, overrides, case, expl, record=False)
     shares, _ = _values(ef, D.SERVER_SHARE_METRIC, overrides, case, expl, record=False)
@@ -397,6 +437,7 @@ def assemble(
         legacy_depreciation=legacy[1] if legacy is not None else np.asarray(0.0),
         opening_debt=opening["debt"],
         opening_cash=opening["cash"],
+        balance_anchor=anchor,
         server_life=None if life is None else life[1],
         server_share=None if share is None else share[1],
         chosen_years=chosen,

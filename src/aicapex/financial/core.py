@@ -370,6 +370,43 @@ def compute(
 
     for name in WATERFALL_OUTPUTS:
         formulas[name] = waterfall_output(name)
+    anchored = [i for i, p in enumerate(assembled) if p.balance_anchor]
+
+    def anchored_balance(name: str) -> Callable[[], np.ndarray]:
+        """A balance first reported after the waterfall starts (a filed history): that balance
+        plus the model's flows after it (the waterfall ran with it as the opening), n/a before."""
+
+        def compute_one() -> np.ndarray:
+            wf = get("waterfall")
+            out = new_array(m, n_e, n_t)
+            out[...] = getattr(wf, name)
+            signs = {
+                "debt": {"debt": 1.0},
+                "cash": {"cash": 1.0},
+                "net_debt": {"debt": 1.0, "cash": -1.0},
+            }
+            for i in anchored:
+                for which, year in assembled[i].balance_anchor.items():
+                    if year not in grid:
+                        continue
+                    t = grid.index(year)
+                    opening = _take(getattr(assembled[i], f"opening_{which}"), sl, n)
+                    # the waterfall's balance at the end of the anchor year minus the reported one
+                    shift = getattr(wf, which)[:, i, t] - opening
+                    if name == "interest" and which == "debt":
+                        out[:, i, :] -= per_path("rate")[:, 0][:, None] * shift[:, None]
+                    elif which in signs.get(name, {}):
+                        out[:, i, :] -= signs[name][which] * shift[:, None]
+                    else:
+                        continue
+                    out[:, i, : t + 1] = np.nan
+            return out
+
+        return compute_one
+
+    if anchored:
+        for name in ("debt", "cash", "net_debt", "interest"):
+            formulas[name] = anchored_balance(name)
     return {name: get(name) for name in keep}
 
 

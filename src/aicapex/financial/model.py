@@ -226,7 +226,7 @@ class PreparedFinancials:
                     for e in missing
                 )
             )
-        assembled = {e: assemble(figures[e], ov, r["capex_case"]) for e in chosen}
+        assembled = {e: assemble(figures[e], ov, r["capex_case"], years[0]) for e in chosen}
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
         lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
