@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from aicapex.dataset import Dataset, build_dataset
 from aicapex.dataset.reader import to_frame
 from aicapex.importers import RECONCILE_COLUMNS, read_companyfacts, reconcile
-from aicapex.importers.reconcile import filing_period
+from aicapex.importers.reconcile import filing_period, unchecked
 
 PRESS = {
     "entities": [
@@ -342,3 +342,115 @@ def test_press_figure_rounded_from_the_filing_is_explained(filing_usd_m, decimal
     reason = row["likely_reason"]
     assert ("agrees" in reason) or ("rounding" in reason)
     assert ("guidance vs actual" in reason) == guidance
+
+
+# ---- issue 13 item 5: the right reason -------------------------------------------------------
+@pytest.fixture(scope="module")
+def real(shared_data):
+    """The shipped dataset against Apple's and Alphabet's companyfacts and the filed-quarterly table."""
+    from aicapex.importers.filed_quarterly import read_filed_quarterly
+
+    sec = shared_data / "sec-companyfacts"
+    filings = pd.concat(
+        [
+            read_companyfacts(sec / "CIK0000320193_APPLE.json").facts,
+            read_companyfacts(sec / "CIK0001652044_ALPHABET.json").facts,
+            read_filed_quarterly(shared_data / "filed-quarterly-2025-2026").facts,
+        ],
+        ignore_index=True,
+    )
+    return build_dataset(), filings
+
+
+def test_apple_calendar_2025_fcf_names_the_fiscal_calendar_slip(real):
+    ds, filings = real
+    r = _row(reconcile(ds, filings, entity="apple"), "apple", "free_cash_flow", "CY2025")
+    # Apple 10-K FY2025 (0000320193-25-000079) and 10-Qs: OCF 111.482 - 29.935 + 53.925 = 135.472
+    # and capex 12.715 - 2.940 + 2.373 = 12.148 over Jan-Dec 2025; fiscal 2025: 111.482 - 12.715
+    assert r["filing_value"] == pytest.approx(135.472 - 12.148)
+    assert r["filing_period"] == "FY2025Q2+FY2025Q3+FY2025Q4+FY2026Q1"
+    assert "fiscal/calendar slip" in r["likely_reason"]
+    assert f"{111.482 - 12.715:,.3f}" in r["likely_reason"]  # 98.767, the fiscal year
+
+
+def test_a_fiscal_label_on_a_calendar_figure_is_caught(real):
+    ds, filings = real
+    press = ds.facts[(ds.facts["entity"] == "apple") & (ds.facts["metric"] == "free_cash_flow")]
+    wrong = press.assign(period="FY2025")  # the reading before issue 13
+    r = _row(reconcile(ds.with_tables(facts=wrong), filings), "apple", "free_cash_flow", "FY2025")
+    assert r["filing_value"] == pytest.approx(111.482 - 12.715)
+    assert "fiscal/calendar slip" in r["likely_reason"] and "should be CY2025" in r["likely_reason"]
+
+
+def test_definitions_and_run_rates(real):
+    ds, filings = real
+    df = reconcile(ds, filings)
+    # Alphabet 10-K 2025: cash, equivalents and marketable securities 126.843 ("1268億美元")
+    cs = _row(df, "alphabet", "cash_and_short_term_investments", "FY2025")
+    assert cs["filing_value"] == pytest.approx(126.843) and cs["likely_reason"] == "agrees"
+    # capex-and-backlog.csv, Microsoft incl. finance leases: 34.9 + 37.5 + 31.9 + 41.0 = 145.3
+    # for fiscal 2026, against the press's first-half run-rate 2 x 72 = 144
+    rr = _row(df, "microsoft", "capex_incl_finance_leases", "FY2026")
+    assert rr["filing_value"] == pytest.approx(145.3)
+    assert "annualised run rate" in rr["likely_reason"]
+    h1 = _row(df, "microsoft", "capex_incl_finance_leases", "FY2026H1")
+    assert h1["filing_value"] == pytest.approx(72.4)  # same definition: no definition caveat
+    assert "finance leases" not in (h1["likely_reason"] or "")
+
+
+def test_aggregate_against_the_sum_of_filed_members(real):
+    ds, filings = real
+    user = to_frame(
+        "facts",
+        [
+            {
+                "entity": "big4_hyperscalers",
+                "metric": "capex",
+                "period": "CY2025H2",
+                "value": 240,
+                "unit": "USD",
+                "scale": 1e9,
+                "basis": "actual",
+                "source": "hand",
+            }
+        ],
+        origin="user:x",
+    )
+    r = _row(
+        reconcile(ds.with_tables(facts=user), filings), "big4_hyperscalers", "capex", "CY2025H2"
+    )
+    # capex-and-backlog.csv, Jul-Dec 2025: Amazon 35.095 + 39.522, Microsoft 34.9 + 37.5,
+    # Alphabet 23.953 + 27.851, Meta 19.374 + 22.137
+    assert r["filing_value"] == pytest.approx(
+        35.095 + 39.522 + 34.9 + 37.5 + 23.953 + 27.851 + 19.374 + 22.137
+    )
+    assert "aggregate" in r["likely_reason"]
+    assert "microsoft capex_incl_finance_leases" in r["likely_reason"]
+
+
+def test_unchecked_lists_what_and_why(real):
+    ds, filings = real
+    u = unchecked(ds, filings)
+    big4 = u[(u["entity"] == "big4_hyperscalers") & (u["period"] == "CY2025")]
+    # capex-and-backlog.csv starts with Amazon's June 2025 quarter: its Q1 2025 is not imported
+    assert big4["why"].str.contains("amazon (capex FY2025Q1)", regex=False).any()
+    cw = u[u["entity"] == "coreweave"]
+    assert not cw.empty and cw["why"].str.startswith("no filing imported for coreweave").all()
+    msft = u[(u["entity"] == "microsoft") & (u["period"] == "CY2026")].iloc[0]
+    assert "FY2027Q1" in msft["why"]  # calendar 2026 needs Microsoft's fiscal 2027 H1
+
+
+def test_cli_reconcile_apple_names_the_slip(tmp_path, capsys, shared_data):
+    from aicapex.cli import main
+
+    db = str(tmp_path / "s.duckdb")
+    sec = str(shared_data / "sec-companyfacts" / "CIK0000320193_APPLE.json")
+    assert main(["--db", db, "import", "sec", sec]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "reconcile", "--entity", "apple", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    fcf = next(r for r in rows if r["metric"] == "free_cash_flow")
+    assert fcf["period"] == "CY2025" and "fiscal/calendar slip" in fcf["likely_reason"]
+    assert main(["--db", db, "reconcile", "--unchecked", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert any(r["entity"] == "coreweave" for r in rows)

@@ -146,18 +146,44 @@ def register(app: typer.Typer) -> None:
     @app.command("reconcile")
     def reconcile_command(
         entity: str | None = typer.Option(None, "--entity", help="Only this entity."),
+        not_checked: bool = typer.Option(
+            False,
+            "--unchecked",
+            help="List the press figures no imported filing could check, and why.",
+        ),
         user: list[Path] | None = typer.Option(None, "--user", help="User file(s) for this run."),
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Press figures against SEC filings: both values, the difference and its likely reason."""
         from ..importers import read_filing_facts, reconcile
 
-        filings_df = read_filing_facts(open_store())
-        if filings_df.empty:
-            raise AicapexError("no filing facts in the store; run `aicapex import sec FILE` first")
+        import pandas as pd
+
+        from ..importers.filed_quarterly import read_filed_quarterly_facts
+
+        store = open_store()
+        # SEC companyfacts and the filed-quarterly table (both filings, with accession numbers)
+        parts = [read_filing_facts(store), read_filed_quarterly_facts(store)]
+        parts = [p for p in parts if p is not None and not p.empty]
+        if not parts:
+            raise AicapexError(
+                "no filing facts in the store; run `aicapex import sec FILE` or "
+                "`aicapex import filed-quarterly DIR` first"
+            )
+        filings_df = pd.concat(parts, ignore_index=True)
         ds = dataset(user)
         if entity:
             ds.entity(entity)
+        if not_checked:
+            from ..importers.reconcile import unchecked
+
+            emit(
+                unchecked(ds, filings_df, entity=entity),
+                fmt,
+                title="press figures no filing could check, and why",
+                float_format="{:,.3f}",
+            )
+            return
         df = reconcile(ds, filings_df, entity=entity)
         cols = list(df.columns)
         if fmt is Format.table:

@@ -28,7 +28,10 @@ def reconcile_section(ctx: ReportContext) -> Section:
                 )
             ],
         )
+    from ..importers.reconcile import unchecked
+
     df = importers.reconcile(ctx.dataset, filings)
+    not_checked = unchecked(ctx.dataset, filings)
     figures = []
     both = df.dropna(subset=["press_value", "filing_value"])
     if not both.empty:
@@ -62,8 +65,20 @@ def reconcile_section(ctx: ReportContext) -> Section:
     return Section(
         id="reconcile",
         title=TITLE,
-        lines=[f"{len(both)} press figures have a filed counterpart; {agree} agree within 0.5 %."],
+        lines=[
+            f"{len(both)} press figures have a filed counterpart; {agree} agree within 0.5 %.",
+            (
+                f"{len(not_checked)} press figures of filed metrics could not be checked (no "
+                "filing imported for the company, or the filings lack the period or an "
+                "aggregate's members): see the second table."
+            ),
+        ],
         figures=figures,
-        tables=[Table("reconcile", "Press vs filing", df)],
+        tables=[
+            Table("reconcile", "Press vs filing", df),
+            Table(
+                "reconcile_unchecked", "Press figures no filing could check, and why", not_checked
+            ),
+        ],
         provenance=prov[prov["item"].isin(items)],
     )
