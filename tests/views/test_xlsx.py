@@ -81,3 +81,24 @@ def test_report_workbook_sheets(tmp_path):
     assert {"outlet", "quote", "source"} <= set(sources[0])
     assumptions = _sheet_records(wb["assumptions burry"])
     assert any(r["assumption"] for r in assumptions)
+
+
+def test_report_xlsx_has_the_numbers_of_the_report_csvs(tiny_dataset, tmp_path):
+    """`report --xlsx`: each table's sheet holds the same values as its CSV."""
+    from aicapex.report import build_report
+
+    written = build_report(tiny_dataset, tmp_path / "r.html", paths=20, xlsx=True)
+    book = tmp_path / "r.xlsx"
+    assert book in written
+    wb = openpyxl.load_workbook(book)
+    key = pd.read_csv(tmp_path / "r_tables" / "key_figures.csv")
+    sheet = next(n for n in wb.sheetnames if n.lower().startswith("key figures"))
+    got = _sheet_records(wb[sheet])
+    assert len(got) == len(key)
+    for want, have in zip(key.to_dict(orient="records"), got, strict=True):
+        for col, value in want.items():
+            if isinstance(value, float) and not pd.isna(value):
+                assert have[col] == pytest.approx(value)
+    sources = _sheet_records(wb["sources"])
+    assert len(sources) == len(tiny_dataset.facts)
+    assert "assumptions base" in wb.sheetnames  # no scenario asked: the base one
