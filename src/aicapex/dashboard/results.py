@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
+from ..financial.defaults import CAPEX_METRICS
 from ..model import ASSET_SHOCK_PREFIX, load_scenario, shipped_scenarios
 from .content import DashboardResults
 from .controls import Controls
@@ -14,9 +15,11 @@ from .panels import PANELS
 
 
 def default_entities(ds: Dataset) -> list[str]:
-    """Companies with a reported annual capex figure: the ones the financial model can run."""
+    """Companies with a reported annual capex figure (cash capex, else capex including finance
+    leases, as the financial layer reads them): the ones the financial model can run."""
     kinds = ds.entities.set_index("id")["kind"]
-    f = ds.facts[(ds.facts["metric"] == "capex") & ds.facts["period"].str.fullmatch(r"FY\d{4}")]
+    annual = ds.facts["period"].str.fullmatch(r"FY\d{4}")
+    f = ds.facts[ds.facts["metric"].isin(CAPEX_METRICS) & annual]
     ids = [e for e in dict.fromkeys(f["entity"]) if kinds.get(e) in ("hyperscaler", "neocloud")]
     return ids
 
