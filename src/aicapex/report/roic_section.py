@@ -69,7 +69,7 @@ def roic_section(ctx: ReportContext) -> Section:
                 "roic-vs-wacc",
                 f"Forward ROIC in FY{ROIC_YEAR} (AI revenue proxy x NOPAT margin / AI capex of the "
                 f"year; median and p5-p95 over {ctx.paths:,} paths of scenario '{scenario}') against "
-                "each company's WACC; the green band is Morgan Stanley's 25-50 % long-run AI ROIC.",
+                "each company's WACC at its default inputs (diamonds); the green band is Morgan Stanley's 25-50 % long-run AI ROIC.",
                 roic_figures.roic_vs_wacc(roic, wacc),
             )
         )
