@@ -41,6 +41,8 @@ report: setup
 	@if [ -d "$(SHARED_DATA)/sec-companyfacts" ]; then \
 	  for f in $(SHARED_DATA)/sec-companyfacts/*.json; do $(BIN)/aicapex import sec "$$f" --since 2018 || exit 1; done; fi
 	@if [ -d "$(SHARED_DATA)" ]; then $(BIN)/aicapex import epoch "$(SHARED_DATA)"; fi
+	@if [ -d "$(SHARED_DATA)/filed-quarterly-2025-2026" ]; then \
+	  $(BIN)/aicapex import filed-quarterly "$(SHARED_DATA)/filed-quarterly-2025-2026"; fi
 	$(BIN)/aicapex report --out $(OUT)/report.html
 
 # Debian's chromium for the dashboard's browser test (Playwright drives /usr/bin/chromium).
