@@ -66,6 +66,8 @@ def test_cli_explain_json(tmp_path, capsys):
     )
     assert code == 0
     tree = json.loads(capsys.readouterr().out)
-    # Barron's (000_0bf8f8a29dd3db6b.txt): "亞馬遜給出的2026年資本支出指引為2000億美元" -> 200 $bn
+    # the newest guidance is the default (docs/dataset.md): the June-2026 quarter's outlook,
+    # filed-quarterly-2025-2026/SOURCE.txt "Amazon 2026 ~200 $bn" (Barron's said the same in
+    # February: "亞馬遜給出的2026年資本支出指引為2000億美元") -> 200 $bn
     assert tree["value"] == 200.0
-    assert any("2000億美元" in p["quote"] for p in tree["provenance"])
+    assert any("Amazon 2026 ~200 $bn" in p["quote"] for p in tree["provenance"])
