@@ -17,7 +17,8 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -75,6 +76,34 @@ class Store:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_db_path()
+        self._held: duckdb.DuckDBPyConnection | None = None  # see locked()
+
+    @contextmanager
+    def locked(self) -> Iterator[Store]:
+        """Hold the store's write lock for a read-modify-write (an import replaces one entity's
+        rows of a table all entities share): reads and writes inside go through one connection,
+        so no other process can write between them."""
+        if self._held is not None:
+            yield self
+            return
+        con = self._connect()
+        self._held = con
+        try:
+            yield self
+        finally:
+            self._held = None
+            con.close()
+
+    @contextmanager
+    def _connection(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._held is not None:
+            yield self._held
+            return
+        con = self._connect(read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
 
     def _connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """A connection, waiting up to LOCK_WAIT_S for another process's lock; any failure to
@@ -129,7 +158,7 @@ class Store:
     def tables(self) -> list[str]:
         if not self.path.exists():
             return []
-        with self._connect(read_only=True) as con:
+        with self._connection(read_only=True) as con:
             return [
                 r[0]
                 for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -139,7 +168,7 @@ class Store:
         self, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None
     ) -> None:
         """Replace the named tables (and meta keys) in one transaction: all or nothing."""
-        with self._connect() as con:
+        with self._connection() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 for name, df in tables.items():
@@ -162,7 +191,7 @@ class Store:
     def read_table(self, name: str) -> pd.DataFrame | None:
         if name not in self.tables():
             return None
-        with self._connect(read_only=True) as con:
+        with self._connection(read_only=True) as con:
             return con.execute(f'SELECT * FROM "{name}"').df()
 
     def meta(self) -> dict[str, object]:
@@ -184,7 +213,7 @@ class Store:
     def read(self) -> Dataset:
         tables = {}
         present = set(self.tables())
-        with self._connect(read_only=True) as con:  # one connection for all four tables
+        with self._connection(read_only=True) as con:  # one connection for all four tables
             for t in TABLES:
                 if t not in present:
                     raise DataError(

@@ -100,6 +100,13 @@ def import_sec(
     """
     path = resolve_source(path_or_cik, cache_dir=cache_dir, **download)
     result = read_companyfacts(path, since=since, entity=entity)
+    with store.locked():  # read-modify-write under one lock: another import cannot interleave
+        _file_result(store, path, result, since, cache_dir)
+    return result
+
+
+def _file_result(store: Store, path: Path, result: ImportResult, since, cache_dir) -> None:
+    """Replace the entity's rows of the shared filing tables with `result`, in one transaction."""
     info = result.entity
     entities = known_entities(store)
     check_fiscal_calendar(info, entities)
@@ -147,7 +154,6 @@ def import_sec(
             }
         },
     )
-    return result
 
 
 def read_filing_facts(store: Store) -> pd.DataFrame:
