@@ -127,3 +127,12 @@ def test_a_failing_layer_costs_only_its_own_section():
     with pytest.warns(UserWarning, match="report section 'x' failed"):
         s = SectionSpec("x", "X", broken).run(None)
     assert not s.available and "internal error ZeroDivisionError" in s.lines[0]
+
+
+def test_an_optional_section_is_left_out_without_its_input(tiny_dataset):
+    from aicapex.report import build_sections
+
+    spec = next(s for s in SECTIONS if s.id == "sweep")
+    assert spec.shown is not None
+    ids = [s.id for s in build_sections(tiny_dataset, paths=20)]
+    assert "sweep" not in ids and "key-figures" in ids

@@ -54,6 +54,11 @@ def register(app: typer.Typer) -> None:
             "--baseline",
             help="A saved run (an earlier report's <stem>.run.json): adds 'Since last time'.",
         ),
+        sweep: Path | None = typer.Option(
+            None,
+            "--sweep",
+            help="A sweep file (`aicapex sweep ... --out FILE.parquet`): adds its heat-map.",
+        ),
     ) -> None:
         """Write the self-contained HTML report, its Markdown twin, the tables as CSV and the run
         as <stem>.run.json (a later --baseline); --xlsx adds a workbook."""
@@ -74,6 +79,7 @@ def register(app: typer.Typer) -> None:
                 on_progress=bar,
                 xlsx=xlsx,
                 baseline=baseline,
+                sweep=sweep,
                 as_of=as_of(
                     {"scenario": ", ".join(scenario or []) or None, "seed": seed, "paths": paths}
                 ),

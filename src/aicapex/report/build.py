@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -33,17 +34,26 @@ def build_sections(
     seed: int = defaults.REPORT_SEED,
     filing_facts: pd.DataFrame | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    sweep: str | Path | None = None,
 ) -> list[Section]:
     """All report sections, headline answers first; on_progress(done, total) after each one."""
     if paths < 1:
         raise ModelError(f"paths must be at least 1, got {paths}")
     check_scenarios(scenarios)
-    ctx = ReportContext(dataset, tuple(scenarios), int(paths), int(seed), filing_facts)
+    ctx = ReportContext(
+        dataset,
+        tuple(scenarios),
+        int(paths),
+        int(seed),
+        filing_facts,
+        sweep=None if sweep is None else Path(sweep),
+    )
+    specs = [s for s in SECTIONS if s.shown is None or s.shown(ctx)]
     body = []
-    for spec in SECTIONS:
+    for spec in specs:
         body.append(spec.run(ctx))
         if on_progress is not None:
-            on_progress(len(body), len(SECTIONS))
+            on_progress(len(body), len(specs))
     return [headline_section(ctx, body), *body]
 
 
@@ -58,14 +68,16 @@ def build_report(
     on_progress: Callable[[int, int], None] | None = None,
     xlsx: bool = False,
     baseline: str | Path | None = None,
-    as_of=None,
+    as_of: Any = None,
+    sweep: str | Path | None = None,
 ) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
     `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison.
     Also writes `<stem>.run.json` (this run, for a later `--baseline` or `aicapex diff`);
     `xlsx` adds `<stem>.xlsx` (views/xlsx.report_workbook); `baseline` (a saved run JSON) adds the
-    "Since last time" section; `as_of` (views.asof.AsOf) is stated under the title.
+    "Since last time" section; `as_of` (views.asof.AsOf) is stated under the title; `sweep` (a
+    Parquet from `aicapex sweep`) adds its heat-map section.
     Returns the paths written: HTML, Markdown, the CSVs, then the run JSON and the workbook.
     """
     from ..views.asof import as_of as _as_of
@@ -83,6 +95,7 @@ def build_report(
         seed=seed,
         filing_facts=filing_facts,
         on_progress=on_progress,
+        sweep=sweep,
     )
     info = as_of or _as_of(dataset, scenario=", ".join(scenarios) or None, seed=seed, paths=paths)
     if baseline is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,4 +22,5 @@ class ReportContext:
     paths: int = defaults.REPORT_PATHS
     seed: int = defaults.REPORT_SEED
     filing_facts: pd.DataFrame | None = field(default=None, compare=False)  # imported SEC facts
+    sweep: Path | None = field(default=None, compare=False)  # a Parquet from `aicapex sweep`
     cache: dict[str, Any] = field(default_factory=dict, compare=False)

@@ -23,6 +23,7 @@ from . import (
     physical_section,
     reconcile_section,
     roic_section,
+    sweep_section,
     uncertainty_section,
 )
 from .content import Section
@@ -36,6 +37,8 @@ class SectionSpec:
     id: str
     title: str
     build: Callable[[ReportContext], Section]
+    # None: always in the report; else only where it returns True (an optional input was given)
+    shown: Callable[[ReportContext], bool] | None = None
 
     def run(self, ctx: ReportContext) -> Section:
         """The section, or a visible message when it cannot be computed."""
@@ -69,6 +72,12 @@ SECTIONS: list[SectionSpec] = [
     ),
     SectionSpec(
         "coverage", coverage.COVERAGE_TITLE, lambda ctx: coverage.coverage_section(ctx.dataset)
+    ),
+    SectionSpec(
+        "sweep",
+        sweep_section.TITLE,
+        sweep_section.sweep_section,
+        shown=lambda ctx: ctx.sweep is not None,
     ),
 ]
 
