@@ -138,7 +138,8 @@ def test_picking_a_scenario_moves_the_sliders_and_adds_fan_charts(
         "() => [...document.querySelectorAll('input[type=range]')].some(s => s.value === '10')",
         timeout=60_000,
     )
-    expect(page.get_by_text("FCF of meta, scenario 'burry'")).to_be_visible(timeout=90_000)
+    fan = page.get_by_text(re.compile(r"of (meta|Meta Platforms), scenario 'burry'")).first
+    expect(fan).to_be_visible(timeout=90_000)
     page.screenshot(path=str(tmp_path / "dashboard-burry.png"), full_page=True)
 
 
