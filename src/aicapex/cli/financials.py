@@ -105,6 +105,11 @@ def register(app: typer.Typer) -> None:
             "--check",
             help="Set the model beside the sources' claims (Burry's 176 $bn, 26.9 %, ...) instead.",
         ),
+        calibrate: bool = typer.Option(
+            False,
+            "--calibrate",
+            help="Fit the server share to the depreciation reported in --years, instead.",
+        ),
         filings: bool = typer.Option(
             True,
             "--filings/--no-filings",
@@ -168,6 +173,15 @@ def register(app: typer.Typer) -> None:
                 check_claims(ds, FinancialAssumptions(convention=convention, **fixed)),
                 fmt,
                 title="model vs the sources' claims",
+            )
+            return
+        if calibrate:
+            from ..financial.calibrate import calibrate_server_share
+
+            emit(
+                calibrate_server_share(ds, entity or ["alphabet"], parse_years(years)),
+                fmt,
+                title="server share fitted to reported depreciation",
             )
             return
         result = model_financials(
