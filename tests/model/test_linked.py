@@ -209,3 +209,15 @@ def test_physical_parameters_drive_the_conversion(testco_dataset):
     assert gw.min() >= 120 / 60 - 1e-9 and gw.max() <= 120 / 40 + 1e-9
     # TWh a year of a GW running all year: 8.76 (000_0bf8f8a29dd3db6b.txt: 全年累計電耗可以達到87.6億度)
     np.testing.assert_allclose(r.samples("twh_per_year", "testco", 2026), gw * 8.76)
+
+
+def test_old_metric_names_are_aliases(testco_dataset):
+    """The metrics table's aliases name the same output (free_cash_flow is fcf): same numbers."""
+    kw = {"entities": ["testco"], "years": [2026]}
+    a = simulate(testco_dataset, SCEN, 200, 3, metrics=["free_cash_flow"], **kw)
+    b = simulate(testco_dataset, SCEN, 200, 3, metrics=["fcf"], **kw)
+    np.testing.assert_array_equal(
+        a.samples("fcf", "testco", 2026), b.samples("fcf", "testco", 2026)
+    )
+    with pytest.raises(ScenarioError, match="unknown metric"):
+        simulate(testco_dataset, SCEN, 10, 1, metrics=["no_such_metric"], **kw)

@@ -21,7 +21,7 @@ from ..uncertainty.sensitivity import sobol as _sobol
 from ..uncertainty.sensitivity import tornado as _tornado
 from .assumptions import Assumptions
 from .cluster import CLUSTER_OUTPUTS
-from .linked import LinkedModel
+from .linked import LinkedModel, canonical_metric
 from .outputs import KEY_METRICS
 
 if TYPE_CHECKING:
@@ -186,6 +186,7 @@ def tornado(
     """One-at-a-time sensitivity of one output: each uncertain assumption at its p5 and p95, the
     others at their medians; largest swing first (see sensitivity.tornado)."""
     scen = _assumptions(scenario)
+    metric = canonical_metric(metric)
     model = LinkedModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )
@@ -211,6 +212,7 @@ def sobol(
 
     on_progress(done, total): called with the model runs done, for a progress bar."""
     scen = _assumptions(scenario)
+    metric = canonical_metric(metric)
     model = LinkedModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import metrics as metrics_table
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, ScenarioError
 from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
@@ -50,6 +51,15 @@ if TYPE_CHECKING:
     from .links import OcfLink, RentalLink
 
 Inputs = Mapping[str, np.ndarray | float]
+
+
+def canonical_metric(metric: str) -> str:
+    """The model's name of a metric given by an alias of the metrics table (free_cash_flow ->
+    fcf); a name the table does not know is kept, for the model's own error."""
+    try:
+        return metrics_table.canonical(metric)
+    except metrics_table.UnknownMetric:
+        return metric
 
 
 def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> float:
@@ -141,6 +151,7 @@ class LinkedModel:
             dataset.entities, dataset.facts, dataset.deals, dataset.constants
         )
         self.assumptions = scenario = assumptions
+        metrics = [canonical_metric(m) for m in metrics]
         unknown_metrics = [m for m in metrics if m not in METRICS]
         if unknown_metrics:
             raise ScenarioError(
