@@ -65,3 +65,13 @@ def test_max_memory_that_is_not_a_size_is_a_usage_error(tmp_path):
     r = aicapex(tmp_path, "--max-memory", "lots", "simulate")
     assert r.returncode == 2
     assert "--max-memory: cannot read 'lots'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_report_paths_beyond_max_memory_stop_the_report(tmp_path):
+    # the report's Monte Carlo sections go through the same engine check; a limit error stops
+    # the report (no report with silently missing fan charts)
+    out = tmp_path / "r" / "report.html"
+    r = aicapex(tmp_path, "--max-memory", "1kB", "report", "--paths", "1000", "--out", str(out))
+    assert r.returncode == 2, r.stderr
+    assert "more than the limit of 1 kB (--max-memory)" in r.stderr.strip().splitlines()[-1]
+    assert not out.exists()

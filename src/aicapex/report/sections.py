@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import defaults
-from ..errors import AicapexError
+from ..errors import AicapexError, LimitError
 from . import (
     company_section,
     coverage,
@@ -44,6 +44,8 @@ class SectionSpec:
         """The section, or a visible message when it cannot be computed."""
         try:
             return self.build(ctx)
+        except LimitError:  # a request too large (--paths, --max-memory) stops the whole report
+            raise
         except AicapexError as exc:
             return Section.unavailable(self.id, self.title, f"could not be computed: {exc}")
         except Exception as exc:  # noqa: BLE001 - a layer's bug must not cost the reader the other sections
