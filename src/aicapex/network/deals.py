@@ -62,6 +62,7 @@ EDGE_COLUMNS = [
     "low_usd_bn",
     "high_usd_bn",
     "amount_rule",
+    "amount_inputs",
     "start_year",
     "end_year",
     "timing_rule",
@@ -98,7 +99,12 @@ def _years(row: Any, fye: int, term: int, undated_start: int) -> tuple[int, int,
     return start, end, text
 
 
-def _gw_amount(ds: Dataset, row: Any) -> tuple[float, float, float, str]:
+# What an amount was computed from, typed (for `explain`): ("constant", id), ("fact", entity,
+# metric, period) or ("facts", entity, metric) for a metric read over every reported period.
+AmountInput = tuple[str, ...]
+
+
+def _gw_amount(ds: Dataset, row: Any) -> tuple[float, float, float, str, list[AmountInput]]:
     for cid in GW_CONSTANTS.get(row["kind"], GW_CONSTANTS["default"]):
         if (ds.constants["id"] == cid).any():
             c = ds.constant(cid)
@@ -112,27 +118,41 @@ def _gw_amount(ds: Dataset, row: Any) -> tuple[float, float, float, str]:
                 gw * lo * f if pd.notna(lo) else np.nan,
                 gw * hi * f if pd.notna(hi) else np.nan,
                 f"{gw:g} GW x {cid} ({per_gw:g} $bn/GW)",
+                [("constant", cid)],
             )
     return (
         np.nan,
         np.nan,
         np.nan,
         f"{row['gw']:g} GW, no capex_per_gw/hardware_cost_per_gw constant: unvalued",
+        [],
     )
 
 
-def _shares_value(ds: Dataset, holder: str, issuer: str, shares: float) -> tuple[float, str]:
+def _shares_value(
+    ds: Dataset, holder: str, issuer: str, shares: float
+) -> tuple[float, str, list[AmountInput]]:
     stake = latest_stock(ds, holder, f"{issuer}_stake_value")
     if stake is not None:
-        return stake[0], f"{holder}.{issuer}_stake_value {stake[1]}"
+        return (
+            stake[0],
+            f"{holder}.{issuer}_stake_value {stake[1]}",
+            [("fact", holder, f"{issuer}_stake_value", stake[1])],
+        )
     price = latest_stock(ds, issuer, "share_price")
     if price is not None:
-        return shares * price[
-            0
-        ] / 1e9, f"{shares / 1e6:g} M shares x {issuer}.share_price {price[1]}"
-    return np.nan, (
-        f"{shares / 1e6:g} M shares: unvalued (no {holder}.{issuer}_stake_value or "
-        f"{issuer}.share_price fact)"
+        return (
+            shares * price[0] / 1e9,
+            f"{shares / 1e6:g} M shares x {issuer}.share_price {price[1]}",
+            [("fact", issuer, "share_price", price[1])],
+        )
+    return (
+        np.nan,
+        (
+            f"{shares / 1e6:g} M shares: unvalued (no {holder}.{issuer}_stake_value or "
+            f"{issuer}.share_price fact)"
+        ),
+        [],
     )
 
 
@@ -174,6 +194,7 @@ def deal_edges(
         years = list(range(start, end + 1))
         yearly = None
         lo = hi = np.nan
+        inputs: list[AmountInput] = []
         if row["unit"] == "USD":
             amount = to_usd_bn(_central(row), "USD", float(row["scale"]))
             lo = (
@@ -194,6 +215,7 @@ def deal_edges(
                 yearly = ratio * flow[0]
                 amount = float(yearly.sum())
                 rule = f"{ratio:g} x {payee}.{metric} each year ({flow[1]})"
+                inputs = [("facts", payee, metric)]
             else:
                 stock = latest_stock(ds, payee, metric)
                 if stock is None:
@@ -201,11 +223,14 @@ def deal_edges(
                 else:
                     amount = ratio * stock[0]
                     rule = f"{ratio:g} x {payee}.{metric} {stock[1]} ({stock[0]:g} $bn)"
+                    inputs = [("fact", payee, metric, stock[1])]
         elif row["unit"] == "shares":
             holder, issuer = (payee, payer) if kind == "warrant" else (payer, payee)
-            amount, rule = _shares_value(ds, holder, issuer, _central(row) * float(row["scale"]))
+            amount, rule, inputs = _shares_value(
+                ds, holder, issuer, _central(row) * float(row["scale"])
+            )
         elif pd.notna(row["gw"]):
-            amount, lo, hi, rule = _gw_amount(ds, row)
+            amount, lo, hi, rule, inputs = _gw_amount(ds, row)
         else:
             amount, rule = (
                 np.nan,
@@ -262,6 +287,7 @@ def deal_edges(
                 "low_usd_bn": lo,
                 "high_usd_bn": hi,
                 "amount_rule": rule,
+                "amount_inputs": inputs,
                 "start_year": start,
                 "end_year": end,
                 "timing_rule": timing,

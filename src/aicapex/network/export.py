@@ -19,7 +19,8 @@ from .graph import DealNetwork
 
 
 def _plain(v: Any) -> Any:
-    """A GraphML/JSON-safe scalar: numpy types to Python, NaN and missing to None."""
+    """A GraphML/JSON-safe scalar: numpy types to Python, NaN and missing to None, a list of
+    references to one string."""
     if v is None:
         return None
     if isinstance(v, (np.bool_, bool)):
@@ -28,6 +29,10 @@ def _plain(v: Any) -> Any:
         return int(v)
     if isinstance(v, (np.floating, float)):
         return None if math.isnan(v) else float(v)
+    if isinstance(v, (list, tuple)):  # e.g. an edge's amount_inputs: "fact:openai:revenue; ..."
+        return "; ".join(
+            ":".join(map(str, x)) if isinstance(x, (list, tuple)) else str(x) for x in v
+        )
     try:
         if v != v:  # noqa: PLR0124 - NaN-like (pd.NA and friends) is the one value unequal to itself
             return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from .. import model, network
@@ -28,19 +26,21 @@ def _shocks(scenario: str | None) -> tuple[str, dict[str, object]]:
     return label, dict(report_shocks)
 
 
-_FACT_REF = re.compile(r"\b([a-z0-9_]+)\.([a-z0-9_]+) ((?:FY|CY)\d{4}(?:Q[1-4]|H[12])?)\b")
-
-
-def _rule_inputs(ds: Dataset, rule: str) -> list[Explanation]:
-    """Facts (entity.metric PERIOD) and constants a deal's amount rule names, so the tree reaches quotes."""
-    nodes = [
-        fact_node(ds, e, m, p)
-        for e, m, p in _FACT_REF.findall(rule)
-        if ds.resolve(e, m, p) is not None
-    ]
-    nodes += [
-        constant_node(ds, cid) for cid in ds.constants["id"] if re.search(rf"\b{cid}\b", rule)
-    ]
+def _amount_inputs(ds: Dataset, edge: pd.Series) -> list[Explanation]:
+    """The facts and constants a deal's amount was computed from (the edge's typed
+    `amount_inputs`, network/deals.py), so the tree reaches their quotes."""
+    nodes: list[Explanation] = []
+    for kind, *ref in edge["amount_inputs"]:
+        if kind == "constant":
+            nodes.append(constant_node(ds, ref[0]))
+        elif kind == "fact":
+            nodes.append(fact_node(ds, *ref))
+        elif kind == "facts":  # a metric read over every period it is reported for
+            entity, metric = ref
+            nodes += [
+                fact_node(ds, entity, metric, p)
+                for p in sorted(set(ds.reports(entity, metric)["period"]))
+            ]
     return nodes
 
 
@@ -55,7 +55,7 @@ def _deal_node(ds: Dataset, edge: pd.Series, amount: float, what: str) -> Explan
         "fact",
         provenance=prov,
         note=f"{what}; amount: {rule}; timing: {edge['timing_rule']}",
-        inputs=_rule_inputs(ds, rule),
+        inputs=_amount_inputs(ds, edge),
     )
 
 
