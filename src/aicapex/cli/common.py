@@ -187,7 +187,9 @@ def emit(
         write_workbook(STATE.out, STATE.sheets, as_of=info.to_dict())
         from rich.console import Console
 
-        Console(stderr=True).print(f"wrote {STATE.out} (sheet {title or 'table'})")
+        Console(stderr=True).print(
+            f"wrote {STATE.out} (sheet {title or 'table'})", markup=False, highlight=False
+        )
     elif fmt is Format.csv:
         from ..views.safe import csv_safe  # no spreadsheet formulas from user text
 
