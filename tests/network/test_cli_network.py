@@ -32,6 +32,10 @@ def test_stress_json_contract(capsys, tmp_path, toy_file):
     records = {r["entity"]: r for r in json.loads(out)["rows"]}
     for key in ("entity", "owed", "paid", "shortfall", "defaulted", "equity_loss", "total_loss"):
         assert key in records["lab"]
+    # with no shock lab already defaults (owes 100, pays 90: test_stress.py): a finding
+    assert records["lab"]["defaults_without_shock"] is True
+    assert records["lab"]["gap_without_shock"] == pytest.approx(10)
+    assert records["cloud"]["defaults_without_shock"] is False
     # hand calculation in test_stress.py: lab pays half of the 100 it owes; cloud loses 50
     assert records["lab"]["paid"] == pytest.approx(50)
     assert records["lab"]["defaulted"] is True

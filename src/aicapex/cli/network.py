@@ -158,6 +158,10 @@ def stress(
     findings = unshocked_defaults(model.stress(ds, scenario, network=net, **options))
     if fmt is Format.table:
         df = df.drop(columns=["assets_rule"])
+    else:  # the finding as columns: a default with no shock at all, and its gap (USD bn)
+        gap = findings.set_index("entity")["gap"]
+        df["defaults_without_shock"] = df["entity"].isin(gap.index)
+        df["gap_without_shock"] = df["entity"].map(gap).fillna(0.0)
     emit(
         df,
         fmt,
