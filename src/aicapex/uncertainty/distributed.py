@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -35,7 +36,13 @@ def local_cluster(workers: int) -> Any:
     # dynamic mmap threshold, so every multi-MB temporary of a chunk is mmapped and page-faulted
     # afresh. Measured on the reference machine: a 106 x 4,380 float temporary (subtract,
     # square, sum) 1.1 ms without the variable, 8.8 ms with it. The model makes dozens per chunk.
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
+        warnings.catch_warnings(),
+    ):
+        # the scheduler's small HTTP server (health checks; no dashboard) tries port 8787 first
+        # and takes a free one when another cluster holds it: not worth a warning to the user
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
         return LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=int(workers),
             threads_per_worker=1,
@@ -110,15 +117,13 @@ def run_distributed(
     remote_model = client.scatter(model, broadcast=True, hash=False)
     done = 0
 
-    def run_pass(brackets: S.Brackets | None) -> Any:
+    def first_pass() -> S.Summary:
+        """Segment summaries merged in the engine's fixed tree, as tasks on the cluster (the
+        floating-point merge must not depend on which segment finishes first)."""
         nonlocal done
         futures = [
-            client.submit(_summary_task, remote_model, spec, s, pure=False)
-            if brackets is None
-            else client.submit(_tally_task, remote_model, spec, s, brackets, pure=False)
-            for s in range(segments)
+            client.submit(_summary_task, remote_model, spec, s, pure=False) for s in range(segments)
         ]
-        merge: Callable[..., Any] = S.merge if brackets is None else S.merge_tally
         index = {f.key: i for i, f in enumerate(futures)}
         for f in as_completed(futures):  # type: ignore[no-untyped-call]
             if f.status == "error":
@@ -126,15 +131,33 @@ def run_distributed(
             done += segment_paths(spec.paths, index[f.key])
             if on_progress is not None:
                 on_progress(done, total)
-        merged = S.tree_reduce(futures, lambda a, b: client.submit(merge, a, b, pure=False))
-        return merged.result()
-
-    stats: S.Summary = run_pass(None)
+        merged = S.tree_reduce(futures, lambda a, b: client.submit(S.merge, a, b, pure=False))
+        result: S.Summary = merged.result()
+        return result
 
     def second_pass(br: S.Brackets) -> S.Tally:
-        tally: S.Tally = run_pass(br)
+        """Segment tallies merged here as they arrive, each released on its worker at once:
+        counts add and the values inside the brackets only gather for a partition, so the
+        order does not matter, and no worker holds the whole tally."""
+        nonlocal done
+        tally: S.Tally | None = None
+        futures = [
+            client.submit(_tally_task, remote_model, spec, s, br, pure=False)
+            for s in range(segments)
+        ]
+        index = {f.key: i for i, f in enumerate(futures)}
+        results = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
+        futures.clear()  # as_completed holds them now; each is dropped once read
+        for f, part in results:
+            tally = part if tally is None else S.merge_tally(tally, part)
+            done += segment_paths(spec.paths, index[f.key])
+            f.release()
+            if on_progress is not None:
+                on_progress(done, total)
+        assert tally is not None
         return tally
 
+    stats = first_pass()
     return stats, S.exact_quantiles(stats, qs, second_pass)
 
 
