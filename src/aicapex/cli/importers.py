@@ -50,10 +50,20 @@ def import_sec_command(
         raise AicapexError("--entity names one company: give one source with it")
     store = open_store()
     console = Console(stderr=True)
+    from .progress import progress
+
     for source in dict.fromkeys(todo):
-        result = import_sec(
-            source, store, since=since, entity=entity, agent=user_agent, refresh=refresh
-        )
+        # a bar (bytes, rate, time left) while a download runs; a cached or local file shows none
+        with progress(f"downloading {source}", unit="bytes") as bar:
+            result = import_sec(
+                source,
+                store,
+                since=since,
+                entity=entity,
+                agent=user_agent,
+                refresh=refresh,
+                on_progress=bar,
+            )
         info = result.entity
         added = "" if info.known else " (not in the CIK table: added to filing_entities)"
         console.print(
