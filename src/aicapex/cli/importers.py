@@ -80,12 +80,8 @@ def import_epoch_command(
     ),
 ) -> None:
     """Import Epoch AI datasets into the store."""
-    try:
-        from ..importers.epoch import import_epoch
-    except ModuleNotFoundError as exc:
-        if exc.name != "aicapex.importers.epoch":
-            raise
-        raise AicapexError("the Epoch AI importer is not available in this version") from None
+    from ..importers.epoch import import_epoch
+
     counts = import_epoch(directory, open_store())
     summary = ", ".join(f"{n} {name}" for name, n in counts.items()) or "nothing"
     Console(stderr=True).print(f"imported {summary} from {directory}")
@@ -165,10 +161,9 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Press figures against SEC filings: both values, the difference and its likely reason."""
-        from ..importers import read_filing_facts, reconcile
-
         import pandas as pd
 
+        from ..importers import read_filing_facts, reconcile
         from ..importers.filed_quarterly import read_filed_quarterly_facts
 
         store = open_store()

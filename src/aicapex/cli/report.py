@@ -14,11 +14,9 @@ from .common import FORMAT_OPTION, Format, as_of, dataset, emit, open_store
 
 
 def _filing_facts():
-    """Imported SEC facts from the store, or None when the importers layer is not installed."""
-    try:
-        from ..importers import read_filing_facts
-    except ImportError:
-        return None
+    """Imported SEC facts from the store (empty when nothing was imported)."""
+    from ..importers import read_filing_facts
+
     return read_filing_facts(open_store())
 
 

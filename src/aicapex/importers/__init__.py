@@ -5,12 +5,12 @@ reconciliation of press figures against filings.
     import_sec(path_or_cik, store, since=None) -> ImportResult      (writes `filing_facts`)
     read_filing_facts(store) -> DataFrame                           (empty when nothing imported)
     reconcile(dataset, filing_facts, entity=None) -> DataFrame
+    read_epoch(directory) / import_epoch(directory, store)          (Epoch AI tables)
 """
 
 from __future__ import annotations
 
-import importlib
-
+from .epoch import import_epoch, read_epoch
 from .reconcile import RECONCILE_COLUMNS, reconcile
 from .sec import (
     FILING_ENTITIES_TABLE,
@@ -35,19 +35,10 @@ __all__ = [
     "EntityInfo",
     "ImportResult",
     "concept_table",
+    "import_epoch",
     "import_sec",
     "read_companyfacts",
+    "read_epoch",
     "read_filing_facts",
     "reconcile",
 ]
-
-try:  # the Epoch AI importer is written separately and may not exist yet
-    _epoch = importlib.import_module(f"{__name__}.epoch")
-except ModuleNotFoundError as exc:
-    if exc.name != f"{__name__}.epoch":
-        raise
-else:
-    for _name in ("import_epoch", "read_epoch"):
-        if hasattr(_epoch, _name):
-            globals()[_name] = getattr(_epoch, _name)
-            __all__.append(_name)
