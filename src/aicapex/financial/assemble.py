@@ -76,6 +76,7 @@ class EntityExplanation:
         fig: Figure | None = None,
         rule: str | None = None,
         derivation: str | None = None,
+        source: tuple[str, str] | None = None,
     ) -> None:
         arr = np.asarray(value, float)
         if rule == "override":
@@ -100,6 +101,9 @@ class EntityExplanation:
                 "high": float(fig.high) if fig is not None else float(arr.max()),
                 "rule": rule or (fig.rule if fig is not None else ""),
                 "derivation": derivation,
+                # typed source of an assumed figure: ("constant", id) or ("assumption", name)
+                "source_kind": source[0] if source else None,
+                "source_id": source[1] if source else None,
                 "origin": origin,
                 "accession": accession,
             }
@@ -457,11 +461,14 @@ def record_life_and_share(
     share_source: str,
     life: Any,
     share: Any,
+    *,
+    sources: tuple[tuple[str, str] | None, tuple[str, str] | None] = (None, None),
 ) -> None:
-    """Note where the stated server life and server share of an entity came from."""
-    for metric, source, value in (
-        (D.SERVER_LIFE_METRIC, life_source, life),
-        (D.SERVER_SHARE_METRIC, share_source, share),
+    """Note where the stated server life and server share of an entity came from (`sources`:
+    each one's typed source when it is a constant or an assumption)."""
+    for metric, source, value, typed in (
+        (D.SERVER_LIFE_METRIC, life_source, life, sources[0]),
+        (D.SERVER_SHARE_METRIC, share_source, share, sources[1]),
     ):
         if source == "entity":
             year, is_override = pts.chosen_years[metric]
@@ -471,7 +478,7 @@ def record_life_and_share(
                 fig = ef.get(metric)[year]
                 expl.record(metric, year, fig.period, value, fig=fig)
         else:
-            expl.record(metric, 0, "", value, rule=source)
+            expl.record(metric, 0, "", value, rule=source, source=typed)
 
 
 # figures of these origins are actuals (a past year), not estimates of a model output

@@ -366,23 +366,27 @@ def _lives_and_shares(
 
     def choose(
         assumption: str, own: Any, constant_id: str, entity: str, why: str = ""
-    ) -> tuple[Any, str]:
-        """The assumption if given, else the entity's own figure, else the dataset constant."""
+    ) -> tuple[Any, str, tuple[str, str] | None]:
+        """The assumption if given, else the entity's own figure, else the dataset constant:
+        (value, the rule as text, the source typed as (kind, id); None for the entity's own)."""
         if r[assumption] is not None:
-            return r[assumption], f"assumption {assumption}"
+            return r[assumption], f"assumption {assumption}", ("assumption", assumption)
         if own is not None:
-            return own, "entity"
-        return _needed(
-            r[f"fallback_{assumption}"], constant_id, entity
-        ), f"constant {constant_id}{why}"
+            return own, "entity", None
+        value = _needed(r[f"fallback_{assumption}"], constant_id, entity)
+        return value, f"constant {constant_id}{why}", ("constant", constant_id)
 
     out = []
     for e, (pts, expl) in assembled.items():
-        life, life_src = choose(
+        life, life_src, life_ref = choose(
             "server_life_years", pts.server_life, D.SERVER_LIFE_CONSTANT, e, " (no disclosed life)"
         )
-        share, share_src = choose("server_share", pts.server_share, D.SERVER_SHARE_CONSTANT, e)
-        record_life_and_share(expl, figures[e], pts, life_src, share_src, life, share)
+        share, share_src, share_ref = choose(
+            "server_share", pts.server_share, D.SERVER_SHARE_CONSTANT, e
+        )
+        record_life_and_share(
+            expl, figures[e], pts, life_src, share_src, life, share, sources=(life_ref, share_ref)
+        )
         schedule = prior = None
         if life_src == "entity":
             schedule, prior = _life_schedule(pts.server_lives, grid, n)

@@ -93,12 +93,13 @@ class Source:
     @classmethod
     def of(cls, use: dict[str, Any]) -> Source:
         rule = use["rule"] or ""
-        # the layer writes the server life/share source as "constant ID ..." or "assumption NAME"
-        head, _, rest = rule.partition(" ")
-        if head in ("constant", "assumption") and rest:
-            return cls(head, rest.split()[0], rule)  # type: ignore[arg-type]
-        if rule in ("override", "derived"):
-            return cls(rule, None, rule)  # type: ignore[arg-type]
+        kind = use.get("source_kind")  # typed by the layer for a constant or an assumption
+        if kind in ("constant", "assumption"):
+            return cls(kind, use["source_id"], rule)
+        if rule == "override":
+            return cls("override", None, rule)
+        if rule == "derived":
+            return cls("derived", None, rule)
         return cls("reported", None, rule)
 
 
