@@ -145,25 +145,25 @@ def compute(
             out[:, i] = np.broadcast_to(_take(v, sl, n), (m,))
         return out
 
-    def returns() -> np.ndarray:
+    def returns_in_waterfall() -> np.ndarray:
+        # an entity with no sourced returns at all: the waterfall runs before returns (its
+        # funding gap is the FCF shortfall alone, a lower bound; noted); the output is n/a
         out = new_array(m, n_e, n_t)
         g = _Growth(_take(r["returns_growth"], sl, n))
         for i, pts in enumerate(assembled):
             if pts.returns:
                 _fill_path(out[:, i, :].T, pts.returns, grid, g, sl, n)
             else:
-                out[:, i] = np.nan  # missing, not 0: what depends on it is n/a
+                out[:, i] = 0.0
         return out
 
-    def returns_in_waterfall() -> np.ndarray:
-        # an entity with no sourced returns at all: the waterfall runs before returns (its
-        # funding gap is the FCF shortfall alone, a lower bound; noted); the output stays n/a
+    def returns() -> np.ndarray:
         none = [i for i, p in enumerate(assembled) if not p.returns]
         if not none:
-            return get("shareholder_returns")
-        out = new_array(m, n_e, n_t)
-        out[...] = get("shareholder_returns")
-        out[:, none, :] = 0.0
+            return get("returns_in_waterfall")
+        out = new_array(m, n_e, n_t)  # a copy only when the output is kept
+        out[...] = get("returns_in_waterfall")
+        out[:, none, :] = np.nan  # missing, not 0
         return out
 
     def reported(attr: str) -> np.ndarray:  # a figure reported for past years, NaN elsewhere
@@ -276,8 +276,13 @@ def compute(
             get("opening_cash"),
             per_path("rate"),
             cap,
-            outputs=waterfall_fields(keep),
+            outputs=waterfall_fields(keep) | balances_for_anchors(),
         )
+
+    def balances_for_anchors() -> set[str]:
+        # an anchored balance is shifted by the waterfall's own debt and cash at the anchor
+        need = waterfall_fields(keep) & {"debt", "cash", "net_debt", "interest"}
+        return {"debt", "cash"} if need and any(p.balance_anchor for p in assembled) else set()
 
     def capex_buildings() -> np.ndarray:
         other = np.subtract(1.0, get("server_share"))
@@ -372,39 +377,46 @@ def compute(
         formulas[name] = waterfall_output(name)
     anchored = [i for i, p in enumerate(assembled) if p.balance_anchor]
 
+    def balance_shifts() -> dict[str, list[tuple[int, int, np.ndarray]]]:
+        """Per balance, (entity, anchor year index, the waterfall's balance at the end of the
+        anchor year minus the reported one), read before any output is shifted in place."""
+        wf = get("waterfall")
+        shifts: dict[str, list[tuple[int, int, np.ndarray]]] = {"debt": [], "cash": []}
+        for i in anchored:
+            for which, year in assembled[i].balance_anchor.items():
+                raw = getattr(wf, which, None)
+                if year not in grid or raw is None:
+                    continue
+                t = grid.index(year)
+                opening = _take(getattr(assembled[i], f"opening_{which}"), sl, n)
+                shifts[which].append((i, t, raw[:, i, t] - opening))
+        return shifts
+
     def anchored_balance(name: str) -> Callable[[], np.ndarray]:
         """A balance first reported after the waterfall starts (a filed history): that balance
-        plus the model's flows after it (the waterfall ran with it as the opening), n/a before."""
+        plus the model's flows after it (the waterfall ran with it as the opening), n/a before.
+        Shifts the waterfall's own array in place (no copy)."""
 
         def compute_one() -> np.ndarray:
-            wf = get("waterfall")
-            out = new_array(m, n_e, n_t)
-            out[...] = getattr(wf, name)
-            signs = {
-                "debt": {"debt": 1.0},
-                "cash": {"cash": 1.0},
-                "net_debt": {"debt": 1.0, "cash": -1.0},
-            }
-            for i in anchored:
-                for which, year in assembled[i].balance_anchor.items():
-                    if year not in grid:
-                        continue
-                    t = grid.index(year)
-                    opening = _take(getattr(assembled[i], f"opening_{which}"), sl, n)
-                    # the waterfall's balance at the end of the anchor year minus the reported one
-                    shift = getattr(wf, which)[:, i, t] - opening
-                    if name == "interest" and which == "debt":
-                        out[:, i, :] -= per_path("rate")[:, 0][:, None] * shift[:, None]
-                    elif which in signs.get(name, {}):
-                        out[:, i, :] -= signs[name][which] * shift[:, None]
-                    else:
-                        continue
+            shifts = get("balance_shifts")
+            out: np.ndarray = getattr(get("waterfall"), name)
+            terms = {
+                "debt": (("debt", 1.0),),
+                "cash": (("cash", 1.0),),
+                "net_debt": (("debt", 1.0), ("cash", -1.0)),
+                "interest": (("debt", 1.0),),
+            }[name]
+            for which, sign in terms:
+                for i, t, shift in shifts[which]:
+                    k = per_path("rate")[:, 0] if name == "interest" else sign
+                    out[:, i, :] -= (k * shift)[:, None]
                     out[:, i, : t + 1] = np.nan
             return out
 
         return compute_one
 
     if anchored:
+        formulas["balance_shifts"] = balance_shifts
         for name in ("debt", "cash", "net_debt", "interest"):
             formulas[name] = anchored_balance(name)
     return {name: get(name) for name in keep}
