@@ -140,3 +140,19 @@ def test_a_change_never_charges_more_than_the_cost(capex, lives, change):
     dep = scheduled_depreciation(c, life, [change])
     assert dep.min() >= -1e-9
     assert dep.sum() <= sum(capex) + 1e-6
+
+
+def test_same_through_the_monte_carlo_engine(ds):
+    # the linked model and the engine (aicapex.model.run) on the hand example: every path of
+    # the schedule is the hand value; with servers fixed at 4 years for every vintage, 75 and 100
+    from aicapex.model import Assumptions, run
+
+    kw = {"metrics": ("depreciation",), "entities": ("handco",), "years": (2023, 2024)}
+    res = run(ds, None, paths=64, seed=1, **kw).summary().set_index("year")
+    assert res.loc[2023, "p5"] == pytest.approx(HAND_FY2023, abs=0.005)
+    assert res.loc[2023, "p95"] == pytest.approx(HAND_FY2023, abs=0.005)
+    assert res.loc[2024, "p50"] == pytest.approx(HAND_FY2024, abs=0.005)
+    four = run(ds, Assumptions.fixed(server_life_years=4), paths=64, seed=1, **kw)
+    four_s = four.summary().set_index("year")
+    assert four_s.loc[2023, "p50"] == pytest.approx(75.0)
+    assert four_s.loc[2024, "p50"] == pytest.approx(100.0)
