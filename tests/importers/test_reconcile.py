@@ -454,3 +454,14 @@ def test_cli_reconcile_apple_names_the_slip(tmp_path, capsys, shared_data):
     assert main(["--db", db, "reconcile", "--unchecked", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert any(r["entity"] == "coreweave" for r in rows)
+
+
+def test_an_estimate_is_not_explained_by_another_definition(real):
+    # 000: "幾乎是2025年的兩倍" -> 185 / 2 = 92.5, the journalist's arithmetic. It lands within 2 % of
+    # Alphabet's cash capex + finance-lease assets (91.447 + 1.606 = 93.053) by chance: the reason
+    # is the estimate, not a definition.
+    ds, filings = real
+    r = _row(reconcile(ds, filings, entity="alphabet"), "alphabet", "capex", "FY2025")
+    assert r["filing_value"] == pytest.approx(91.447)
+    assert "journalist's estimate" in r["likely_reason"]
+    assert "finance lease" not in r["likely_reason"]

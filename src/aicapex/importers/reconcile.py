@@ -552,7 +552,7 @@ def _reasons(
         reasons.append(
             f"rounding: the press figure is rounded to {_decimals(float(written))} decimal(s)"
         )
-    else:
+    elif r.basis == "actual":  # an estimate or guidance near another definition is chance
         for press_metric, parts, template in ALTERNATIVES:
             if press_metric != r.metric:
                 continue
