@@ -465,3 +465,16 @@ def test_an_estimate_is_not_explained_by_another_definition(real):
     assert r["filing_value"] == pytest.approx(91.447)
     assert "journalist's estimate" in r["likely_reason"]
     assert "finance lease" not in r["likely_reason"]
+
+
+def test_debt_raise_against_the_filed_rise_in_long_term_debt(real):
+    # Alphabet 10-Q 0001652044-26-000048: LongTermDebtNoncurrent 77.501 at 2026-03-31 against
+    # 46.547 at 2025-12-31 (10-K): +30.954. Barron's "至少再融資275億美元" (>= 27.5) fits it;
+    # Tencent's 200億 (20) falls short by 10.954.
+    ds, filings = real
+    df = reconcile(ds, filings, entity="alphabet")
+    rows = df[(df["metric"] == "debt_raised") & (df["period"] == "FY2026Q1")]
+    assert sorted(rows["press_value"]) == [20, 27.5]
+    assert list(rows["filing_value"]) == pytest.approx([77.501 - 46.547] * 2)
+    assert rows["likely_reason"].str.contains("filed change in long_term_debt").all()
+    assert rows["filing_period"].eq("FY2025Q4..FY2026Q1").all()

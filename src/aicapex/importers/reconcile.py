@@ -254,6 +254,7 @@ def _checkable_metrics() -> set[str]:
         | set(FILING_METRIC)
         | {m for m, _, _ in ALTERNATIVES}
         | EXTRA_FLOWS
+        | set(DELTA_METRICS)
         | {"rpo", "backlog"}
     )
 
@@ -330,6 +331,22 @@ def _reconcile(dataset, filing_facts, entity):
                 skip(f"no filing imported for {r.entity} (aicapex import sec / filed-quarterly)")
                 continue
             e_fye = fye.get(r.entity, 12)
+            if r.metric in DELTA_METRICS and parse_period(r.period).calendar == "FY":
+                found = _delta(r, lookup, unit, scale)
+                if isinstance(found, str):
+                    skip(found)
+                    continue
+                filing_value, frows, period, reasons = found
+                reasons = ([BASIS_REASON[r.basis]] if r.basis in BASIS_REASON else []) + reasons
+                if bound_note:
+                    reasons.append(bound_note)
+                reasons.append(_gap_words(r, press_value, filing_value, unit, scale))
+                rows.append(
+                    _row_dict(
+                        r, press_value, filing_value, reasons, frows, period, money, unit, scale
+                    )
+                )
+                continue
             parts, definition_reason = FILING_METRIC.get(r.metric, (((r.metric, 1),), None))
             if (r.entity, r.metric) in filed_metrics:  # filed on the press's own definition
                 parts, definition_reason = ((r.metric, 1),), None
@@ -400,27 +417,8 @@ def _reconcile(dataset, filing_facts, entity):
                 e_fye,
             )
             reasons = [x for x in (cal_note, reasons) if x]
-        difference = press_value - filing_value
-        pct = 100 * difference / abs(filing_value) if filing_value else math.nan
         rows.append(
-            {
-                "entity": r.entity,
-                "metric": r.metric,
-                "period": r.period,
-                "press_value": press_value,
-                "filing_value": filing_value,
-                "difference": difference,
-                "difference_pct": pct,
-                "likely_reason": "; ".join(x for x in reasons if x) or None,
-                "press_source": " / ".join(
-                    str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x
-                ),
-                "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
-                "press_basis": r.basis,
-                "filing_period": period,
-                "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)),
-                "unit": "USD bn" if money else f"{r.unit} x {scale:g}",
-            }
+            _row_dict(r, press_value, filing_value, reasons, frows, period, money, unit, scale)
         )
     out = pd.DataFrame(rows, columns=RECONCILE_COLUMNS)
     out = out.astype(
@@ -432,6 +430,72 @@ def _reconcile(dataset, filing_facts, entity):
         }
     ).reset_index(drop=True)
     return out, pd.DataFrame(skipped, columns=UNCHECKED_COLUMNS)
+
+
+# press flow metric -> the filed balance whose change over the period it is compared with
+DELTA_METRICS = {"debt_raised": "long_term_debt"}
+
+
+def _previous(code: str) -> str:
+    p = parse_period(code)
+    if p.part == "Q":
+        year, q = (p.year, p.index - 1) if p.index > 1 else (p.year - 1, 4)
+        return f"FY{year}Q{q}"
+    return f"FY{p.year - 1}"
+
+
+def _delta(r, lookup, unit, scale):
+    """A debt raise against the filed change of long-term debt over the same fiscal period."""
+    bal = DELTA_METRICS[r.metric]
+    code = parse_period(r.period).code
+    if parse_period(code).part == "H":
+        return f"{r.metric} over a half year: no filed balance change is compared"
+
+    def at(c):
+        row = lookup.get((r.entity, bal, c))
+        if row is None and c.endswith("Q4"):
+            row = lookup.get((r.entity, bal, c[:-2]))
+        if row is None and parse_period(c).is_annual:
+            row = lookup.get((r.entity, bal, f"{c}Q4"))
+        return row
+
+    end, start = at(code), at(_previous(code))
+    if end is None or start is None:
+        lacking = [c for c, x in ((code, end), (_previous(code), start)) if x is None]
+        return f"the filings of {r.entity} lack {bal} at the end of {', '.join(lacking)}"
+    value = convert(float(end.value), end.unit, float(end.scale), unit, scale) - convert(
+        float(start.value), start.unit, float(start.scale), unit, scale
+    )
+    reasons = [
+        (
+            f"compared with the filed change in {bal} from {_previous(code)} to {code} "
+            f"({value:+,.3f}): a net figure (repayments, the current portion and other "
+            "borrowing move it too)"
+        )
+    ]
+    return value, [start, end], f"{_previous(code)}..{code}", reasons
+
+
+def _row_dict(r, press_value, filing_value, reasons, frows, period, money, unit, scale) -> dict:
+    difference = press_value - filing_value
+    return {
+        "entity": r.entity,
+        "metric": r.metric,
+        "period": r.period,
+        "press_value": press_value,
+        "filing_value": filing_value,
+        "difference": difference,
+        "difference_pct": 100 * difference / abs(filing_value) if filing_value else math.nan,
+        "likely_reason": "; ".join(x for x in reasons if x) or None,
+        "press_source": " / ".join(
+            str(x) for x in (r.source, r.outlet) if isinstance(x, str) and x
+        ),
+        "filing_accession": " + ".join(dict.fromkeys(str(f.accession) for f in frows)),
+        "press_basis": r.basis,
+        "filing_period": period,
+        "filing_concept": " + ".join(dict.fromkeys(str(f.concept) for f in frows)),
+        "unit": "USD bn" if money else f"{r.unit} x {scale:g}",
+    }
 
 
 def _slip_note(r, lookup, parts, press_value, fy_value, fye, unit, scale) -> str | None:
