@@ -55,3 +55,17 @@ def test_label_figure_names_entities_in_legend_and_axis():
     assert fig.data[1].name == "Meta Platforms"
     assert list(fig.data[1].x) == [2026, 2027]  # numbers are not names
     assert fig.layout.xaxis.title.text == "Company"
+
+
+def test_name_entities_replaces_whole_ids_outside_backticks():
+    from aicapex.views.labels import name_entities
+
+    names = {"meta": "Meta Platforms", "openai": "OpenAI", "meta_louisiana_spv": "Meta SPV"}
+    text = "meta 138; meta_louisiana_spv 29; metadata; openai-like; `aicapex company meta` meta"
+    # by hand: the two whole ids and the trailing one change; 'metadata', 'openai-like' and the
+    # command inside backticks stay as written
+    assert name_entities(text, names) == (
+        "Meta Platforms 138; Meta SPV 29; metadata; openai-like; `aicapex company meta` "
+        "Meta Platforms"
+    )
+    assert name_entities(text, {}) == text

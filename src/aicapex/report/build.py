@@ -14,6 +14,7 @@ from .. import defaults
 from ..dataset import Dataset
 from ..errors import AicapexError, ModelError
 from ..model import load_scenario
+from ..views.labels import entity_names, name_entities
 from .content import Section
 from .context import ReportContext
 from .render import render_html, render_markdown, write_csvs
@@ -54,6 +55,11 @@ def build_sections(
         body.append(spec.run(ctx))
         if on_progress is not None:
             on_progress(len(body), len(specs))
+    names = entity_names(ctx.dataset)
+    for section in body:  # prose answers name companies as people do; tables keep their ids
+        section.lines = [
+            name_entities(x, names) if x.startswith("Answer:") else x for x in section.lines
+        ]
     return [headline_section(ctx, body), *body]
 
 

@@ -8,6 +8,7 @@ the metric catalogue's label and unit ("Free cash flow (USD bn)", src/aicapex/me
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 from .. import metrics
@@ -63,6 +64,19 @@ def entity_names(dataset: Dataset | None) -> dict[str, str]:
     return {
         str(i): str(n) for i, n in zip(ents["id"], ents["name"], strict=False) if not _missing(n)
     }
+
+
+def name_entities(text: str, names: dict[str, str]) -> str:
+    """`text` with each whole-word entity id replaced by its display name, except inside
+    `backtick` spans (commands such as `--entity meta` stay runnable)."""
+    if not names:
+        return text
+    ids = sorted(names, key=len, reverse=True)
+    word = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in ids) + r")(?![\w-])")
+    parts = text.split("`")
+    for k in range(0, len(parts), 2):  # even parts lie outside backticks
+        parts[k] = word.sub(lambda m: names[m.group(1)], parts[k])
+    return "`".join(parts)
 
 
 def entity_label(entity, names: dict[str, str]) -> str:
