@@ -51,6 +51,8 @@ def _html_line(text: str) -> str:
 
 
 def _md_line(text: str) -> str:
+    # prose lines carry user strings too (entity names in the answers): escape HTML first
+    text = html.escape(text, quote=False)
     return _LINK.sub(lambda m: f"[{m.group(2)}](#{m.group(1)})", text)
 
 
@@ -216,7 +218,7 @@ def render_markdown(
     for s in sections:
         out += [f'<a id="{s.id}"></a>', f"## {s.title}", ""]
         if not s.available:
-            out += [f"> {' '.join(s.lines)}", ""]
+            out += [f"> {html.escape(' '.join(s.lines), quote=False)}", ""]
             continue
         out += [f"- {_md_line(x)}" for x in s.lines] + [""]
         for fig in s.figures:
