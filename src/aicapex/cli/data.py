@@ -142,20 +142,8 @@ def register(app: typer.Typer) -> None:
             "note",
             "origin",
         ]
-        if fmt is Format.table:
-            cols = [
-                "entity",
-                "metric",
-                "period",
-                "value",
-                "low",
-                "high",
-                "unit",
-                "scale",
-                "basis",
-                "as_of",
-                "source",
-            ]
+        if fmt is Format.table:  # the terminal gets the columns up to the source file
+            cols = cols[: cols.index("source") + 1]
         if stale:
             at = cols.index("source")
             cols = [*cols[:at], "overtaken_by", "newer_value", *cols[at:]]
