@@ -181,3 +181,40 @@ def test_as_of_must_be_a_date(tmp_path):
             - {entity: zco, metric: capex, period: FY2026, value: 1, unit: USD, scale: 1e9, basis: guidance, as_of: last spring, source: s}
             """,
         )
+
+
+def test_reports_by_the_index_are_the_rows_a_mask_selects():
+    # the fact index (built once per dataset) must select exactly what a boolean mask over the
+    # whole table selects, in the table's order, for every figure of the shipped dataset
+    ds = build_dataset()
+    f = ds.facts
+    keys = f[["entity", "metric", "period"]].drop_duplicates().itertuples(index=False)
+    for entity, metric, period in keys:
+        mask = (f["entity"] == entity) & (f["metric"] == metric)
+        assert ds.reports(entity, metric).index.tolist() == f[mask].index.tolist()
+        mask &= f["period"] == period
+        assert ds.reports(entity, metric, period).index.tolist() == f[mask].index.tolist()
+    assert ds.reports("nobody", "capex").empty
+
+
+def test_filed_first_puts_an_imported_actual_above_a_press_actual(tmp_path):
+    # precedence user > filed > press (issue #12): a filed 91.4 beats the press's 91.0;
+    # without filed_first the two actuals are one basis and their median 91.2 is the value
+    ds = _zco(
+        tmp_path,
+        """\
+        - {entity: zco, metric: capex, period: FY2025, value: 91.0, unit: USD, scale: 1e9, basis: actual, source: s, outlet: a}
+        """,
+    )
+    import pandas as pd
+
+    press = ds.facts.copy()
+    press["origin"] = pd.NA  # as a shipped (press) row, not a user row
+    filed = press.iloc[[-1]].copy()
+    filed["value"], filed["origin"], filed["accession"] = 91.4, "import:sec", "0001652044-26-000001"
+    ds = ds.with_tables(facts=pd.concat([press, filed], ignore_index=True))
+    r = ds.resolve("zco", "capex", "FY2025", filed_first=True)
+    assert (r.value, r.tier, r.basis) == (91.4, "filed", "actual")
+    assert r.rows["accession"].tolist() == ["0001652044-26-000001"]
+    plain = ds.resolve("zco", "capex", "FY2025")
+    assert plain.value == pytest.approx(91.2) and plain.tier == ""

@@ -9,11 +9,14 @@ Derivations (e.g. OCF = FCF + capex) happen on arrays in `model.py` and are reco
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
-from ..dataset import Dataset
+from ..dataset import Dataset, Resolved
+from ..dataset.dataset import FILED_ORIGIN_PREFIX
 from ..periods import parse_period
 from ..units import convert
 from . import defaults as D
@@ -34,11 +37,20 @@ class Figure:
     high: float
     point: bool  # False when the reports only bound it ("超過5000億": a lower bound)
     rule: str
-    rows: pd.DataFrame = field(repr=False, compare=False)
+    # the reports behind it: a resolved figure, or the figures it was derived from (read on
+    # demand by `rows`: most runs never quote their sources)
+    sources: Resolved | Sequence[Figure] = field(repr=False, compare=False)
     # where the value came from, by the precedence user > filed > reported > guidance > estimate:
     # "user", "filed", "reported" (a press actual), "guidance", "estimate" or "derived"
     origin: str = ""
     accession: str | None = None  # the filing's accession number, for a filed figure
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The dataset rows behind the figure (for a derived one, its parts' rows)."""
+        if isinstance(self.sources, Resolved):
+            return self.sources.rows
+        return pd.concat([f.rows for f in self.sources], ignore_index=True)
 
 
 @dataclass
@@ -56,20 +68,16 @@ class EntityFigures:
 def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
     """Model year -> period code of the entity's annual reports of a metric: a period with a user
     row first, else FY before CY."""
-    f = ds.facts
-    sub = f[(f["entity"] == entity) & (f["metric"] == metric)]
-    codes = sub["period"].dropna().unique()
-    user = set(sub.loc[_is_user(sub), "period"].dropna())
+    index = ds.fact_index()
+    groups = index.periods(entity, metric)
+    codes = [c for c in groups if c is not None]
+    user = {c for c in codes if any(index.is_user(i) for i in groups[c])}
     by_year: dict[int, str] = {}
     for code in sorted(codes, key=lambda c: (c not in user, c.startswith("CY"), c)):
         p = parse_period(code)
         if p.is_annual:
             by_year.setdefault(p.year, p.code)
     return by_year
-
-
-def _is_user(rows: pd.DataFrame) -> pd.Series:
-    return rows["origin"].fillna("").str.startswith("user:")
 
 
 def is_filed(rows: pd.DataFrame) -> pd.Series:
@@ -80,7 +88,6 @@ def is_filed(rows: pd.DataFrame) -> pd.Series:
     )
 
 
-FILED_ORIGIN_PREFIX = "import:"
 _BASIS_ORIGIN = {"actual": "reported", "guidance": "guidance"}
 
 
@@ -98,37 +105,19 @@ def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
     return ds.with_tables(facts=pd.concat([ds.facts, added], ignore_index=True))
 
 
-def _is_point(rows: pd.DataFrame) -> bool:
-    has_value = rows["value"].notna()
-    has_range = rows["low"].notna() & rows["high"].notna()
-    return bool((has_value | has_range).any())
-
-
 def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure | None:
     """The default value of one figure, money converted to USD bn, with its rows.
 
     Precedence: user rows > filed actuals (`is_filed`) > the dataset's rule for the rest (press
     actual > guidance > annualised > estimates; `Dataset.resolve`)."""
-    rows = ds.reports(entity, metric, period)
-    if rows.empty:
-        return None
-    user, filed = _is_user(rows), is_filed(rows)
-    origin = ""
-    if user.any():
-        origin = "user"
-    elif filed.any():
-        origin = "filed"
-        ds = ds.with_tables(facts=rows[filed])
-    r = ds.resolve(entity, metric, period)
+    r = ds.resolve(entity, metric, period, filed_first=True)
     if r is None:
         return None
-    if not origin:
-        basis = str(r.rows["basis"].iloc[0])
-        origin = _BASIS_ORIGIN.get(basis, "estimate")
+    origin = r.tier or _BASIS_ORIGIN.get(r.basis, "estimate")
     accession = None
     if origin == "filed":
-        acc = r.rows["accession"].dropna()
-        accession = str(acc.iloc[0]) if not acc.empty else None
+        accessions = ds.fact_index().text("accession")
+        accession = next((a for i in r.positions if (a := accessions[i]) is not None), None)
     to_unit, to_scale = (MONEY, 1e9) if r.unit == MONEY else (r.unit, 1.0)
 
     def conv(v: float) -> float:
@@ -142,26 +131,24 @@ def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure
         conv(r.value),
         conv(r.low),
         conv(r.high),
-        _is_point(r.rows),
+        r.point,
         r.rule if origin != "filed" else "filed actual, " + r.rule,
-        r.rows,
+        r,
         origin,
         accession,
     )
 
 
 def metric_figures(ds: Dataset, entity: str, metric: str) -> dict[int, Figure]:
-    f = ds.facts
-    sub = ds.with_tables(facts=f[(f["entity"] == entity) & (f["metric"] == metric)])
     out = {}
-    for year, code in _annual_periods(sub, entity, metric).items():
-        fig = resolve_figure(sub, entity, metric, code)
+    for year, code in _annual_periods(ds, entity, metric).items():
+        fig = resolve_figure(ds, entity, metric, code)
         if fig is not None:
             out[year] = fig
     if metric in FLOW_METRICS:
         # a year with no annual figure, or one the press gives but the filings give by quarter
         settled = {y for y, f in out.items() if f.origin in ("filed", "user")}
-        for year, fig in _years_from_quarters(sub, entity, metric, settled).items():
+        for year, fig in _years_from_quarters(ds, entity, metric, settled).items():
             if year not in out or fig.origin == "filed":
                 out[year] = fig
     return out
@@ -193,7 +180,7 @@ def _years_from_quarters(
     """FYnnnn = Q1 + Q2 + Q3 + Q4 for a fiscal year with no annual figure but all four quarters
     (Oracle's FY2026 cash capex 55.663 $bn = 8.502 + 12.033 + 18.635 + 16.493, filed 10-Qs and
     10-K). Filed if every quarter is filed."""
-    codes = set(ds.facts["period"].dropna())
+    codes = {c for c in ds.fact_index().periods(entity, metric) if c is not None}
     years = {int(c[2:6]) for c in codes if len(c) == 8 and c.startswith("FY") and c[6] == "Q"}
     out = {}
     for year in sorted(years - have):
@@ -206,7 +193,6 @@ def _years_from_quarters(
             continue
         value = sum(f.value for f in figs)
         origin = "filed" if all(f.origin == "filed" for f in figs) else "derived"
-        rows = pd.concat([f.rows for f in figs], ignore_index=True)
         out[year] = Figure(
             entity,
             metric,
@@ -217,7 +203,7 @@ def _years_from_quarters(
             value,
             True,
             "derived: sum of the four quarters",
-            rows,
+            tuple(figs),
             origin,
             figs[-1].accession,
         )
@@ -303,7 +289,6 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
                 value = fig.value - sum(p.value for p in parts)
                 if value <= 0:
                     continue
-                rows = pd.concat([fig.rows, *(p.rows for p in parts)], ignore_index=True)
                 rule = f"derived: {group} total minus {', '.join(m for m in members if m != ef.entity)}"
                 figures.setdefault(metric, {})[year] = Figure(
                     ef.entity,
@@ -315,7 +300,7 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
                     value,
                     True,
                     rule,
-                    rows,
+                    (fig, *parts),
                     "derived",
                 )
                 if metric == "capex":
@@ -324,11 +309,7 @@ def with_group_derivations(ds: Dataset, ef: EntityFigures) -> EntityFigures:
 
 
 def _entity_figures(ds: Dataset, entity: str) -> EntityFigures:
-    f = ds.facts
-    ds = ds.with_tables(
-        facts=f[(f["entity"] == entity) & f["metric"].isin((*D.CAPEX_METRICS, *MODEL_METRICS))]
-    )
-    present = set(ds.facts["metric"])
+    present = ds.fact_index().metrics(entity)
     capex_metric = None
     figures: dict[str, dict[int, Figure]] = {}
     for metric in D.CAPEX_METRICS:

@@ -78,11 +78,21 @@ class _MemoDataset(Dataset):
     """The run's dataset with `resolve` memoised: the financial layer resolves the same figures
     on every call, and a Monte Carlo run calls it once per chunk. The tables are never mutated."""
 
-    def resolve(self, entity: str, metric: str, period: str, *, as_of: str | None = None) -> Any:
+    def resolve(
+        self,
+        entity: str,
+        metric: str,
+        period: str,
+        *,
+        as_of: str | None = None,
+        filed_first: bool = False,
+    ) -> Any:
         cache = self.__dict__.setdefault("_resolved", {})
-        key = (entity, metric, period, as_of)
+        key = (entity, metric, period, as_of, filed_first)
         if key not in cache:
-            cache[key] = Dataset.resolve(self, entity, metric, period, as_of=as_of)
+            cache[key] = Dataset.resolve(
+                self, entity, metric, period, as_of=as_of, filed_first=filed_first
+            )
         return cache[key]
 
 
