@@ -89,3 +89,29 @@ def test_shipped_data_loads_without_problems():
         "openai",
         "coreweave",
     } <= set(ds.entities["id"])
+
+
+def test_reads_are_kept_until_the_file_changes_and_callers_get_copies(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    store = Store(path)
+    store.load()
+    n = len(store.read().facts)
+    facts = store.read_table("facts")
+    facts["value"] = -1.0  # a caller's change must not reach the next reader
+    assert (
+        len(Store(path).read().facts) == n
+        and (Store(path).read_table("facts")["value"] != -1).any()
+    )
+    # another process deletes one fact: this process must see it on its next read
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        'con.execute("DELETE FROM facts WHERE rowid = (SELECT min(rowid) FROM facts)"); con.close()'
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    assert len(Store(path).read().facts) == n - 1
+    # and this process's own write is seen at once
+    store.write_tables({"extra": facts})
+    assert "extra" in Store(path).tables()

@@ -70,6 +70,28 @@ def _process(pid: str, program: str) -> str:
     return f"PID {pid} ({program})"
 
 
+def _signature(path: Path) -> tuple[object, ...] | None:
+    """What changes when any process writes the store: the file's and its write-ahead log's size
+    and modification time (None when there is no file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    try:
+        wal = path.with_name(path.name + ".wal").stat()
+        wal_sig: tuple[int, int] | None = (wal.st_mtime_ns, wal.st_size)
+    except OSError:
+        wal_sig = None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, wal_sig)
+
+
+# A command reads one store several times (the dataset, imported filings, the as-of line) and
+# opening a DuckDB file costs ~20 ms, so this process reads all of a store's tables at once and
+# keeps them while the file is unchanged (`_signature`); its own writes drop them. Callers get
+# copies, so nothing they do changes the snapshot.
+_SNAPSHOTS: dict[Path, tuple[tuple[object, ...], dict[str, pd.DataFrame]]] = {}
+
+
 class Store:
     """A DuckDB file holding the dataset tables (`entities`, `facts`, `deals`, `constants`),
     any imported tables, and a `meta` table (what was loaded, from which files)."""
@@ -155,9 +177,36 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists() and "entities" in self.tables()
 
+    def _snapshot(self) -> dict[str, pd.DataFrame] | None:
+        """Every table of the store, read in one connection and kept while the file is unchanged
+        (None inside `locked()`, whose read-modify-write must read through its own connection)."""
+        if self._held is not None:
+            return None
+        key = self.path.resolve()
+        sig = _signature(key)
+        if sig is None:
+            return {}
+        hit = _SNAPSHOTS.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        with self._connection(read_only=True) as con:
+            names = [
+                r[0]
+                for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            ]
+            tables = {n: con.execute(f'SELECT * FROM "{n}"').df() for n in names}
+        _SNAPSHOTS[key] = (sig, tables)
+        return tables
+
+    def _forget(self) -> None:
+        _SNAPSHOTS.pop(self.path.resolve(), None)
+
     def tables(self) -> list[str]:
         if not self.path.exists():
             return []
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            return list(snapshot)
         with self._connection(read_only=True) as con:
             return [
                 r[0]
@@ -168,6 +217,7 @@ class Store:
         self, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, object] | None = None
     ) -> None:
         """Replace the named tables (and meta keys) in one transaction: all or nothing."""
+        self._forget()
         with self._connection() as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -187,8 +237,14 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            finally:
+                self._forget()
 
     def read_table(self, name: str) -> pd.DataFrame | None:
+        snapshot = self._snapshot()
+        if snapshot is not None:
+            df = snapshot.get(name)
+            return None if df is None else df.copy()
         if name not in self.tables():
             return None
         with self._connection(read_only=True) as con:
@@ -212,21 +268,19 @@ class Store:
 
     def read(self) -> Dataset:
         tables = {}
-        present = set(self.tables())
-        with self._connection(read_only=True) as con:  # one connection for all four tables
-            for t in TABLES:
-                if t not in present:
-                    raise DataError(
-                        Problem(
-                            str(self.path),
-                            None,
-                            None,
-                            None,
-                            f"store has no '{t}' table; run `aicapex data load`",
-                        )
+        for t in TABLES:
+            df = self.read_table(t)
+            if df is None:
+                raise DataError(
+                    Problem(
+                        str(self.path),
+                        None,
+                        None,
+                        None,
+                        f"store has no '{t}' table; run `aicapex data load`",
                     )
-                df = con.execute(f'SELECT * FROM "{t}"').df()
-                tables[t] = df.reindex(columns=list(COLUMNS[t])).astype(COLUMNS[t])
+                )
+            tables[t] = df.reindex(columns=list(COLUMNS[t])).astype(COLUMNS[t])
         return Dataset(**tables)
 
 

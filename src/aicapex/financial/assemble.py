@@ -58,9 +58,9 @@ class EntityExplanation:
     uses: list[dict[str, Any]] = field(
         default_factory=list
     )  # metric, year, period, value, low, high, rule, derivation
-    rows: list[pd.DataFrame] = field(
-        default_factory=list, repr=False
-    )  # dataset rows, aligned with uses
+    # the figure behind each use (None for an assumption), aligned with uses: its dataset rows
+    # are read only when asked for (`rows`, `frame`), as a Monte Carlo run never quotes them
+    figures: list[Figure | None] = field(default_factory=list, repr=False)
     notes: list[str] = field(default_factory=list)
     # metric -> year -> where the figure used came from ("filed <accession>", "reported",
     # "guidance", "estimate", "user", "override", "derived")
@@ -108,7 +108,12 @@ class EntityExplanation:
                 "accession": accession,
             }
         )
-        self.rows.append(fig.rows if fig is not None else _NO_ROWS)
+        self.figures.append(fig)
+
+    @property
+    def rows(self) -> list[pd.DataFrame]:
+        """The dataset rows behind each use (aligned with `uses`)."""
+        return [fig.rows if fig is not None else _NO_ROWS for fig in self.figures]
 
     def frame(self) -> pd.DataFrame:
         """One row per (figure used, dataset row behind it), with source and quote."""
