@@ -214,7 +214,6 @@ def test_user_file_overrides_a_shipped_fact(tmp_path, capsys):
         (["--life", "servers=-1"], "server_life_years"),
         (["--server-share", "1.5"], "server_share"),
         (["--entity", "nosuchco"], "nosuchco"),
-        (["--entity", "bond_investors"], "capex"),
         (["--life", "gpus=3"], "gpus"),
         (["--life", "servers"], "--life"),
         (["--convention", "monthly"], "convention"),

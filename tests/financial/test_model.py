@@ -87,22 +87,28 @@ def test_capex_growth_after_guidance(ds):
 
 def test_shorter_life_overstates_earnings_by_the_depreciation_gap(ds):
     # Amazon 2026 capex 200, servers 60 % = 120, disclosed life 5 years vs 3:
-    # 2027 gap = 120/3 - 120/5 = 40 - 24 = 16 (buildings are the same under both)
+    # a vintage's yearly gap = 120/3 - 120/5 = 40 - 24 = 16 (buildings the same under both).
+    # The FY2025 vintage (131.819 filed, capex-and-backlog.csv) has servers 0.6 x 131.819 =
+    # 79.0914 and gap 79.0914 x (1/3 - 1/5) = 10.54552 a year in 2026-2028 (next-year start).
     r = run_financials(
         ds,
         FinancialAssumptions(alt_server_life_years=3),
         entities=["amazon"],
         years=range(2026, 2029),
     )
+    gap_2025 = 0.6 * 131.819 * (1 / 3 - 1 / 5)
     assert r.value("server_life_years", "amazon", 2027) == 5.0
-    assert r.value("earnings_overstated", "amazon", 2027) == pytest.approx(16.0)
-    # 2028: two vintages of 120 each: 2 x 16
-    assert r.value("earnings_overstated", "amazon", 2028) == pytest.approx(32.0)
-    assert r.value("earnings_overstated_cumulative", "amazon", 2028) == pytest.approx(48.0)
+    assert r.value("earnings_overstated", "amazon", 2026) == pytest.approx(gap_2025)
+    assert r.value("earnings_overstated", "amazon", 2027) == pytest.approx(16.0 + gap_2025)
+    # 2028: two vintages of 120 each: 2 x 16, and the 2025 vintage's last year at 3 years
+    assert r.value("earnings_overstated", "amazon", 2028) == pytest.approx(32.0 + gap_2025)
+    assert r.value("earnings_overstated_cumulative", "amazon", 2028) == pytest.approx(
+        48.0 + 3 * gap_2025
+    )
     oi = r.value("operating_income", "amazon", 2027) - r.value(
         "operating_income_alt_life", "amazon", 2027
     )
-    assert oi == pytest.approx(16.0)
+    assert oi == pytest.approx(16.0 + gap_2025)
 
 
 def test_entity_without_ocf_is_capex_only(ds):
@@ -275,8 +281,13 @@ def test_server_life_override_per_entity_is_used_and_explained(ds):
         years=[2027],
         overrides={"amazon.server_useful_life.FY2026": np.array([2.0, 4.0])},
     )
-    # Amazon's 2026 servers (120) over 2 or 4 years; Meta keeps its disclosed 5.5
-    assert r.arrays["depreciation_servers"][:, 0, 0] == pytest.approx([60.0, 30.0])
+    # Amazon's 2026 servers (120) over 2 or 4 years: 60 or 30 in 2027; its FY2025 vintage
+    # (0.6 x 131.819 filed = 79.0914, first charged in 2026) takes the new life from 2026 on
+    # (no depreciation taken before: 79.0914 / 2 or / 4 a year). Meta keeps its disclosed 5.5.
+    v2025 = 0.6 * 131.819
+    assert r.arrays["depreciation_servers"][:, 0, 0] == pytest.approx(
+        [60.0 + v2025 / 2, 30.0 + v2025 / 4]
+    )
     assert r.arrays["server_life_years"][:, 1, 0] == pytest.approx([5.5, 5.5])
     uses = r.sources("amazon")
     life = uses[uses["metric"] == "server_useful_life"]
@@ -284,27 +295,26 @@ def test_server_life_override_per_entity_is_used_and_explained(ds):
 
 
 def test_member_capex_derived_as_group_total_minus_the_others(tmp_path):
-    # Four hyperscalers' 2025 capex: the dataset's default (Dataset.resolve; 395 = median of the
-    # actual reports 380 and 410, "> 400" only widens the range). With Alphabet 112, Microsoft 88
-    # and Meta 72 supplied, Amazon's 2025 = total - 272.
+    # Four hyperscalers' 2024 capex: 245 $bn (000: "2024 年的數字則是 2450 億美元").
+    # With Alphabet 52.5, Microsoft 55.7 and Meta 39.2 supplied, Amazon's 2024 = 245 - 147.4.
     user = tmp_path / "members.yaml"
     rows = "".join(
-        f"  - {{entity: {e}, metric: capex, period: FY2025, value: {v}, unit: USD, scale: 1e9, "
+        f"  - {{entity: {e}, metric: capex, period: FY2024, value: {v}, unit: USD, scale: 1e9, "
         f"basis: actual, source: own}}\n"
-        for e, v in (("alphabet", 112), ("microsoft", 88), ("meta", 72))
+        for e, v in (("alphabet", 52.5), ("microsoft", 55.7), ("meta", 39.2))
     )
     user.write_text("facts:\n" + rows)
     ds = build_dataset([user])
-    total = ds.resolve("big4_hyperscalers", "capex", "CY2025").value
-    r = run_financials(ds, entities=["amazon"], years=[2025, 2026])
-    assert r.value("capex", "amazon", 2025) == pytest.approx(total - 272.0)
+    assert ds.resolve("big4_hyperscalers", "capex", "CY2024").value == pytest.approx(245.0)
+    r = run_financials(ds, entities=["amazon"], years=[2024, 2025])
+    assert r.value("capex", "amazon", 2024) == pytest.approx(245.0 - 147.4)
     uses = r.sources("amazon")
-    derived = uses[(uses["metric"] == "capex") & (uses["year"] == 2025)]
+    derived = uses[(uses["metric"] == "capex") & (uses["year"] == 2024)]
     assert derived["rule"].str.startswith("derived: big4_hyperscalers total minus").all()
     assert set(derived["source"]) >= {"000_0bf8f8a29dd3db6b.txt", "own"}
-    # the shipped dataset alone lacks the other members' 2025 capex: nothing is derived
-    plain = run_financials(build_dataset(), entities=["amazon"], years=[2025])
-    assert np.isnan(plain.value("capex", "amazon", 2025))
+    # the shipped dataset alone lacks the other members' 2024 capex: nothing is derived
+    plain = run_financials(build_dataset(), entities=["amazon"], years=[2024, 2025])
+    assert np.isnan(plain.value("capex", "amazon", 2024))
 
 
 def test_debt_cap_none_or_inf_changes_nothing_and_a_cap_holds_every_year(ds):

@@ -184,8 +184,12 @@ def register(app: typer.Typer) -> None:
                 title="server share fitted to reported depreciation",
             )
             return
-        result = model_financials(
-            ds, assumptions, entities=entity or None, years=parse_years(years)
+        run_years = parse_years(years)
+        modelled, not_modelled = _split_entities(ds, entity, run_years)
+        result = (
+            model_financials(ds, assumptions, entities=modelled, years=run_years)
+            if modelled
+            else None
         )
         if explain:
             cols = [
@@ -203,22 +207,99 @@ def register(app: typer.Typer) -> None:
             ]
             if fmt is Format.table:
                 cols = cols[:-1]
-            emit(result.sources()[cols], fmt, title="figures used")
-            if fmt is Format.table:
-                emit(result.notes(), fmt, title="notes")
+            if result is not None:
+                emit(result.sources()[cols], fmt, title="figures used")
+            if fmt is Format.table or result is None:
+                import pandas as pd
+
+                notes = result.notes() if result is not None else None
+                unmodelled = pd.DataFrame(
+                    [
+                        {"entity": e, "status": "not modelled", "capex_metric": None, "notes": why}
+                        for e, why in not_modelled.items()
+                    ]
+                )
+                emit(pd.concat([notes, unmodelled], ignore_index=True), fmt, title="notes")
             return
-        df = result.to_frame()
+        df, coverage = _frames(result, not_modelled, run_years)
         if fmt is Format.json:
-            df["origin"] = result.origins()  # per row: input -> where it came from
+            # per row: input -> where it came from, what the year is (filed, reported, guided,
+            # estimated, projected or n/a, by its capex figure) and why a company is n/a
+            origins = result.origins() if result is not None else []
+            status = (
+                [result.year_status(e, y) for e in result.entities for y in result.years]
+                if result is not None
+                else []
+            )
+            n_na = len(df) - len(origins)
+            df["origin"] = origins + [dict.fromkeys(result.origins()[0]) if origins else {}] * n_na
+            df["year_status"] = status + ["n/a"] * n_na
+            notes = {e: why for e, why in not_modelled.items()}
+            if result is not None:
+                notes |= {e: result.note(e) for e in result.entities if result.note(e)}
+            df["note"] = [notes.get(e) for e in df["entity"]]
         if fmt is Format.table:
             df = df[
                 TABLE_COLUMNS
                 + (["returns_cut", "unfunded_gap", "cash"] if debt_cap is not None else [])
             ]
             emit(df, fmt, title="financials (USD bn)", footer=False)
-            emit(result.coverage(), fmt, title="years filed, reported or projected (by capex)")
+            emit(
+                coverage,
+                fmt,
+                title="years filed, reported, guided, estimated or projected (by capex)",
+            )
             return
         emit(df, fmt, title="financials (USD bn)")
+
+
+def _split_entities(
+    ds: Any, entity: list[str] | None, years: tuple[int, ...]
+) -> tuple[list[str], dict[str, str]]:
+    """(entities to model, {entity: why not modelled}). Default: every entity with capex in
+    `years` plus the capital loop's companies (importers/sec_ciks.csv `loop`); a company with no
+    capex figure is shown as n/a with the reason, not an error hiding the others. An unknown id
+    is passed on to the model, which names it in its error."""
+    from ..financial.inputs import capex_entities
+    from ..financial.unmodelled import split_modelled
+    from ..importers.sec_parse import cik_table
+
+    known = set(ds.entities["id"])
+    if entity:
+        wanted = list(dict.fromkeys(entity))
+    else:
+        table = cik_table()
+        loop = set(table.loc[table["loop"], "entity"])
+        have = set(capex_entities(ds, years))
+        wanted = [e for e in ds.entities["id"] if e in have or e in loop]
+    modelled, not_modelled = split_modelled(ds, [e for e in wanted if e in known])
+    unknown = [e for e in wanted if e not in known]
+    return modelled + unknown, not_modelled
+
+
+def _frames(result: Any, not_modelled: dict[str, str], years: tuple[int, ...]) -> tuple[Any, Any]:
+    """(the wide output frame, the coverage table): the run's rows, then n/a rows for the
+    companies not modelled."""
+    import pandas as pd
+
+    from ..financial.result import OUTPUTS
+    from ..financial.unmodelled import not_modelled_coverage, not_modelled_frame
+
+    if result is None:
+        return (
+            not_modelled_frame(not_modelled, years),
+            not_modelled_coverage(not_modelled, years),
+        )
+    df = result.to_frame()
+    if not not_modelled:
+        return df, result.coverage()
+    na = not_modelled_frame(not_modelled, years, [c for c in df.columns if c in OUTPUTS])
+    return (
+        pd.concat([df, na.reindex(columns=df.columns)], ignore_index=True),
+        pd.concat(
+            [result.coverage(), not_modelled_coverage(not_modelled, years)], ignore_index=True
+        ),
+    )
 
 
 def _with_filings(ds):

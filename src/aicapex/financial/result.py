@@ -82,6 +82,11 @@ INPUT_METRICS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What a year of an entity is (`FinancialResult.year_status`), in the coverage table's order
+COVERAGE_KINDS: tuple[str, ...] = ("filed", "reported", "guided", "estimated", "projected", "n/a")
+COVERAGE_COLUMNS: list[str] = ["entity", *COVERAGE_KINDS, "note"]
+
+
 @dataclass(frozen=True)
 class FinancialResult:
     """Arrays (paths, entities, years) for every output in `OUTPUTS`; read them as attributes
@@ -180,24 +185,66 @@ class FinancialResult:
             for y in self.years
         ]
 
+    def year_status(self, entity: str, year: int) -> str:
+        """What a year of an entity is, judged by the capex figure behind it: "filed" (from a
+        filing), "reported" (a press actual, a user row or override, or figures derived from
+        actuals), "guided" (company guidance), "estimated" (an analyst's or article's estimate),
+        "projected" (made by the model: after the last sourced year or between two) or "n/a"
+        (no capex figure up to that year: the model has nothing)."""
+        o = self.origin(entity, "capex", year)
+        if o is None:
+            return "n/a"
+        if o.startswith("filed"):
+            return "filed"
+        if o == "derived":
+            return self._derived_status(entity, year)
+        return {
+            "reported": "reported",
+            "user": "reported",
+            "override": "reported",
+            "guidance": "guided",
+            "estimate": "estimated",
+        }.get(o, "projected")
+
+    def _derived_status(self, entity: str, year: int) -> str:
+        """A derived capex figure (group minus members, or a sum of quarters) is as firm as the
+        weakest figure it is made of."""
+        ex = self.explanation[entity]
+        bases: set[str] = set()
+        for use, rows in zip(ex.uses, ex.rows):
+            if use["metric"] == "capex" and use["year"] == year and "basis" in rows:
+                bases |= set(rows["basis"].dropna().astype(str))
+        if bases <= {"actual"}:
+            return "reported"
+        return "guided" if bases <= {"actual", "guidance"} else "estimated"
+
+    def note(self, entity: str) -> str:
+        """Why an entity is only partly modelled ("" when fully): e.g. no operating cash flow,
+        so FCF, the funding gap and debt are n/a."""
+        status = self.explanation[entity].status
+        if status == "modelled":
+            return ""
+        if status.startswith("capex only"):
+            return (
+                "capex and depreciation only: no operating cash flow, nor a free cash flow to "
+                "derive it from (OCF = FCF + capex), in the sources or the imported filings, so "
+                "OCF, FCF, net income and the funding gap are n/a"
+            )
+        return status
+
     def coverage(self) -> pd.DataFrame:
-        """Per entity: which of the run's years are filed, reported (press actual) or projected,
-        judged by the capex figure behind each year."""
+        """Per entity: which of the run's years are filed, reported, guided, estimated or
+        projected (see `year_status`), which have no figure (n/a), and a note where the
+        entity is only partly modelled (e.g. no operating cash flow)."""
         rows = []
         for e in self.entities:
-            kinds: dict[str, list[int]] = {"filed": [], "reported": [], "projected": []}
+            kinds: dict[str, list[int]] = {k: [] for k in COVERAGE_KINDS}
             for y in self.years:
-                o = self.origin(e, "capex", y) or ""
-                key = (
-                    "filed"
-                    if o.startswith("filed")
-                    else "reported"
-                    if o in ("reported", "user", "override", "derived")
-                    else "projected"
-                )
-                kinds[key].append(y)
-            rows.append({"entity": e, **{k: _span(v) for k, v in kinds.items()}})
-        return pd.DataFrame(rows)
+                kinds[self.year_status(e, y)].append(y)
+            rows.append(
+                {"entity": e, **{k: _span(v) for k, v in kinds.items()}, "note": self.note(e)}
+            )
+        return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
     def sources(self, entity: str | None = None) -> pd.DataFrame:
         """Every figure the run used, with the dataset rows (source, quote) behind it."""
