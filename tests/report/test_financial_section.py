@@ -63,4 +63,13 @@ def test_claims_check_and_coverage_tables(section):
     assert (both["ratio"] - both["model"] / both["claimed"]).abs().max() < 1e-12
     assert check["reason"].str.len().min() > 0
     cov = _table(section, "financial_coverage")
-    assert list(cov.columns) == ["entity", "filed", "reported", "projected"]
+    assert list(cov.columns) == [
+        "entity",
+        "filed",
+        "reported",
+        "guided",
+        "estimated",
+        "projected",
+        "n/a",
+        "note",
+    ]
