@@ -115,3 +115,33 @@ def test_reads_are_kept_until_the_file_changes_and_callers_get_copies(tmp_path):
     # and this process's own write is seen at once
     store.write_tables({"extra": facts})
     assert "extra" in Store(path).tables()
+
+
+def test_a_second_process_reads_the_table_cache_without_duckdb(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "s.duckdb"
+    Store(path).load()
+    first = Store(path).read()  # reads DuckDB, writes <db>.tables/
+    cache = tmp_path / "s.duckdb.tables"
+    assert any(cache.glob("*.json")) and any(cache.glob("*.feather"))
+    code = (
+        "import sys, json; from aicapex.dataset import Store; ds = Store(sys.argv[1]).read(); "
+        "print(json.dumps([len(ds.facts), 'duckdb' in sys.modules, "
+        "ds.value('alphabet', 'capex', 'FY2026')]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True
+    )
+    n, imported_duckdb, capex = json.loads(out.stdout)
+    assert n == len(first.facts) and not imported_duckdb
+    assert capex == pytest.approx(first.value("alphabet", "capex", "FY2026"))
+    # a damaged cache file is not an error: the store is read instead
+    for f in cache.glob("*.feather"):
+        f.write_bytes(b"not arrow")
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True
+    )
+    assert json.loads(out.stdout)[:2] == [len(first.facts), True]
