@@ -281,6 +281,12 @@ def _detail(
         )
     if c.members:
         parts.append("by company " + ", ".join(f"{e} {v:.1f}" for e, v in zip(entities, values)))
+        wider = [e for e in entities if res.capex_metric.get(e, "capex") != "capex"]
+        if wider:
+            parts.append(
+                f"{', '.join(wider)}: capex including finance leases (no cash capex in the "
+                "sources), a wider base than cash capex"
+            )
         parts.append(
             "years by fiscal-year label (Microsoft's ends in June, Oracle's in May); the "
             "four-hyperscaler aggregate is not used (its members are counted one by one)"
@@ -330,7 +336,15 @@ def _detail(
             share = np.nanmean(res.arrays["capex_servers"][:, k, :] / capex)
         parts.append(f"servers = {share:.0%} of capex (the company's share, else the sourced 60 %)")
     if c.output == "required_ocf_growth":
-        parts.append("the article's ~30 % implies a smaller 2026 capex step than the guidance")
+        k = res.entities.index(c.entity)
+        ocf0, fcf0 = (float(np.mean(res.arrays[o][:, k, t - 1])) for o in ("ocf", "fcf"))
+        capex1 = float(np.mean(res.arrays["capex"][:, k, t]))
+        parts.append(
+            f"inputs: OCF {res.years[t - 1]} {ocf0:.0f} (FCF {fcf0:.0f} + capex), capex "
+            f"{c.year} {capex1:.0f} (the guidance total); the article's ~30 % would need 2026 "
+            f"capex of about {1.3 * ocf0 - fcf0:.0f} on these 2025 figures: its capex base or "
+            "OCF differs from the dataset's (not stated in the source)"
+        )
     return parts
 
 
