@@ -27,7 +27,6 @@ from .sec import (
     check_fiscal_calendar,
     read_companyfacts,
 )
-from .sec_download import cache_info, cached_path, companyfacts_file, parse_cik
 from .sec_parse import cik_table
 
 
@@ -35,6 +34,8 @@ def resolve_source(path_or_cik: str | Path, *, cache_dir: Path | None = None, **
     """An existing file is read as is; a CIK ('1652044', 'CIK0001652044') or a ticker of the CIK
     table ('GOOGL') is fetched via the cache (`download`: sec_download.companyfacts_file options,
     e.g. agent='Name email')."""
+    from .sec_download import companyfacts_file, parse_cik  # the downloader only when used
+
     path = Path(path_or_cik)
     if path.exists():
         return path
@@ -139,6 +140,8 @@ def _file_result(store: Store, path: Path, result: ImportResult, since, cache_di
                 [old[old["id"] != info.id].astype(COLUMNS["entities"]), new], ignore_index=True
             )
         )
+    from .sec_download import cache_info, cached_path
+
     store.write_tables(
         tables,
         meta={
