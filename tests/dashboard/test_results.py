@@ -19,7 +19,8 @@ def ds():
 
 
 def test_default_companies_are_the_hyperscalers_with_capex(ds):
-    assert sorted(default_entities(ds)) == ["alphabet", "amazon", "meta", "microsoft"]
+    # Oracle: its fiscal-2025 cash capex (21.215 $bn, filed June 2025; filed-quarterly table)
+    assert sorted(default_entities(ds)) == ["alphabet", "amazon", "meta", "microsoft", "oracle"]
 
 
 def test_headlines_follow_the_server_life(ds):
@@ -30,11 +31,12 @@ def test_headlines_follow_the_server_life(ds):
     }
     # 2026 capex (Barron's, 000_0bf8f8a29dd3db6b.txt): Amazon 200 + Alphabet ~180 ("Alphabet和Meta
     # 則分別約為1800億美元和1250億美元"; its "up to 185" is a bound, not a value) + Meta 125 +
-    # Microsoft 144 (72 in H1, annualised; capex including finance leases) = 649 $bn
-    assert six["capex"] == pytest.approx(649)
-    # 649 * (0.6 / L + 0.4 / 25): 649 * 0.116 = 75.284 at 6 years, 649 * 0.216 = 140.184 at 3
-    assert six["added_depreciation"] == pytest.approx(75.284)
-    assert three["added_depreciation"] == pytest.approx(140.184)
+    # Microsoft 144 (72 in H1, annualised; capex including finance leases) = 649 $bn, plus Oracle
+    # 21.215 (its filed FY2025 cash capex, held flat into 2026: capex growth 0) = 670.215 $bn
+    assert six["capex"] == pytest.approx(649 + 21.215)
+    # 670.215 * (0.6 / L + 0.4 / 25): x 0.116 = 77.74494 at 6 years, x 0.216 = 144.76644 at 3
+    assert six["added_depreciation"] == pytest.approx(77.74494)
+    assert three["added_depreciation"] == pytest.approx(144.76644)
 
 
 @pytest.mark.parametrize(
@@ -77,7 +79,9 @@ def test_gw_and_stress_panels(ds):
     c = Controls(entities=tuple(default_entities(ds)), shock_entity="openai", shock=0.5)
     out = compute(ds, c)
     h = {x.key: x.value for x in out.headlines}
-    assert h["gw"] == pytest.approx(649 / 50)  # 50 $bn per GW (騰訊科技, 000_0bf8f8a29dd3db6b.txt)
+    assert h["gw"] == pytest.approx(
+        (649 + 21.215) / 50
+    )  # 50 $bn per GW (騰訊科技, 000_0bf8f8a29dd3db6b.txt)
     stress = out.tables["stress"].set_index("entity")
     # OpenAI's deals due 2026-2030: Microsoft 225 (0.45 x 625 RPO) + Nvidia 200 (10 GW x 20 $bn/GW)
     # + Oracle 240 + AMD 120 (6 GW) + Broadcom 200 (10 GW) + CoreWeave 5.2 = 990.2 $bn. Its
