@@ -202,25 +202,25 @@ def _model_value(
 
 def _life_change_gap(dataset: Dataset, entity: str, year: int) -> str:
     """Why a life-change effect in `year` cannot be computed from the sources ("" if it can):
-    no disclosed life before the change, or no capex vintage in service before it."""
+    no disclosed life before the change, and/or no capex vintage in service before it."""
     ef = entity_figures(dataset, entity)
     lives = {y: f.value for y, f in ef.get(D.SERVER_LIFE_METRIC).items()}
-    before = {y: v for y, v in lives.items() if y < year}
-    if year not in lives or not before:
+    gaps = []
+    if year not in lives or not any(y < year for y in lives):
         known = ", ".join(f"FY{y}: {v:g}" for y, v in sorted(lives.items())) or "none"
-        return (
+        gaps.append(
             f"the sources give {entity}'s server life only as {known} years; the life before "
             f"the FY{year} change is not stated, so there is no previous life to keep and the "
             "effect cannot be computed"
         )
     capex = ef.get("capex")
     if not any(y < year for y in capex):
-        first = f"FY{min(capex)}" if capex else "any year"
-        return (
+        first = f"FY{min(capex)}" if capex else "none"
+        gaps.append(
             f"no capex figure before FY{year} (first: {first}): the vintages in service when the "
             "life changed are not in the sources (import the company's SEC filings)"
         )
-    return ""
+    return "; ".join(gaps)
 
 
 def _missing_input(c: Claim, res: FinancialResult) -> str:
