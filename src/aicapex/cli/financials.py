@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
                 title="server share fitted to reported depreciation",
             )
             return
-        run_years = parse_years(years)
+        run_years = tuple(parse_years(years))
         modelled, not_modelled = _split_entities(ds, entity, run_years)
         result = (
             model_financials(ds, assumptions, entities=modelled, years=run_years)
@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
                 else []
             )
             n_na = len(df) - len(origins)
-            df["origin"] = origins + [dict.fromkeys(result.origins()[0]) if origins else {}] * n_na
+            df["origin"] = origins + [dict.fromkeys(origins[0]) if origins else {}] * n_na
             df["year_status"] = status + ["n/a"] * n_na
             notes = {e: why for e, why in not_modelled.items()}
             if result is not None:
