@@ -242,12 +242,14 @@ def financial_section(ctx: ReportContext) -> Section:
             "The model beside the sources' claims (ratio = model / claim)",
             check_claims(ds),
             note="Burry's figures use his own capex paths and 2-3 year lives; the model uses the "
-            "dataset's capex and the top of his range (3 years). The reason column names the "
-            "inputs behind each difference.",
+            "dataset's capex, company by company (his 176 $bn: Microsoft, Alphabet, Amazon, Meta "
+            "and Oracle summed), and the top of his range (3 years). A claim the sources give no "
+            "input for (Meta's previous life, Oracle's income) is n/a. The reason column names "
+            "the inputs behind each difference.",
         ),
         Table(
             "financial_coverage",
-            "Years filed, reported or projected per company (by capex)",
+            "Years filed, reported, guided, estimated or projected per company (by capex)",
             result.coverage(),
         ),
     ]
