@@ -80,6 +80,7 @@ def test_group_claim_is_the_sum_over_its_members_not_the_aggregate(two):
     # The group entity's own capex (1000) is not added: 60 + 24 = 84.
     a = FinancialAssumptions(alt_server_life_years=3, server_share=0.6)
     (row,) = check_claims(two, a, claims=(_claim(("acme", "bolt")),)).to_dict("records")
+    assert row["entity"] == "acme, bolt"  # the companies summed, not the group holding the claim
     assert row["claimed"] == pytest.approx(84.0)
     assert row["model"] == pytest.approx(84.0)
     assert row["ratio"] == pytest.approx(1.0)

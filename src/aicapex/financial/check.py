@@ -161,7 +161,7 @@ def check_claims(
         rows.append(
             {
                 "claim": c.label,
-                "entity": c.entity,
+                "entity": ", ".join(c.members) if c.members else c.entity,
                 "period": c.period,
                 "claimed": claimed,
                 "model": model,
