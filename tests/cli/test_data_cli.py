@@ -90,6 +90,8 @@ def test_validate_does_not_touch_the_store(tmp_path, capsys):
     )
     code, _, err = run(capsys, "--db", str(db), "data", "validate", str(f))
     assert code == 2 and "furlongs" in err and "unit" in err
+    assert err.count("furlongs") == 1  # the problem once, then a summary line, not a repeat
+    assert "1 problem in" in err.splitlines()[-1]
     assert not db.exists()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..errors import DataError
+from ..errors import AicapexError, DataError
 from .common import FORMAT_OPTION, Format, dataset, emit, open_store
 
 data_app = typer.Typer(
@@ -38,9 +38,13 @@ def validate(files: list[Path] = typer.Argument(..., help="YAML or CSV files to 
     try:
         build_dataset(files)
     except DataError as exc:
-        for p in exc.problems:
+        for p in exc.problems:  # every problem, so all can be fixed at once; then one summary
             typer.echo(str(p), err=True)
-        raise
+        n = len(exc.problems)
+        raise AicapexError(
+            f"{n} problem{'s' if n != 1 else ''} in {', '.join(str(f) for f in files)} "
+            "(listed above); nothing was stored"
+        ) from None
     typer.echo(f"ok: {', '.join(str(f) for f in files)}")
 
 
