@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..dataset.reader import to_frame
 from . import defaults as D
 from .inputs import EntityFigures, Figure
 from .series import range_case
@@ -28,24 +29,9 @@ CURRENT_DEBT_METRIC = "current_debt"  # current portion of long-term debt (SEC i
 # equivalents plus marketable securities, else cash and equivalents alone (net debt = debt - it)
 CASH_METRICS = ("cash_and_short_term_investments", "cash")
 
-ROW_COLUMNS = [
-    "entity",
-    "metric",
-    "period",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "scale",
-    "basis",
-    "source",
-    "outlet",
-    "quote",
-    "origin",
-]
 # the (shared, never mutated) rows of a figure no dataset row stands behind: built once, since a
 # Monte Carlo run assembles its entities once per chunk
-_NO_ROWS = pd.DataFrame(columns=ROW_COLUMNS)
+_NO_ROWS = to_frame("facts", [])
 
 
 @dataclass
