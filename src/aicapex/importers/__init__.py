@@ -34,7 +34,23 @@ _LAZY = {
     "read_filing_facts": "sec_store",
 }
 
-__all__ = ["RECONCILE_COLUMNS", "reconcile", *_LAZY]
+__all__ = [
+    "FILING_ENTITIES_TABLE",
+    "FILING_FACTS_TABLE",
+    "FILING_FACT_COLUMNS",
+    "RECONCILE_COLUMNS",
+    "SUPERSEDED_COLUMNS",
+    "SUPERSEDED_TABLE",
+    "EntityInfo",
+    "ImportResult",
+    "concept_table",
+    "import_epoch",
+    "import_sec",
+    "read_companyfacts",
+    "read_epoch",
+    "read_filing_facts",
+    "reconcile",
+]
 
 
 def __getattr__(name: str) -> Any:
