@@ -9,15 +9,6 @@ import pytest
 
 from aicapex.cli import main
 
-TESTCO = """
-entities:
-  - {id: testco, name: Test Co, kind: hyperscaler, fiscal_year_end_month: 12}
-facts:
-  - {entity: testco, metric: capex, period: FY2025, value: 100000, unit: USD, scale: 1e6, basis: actual, source: own estimate}
-  - {entity: testco, metric: capex, period: FY2026, value: 120000, unit: USD, scale: 1e6, basis: guidance, source: own estimate}
-  - {entity: testco, metric: operating_cash_flow, period: FY2025, value: 140, unit: USD, scale: 1e9, basis: actual, source: own estimate}
-  - {entity: testco, metric: operating_cash_flow, period: FY2026, value: 150, unit: USD, scale: 1e9, basis: analyst_estimate, source: own estimate}
-"""
 SCENARIO = """
 name: capexrisk
 description: test
@@ -27,9 +18,9 @@ assumptions:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
+def files(tmp_path_factory, testco_file):
     d = tmp_path_factory.mktemp("scale")
-    (d / "testco.yaml").write_text(textwrap.dedent(TESTCO), encoding="utf-8")
+    (d / "testco.yaml").write_text(testco_file.read_text(encoding="utf-8"), encoding="utf-8")
     (d / "s.yaml").write_text(textwrap.dedent(SCENARIO), encoding="utf-8")
     return d
 
