@@ -20,12 +20,9 @@ re-generated chunks, memory independent of the paths. Both give the same statist
 from __future__ import annotations
 
 import mmap
-import os
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +36,6 @@ from .segments import (
     Model,
     RunSpec,
     chunk_layout,
-    on_threads,
     run_segment,
     segment_count,
     segment_summary,
@@ -55,23 +51,6 @@ KEEP_BYTES = 1 << 30  # keep every path in memory up to 1 GiB of outputs (keep="
 _SMALL_BUFFER_BYTES = (
     1 << 27
 )  # below 128 MB: NumPy's allocator (faulting small buffers page by page is cheap)
-
-
-THREADS_ENV = "AICAPEX_THREADS"
-
-
-def default_threads(threads: int | None = None) -> int:
-    """Threads for the segments of an in-process run: `threads`, else $AICAPEX_THREADS, else
-    the cores this process may use."""
-    if threads is None:
-        env = os.environ.get(THREADS_ENV)
-        try:
-            threads = int(env) if env else len(os.sched_getaffinity(0))
-        except (ValueError, AttributeError):
-            threads = os.cpu_count() or 1
-    if threads < 1:
-        raise ScenarioError(f"threads = {threads!r}: must be a positive integer")
-    return int(threads)
 
 
 def output_buffer(rows: int, paths: int) -> np.ndarray:
@@ -319,7 +298,6 @@ def run_model(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
-    threads: int | None = None,
     on_progress: Callable[[int, int], Any] | None = None,
     progress: bool | None = None,
     scenario: str = "",
@@ -334,8 +312,6 @@ def run_model(
     workers / scheduler: run the segments on a local Dask cluster of `workers` processes, or on
         the cluster at `scheduler` (an address such as tcp://10.0.0.5:8786): the same numbers.
     client: an open dask.distributed Client to run on instead (sweeps share one).
-    threads: in process, segments of SEGMENT_PATHS paths run on this many threads (default:
-        $AICAPEX_THREADS, else the machine's cores); the numbers do not depend on it.
     on_progress(paths_done, paths_total): called as chunks (in process) or segments (Dask)
         finish; a streamed run with a second pass counts its paths twice.
     progress: without on_progress, None shows a rich bar on a terminal once the run has taken
@@ -419,7 +395,7 @@ def run_model(
             values = None
         else:
             stats, quants, values = _run_local(
-                model, spec, qs, bool(keep), keep_paths, on_progress, total, threads
+                model, spec, qs, bool(keep), keep_paths, on_progress, total
             )
     finally:
         if bar is not None:
@@ -446,35 +422,24 @@ def _run_local(
     keep_paths: str | None,
     on_progress: Callable[[int, int], Any] | None,
     total: int,
-    threads: int | None = None,
 ) -> tuple[S.Summary, np.ndarray, np.ndarray | None]:
     k = len(model.columns)
     done = 0
-    lock = threading.Lock()
 
     def tick(n: int) -> None:
         nonlocal done
-        with lock:
-            done += n
-            if on_progress is not None:
-                on_progress(done, total)
+        done += n
+        if on_progress is not None:
+            on_progress(done, total)
 
     values = output_buffer(k, spec.paths) if keep else None
     segments = range(segment_count(spec.paths))
     writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
-    # segments on threads (not with --keep-paths: the Parquet file is written in path order);
-    # each draws its chunks' inputs in its own thread
-    n_threads = 1 if writer is not None else min(default_threads(threads), len(segments))
-    if n_threads > 1:
-        spec = replace(spec, sample_threads=1)
     try:
-        parts = on_threads(
-            [
-                partial(segment_summary, model, spec, s, values=values, sink=writer, on_chunk=tick)
-                for s in segments
-            ],
-            n_threads,
-        )
+        parts = [
+            segment_summary(model, spec, s, values=values, sink=writer, on_chunk=tick)
+            for s in segments
+        ]
         if writer is not None:
             writer.commit()
     finally:
@@ -490,8 +455,9 @@ def _run_local(
         return stats, quants, values
 
     def second_pass(br: S.Brackets) -> S.Tally:
-        calls = [partial(segment_tally, model, spec, s, br, on_chunk=tick) for s in segments]
-        return S.tree_reduce(on_threads(calls, n_threads), S.merge_tally)
+        return S.tree_reduce(
+            [segment_tally(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
+        )
 
     return stats, S.exact_quantiles(stats, qs, second_pass), None
 

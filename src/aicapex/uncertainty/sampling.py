@@ -84,10 +84,9 @@ class InputSet:
             n: (d.value if isinstance(d, Constant) else d.median()) for n, d in self.inputs.items()
         }
 
-    def sampler(self, seed: int, start: int = 0, *, threads: int | None = None) -> Sampler:
-        """Successive chunks of paths from path `start` on (0: the run's first path); `threads`
-        caps the threads drawing the inputs of one chunk (None: the default)."""
-        return Sampler(self, seed, start, threads=threads)
+    def sampler(self, seed: int, start: int = 0) -> Sampler:
+        """Successive chunks of paths from path `start` on (0: the run's first path)."""
+        return Sampler(self, seed, start)
 
 
 # NumPy's Generator methods and ufuncs release the GIL, so inputs with independent streams can be
@@ -109,15 +108,12 @@ class Sampler:
     """Draws successive chunks of paths from path `start` on; constants come back as Python
     floats (they broadcast). A chunk that crosses a segment boundary is drawn in pieces."""
 
-    def __init__(
-        self, input_set: InputSet, seed: int, start: int = 0, *, threads: int | None = None
-    ):
+    def __init__(self, input_set: InputSet, seed: int, start: int = 0):
         if not isinstance(seed, (int, np.integer)) or seed < 0:
             raise ScenarioError(f"seed = {seed!r}: must be a non-negative integer")
         if start < 0:
             raise ScenarioError(f"start = {start!r}: must be a non-negative path index")
         self.input_set = input_set
-        self.threads = _THREADS if threads is None else max(1, int(threads))
         self.seed = int(seed)
         self.position = int(start)
         self._segment = -1
@@ -183,7 +179,7 @@ class Sampler:
             **jobs,
             **{("z", k): v for k, v in normals.items()},
         }
-        if self.threads > 1 and n >= _PARALLEL_MIN and len(tasks) > 1:
+        if _THREADS > 1 and n >= _PARALLEL_MIN and len(tasks) > 1:
             futures = {k: _executor().submit(fn, g, n) for k, (fn, g) in tasks.items()}
             drawn = {k: f.result() for k, f in futures.items()}
         else:

@@ -7,9 +7,9 @@ and each segment in chunks of `chunk` paths from its first path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -65,7 +65,6 @@ class RunSpec:
     chunk: int
     stride: int | None  # sample stride; None: the caller keeps the paths itself
     events: tuple[tuple[str, float], ...]
-    sample_threads: int | None = None  # threads drawing one chunk's inputs (None: the default)
 
 
 def _evaluate(
@@ -92,7 +91,7 @@ def run_segment(
     them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
     chunks = segment_chunks(spec.paths, spec.chunk, segment)
     k = len(model.columns)
-    sampler = spec.input_set.sampler(spec.seed, chunks[0][0], threads=spec.sample_threads)
+    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
     buffer = np.empty((k, max(n for _, n in chunks))) if values is None else values
     summaries: list[S.Summary] = []
     tallies: list[S.Tally] = []
@@ -140,19 +139,3 @@ def segment_tally(
     out = run_segment(model, spec, segment, brackets, on_chunk=on_chunk)
     assert isinstance(out, S.Tally)
     return out
-
-
-T = TypeVar("T")
-
-
-def on_threads(calls: Sequence[Callable[[], T]], threads: int) -> list[T]:
-    """Run independent calls (one segment's work each) on `threads` threads of Dask's local
-    threaded scheduler; results in the calls' order, so merging them gives the same numbers as
-    running them one after the other. NumPy releases the GIL in its loops, so segments use the
-    machine's cores in one process, without starting workers."""
-    if threads <= 1 or len(calls) <= 1:
-        return [call() for call in calls]
-    from dask.threaded import get
-
-    graph = {("segment", i): (call,) for i, call in enumerate(calls)}
-    return list(get(graph, [("segment", i) for i in range(len(calls))], num_workers=threads))
