@@ -221,3 +221,19 @@ def test_old_metric_names_are_aliases(testco_dataset):
     )
     with pytest.raises(ScenarioError, match="unknown metric"):
         simulate(testco_dataset, SCEN, 10, 1, metrics=["no_such_metric"], **kw)
+
+
+def test_simulate_draws_only_the_inputs_the_model_reads(testco_dataset):
+    # fcf reads the financial layer's inputs only: the ROIC and cluster inputs of the base
+    # scenario are not drawn, and the numbers equal a run drawing every input
+    from aicapex.model import Assumptions, LinkedModel
+    from aicapex.uncertainty import run_model
+
+    a = Assumptions.of("base")
+    model = LinkedModel(testco_dataset, a, metrics=["fcf"], entities=["testco"])
+    read = model.inputs_read(a.input_set().medians())
+    assert {"ocf_growth", "capex_case", "capex_growth"} <= read
+    assert not read & {"nopat_margin", "cash_margin", "price_per_hour", "cluster_rate"}
+    fast = simulate(testco_dataset, "base", 3_000, 4, metrics=["fcf"], entities=["testco"])
+    full = run_model(model, a.input_set(), 3_000, 4, progress=False)
+    assert np.array_equal(fast.values, full.values)

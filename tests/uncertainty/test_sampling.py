@@ -128,3 +128,20 @@ def test_threaded_draws_equal_serial_draws():
 
     paths = 2 * _PARALLEL_MIN + 123
     assert np.array_equal(draw(paths, paths), draw(paths, _PARALLEL_MIN // 7))
+
+
+def test_a_subset_draws_the_same_values_for_the_inputs_it_keeps():
+    # each input has its own stream, so dropping `w` must not change u, g or v; u and g are
+    # correlated, so keeping g keeps u too (their normals are drawn together)
+    full = InputSet(
+        {"u": d.uniform(0, 1), "w": d.normal(0, 1), "g": d.pert(2, 3, 6), "v": d.normal(5, 1)},
+        (("u", "g", 0.4),),
+    )
+    sub = full.subset(["g", "v"])
+    assert list(sub.inputs) == ["u", "g", "v"] and sub.correlations == full.correlations
+    a, b = full.sampler(3).draw(50_000), sub.sampler(3).draw(50_000)
+    for name in ("u", "g", "v"):
+        assert np.array_equal(a[name], b[name])
+    assert "w" not in b
+    assert full.subset(["u", "w", "g", "v"]) is full
+    assert list(full.subset(["w"]).inputs) == ["w"]

@@ -493,6 +493,24 @@ class LinkedModel:
             **kwargs,
         )
 
+    def inputs_read(self, inputs: Mapping[str, np.ndarray | float]) -> set[str]:
+        """The names of the inputs this model reads, found by evaluating one path on `inputs`
+        (e.g. the medians): the layers read what they need whatever the values, so the engine
+        may draw only these (`InputSet.subset`)."""
+        seen: set[str] = set()
+
+        class Reads(dict):  # type: ignore[type-arg]
+            def __getitem__(self, key: str) -> Any:
+                seen.add(key)
+                return super().__getitem__(key)
+
+            def get(self, key: str, default: Any = None) -> Any:
+                seen.add(key)
+                return super().get(key, default)
+
+        self.evaluate(Reads(inputs), 1)
+        return seen
+
     def evaluate(
         self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
     ) -> np.ndarray:
