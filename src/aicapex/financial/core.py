@@ -375,6 +375,8 @@ def compute(
 
     for name in WATERFALL_OUTPUTS:
         formulas[name] = waterfall_output(name)
+    # FCF needs no year loop: without this, asking for fcf alone ran the whole waterfall
+    formulas["fcf"] = lambda: get("ocf") - get("capex")
     anchored = [i for i, p in enumerate(assembled) if p.balance_anchor]
 
     def balance_shifts() -> dict[str, list[tuple[int, int, np.ndarray]]]:
