@@ -164,6 +164,11 @@ class LinkedModel:
         self.dataset = _MemoDataset(
             dataset.entities, dataset.facts, dataset.deals, dataset.constants
         )
+        # the same tables: what was already worked out on them (the fact index, resolved
+        # figures, e.g. by a command that listed the modelled companies first) still holds
+        self.dataset.__dict__.update(
+            {k: v for k, v in dataset.__dict__.items() if k.startswith("_") and k != "_resolved"}
+        )
         self.assumptions = scenario = assumptions
         metrics = [canonical_metric(m) for m in metrics]
         unknown_metrics = [m for m in metrics if m not in METRICS]
