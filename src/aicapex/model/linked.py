@@ -199,7 +199,9 @@ class LinkedModel:
             name: _fact_factor(self.dataset, *key) for name, key in self.facts.items()
         }
         self.years = tuple(years) if years is not None else financial_defaults.DEFAULT_YEARS
-        accelerators = accelerator_ids()
+        wants_cluster = any(m in CLUSTER_OUTPUTS for m in self.metrics)
+        # the accelerator table (physical layer) only when entities may name one
+        accelerators = accelerator_ids() if entities is not None or wants_cluster else ()
         asked: list[str] = []
         if entities is not None:
             entities = list(entities)
@@ -209,7 +211,7 @@ class LinkedModel:
         else:
             self.cluster_entities = (DEFAULT_ACCELERATOR,)
         self._cluster: ClusterEconomics | None = None
-        if any(m in CLUSTER_OUTPUTS for m in self.metrics):
+        if wants_cluster:
             if not self.cluster_entities:
                 raise ScenarioError(
                     f"cluster metrics: none of {asked} is an accelerator; give one of "
