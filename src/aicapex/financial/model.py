@@ -406,7 +406,7 @@ def _lives_and_shares(
 @dataclass(frozen=True)
 class LifeShare:
     """One entity's server life and share, (n,) each, and its life schedule where the life in
-    force changes within the grid: (life by grid year, (n, years); change year indices), plus the
+    force changes within the grid: (life by grid year, (n or 1, years); change year indices), plus the
     same schedule without its latest change (`prior`: "had the previous life been kept")."""
 
     life: np.ndarray
@@ -426,13 +426,15 @@ def _life_schedule(
     if len(lives) < 2:
         return None, None
     years = sorted(lives)
+    # one row when no life varies by path (the table broadcasts): built once per chunk
+    rows = n if any(np.size(v) > 1 for v in lives.values()) else 1
 
     def build(keys: list[int]) -> Schedule:
-        table = np.empty((n, len(grid)))
+        table = np.empty((rows, len(grid)))
         changes: list[int] = []
         for t, year in enumerate(grid):
             k = max([y for y in keys if y <= year], default=keys[0])
-            table[:, t] = _per_path(lives[k], n)
+            table[:, t] = _per_path(lives[k], rows)
             if t > 0 and not np.array_equal(table[:, t], table[:, t - 1]):
                 changes.append(t)
         return table, tuple(changes)
