@@ -101,8 +101,18 @@ def reference_path(f, s, p):
         servers = [c * share for c in capex]
         buildings = [c * (1 - share - land) for c in capex]
         lands = [c * land for c in capex]
+        # the pre-capex charge runs off: its server share over the server life, the rest over
+        # the building life, straight line from the first capex year (docs/financial.md)
+        first = min(f[e]["capex"])
+        base = f[e].get("depreciation", {2023: 0.0})[2023]
         legacy = [
-            math.nan if y < min(f[e]["capex"]) else f[e].get("depreciation", {2023: 0.0})[2023]
+            math.nan
+            if y < first
+            else base
+            * (
+                share * min(1.0, max(0.0, 1 - (y - first) / life))
+                + (1 - share) * min(1.0, max(0.0, 1 - (y - first) / s["building_life_years"][p]))
+            )
             for y in YEARS
         ]
         dep_s = straight_line(servers, life)

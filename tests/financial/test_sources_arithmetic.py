@@ -130,16 +130,17 @@ def test_alphabet_opening_balance_sheet_from_the_sources(ds):
 
 
 def test_alphabet_depreciation_from_its_2025_level_plus_the_2026_vintage(ds):
-    # "Alphabet 2025年的折舊費用為210億美元": the legacy base, held flat (defaults.LEGACY_DEPRECIATION_RULE).
-    # 2026 adds the 2025 vintage (92.5 = 185 / 2, "幾乎是2025年的兩倍"): servers 0.6 x 92.5 / 6 = 9.25,
-    # buildings 0.4 x 92.5 / 25 = 1.48 -> 31.73. 2027 adds the 2026 vintage (185 at the default):
-    # 0.6 x 185 / 6 = 18.5 and 0.4 x 185 / 25 = 2.96 -> 53.19. The article's "到2026年底很可能會翻倍"
-    # (42 by the end of 2026) is a year-end run rate, above the model's full-year 2026 charge.
-    # (2026's capex is the dataset's default, 182.5 = the middle of 180-185 since its own rule
-    # change; the formula is the same)
+    # "Alphabet 2025年的折舊費用為210億美元": the charge of the assets bought before the first
+    # modelled capex year (2025), running off as they retire (defaults.LEGACY_DEPRECIATION_RULE):
+    # its server share (0.6) over the 6-year server life, the rest over 25 years, so in 2026
+    # 21 x (0.6 x 5/6 + 0.4 x 24/25) = 21 x 0.884 = 18.564 and in 2027 21 x (0.6 x 4/6 +
+    # 0.4 x 23/25) = 21 x 0.768 = 16.128. 2026 adds the 2025 vintage (92.5 = 185 / 2, "幾乎是2025年
+    # 的兩倍"): servers 0.6 x 92.5 / 6 = 9.25, buildings 0.4 x 92.5 / 25 = 1.48. 2027 adds the
+    # 2026 vintage: 0.6 x c26 / 6 and 0.4 x c26 / 25. The article's "到2026年底很可能會翻倍" (42 by
+    # the end of 2026) is a year-end run rate, above the model's full-year 2026 charge.
     c26 = ds.resolve("alphabet", "capex", "FY2026").value
     r = run_financials(ds, entities=["alphabet"], years=[2026, 2027])
-    assert r.value("depreciation", "alphabet", 2026) == pytest.approx(21 + 9.25 + 1.48)
+    assert r.value("depreciation", "alphabet", 2026) == pytest.approx(18.564 + 9.25 + 1.48)
     assert r.value("depreciation", "alphabet", 2027) == pytest.approx(
-        21 + 9.25 + 1.48 + 0.6 * c26 / 6 + 0.4 * c26 / 25
+        16.128 + 9.25 + 1.48 + 0.6 * c26 / 6 + 0.4 * c26 / 25
     )

@@ -37,12 +37,22 @@ def test_amazon_turns_fcf_negative_in_2026(section):
 
 def test_depreciation_under_four_lives(model_dataset):
     df = lives_frame(model_dataset, entities=["acme"]).set_index(["year", "server_life_years"])
-    # 2027: legacy 10 (the 2024 charge held flat) + servers 0.6 x (100 + 200) / L + buildings 0.4 x 300 / 25,
-    # each vintage charged from the year after the spend
+
+    # legacy: the 2024 charge of 10 running off from the first capex year 2025 (its server share
+    # 0.6 over the life L, the rest over 25 years): 10 x (0.6 x max(0, 1 - age / L) + 0.4 x
+    # (1 - age / 25)), e.g. 2027 at L = 3: 10 x (0.6 x 1/3 + 0.4 x 23/25) = 5.68.
+    # 2027: + servers 0.6 x (100 + 200) / L + buildings 0.4 x 300 / 25, each vintage charged
+    # from the year after the spend
+    def legacy(age, life):
+        return 10 * (0.6 * max(0.0, 1 - age / life) + 0.4 * (1 - age / 25))
+
+    assert legacy(2, 3) == pytest.approx(5.68)
     for life in (3, 4, 5, 6):
-        assert df.loc[(2027, float(life)), "depreciation"] == pytest.approx(10 + 180 / life + 4.8)
-    # 2026: only the 2025 vintage is in service
-    assert df.loc[(2026, 3.0), "depreciation"] == pytest.approx(10 + 60 / 3 + 1.6)
+        assert df.loc[(2027, float(life)), "depreciation"] == pytest.approx(
+            legacy(2, life) + 180 / life + 4.8
+        )
+    # 2026: only the 2025 vintage is in service; legacy 10 x (0.6 x 2/3 + 0.4 x 24/25) = 7.84
+    assert df.loc[(2026, 3.0), "depreciation"] == pytest.approx(7.84 + 60 / 3 + 1.6)
 
 
 def test_every_figure_has_provenance_with_quotes(section):

@@ -49,10 +49,14 @@ def test_projected_fcf_grows_ocf_at_the_analysts_rate(february):
 
 def test_depreciation_down_to_the_vintages(model_dataset):
     tree = explain(model_dataset, "acme", "depreciation", 2027)
-    # legacy 10 (2024 charge held flat) + servers 0.6 x (100 + 200) / 6 + buildings 0.4 x 300 / 25
-    assert tree.value == pytest.approx(10 + 30 + 4.8)
+    # legacy: the 2024 charge of 10 running off from the first capex year 2025, two years on:
+    # 10 x (0.6 x (1 - 2/6) + 0.4 x (1 - 2/25)) = 10 x (0.4 + 0.368) = 7.68;
+    # + servers 0.6 x (100 + 200) / 6 + buildings 0.4 x 300 / 25
+    assert tree.value == pytest.approx(7.68 + 30 + 4.8)
     legacy, servers, buildings = tree.inputs
-    assert legacy.value == 10 and legacy.provenance[0].quote == "Depreciation was 10 billion."
+    assert legacy.value == pytest.approx(7.68)
+    base = legacy.inputs[0]
+    assert base.value == 10 and base.provenance[0].quote == "Depreciation was 10 billion."
     assert servers.value == pytest.approx(30) and buildings.value == pytest.approx(4.8)
     life = next(c for c in servers.inputs if c.label == "acme.server_life_years")
     assert life.value == 6 and life.provenance[0].quote == "Servers last six years."

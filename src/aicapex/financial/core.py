@@ -215,13 +215,26 @@ def compute(
         return out
 
     def legacy() -> np.ndarray:
+        """Depreciation of the assets bought before the first capex year: the charge reported
+        then (`EntityPoints.legacy_depreciation`), running off as those assets retire. A stock
+        bought evenly over the years retires a 1/life part a year, so each class's charge falls
+        straight-line to 0 over its life from the first capex year (servers: the server share
+        of the charge over the server life; the rest over the building life)."""
         out = new_array(m, n_e, n_t, np.nan)
         years = np.array(grid)
+        life_b = per_path("building_life_years")[:, :1]  # (m, 1)
         for i, pts in enumerate(assembled):
-            started = years >= min(pts.capex)
-            out[:, i, started] = np.broadcast_to(_take(pts.legacy_depreciation, sl, n), (m,))[
-                :, None
-            ]
+            first = min(pts.capex)
+            started = years >= first
+            age = (years[started] - first)[None, :].astype(float)  # years since the first capex
+            share = get("server_share")[:, i : i + 1]
+            life_s = get("server_life")[:, i : i + 1]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                left = share * np.clip(1.0 - age / life_s, 0.0, 1.0) + (1.0 - share) * np.clip(
+                    1.0 - age / life_b, 0.0, 1.0
+                )
+            charge = np.broadcast_to(_take(pts.legacy_depreciation, sl, n), (m,))[:, None]
+            out[:, i, started] = charge * left
         return out
 
     cache: dict[str, Any] = {}

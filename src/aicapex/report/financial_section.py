@@ -180,7 +180,7 @@ def financial_section(ctx: ReportContext) -> Section:
         Figure(
             "depreciation-lives",
             f"Depreciation of {focus} if servers are written off over 3, 4, 5 or "
-            "6 years (buildings over 25 years; legacy depreciation held flat).",
+            "6 years (buildings over 25 years; the installed base's depreciation running off over the same lives).",
             shared.metric_lines(
                 sub,
                 "depreciation",

@@ -240,10 +240,28 @@ def explain_depreciation(ds: Dataset, entity: str, year: int, scenario: str | No
         u for u in run.uses(entity, "depreciation") if (u["derivation"] or "").startswith("legacy")
     ]
     if legacy_use:
-        legacy = _from_use(
-            run, entity, "depreciation", legacy_use[0], f"{entity}.legacy_depreciation"
+        charge = _from_use(
+            run, entity, "depreciation", legacy_use[0], f"{entity}.legacy_depreciation.base"
         )
-        legacy.note += "; held flat: the installed base's vintages are not in the dataset"
+        charge.note += "; the charge of the installed base, whose vintages are not in the dataset"
+        first = min(
+            u["year"] for u in run.uses(entity, run.result.capex_metric.get(entity, "capex"))
+        )
+        legacy = Explanation(
+            f"{entity}.legacy_depreciation.{year}",
+            run.array("legacy_depreciation", entity, year),
+            MONEY,
+            "derived",
+            formula=f"base x (server_share x max(0, 1 - age / server_life) + (1 - server_share) x "
+            f"max(0, 1 - age / building_life)), age = {year} - {first} (first capex year): "
+            "the installed base retires as it ages (financial layer rule)",
+            inputs=[
+                charge,
+                _life_or_share(run, entity, "server_useful_life"),
+                _life_or_share(run, entity, "server_share_of_capex"),
+                assumption(run, "building_life_years"),
+            ],
+        )
     else:
         legacy = assumption_node(
             f"{entity}.legacy_depreciation",
