@@ -237,3 +237,17 @@ def test_simulate_draws_only_the_inputs_the_model_reads(testco_dataset):
     fast = simulate(testco_dataset, "base", 3_000, 4, metrics=["fcf"], entities=["testco"])
     full = run_model(model, a.input_set(), 3_000, 4, progress=False)
     assert np.array_equal(fast.values, full.values)
+
+
+def test_drawing_only_what_is_read_changes_no_number_of_the_linked_layers(shipped_dataset):
+    # ROIC (which asks `name in inputs`), the network and the earnings gap under burry: the
+    # inputs drawn are a subset, the numbers those of a run drawing every input
+    from aicapex.model import Assumptions, LinkedModel
+    from aicapex.uncertainty import run_model
+
+    a = Assumptions.of("burry")
+    metrics = ["roic", "earnings_overstated", "defaulted"]
+    model = LinkedModel(shipped_dataset, a, metrics=metrics)
+    fast = simulate(shipped_dataset, "burry", 2_000, 3, metrics=metrics)
+    full = run_model(model, a.input_set(), 2_000, 3, progress=False)
+    assert np.array_equal(fast.values, full.values, equal_nan=True)

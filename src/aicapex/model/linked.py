@@ -518,6 +518,13 @@ class LinkedModel:
                 seen.add(key)
                 return super().get(key, default)
 
+            def __contains__(self, key: object) -> bool:
+                # `if name in inputs` makes a present input matter even where it is not read
+                found = super().__contains__(key)
+                if found and isinstance(key, str):
+                    seen.add(key)
+                return found
+
         self.evaluate(Reads(inputs), 1)
         return seen
 
