@@ -16,7 +16,6 @@ from functools import cached_property
 import pandas as pd
 
 from ..dataset import Dataset, Resolved
-from ..dataset.dataset import FILED_ORIGIN_PREFIX
 from ..periods import parse_period
 from ..units import convert
 from . import defaults as D
@@ -80,14 +79,6 @@ def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
     return by_year
 
 
-def is_filed(rows: pd.DataFrame) -> pd.Series:
-    """Rows that are actuals imported from filings (`aicapex import sec`, `import filed-quarterly`):
-    basis actual and an `import:` origin (see `with_filed_facts`)."""
-    return rows["origin"].fillna("").str.startswith(FILED_ORIGIN_PREFIX) & (
-        rows["basis"] == "actual"
-    )
-
-
 _BASIS_ORIGIN = {"actual": "reported", "guidance": "guidance"}
 
 
@@ -108,7 +99,7 @@ def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
 def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure | None:
     """The default value of one figure, money converted to USD bn, with its rows.
 
-    Precedence: user rows > filed actuals (`is_filed`) > the dataset's rule for the rest (press
+    Precedence: user rows > filed actuals (`FactIndex.is_filed`) > the dataset's rule for the rest (press
     actual > guidance > annualised > estimates; `Dataset.resolve`)."""
     r = ds.resolve(entity, metric, period, filed_first=True)
     if r is None:
