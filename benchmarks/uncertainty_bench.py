@@ -158,8 +158,7 @@ def full_model_child(paths: int, chunk: int | None) -> None:
     for k in timers:
         timers[k] = 0.0
     t = time.perf_counter()
-    inputs = scen.input_set()  # as `aicapex.model.run` does: draw only what the model reads
-    inputs = inputs.subset(model.inputs_read(inputs.medians()))
+    inputs = model.draws(scen.input_set())  # as `aicapex.model.run` does
     result = run_model(
         model, inputs, paths, 1, chunk_size=chunk, progress=False, scenario=scen.name
     )

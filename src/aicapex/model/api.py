@@ -85,12 +85,9 @@ def run(
         network=network,
         stress_options=stress_options,
     )
-    inputs = a.input_set()
-    if paths > 1:  # draw only what the model reads: the same numbers, less sampling
-        inputs = inputs.subset(model.inputs_read(inputs.medians()))
     return run_model(
         model,
-        inputs,
+        model.draws(a.input_set()) if paths > 1 else a.input_set(),
         paths,
         seed,
         chunk_size=chunk_size,

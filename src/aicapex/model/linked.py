@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ..financial import FinancialResult, PreparedFinancials
     from ..network import DealNetwork, StressResult
     from ..physical import PressCoefficients
+    from ..uncertainty.sampling import InputSet
     from .links import OcfLink, RentalLink
 
 Inputs = Mapping[str, np.ndarray | float]
@@ -527,6 +528,11 @@ class LinkedModel:
 
         self.evaluate(Reads(inputs), 1)
         return seen
+
+    def draws(self, input_set: InputSet) -> InputSet:
+        """The part of `input_set` a run of this model needs to draw: the inputs it reads at the
+        medians, correlated groups whole (`InputSet.subset`); the same numbers, less sampling."""
+        return input_set.subset(self.inputs_read(input_set.medians()))
 
     def evaluate(
         self, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray | None = None
