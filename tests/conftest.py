@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,3 +205,16 @@ def testco_file(tmp_path_factory):
 @pytest.fixture(scope="session")
 def testco_dataset(testco_file):
     return build_dataset([testco_file])
+
+
+@pytest.fixture(scope="session")
+def testco_with_scenario(tmp_path_factory, testco_file):
+    """A folder holding testco.yaml and a scenario file s.yaml with the given text."""
+
+    def make(name: str, scenario: str) -> Path:
+        d = tmp_path_factory.mktemp(name)
+        (d / "testco.yaml").write_text(testco_file.read_text(encoding="utf-8"), encoding="utf-8")
+        (d / "s.yaml").write_text(textwrap.dedent(scenario), encoding="utf-8")
+        return d
+
+    return make

@@ -2,7 +2,6 @@
 as Parquet that DuckDB reads (a real store; a 2-worker local Dask cluster on localhost)."""
 
 import json
-import textwrap
 
 import duckdb
 import pytest
@@ -18,11 +17,8 @@ assumptions:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory, testco_file):
-    d = tmp_path_factory.mktemp("scale")
-    (d / "testco.yaml").write_text(testco_file.read_text(encoding="utf-8"), encoding="utf-8")
-    (d / "s.yaml").write_text(textwrap.dedent(SCENARIO), encoding="utf-8")
-    return d
+def files(testco_with_scenario):
+    return testco_with_scenario("scale", SCENARIO)
 
 
 def simulate(capsys, files, *extra):

@@ -2,7 +2,6 @@
 rows on a 2-worker local Dask cluster (localhost only) as in process."""
 
 import math
-import textwrap
 
 import duckdb
 import pandas as pd
@@ -20,11 +19,8 @@ assumptions:
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory, testco_file):
-    d = tmp_path_factory.mktemp("sweep")
-    (d / "testco.yaml").write_text(testco_file.read_text(encoding="utf-8"), encoding="utf-8")
-    (d / "s.yaml").write_text(textwrap.dedent(SCENARIO), encoding="utf-8")
-    return d
+def files(testco_with_scenario):
+    return testco_with_scenario("sweep", SCENARIO)
 
 
 def sweep(capsys, files, out, *extra):
