@@ -102,6 +102,71 @@ def test_brackets_that_miss_are_widened_until_exact():
     assert np.array_equal(q[0], np.quantile(row, QS))
 
 
+def _one_pass(values: np.ndarray, cuts: list[int], m: int):
+    """A pilot of the first m paths, then one pass tallying every chunk against its brackets;
+    returns the quantiles and how many second passes the brackets that missed needed."""
+    edges = [0, *cuts, values.shape[1]]
+    pilot = S.pilot(values[:, :m].copy(), values.shape[1], QS)
+    parts = []
+    for a, b in itertools.pairwise(edges):
+        if b > a:
+            part = S.chunk_summary(values[:, a:b], a, None)
+            part.tally = S.tally(values[:, a:b], pilot.brackets)
+            parts.append(part)
+    summary = S.tree_reduce(parts, S.merge)
+    passes = []
+
+    def second_pass(br):
+        passes.append(br)
+        chunks = [S.tally(values[:, a:b], br) for a, b in itertools.pairwise(edges) if b > a]
+        return S.tree_reduce(chunks, S.merge_tally)
+
+    return S.exact_quantiles(summary, QS, second_pass, pilot), len(passes)
+
+
+def _numpy_quantiles(row: np.ndarray) -> np.ndarray:
+    return np.nanquantile(row, QS) if np.isnan(row).any() else np.quantile(row, QS)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    cuts=st.lists(st.integers(0, 3000), max_size=12),
+    m=st.integers(1, 3000),
+    seed=st.integers(0, 2**16),
+)
+def test_one_pass_with_a_pilot_equals_numpy_for_any_chunking(n, cuts, m, seed):
+    """Whatever the pilot's size, the tally of one pass (plus, where a bracket missed, wider
+    passes) gives np.quantile / np.nanquantile bit for bit."""
+    values = _rows(seed, n)
+    q, _ = _one_pass(values, sorted(c for c in cuts if c < n), min(m, n))
+    for j in range(values.shape[0]):
+        if np.isnan(values[j]).all():
+            assert np.isnan(q[j]).all()
+        else:
+            assert np.array_equal(q[j], _numpy_quantiles(values[j])), j
+
+
+def test_a_representative_pilot_needs_no_second_pass():
+    """Normal draws, a pilot of 5,000 of 200,000 paths: every bracket (5 binomial sds of the
+    pilot, P(miss) ~ 1e-6 each) holds its ranks, so the one pass is the only pass."""
+    values = np.random.default_rng(3).normal(size=(4, 200_000))
+    q, passes = _one_pass(values, [50_000, 120_000], 5000)
+    assert passes == 0
+    assert np.array_equal(q, np.quantile(values, QS, axis=1).T)
+
+
+def test_a_pilot_that_misses_is_widened_until_exact():
+    """An adversarial order: the pilot (the first 1,000 paths) holds only the smallest values,
+    so its brackets miss every rank but the smallest; wider passes still give the exact answer."""
+    n = 10_000
+    row = np.arange(n, dtype=float)
+    row[:1000] = -1.0 - np.arange(1000)
+    q, passes = _one_pass(row[None, :], [3000, 7000], 1000)
+    assert passes >= 1
+    assert np.array_equal(q[0], np.quantile(row, QS))
+
+
 def test_tree_reduce_is_one_fixed_tree():
     """Neighbours pair level by level: 5 items -> ((0 1)(2 3)) 4."""
     assert S.tree_reduce(list("abcde"), lambda a, b: f"({a}{b})") == "(((ab)(cd))e)"
@@ -138,11 +203,14 @@ def _run(paths, chunk, **kw):
     return run_model(MODEL, INPUTS, paths, 3, chunk_size=chunk, progress=False, **kw)
 
 
-def test_streamed_run_equals_kept_run(monkeypatch):
-    """A streamed run (summaries, sample, second pass over re-generated chunks) gives the same
-    numbers as a run that keeps every path: counts and quantiles bit for bit, means too (the same
-    chunk summaries merge in the same tree)."""
-    monkeypatch.setattr(S, "SAMPLE_MAX", 500)  # stride > 1 on a small run: the two-pass path
+@pytest.mark.parametrize("pilot_paths", [700, 64])
+def test_streamed_run_equals_kept_run(monkeypatch, pilot_paths):
+    """A streamed run (summaries, a pilot's brackets tallied in the one pass; with a pilot of 64
+    paths some brackets miss and a second pass over re-generated chunks widens them) gives the
+    same numbers as a run that keeps every path: counts and quantiles bit for bit, means too
+    (the same chunk summaries merge in the same tree)."""
+    monkeypatch.setattr(S, "SAMPLE_MAX", 500)  # stride > 1 on a small run: a pilot
+    monkeypatch.setattr(S, "PILOT_PATHS", pilot_paths)
     monkeypatch.setattr(sampling, "SEGMENT_PATHS", 4096)  # several segments
     kept = _run(20_000, 1000, keep=True, quantiles=QS)
     streamed = _run(20_000, 1000, keep=False, quantiles=QS)
@@ -161,6 +229,21 @@ def test_streamed_run_equals_kept_run(monkeypatch):
         streamed.prob("u", ">", 0.3)
     with pytest.raises(ScenarioError, match="streamed"):
         streamed.summary((0.3,))
+
+
+def test_a_streamed_run_evaluates_each_path_once_plus_its_pilot(monkeypatch):
+    """One pass: the model sees the run's paths once, and the pilot's first paths once more."""
+    monkeypatch.setattr(S, "SAMPLE_MAX", 500)
+    monkeypatch.setattr(S, "PILOT_PATHS", 700)
+    seen = []
+
+    def fn(x):
+        seen.append(len(x["u"]))
+        return MODEL.fn(x)
+
+    model = FunctionModel(fn, MODEL.names, entity="acme", year=2026)
+    run_model(model, INPUTS, 20_000, 3, chunk_size=1000, keep=False, progress=False)
+    assert sum(seen) == 20_000 + 700
 
 
 def test_draws_do_not_depend_on_where_a_chunk_starts(monkeypatch):

@@ -92,8 +92,9 @@ def register(app: typer.Typer) -> None:
         )  # p5/p50/p95 always, plus any asked for
         from .progress import progress
 
-        # in process, the paths stay in memory up to 1 GiB (one pass); beyond that, or on Dask
-        # workers, the run streams (summaries, exact quantiles by a second pass): the same numbers
+        # the command prints summaries only: the run streams (memory independent of the paths;
+        # exact quantiles tallied against a pilot's brackets in the one pass), the same numbers
+        # as a run that keeps every path
         with progress("simulating", total=paths, unit="paths", delay_s=2.0) as bar:
             result = U.simulate(
                 ds,
@@ -105,6 +106,7 @@ def register(app: typer.Typer) -> None:
                 entities=entity or None,
                 years=U.api._years(None, year or []),
                 quantiles=qs,
+                keep=False,
                 keep_paths=str(keep_paths) if keep_paths else None,
                 workers=workers,
                 scheduler=scheduler,

@@ -105,12 +105,15 @@ def run_distributed(
     client: Any = None,
     on_progress: Callable[[int, int], object] | None = None,
     total: int = 0,
+    pilot: S.Pilot | None = None,
 ) -> tuple[S.Summary, np.ndarray]:
     """Run every segment of `spec` as a task; returns the merged Summary and the (k, q) exact
     quantiles. `client`: an open dask.distributed Client to use (sweeps reuse one)."""
     if client is None:
         with client_for(workers, scheduler) as c:
-            return run_distributed(model, spec, qs, client=c, on_progress=on_progress, total=total)
+            return run_distributed(
+                model, spec, qs, client=c, on_progress=on_progress, total=total, pilot=pilot
+            )
     from distributed import as_completed
 
     segments = segment_count(spec.paths)
@@ -158,7 +161,7 @@ def run_distributed(
         return tally
 
     stats = first_pass()
-    return stats, S.exact_quantiles(stats, qs, second_pass)
+    return stats, S.exact_quantiles(stats, qs, second_pass, pilot)
 
 
 __all__ = ["client_for", "local_cluster", "run_distributed"]

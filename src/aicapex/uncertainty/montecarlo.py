@@ -13,12 +13,18 @@ Dask worker or on many (distributed.py runs segments as tasks).
 
 Memory: a run keeps every path of every output (`values`, 8 bytes x paths x columns) when that
 fits in `KEEP_BYTES` (or keep=True), which makes `.samples()` and any later quantile or event
-possible; otherwise it streams: summaries only, exact quantiles by a second pass over
-re-generated chunks, memory independent of the paths. Both give the same statistics.
+possible; otherwise it streams: summaries only, memory independent of the paths, exact
+quantiles from a pilot (the first PILOT_PATHS paths, evaluated first) whose brackets every chunk
+is tallied against in the one pass (summaries.py; a bracket that misses its rank costs a second
+pass over re-generated chunks). Both give the same statistics.
+
+Cores: in process, a run of two or more segments runs them on forked processes, one a core
+(processes.py), with the same numbers; Dask (`workers`, `scheduler`) spreads them over machines.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,6 +35,7 @@ import numpy as np
 
 from .. import limits
 from ..errors import ScenarioError
+from . import processes as P
 from . import sampling
 from . import summaries as S
 from .sampling import InputSet
@@ -36,6 +43,7 @@ from .segments import (
     Model,
     RunSpec,
     chunk_layout,
+    evaluate_into,
     run_segment,
     segment_count,
     segment_summary,
@@ -298,6 +306,7 @@ def run_model(
     workers: int | None = None,
     scheduler: str | None = None,
     client: Any = None,
+    processes: int | None = None,
     on_progress: Callable[[int, int], Any] | None = None,
     progress: bool | None = None,
     scenario: str = "",
@@ -312,6 +321,8 @@ def run_model(
     workers / scheduler: run the segments on a local Dask cluster of `workers` processes, or on
         the cluster at `scheduler` (an address such as tcp://10.0.0.5:8786): the same numbers.
     client: an open dask.distributed Client to run on instead (sweeps share one).
+    processes: without Dask, run the segments on this many forked processes of this machine
+        (processes.py; None: every core, 1: this process only). The same numbers either way.
     on_progress(paths_done, paths_total): called as chunks (in process) or segments (Dask)
         finish; a streamed run with a second pass counts its paths twice.
     progress: without on_progress, None shows a rich bar on a terminal once the run has taken
@@ -338,6 +349,8 @@ def run_model(
     distributed = bool(workers) or bool(scheduler) or client is not None
     if workers is not None and workers < 1:
         raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
+    if processes is not None and (not isinstance(processes, (int, np.integer)) or processes < 1):
+        raise ScenarioError(f"processes = {processes!r}: must be a positive integer")
     k = len(model.columns)
     if keep == "auto":  # keep the paths when they fit KEEP_BYTES and the memory limit
         keep = bool(
@@ -353,8 +366,10 @@ def run_model(
     spec = RunSpec(
         input_set, int(seed), paths, chunk, None if keep else S.sample_stride(paths), events
     )
-    two_pass = not keep and (spec.stride or 1) > 1
-    total = paths * (2 if two_pass else 1)
+    # a streamed run whose sample cannot hold every path brackets its quantiles from a pilot
+    # (its first PILOT_PATHS paths, evaluated first) and tallies against them in its one pass
+    use_pilot = bool(qs) and (spec.stride or 1) > 1
+    total = paths
     # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
     # the first chunks; either refusal is a LimitError saying what to pass instead.
     limits.check_memory(
@@ -379,6 +394,10 @@ def run_model(
     # the projection starts from the first finished segment
     on_progress = _AfterFirst(guard, on_progress) if distributed else guard
     try:
+        pilot = None
+        if use_pilot:
+            pilot = S.pilot(_first_paths(model, spec, S.PILOT_PATHS), paths, qs)
+            spec = dataclasses.replace(spec, stride=None, brackets=pilot.brackets)
         if distributed:
             from .distributed import run_distributed
 
@@ -391,11 +410,12 @@ def run_model(
                 client=client,
                 on_progress=on_progress,
                 total=total,
+                pilot=pilot,
             )
             values = None
         else:
             stats, quants, values = _run_local(
-                model, spec, qs, bool(keep), keep_paths, on_progress, total
+                model, spec, qs, bool(keep), keep_paths, on_progress, total, processes, pilot
             )
     finally:
         if bar is not None:
@@ -422,6 +442,8 @@ def _run_local(
     keep_paths: str | None,
     on_progress: Callable[[int, int], Any] | None,
     total: int,
+    processes: int | None = None,
+    pilot: S.Pilot | None = None,
 ) -> tuple[S.Summary, np.ndarray, np.ndarray | None]:
     k = len(model.columns)
     done = 0
@@ -432,8 +454,25 @@ def _run_local(
         if on_progress is not None:
             on_progress(done, total)
 
-    values = output_buffer(k, spec.paths) if keep else None
     segments = range(segment_count(spec.paths))
+    # --keep-paths appends the chunks in order from this process: one process then
+    forks = 1 if keep_paths else P.usable(len(segments), processes)
+    if forks > 1:
+        values = P.shared_buffer(k, spec.paths) if keep else None
+        with P.ForkedRun(model, spec, values, forks) as run:
+            stats = S.tree_reduce(run.summaries(segments, tick), S.merge)
+            if values is not None:
+                quants = np.full((k, len(qs)), np.nan)
+                if qs:
+                    quants[:] = run.quantiles(k, qs)
+                return stats, quants, values
+
+            def forked_pass(br: S.Brackets) -> S.Tally:
+                return S.tree_reduce(run.tallies(segments, br, tick), S.merge_tally)
+
+            return stats, S.exact_quantiles(stats, qs, forked_pass, pilot), None
+
+    values = output_buffer(k, spec.paths) if keep else None
     writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
     try:
         parts = [
@@ -459,7 +498,18 @@ def _run_local(
             [segment_tally(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
         )
 
-    return stats, S.exact_quantiles(stats, qs, second_pass), None
+    return stats, S.exact_quantiles(stats, qs, second_pass, pilot), None
+
+
+def _first_paths(model: Model, spec: RunSpec, m: int) -> np.ndarray:
+    """The outputs (k, m) of the run's first m paths (at most one segment), chunk by chunk."""
+    m = min(m, spec.paths, sampling.SEGMENT_PATHS)
+    values = np.empty((len(model.columns), m))
+    sampler = spec.input_set.sampler(spec.seed, 0)
+    for start in range(0, m, spec.chunk):
+        n = min(spec.chunk, m - start)
+        evaluate_into(model, sampler.draw(n), n, values[:, start : start + n])
+    return values
 
 
 class _AfterFirst:

@@ -63,13 +63,15 @@ class RunSpec:
     seed: int
     paths: int
     chunk: int
-    stride: int | None  # sample stride; None: the caller keeps the paths itself
+    stride: int | None  # sample stride; None: no sample (the paths are kept, or a pilot's)
     events: tuple[tuple[str, float], ...]
+    brackets: S.Brackets | None = None  # a pilot's: the first pass tallies every path too
 
 
-def _evaluate(
+def evaluate_into(
     model: Model, inputs: Mapping[str, np.ndarray | float], n: int, out: np.ndarray
 ) -> np.ndarray:
+    """model.evaluate(inputs, n, out), its outputs in `out` (k, n) whatever it returns."""
     res = model.evaluate(inputs, n, out)
     if res is not out:
         out[...] = res
@@ -98,9 +100,12 @@ def run_segment(
     scratch: dict[str, np.ndarray] = {}
     for start, n in chunks:
         block = values[:, start : start + n] if values is not None else buffer[:, :n]
-        _evaluate(model, sampler.draw(n), n, block)
+        evaluate_into(model, sampler.draw(n), n, block)
         if brackets is None:
-            summaries.append(S.chunk_summary(block, start, spec.stride, spec.events, scratch))
+            summary = S.chunk_summary(block, start, spec.stride, spec.events, scratch)
+            if spec.brackets is not None:
+                summary.tally = S.tally(block, spec.brackets)
+            summaries.append(summary)
         else:
             tallies.append(S.tally(block, brackets))
         if sink is not None:

@@ -1,0 +1,143 @@
+"""uncertainty/processes.py: an in-process run's segments on forked processes give the numbers
+of a one-process run, bit for bit, and fall back to one process where forking is not safe."""
+
+import itertools
+import threading
+
+import numpy as np
+import pytest
+
+from aicapex.errors import ScenarioError
+from aicapex.uncertainty import distributions as d
+from aicapex.uncertainty import processes as P
+from aicapex.uncertainty import sampling
+from aicapex.uncertainty import summaries as S
+from aicapex.uncertainty.montecarlo import FunctionModel, run_model
+from aicapex.uncertainty.sampling import InputSet
+
+INPUTS = InputSet({"x": d.normal(0, 1), "y": d.to(1, 4), "z": d.uniform(-1, 1)})
+
+
+def _fn(v):
+    return {"a": v["x"] * v["y"], "b": np.maximum(0.0, v["z"]), "c": v["x"] + v["z"]}
+
+
+MODEL = FunctionModel(_fn, ["a", "b", "c"], entity="acme", year=2026)
+QS = (0.0, 0.05, 0.5, 0.95, 1.0)
+
+forking = pytest.mark.skipif(
+    P.usable(8, 2) < 2, reason="no fork start method here (the run stays in one process)"
+)
+
+
+@pytest.fixture
+def segments(monkeypatch):
+    """Runs of a few thousand paths in several segments, streamed with a small pilot."""
+    monkeypatch.setattr(sampling, "SEGMENT_PATHS", 2048)
+    monkeypatch.setattr(S, "SAMPLE_MAX", 300)
+    monkeypatch.setattr(S, "PILOT_PATHS", 400)
+
+
+@forking
+@pytest.mark.parametrize("keep", [True, False])
+def test_forked_run_equals_one_process(segments, keep):
+    seen = []
+    one = run_model(
+        MODEL,
+        INPUTS,
+        9_000,
+        11,
+        chunk_size=700,
+        keep=keep,
+        quantiles=QS,
+        processes=1,
+        progress=False,
+    )
+    two = run_model(
+        MODEL,
+        INPUTS,
+        9_000,
+        11,
+        chunk_size=700,
+        keep=keep,
+        quantiles=QS,
+        processes=2,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    for q in QS:
+        assert np.array_equal(one.quantiles[q], two.quantiles[q])
+    assert np.array_equal(one.stats.mean, two.stats.mean)
+    assert np.array_equal(one.stats.m2, two.stats.m2)
+    assert np.array_equal(one.stats.events, two.stats.events)
+    if keep:  # the children wrote every path into the parent's buffer
+        assert np.array_equal(one.values, two.values)
+    # progress from the parent as each segment ends, in whatever order they end: 2048 paths a
+    # segment, the last 808
+    done = [0] + [n for n, _ in seen]
+    assert sorted(b - a for a, b in itertools.pairwise(done)) == [808, 2048, 2048, 2048, 2048]
+    assert all(total == 9_000 for _, total in seen)
+    # the exact answer, independently: np.quantile over the kept paths of the one-process run
+    kept = (
+        one
+        if keep
+        else run_model(
+            MODEL,
+            INPUTS,
+            9_000,
+            11,
+            chunk_size=700,
+            keep=True,
+            quantiles=QS,
+            processes=1,
+            progress=False,
+        )
+    )
+    for q in QS:
+        assert np.array_equal(two.quantiles[q], np.quantile(kept.values, q, axis=1))
+
+
+def _fails_on_large_x(v):
+    if np.max(v["x"]) > 3.5:  # some chunk of 9,000 normal draws has one
+        raise ScenarioError("x above 3.5: refused by this model")
+    return _fn(v)
+
+
+@forking
+def test_an_error_in_a_forked_task_reaches_the_caller(segments):
+    model = FunctionModel(_fails_on_large_x, ["a", "b", "c"], entity="acme", year=2026)
+    with pytest.raises(ScenarioError, match="refused by this model"):
+        run_model(
+            model, INPUTS, 40_000, 11, chunk_size=700, keep=False, processes=2, progress=False
+        )
+
+
+def test_processes_must_be_a_positive_integer():
+    with pytest.raises(ScenarioError, match="processes = 0"):
+        run_model(MODEL, INPUTS, 100, 1, processes=0, progress=False)
+
+
+def test_one_process_where_forking_is_not_safe(monkeypatch):
+    assert P.usable(1, 4) == 1  # one segment: nothing to share
+    assert P.usable(8, 1) == 1
+    out = []
+    t = threading.Thread(target=lambda: out.append(P.usable(8, 2)))  # a server's thread
+    t.start()
+    t.join()
+    assert out == [1]
+    monkeypatch.setenv("AICAPEX_PROCESSES", "1")
+    assert P.usable(8) == 1
+
+
+def test_shared_buffer_is_seen_by_a_forked_child():
+    """The point of the shared mapping: what a forked child writes, the parent reads."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork start method here")
+    buf = P.shared_buffer(2, 5)
+    buf[:] = 0.0
+    child = multiprocessing.get_context("fork").Process(target=buf.__setitem__, args=(1, 7.0))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert buf.tolist() == [[0.0] * 5, [7.0] * 5]
