@@ -14,6 +14,7 @@ No traceback is printed unless AICAPEX_DEBUG=1.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -197,5 +198,10 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         code = _handle(exc)
     if argv is None:
+        # The interpreter's shutdown collects every object the command made or imported, three
+        # times over (~0.2 s of each command here: numpy, pandas, pyarrow and rich leave ~80,000
+        # objects); frozen objects are left to the process's exit instead. Only the console
+        # script's own exit: a caller of main(argv) keeps its garbage collector as it was.
+        gc.freeze()
         sys.exit(code)
     return code
