@@ -14,12 +14,16 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .deals import PAYMENT_KINDS
 from .graph import DealNetwork
+
+if TYPE_CHECKING:  # networkx (~0.1 s to import) loads when a graph is built, not with the layer
+    import networkx as nx
 
 CYCLE_COLUMNS = [
     "cycle",
@@ -47,6 +51,8 @@ def money_graph(
     network: DealNetwork, *, basis: str = "total", binding_only: bool = False
 ) -> nx.DiGraph:
     """One edge per ordered pair: `amount` (USD bn of valued deals), `deals`, `kinds`, `statuses`."""
+    import networkx as nx
+
     col = _amount_column(basis)
     g = nx.DiGraph()
     g.add_nodes_from(network.nodes)
@@ -75,6 +81,8 @@ def find_cycles(
     max_cycles: int = 10_000,
 ) -> pd.DataFrame:
     """Every simple money cycle (up to `max_cycles`), largest bottleneck first."""
+    import networkx as nx
+
     g = money_graph(network, basis=basis, binding_only=binding_only)
     rows = []
     for k, cyc in enumerate(nx.simple_cycles(g, length_bound=length_bound)):
@@ -112,6 +120,8 @@ def find_cycles(
 
 def _circulation(g: nx.DiGraph, vendor: str, purchases: pd.DataFrame, col: str) -> float:
     """Maximum flow from the vendor's outgoing deals back into its sales (`purchases`: deals into it)."""
+    import networkx as nx
+
     flow_graph = nx.DiGraph()
     for a, b, data in g.edges(data=True):
         cap = data["amount"] if data["valued"] else 0.0

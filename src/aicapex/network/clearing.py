@@ -31,11 +31,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import sys
+
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ..errors import ModelError
+
+def _is_sparse(x: Any) -> bool:
+    """A scipy.sparse matrix? One can exist only once scipy.sparse is imported, so a dense run
+    never imports it (~0.2 s with scipy.sparse.linalg)."""
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and bool(sparse.issparse(x))
+
 
 _AUTO_STEPS = 100  # Picard steps 'auto' takes before exact rounds for paths still moving
 _CHUNK = 2048  # paths per batched linear solve (bounds memory at CHUNK * nodes^2 floats)
@@ -82,8 +89,10 @@ def _validate(
         )
     if not (tol > 0):
         raise ModelError(f"tol = {tol!r}: must be positive")
-    sparse = sp.issparse(liabilities)
+    sparse = _is_sparse(liabilities)
     if sparse:
+        import scipy.sparse as sp
+
         L = sp.csr_matrix(liabilities, dtype=float)
         if L.shape[0] != L.shape[1]:
             raise ModelError(f"liabilities: shape {L.shape} is not square")
@@ -122,6 +131,8 @@ class _Network:
     def __init__(self, L: Any, paths: int, sparse: bool) -> None:
         self.sparse = sparse
         if sparse:
+            import scipy.sparse as sp
+
             owed = np.asarray(L.sum(axis=1)).ravel()
             inv = np.where(owed > 0, 1.0 / np.where(owed > 0, owed, 1.0), 0.0)
             self.rel_t = sp.csr_matrix((sp.diags(inv) @ L).T)  # relative^T
@@ -318,6 +329,9 @@ def _solve_sparse(
     beta: float,
     p_out: np.ndarray,
 ) -> list[int]:
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
     failed: list[int] = []
     for path in rows:
         d = state[path] == 1

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from .graph import DealNetwork
+
+if TYPE_CHECKING:  # networkx (~0.1 s to import) loads on export, not with the layer
+    import networkx as nx
 
 
 def _plain(v: Any) -> Any:
@@ -42,6 +44,8 @@ def _plain(v: Any) -> Any:
 
 
 def to_networkx(network: DealNetwork) -> nx.MultiDiGraph:
+    import networkx as nx
+
     g = nx.MultiDiGraph(horizon=str(network.horizon))
     for _, row in network.assets.iterrows():
         g.add_node(row["entity"], **{k: _plain(v) for k, v in row.items() if k != "entity"})
@@ -59,11 +63,15 @@ def write_graphml(network: DealNetwork, path: str | Path) -> None:
     for *_, data in g.edges(keys=True, data=True):
         for k in [k for k, v in data.items() if v is None]:
             del data[k]
+    import networkx as nx
+
     nx.write_graphml(g, str(path))
 
 
 def to_json(network: DealNetwork) -> str:
     """Node-link JSON (networkx.node_link_data): {"nodes": [...], "edges": [...], "graph": {...}}."""
+    import networkx as nx
+
     return json.dumps(
         nx.node_link_data(to_networkx(network), edges="edges"), ensure_ascii=False, indent=1
     )

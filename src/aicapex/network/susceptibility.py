@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.linalg import expm
 
 from .debtrank import _check, impact_matrix
 
@@ -31,6 +30,8 @@ def critical_links(exposures: Any, equity: Any) -> np.ndarray:
 
 
 def _communicability(v: np.ndarray) -> np.ndarray:
+    from scipy.linalg import expm
+
     c = expm(v)
     np.fill_diagonal(c, 0.0)
     return c
