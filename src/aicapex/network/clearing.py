@@ -28,14 +28,14 @@ system), so every method returns the greatest clearing vector to within `tol`.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
-
-import sys
 
 import numpy as np
 
 from ..errors import ModelError
+
 
 def _is_sparse(x: Any) -> bool:
     """A scipy.sparse matrix? One can exist only once scipy.sparse is imported, so a dense run
