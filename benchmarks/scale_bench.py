@@ -5,7 +5,7 @@
    on the same interpreter through PYTHONPATH), and the import floor `import numpy, pandas,
    duckdb` (what any data command must load). Runs interleaved; median of --repeat.
 2. workers: `aicapex simulate --scenario burry --paths P --seed 5 --workers W` for W = 1 and 2
-   (and in process), wall time, peak memory of the whole process tree (sum of the RSS of the
+   (and in process, on forked processes and, with AICAPEX_PROCESSES=1, on one), wall time, peak memory of the whole process tree (sum of the RSS of the
    process and all its children, sampled every 0.1 s: an upper bound, shared pages count twice),
    speed-up 1 -> 2 workers, and a check that the printed means and quantiles are identical.
 3. full model in process, per 1 M paths, against the NumPy floor of drawing its inputs (the
@@ -114,30 +114,35 @@ def _stats(out: str) -> list:
 
 def workers(paths: list[int], repeat: int) -> None:
     base = ["simulate", "--scenario", "burry", "--seed", "5", "--format", "json"]
+    one = {**os.environ, "AICAPEX_PROCESSES": "1"}
+    configs = (
+        ("in process, 1 process", [], one),  # AICAPEX_PROCESSES=1: no forked processes
+        ("in process", [], None),  # its segments on one forked process a core
+        ("1 worker", ["--workers", "1"], None),
+        ("2 workers", ["--workers", "2"], None),
+    )
     for n in paths:
-        res = {}
-        for label, extra in (("in process", []), ("1 worker", ["--workers", "1"])):
-            res[label] = []
-        res["2 workers"] = []
+        res: dict[str, list] = {label: [] for label, _, _ in configs}
         outs = {}
         for _ in range(repeat):
-            for label, extra in (
-                ("in process", []),
-                ("1 worker", ["--workers", "1"]),
-                ("2 workers", ["--workers", "2"]),
-            ):
-                wall, peak, out = run_tree(CLI + base + ["--paths", str(n)] + extra)
+            for label, extra, env in configs:
+                wall, peak, out = run_tree(CLI + base + ["--paths", str(n)] + extra, env=env)
                 res[label].append((wall, peak))
                 outs.setdefault(label, _stats(out))
         print(f"simulate --scenario burry --paths {n:,} --seed 5, median of {repeat}:")
         for label, runs in res.items():
             wall = statistics.median(w for w, _ in runs)
             peak = max(p for _, p in runs)
-            print(f"  {label:11s} {wall:8.1f} s   peak tree RSS {peak:7.0f} MB")
+            print(f"  {label:22s} {wall:8.1f} s   peak tree RSS {peak:7.0f} MB")
         w1 = statistics.median(w for w, _ in res["1 worker"])
         w2 = statistics.median(w for w, _ in res["2 workers"])
-        same = outs["1 worker"] == outs["2 workers"] == outs["in process"]
-        print(f"  speed-up 1 -> 2 workers {w1 / w2:4.2f}x; identical means and quantiles: {same}")
+        p1 = statistics.median(w for w, _ in res["in process, 1 process"])
+        p2 = statistics.median(w for w, _ in res["in process"])
+        same = all(outs[label] == outs["1 worker"] for label, _, _ in configs)
+        print(
+            f"  speed-up 1 -> 2 workers {w1 / w2:4.2f}x; in process 1 -> {os.cpu_count()} "
+            f"processes {p1 / p2:4.2f}x; identical means and quantiles: {same}"
+        )
 
 
 def model(paths: int, repeat: int) -> None:

@@ -44,7 +44,7 @@ def test_two_workers_give_the_in_process_numbers(client):
         QS,
         client=client,
         on_progress=lambda a, b: seen.append((a, b)),
-        total=PATHS * 2,
+        total=PATHS,
     )
     assert client.nthreads() and len(client.nthreads()) == 2
     assert np.array_equal(stats.mean, kept.stats.mean)  # bit for bit: the same tree
@@ -54,7 +54,13 @@ def test_two_workers_give_the_in_process_numbers(client):
     want = np.column_stack([np.quantile(kept.values, q, axis=1) for q in QS])
     assert np.array_equal(quants, want)
     assert np.array_equal(np.column_stack([streamed.quantiles[q] for q in QS]), want)
-    assert seen[-1] == (2 * PATHS, 2 * PATHS)  # two passes, every segment counted
+    assert seen[-1] == (2 * PATHS, 2 * PATHS)  # two passes, every segment counted, the total grown
+    # run_model on the cluster: one pass, the tallies against its pilot's brackets gathered in
+    # the driver, the same numbers
+    piloted = run_model(MODEL, INPUTS, PATHS, 5, keep=False, client=client, **kw)
+    assert np.array_equal(np.column_stack([piloted.quantiles[q] for q in QS]), want)
+    assert np.array_equal(piloted.stats.mean, kept.stats.mean)
+    assert np.array_equal(piloted.stats.events, kept.stats.events)
 
 
 def test_workers_and_keep_do_not_mix():

@@ -246,6 +246,46 @@ def test_a_streamed_run_evaluates_each_path_once_plus_its_pilot(monkeypatch):
     assert sum(seen) == 20_000 + 700
 
 
+def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkeypatch):
+    """The model's first evaluation (the pilot) gives outputs 100 below every later one, so its
+    brackets miss; wider passes over re-generated chunks still give np.quantile of the run's own
+    paths, and the progress total grows by the run's paths for each extra pass."""
+    monkeypatch.setattr(S, "SAMPLE_MAX", 500)
+    monkeypatch.setattr(S, "PILOT_PATHS", 1000)
+    calls = []
+
+    def fn(x):
+        calls.append(len(x["u"]))
+        return {"u": x["u"] + (0.0 if len(calls) == 1 else 100.0)}
+
+    seen = []
+    streamed = run_model(
+        FunctionModel(fn, ["u"], entity="acme", year=2026),
+        INPUTS,
+        20_000,
+        3,
+        chunk_size=1000,
+        keep=False,
+        quantiles=QS,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    shifted = run_model(
+        FunctionModel(lambda x: {"u": x["u"] + 100.0}, ["u"], entity="acme", year=2026),
+        INPUTS,
+        20_000,
+        3,
+        chunk_size=1000,
+        keep=True,
+        progress=False,
+    )
+    for q in QS:
+        assert np.array_equal(streamed.quantiles[q], np.quantile(shifted.values, q, axis=1))
+    assert calls[0] == 1000  # the pilot, then 20 chunks a pass
+    passes = (len(calls) - 1) // 20
+    assert passes >= 2 and len(calls) == 1 + 20 * passes
+    assert seen[-1] == (20_000 * passes, 20_000 * passes)
+
+
 def test_draws_do_not_depend_on_where_a_chunk_starts(monkeypatch):
     """Segments: a sampler started at any path draws what the run from path 0 drew there."""
     monkeypatch.setattr(sampling, "SEGMENT_PATHS", 1000)

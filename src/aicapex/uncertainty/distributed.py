@@ -5,7 +5,8 @@ each segment of the run's layout (montecarlo.chunk_layout) as one task, the same
 in-process run calls (`montecarlo.run_segment`: the same chunks, the same SeedSequence streams),
 and merges the segment summaries in montecarlo's fixed tree, as tasks on the cluster. The
 numbers are therefore identical for any number of workers and to the in-process run. A
-streamed run's second pass (exact quantiles) runs the same way.
+streamed run's pilot brackets are tallied in its first pass, and a second pass, when a bracket
+missed, runs the same way.
 
 `workers=N` starts a local cluster of N processes (one thread each, no dashboard, bound to
 127.0.0.1) for the run; `scheduler=ADDRESS` uses an existing cluster. dask.distributed is
@@ -15,6 +16,7 @@ imported here only, on use.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -95,6 +97,15 @@ def _tally_task(model: Model, spec: RunSpec, segment: int, brackets: S.Brackets)
     return segment_tally(model, spec, segment, brackets)
 
 
+def _tally_of(summary: S.Summary) -> S.Tally:
+    assert summary.tally is not None
+    return summary.tally
+
+
+def _without_tally(summary: S.Summary) -> S.Summary:
+    return dataclasses.replace(summary, tally=None)
+
+
 def run_distributed(
     model: Model,
     spec: RunSpec,
@@ -122,27 +133,44 @@ def run_distributed(
 
     def first_pass() -> S.Summary:
         """Segment summaries merged in the engine's fixed tree, as tasks on the cluster (the
-        floating-point merge must not depend on which segment finishes first)."""
+        floating-point merge must not depend on which segment finishes first). A pilot's
+        tallies come to the driver instead, as each segment finishes, and are released on its
+        worker at once (as the second pass's: counts add, and the merge order cannot change a
+        partition), so that no worker gathers them all."""
         nonlocal done
-        futures = [
+        tasks = [
             client.submit(_summary_task, remote_model, spec, s, pure=False) for s in range(segments)
         ]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for f in as_completed(futures):  # type: ignore[no-untyped-call]
+        tallied = spec.brackets is not None
+        if tallied:
+            watched = [client.submit(_tally_of, t, pure=False) for t in tasks]
+            futures = [client.submit(_without_tally, t, pure=False) for t in tasks]
+            del tasks  # each task's result lives as long as its two parts need it
+        else:
+            watched = futures = tasks
+        index = {f.key: i for i, f in enumerate(watched)}
+        tally: S.Tally | None = None
+        for f in as_completed(watched):  # type: ignore[no-untyped-call]
             if f.status == "error":
                 f.result()  # raises the task's exception here
+            if tallied:
+                part = f.result()
+                tally = part if tally is None else S.merge_tally(tally, part)
+                f.release()
             done += segment_paths(spec.paths, index[f.key])
             if on_progress is not None:
                 on_progress(done, total)
         merged = S.tree_reduce(futures, lambda a, b: client.submit(S.merge, a, b, pure=False))
         result: S.Summary = merged.result()
+        result.tally = tally
         return result
 
     def second_pass(br: S.Brackets) -> S.Tally:
         """Segment tallies merged here as they arrive, each released on its worker at once:
         counts add and the values inside the brackets only gather for a partition, so the
         order does not matter, and no worker holds the whole tally."""
-        nonlocal done
+        nonlocal done, total
+        total += spec.paths  # a second pass (a bracket missed): its paths count on top
         tally: S.Tally | None = None
         futures = [
             client.submit(_tally_task, remote_model, spec, s, br, pure=False)

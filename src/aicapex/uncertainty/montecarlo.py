@@ -324,7 +324,7 @@ def run_model(
     processes: without Dask, run the segments on this many forked processes of this machine
         (processes.py; None: every core, 1: this process only). The same numbers either way.
     on_progress(paths_done, paths_total): called as chunks (in process) or segments (Dask)
-        finish; a streamed run with a second pass counts its paths twice.
+        finish; a run that needs a second pass counts its paths again (total grows by paths).
     progress: without on_progress, None shows a rich bar on a terminal once the run has taken
         more than a second; False never; True from the start.
     """
@@ -454,6 +454,11 @@ def _run_local(
         if on_progress is not None:
             on_progress(done, total)
 
+    def again() -> None:
+        """A second pass (a bracket missed): its paths count on top of the first's."""
+        nonlocal total
+        total += spec.paths
+
     segments = range(segment_count(spec.paths))
     # --keep-paths appends the chunks in order from this process: one process then
     forks = 1 if keep_paths else P.usable(len(segments), processes)
@@ -468,6 +473,7 @@ def _run_local(
                 return stats, quants, values
 
             def forked_pass(br: S.Brackets) -> S.Tally:
+                again()
                 return S.tree_reduce(run.tallies(segments, br, tick), S.merge_tally)
 
             return stats, S.exact_quantiles(stats, qs, forked_pass, pilot), None
@@ -494,6 +500,7 @@ def _run_local(
         return stats, quants, values
 
     def second_pass(br: S.Brackets) -> S.Tally:
+        again()
         return S.tree_reduce(
             [segment_tally(model, spec, s, br, on_chunk=tick) for s in segments], S.merge_tally
         )
@@ -601,7 +608,7 @@ class _Bar:
                 self.start = float("inf")
                 return
             self.task = self.bar.add_task("simulate", total=total, completed=done)
-        self.bar.update(self.task, completed=done)
+        self.bar.update(self.task, completed=done, total=total)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -128,7 +128,7 @@ def run_sweep(
 
     def tick(i: int) -> Callable[[int, int], None]:
         def cb(d: int, t: int) -> None:
-            done[i] = d * paths // max(t, 1)  # a streamed run's two passes count as its paths
+            done[i] = d * paths // max(t, 1)  # a run with a second pass counts its paths twice
             if on_progress is not None:
                 on_progress(sum(done), total)
 
