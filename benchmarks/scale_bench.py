@@ -31,7 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-CLI = [PY, "-c", "import sys; from aicapex.cli import main; sys.exit(main(sys.argv[1:]))"]
+# the console script, as a user runs it (its main() also freezes the collector before exit);
+# PYTHONPATH, set for a `before` tree, comes first on sys.path, so the script runs that tree
+_SCRIPT = Path(PY).parent / "aicapex"
+CLI = (
+    [str(_SCRIPT)]
+    if _SCRIPT.exists()
+    else [PY, "-c", "import sys; from aicapex.cli import main; sys.exit(main())"]
+)
 
 
 def run_tree(
