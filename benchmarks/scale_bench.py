@@ -84,7 +84,9 @@ def startup(before: str, repeat: int) -> None:
         # byte-compiled as `make setup` compiles this tree: otherwise, where bytecode writing is
         # off, the earlier tree would compile its modules on every run
         env_compile = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        subprocess.run([PY, "-m", "compileall", "-q", str(tmp / "src")], env=env_compile, check=True)
+        subprocess.run(
+            [PY, "-m", "compileall", "-q", str(tmp / "src")], env=env_compile, check=True
+        )
         env_before = {**os.environ, "PYTHONPATH": str(tmp / "src")}
         cases = {
             "simulate --scenario burry --paths 1000": [

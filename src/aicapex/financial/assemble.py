@@ -48,6 +48,9 @@ class EntityExplanation:
     # are read only when asked for (`rows`, `frame`), as a Monte Carlo run never quotes them
     figures: list[Figure | None] = field(default_factory=list, repr=False)
     notes: list[str] = field(default_factory=list)
+    # the first capex year, when no depreciation is reported up to it: the assets bought before
+    # it are in no source, so depreciation (and net income) cover the modelled vintages only
+    installed_base_unknown_before: int | None = None
     # metric -> year -> where the figure used came from ("filed <accession>", "reported",
     # "guidance", "estimate", "user", "override", "derived")
     origin: dict[str, dict[int, str]] = field(default_factory=dict)
@@ -343,6 +346,7 @@ def assemble(
             derivation=f"legacy depreciation: {D.LEGACY_DEPRECIATION_RULE}",
         )
     else:
+        expl.installed_base_unknown_before = first_capex
         expl.notes.append(
             f"legacy depreciation: no {D.DEPRECIATION_METRIC} reported up to the first capex year; "
             "depreciation covers the modelled capex vintages only"

@@ -310,7 +310,7 @@ def _detail(
                 )
             else:
                 parts.append(f"{e}: profit before depreciation from operating income + D&A")
-            if any(n.startswith("legacy depreciation: no") for n in notes):
+            if res.explanation[e].installed_base_unknown_before is not None:
                 parts.append(
                     f"{e}: no depreciation of assets bought before its first capex year in the "
                     "sources (booked depreciation, and so net income, omit that installed base)"

@@ -220,17 +220,27 @@ class FinancialResult:
 
     def note(self, entity: str) -> str:
         """Why an entity is only partly modelled ("" when fully): e.g. no operating cash flow,
-        so FCF, the funding gap and debt are n/a."""
-        status = self.explanation[entity].status
-        if status == "modelled":
-            return ""
-        if status.startswith("capex only"):
-            return (
+        so FCF, the funding gap and debt are n/a; no depreciation before its first capex year,
+        so depreciation omits the installed base."""
+        ex = self.explanation[entity]
+        parts = []
+        if ex.status.startswith("capex only"):
+            parts.append(
                 "capex and depreciation only: no operating cash flow, nor a free cash flow to "
                 "derive it from (OCF = FCF + capex), in the sources or the imported filings, so "
                 "OCF, FCF, net income and the funding gap are n/a"
             )
-        return status
+        elif ex.status != "modelled":
+            parts.append(ex.status)
+        first = ex.installed_base_unknown_before
+        if first is not None:
+            income = "" if ex.status.startswith("capex only") else " and net income an upper one"
+            parts.append(
+                f"depreciation covers capex from FY{first} on only: no source gives the "
+                f"depreciation of assets bought before FY{first}, so depreciation is a lower "
+                f"bound{income}"
+            )
+        return "; ".join(parts)
 
     def coverage(self) -> pd.DataFrame:
         """Per entity: which of the run's years are filed, reported, guided, estimated or
