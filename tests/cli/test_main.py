@@ -124,3 +124,63 @@ def test_debug_traceback_from_the_installed_command():
     r = aicapex("roicx", env={"AICAPEX_DEBUG": "1"})
     assert r.returncode == 2
     assert "Traceback" in r.stderr and "aicapex: error: No such command" in r.stderr
+
+
+@pytest.fixture
+def interrupted_command():
+    from aicapex.cli import app
+
+    @app.command("_interrupt_for_test", hidden=True)
+    def _interrupt() -> None:
+        raise KeyboardInterrupt
+
+    yield
+    app.registered_commands[:] = [
+        c for c in app.registered_commands if c.name != "_interrupt_for_test"
+    ]
+
+
+def test_ctrl_c_exits_130_and_says_so(interrupted_command, capsys):
+    """Typer turns Ctrl-C into an exit code it returns (not raises) outside standalone mode;
+    the command must still exit 130 with its one line, not 0 with nothing."""
+    assert main(["_interrupt_for_test"]) == 130
+    assert capsys.readouterr().err.strip() == "aicapex: interrupted"
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2,
+    reason="process groups, fork and two cores (one core: the run stays in one process)",
+)
+def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
+    """Ctrl-C reaches the terminal's whole process group: the run's forked processes and the
+    command. It exits 130 at once and no process of the run is left."""
+    import signal
+    import time
+
+    import psutil
+
+    env = {k: v for k, v in os.environ.items() if k != "AICAPEX_PROCESSES"}
+    p = subprocess.Popen(
+        [str(SCRIPT), "simulate", "--paths", "50000000"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        parent = psutil.Process(p.pid)
+        deadline = time.monotonic() + 60
+        while not parent.children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        children = parent.children()
+        assert children, "the run never forked its processes"
+        os.killpg(p.pid, signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 130
+    assert "aicapex: interrupted" in err
+    time.sleep(0.5)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]

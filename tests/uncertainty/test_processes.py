@@ -42,28 +42,22 @@ def segments(monkeypatch):
 @pytest.mark.parametrize("keep", [True, False])
 def test_forked_run_equals_one_process(segments, keep):
     seen = []
-    one = run_model(
-        MODEL,
-        INPUTS,
-        9_000,
-        11,
-        chunk_size=700,
-        keep=keep,
-        quantiles=QS,
-        processes=1,
-        progress=False,
-    )
-    two = run_model(
-        MODEL,
-        INPUTS,
-        9_000,
-        11,
-        chunk_size=700,
-        keep=keep,
-        quantiles=QS,
-        processes=2,
-        on_progress=lambda done, total: seen.append((done, total)),
-    )
+
+    def run(processes, keep=keep, **kw):
+        return run_model(
+            MODEL,
+            INPUTS,
+            9_000,
+            11,
+            chunk_size=700,
+            keep=keep,
+            quantiles=QS,
+            processes=processes,
+            **kw,
+        )
+
+    one = run(1, progress=False)
+    two = run(2, on_progress=lambda done, total: seen.append((done, total)))
     for q in QS:
         assert np.array_equal(one.quantiles[q], two.quantiles[q])
     assert np.array_equal(one.stats.mean, two.stats.mean)
@@ -77,21 +71,7 @@ def test_forked_run_equals_one_process(segments, keep):
     assert sorted(b - a for a, b in itertools.pairwise(done)) == [808, 2048, 2048, 2048, 2048]
     assert all(total == 9_000 for _, total in seen)
     # the exact answer, independently: np.quantile over the kept paths of the one-process run
-    kept = (
-        one
-        if keep
-        else run_model(
-            MODEL,
-            INPUTS,
-            9_000,
-            11,
-            chunk_size=700,
-            keep=True,
-            quantiles=QS,
-            processes=1,
-            progress=False,
-        )
-    )
+    kept = one if keep else run(1, keep=True, progress=False)
     for q in QS:
         assert np.array_equal(two.quantiles[q], np.quantile(kept.values, q, axis=1))
 

@@ -191,8 +191,12 @@ def main(argv: list[str] | None = None) -> int:
         f"aicapex: warning: {message}", file=sys.stderr
     )
     try:
-        app(args=argv, standalone_mode=False, prog_name="aicapex")
-        code = 0
+        returned = app(args=argv, standalone_mode=False, prog_name="aicapex")
+        # outside standalone mode typer turns Ctrl-C into Exit(130) and an Exit into its code,
+        # returned here instead of raised; a command itself returns None
+        code = returned if isinstance(returned, int) else 0
+        if code == 130:
+            _err("aicapex: interrupted")
     except BaseException as exc:  # noqa: BLE001 - the one place every error becomes an exit code
         if _debug() and not isinstance(exc, (SystemExit, *_classes("Exit"))):
             traceback.print_exc()
