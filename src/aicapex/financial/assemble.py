@@ -216,10 +216,11 @@ def _values(
                 expl.record(metric, year, period, values[year], rule="override")
             continue
         fig = figs[year]  # not overridden: a dataset figure
+        # a capex range moves with the case; a point (low = value = high: every filed year)
+        # stays the one number whatever the case, without an array of it per path
+        ranged = metric == "capex" and not (fig.low == fig.value == fig.high)
         values[year] = (
-            range_case(fig.value, fig.low, fig.high, case)
-            if metric == "capex"
-            else np.asarray(fig.value)
+            range_case(fig.value, fig.low, fig.high, case) if ranged else np.asarray(fig.value)
         )
         point[year] = fig.point or metric == "capex"
         if record:
