@@ -62,8 +62,15 @@ def test_run_memory_by_hand():
     # keep: 1e11 paths x 7 outputs x 8 B = 5.6e12 B, plus one chunk of 65,536 x 7 x 8 = 3,670,016 B
     assert limits.run_memory(10**11, 7, chunk=65_536, keep=True) == 5_600_000_000_000 + 3_670_016
     # streamed, 1,000,000 paths x 2 outputs, chunk 1000: block 1000 x 2 x 8 = 16,000; sample
-    # 65,536 x 2 x 8 = 1,048,576; segments ceil(1e6 / 131,072) = 8, each 4 x 2 x 8 + 1024 = 1088
-    assert limits.run_memory(10**6, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 8 * 1088
+    # 65,536 x 2 x 8 = 1,048,576; segments ceil(1e6 / 131,072) = 8, each 4 x 2 x 8 + 1024 = 1088;
+    # inside the brackets of 3 quantiles: a share 2 (5 x 128 + 8) / 65,536 = 1,296 / 65,536 of
+    # the paths (sd of a rank in a pilot of 65,536 at most sqrt(65,536 / 4) = 128), so
+    # 1e6 x 2 x 3 x 8 x 1,296 / 65,536 = 949,218.75 -> 949,219 bytes
+    assert limits.run_memory(10**6, 2, chunk=1000, keep=False) == (
+        16_000 + 1_048_576 + 8 * 1088 + 949_219
+    )
+    # no bracket beyond the pilot when the sample holds every path
+    assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
 
 
 def test_sobol_memory_by_hand():

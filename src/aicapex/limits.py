@@ -144,12 +144,15 @@ def time_limit() -> tuple[float, str]:
     return DEFAULT_TIME_S, "the default"
 
 
-def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool) -> int:
+def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: int = 3) -> int:
     """Bytes a Monte Carlo run holds for its outputs (8 B a value).
 
     keep: every path of every output (paths x outputs) plus one chunk being evaluated.
-    streamed: one chunk (chunk x outputs), the quantile sample (<= SAMPLE_MAX x outputs) and one
-    summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object overhead).
+    streamed: one chunk (chunk x outputs), the pilot or quantile sample (<= SAMPLE_MAX x
+    outputs), one summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object
+    overhead) and, beyond SAMPLE_MAX paths, the values inside each quantile's bracket: about
+    2 (5 sd + 8) / SAMPLE_MAX of the paths, sd = sqrt(SAMPLE_MAX / 4) the largest binomial sd
+    of a rank in the pilot (uncertainty/summaries.py), ~2 % a quantile and output.
     The model's own working arrays for a chunk are not counted (they scale with the chunk).
     """
     paths, outputs, chunk = int(paths), int(outputs), int(min(chunk, paths))
@@ -159,7 +162,11 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool) -> int:
     segments = -(-paths // SEGMENT_PATHS)
     sample = min(paths, SAMPLE_MAX) * outputs * BYTES_PER_VALUE
     summaries = segments * (4 * outputs * BYTES_PER_VALUE + SUMMARY_OVERHEAD_BYTES)
-    return block + sample + summaries
+    inside = 0
+    if paths > SAMPLE_MAX:
+        share = 2 * (5 * math.sqrt(SAMPLE_MAX / 4) + 8) / SAMPLE_MAX
+        inside = math.ceil(paths * outputs * int(quantiles) * share * BYTES_PER_VALUE)
+    return block + sample + summaries + inside
 
 
 def sobol_memory(n: int, inputs: int, outputs: int = 1) -> int:

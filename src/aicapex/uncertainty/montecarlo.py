@@ -373,7 +373,7 @@ def run_model(
     # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
     # the first chunks; either refusal is a LimitError saying what to pass instead.
     limits.check_memory(
-        limits.run_memory(paths, k, chunk=chunk, keep=bool(keep)),
+        limits.run_memory(paths, k, chunk=chunk, keep=bool(keep), quantiles=len(qs)),
         what=f"a run of {paths:,} paths x {k:,} outputs" + (" keeping every path" if keep else ""),
         instead="pass fewer --paths"
         + (f" (at most {limits.max_paths(k):,})" if keep else "")
