@@ -1,6 +1,7 @@
 """uncertainty/processes.py: an in-process run's segments on forked processes give the numbers
 of a one-process run, bit for bit, and fall back to one process where forking is not safe."""
 
+import gc
 import itertools
 import threading
 
@@ -65,6 +66,7 @@ def test_forked_run_equals_one_process(segments, keep):
     assert np.array_equal(one.stats.events, two.stats.events)
     if keep:  # the children wrote every path into the parent's buffer
         assert np.array_equal(one.values, two.values)
+    assert gc.get_freeze_count() == 0  # frozen for the fork only: a notebook keeps collecting
     # progress from the parent as each segment ends, in whatever order they end: 2048 paths a
     # segment, the last 808
     done = [0] + [n for n, _ in seen]

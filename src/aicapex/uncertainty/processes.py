@@ -122,7 +122,8 @@ class ForkedRun:
         from concurrent.futures import ProcessPoolExecutor
 
         # the collector would write into every object it visits in a child, copying the parent's
-        # pages one by one; frozen objects it leaves alone (the gc module's advice before fork)
+        # pages one by one; frozen objects it leaves alone (the gc module's advice before fork).
+        # Thawed on leaving, so that a long-lived caller (a notebook) keeps collecting them.
         gc.freeze()
 
         self.pool = ProcessPoolExecutor(
@@ -133,9 +134,12 @@ class ForkedRun:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        import gc
+
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         _RUNS.pop(self.token, None)
+        gc.unfreeze()
 
     def _run(
         self, tasks: list[tuple[Any, ...]], on_done: Callable[[int], object] | None = None
