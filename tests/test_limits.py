@@ -73,6 +73,20 @@ def test_run_memory_by_hand():
     assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
 
 
+def test_a_huge_streamed_run_counts_in_bins_in_bounded_memory():
+    # 1e11 paths x 6 outputs x 3 quantiles: inside the brackets 1e11 x 18 x 1,296 / 65,536
+    # x 8 B = 2.8477e11 B, far above GATHER_BYTES = 2^28 = 268,435,456; so each bracket is cut
+    # in ceil(2 x 2.8477e11 / 2^28) + 1 = 2,122 + 1 = 2,123 bins
+    assert limits.bracket_bins(10**11, 6, 3) == 2123
+    assert limits.bracket_bins(10**6, 6, 3) == 1  # 1e6 x 18 x 0.0198 x 8 = 2.8 MB: gathered
+    # memory: block 16,384 x 6 x 8 = 786,432; pilot 65,536 x 6 x 8 = 3,145,728; 762,940
+    # segments (1e11 / 131,072, rounded up) x (4 x 6 x 8 + 1024) = 927,735,040; bins: counts
+    # and cuts 2 x 6 x 3 x 2,123 x 8 = 611,424, and 2^28 gathered
+    assert limits.run_memory(10**11, 6, chunk=16_384, keep=False) == (
+        786_432 + 3_145_728 + 927_735_040 + 611_424 + 268_435_456
+    )
+
+
 def test_sobol_memory_by_hand():
     # n = 1024, 10 inputs: 1024 x 12 = 12,288 rows of (2 x 10 + 1) values x 8 B = 2,064,384 B
     assert limits.sobol_memory(1024, 10) == 2_064_384

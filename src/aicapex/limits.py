@@ -35,6 +35,10 @@ GUARD_WINDOW_S = 5.0  # the time projection is checked during the run's first se
 SEGMENT_PATHS = 1 << 17
 SAMPLE_MAX = 1 << 16
 SUMMARY_OVERHEAD_BYTES = 1024  # one segment's Summary: Python objects around its arrays
+# the share of a run's paths inside one quantile's bracket drawn from a pilot of SAMPLE_MAX paths
+# (5 binomial sds of a rank and 8 either side, the sd at most sqrt(SAMPLE_MAX / 4)): ~2 %
+BRACKET_SHARE = 2 * (5 * math.sqrt(SAMPLE_MAX / 4) + 8) / SAMPLE_MAX
+GATHER_BYTES = 1 << 28  # values inside the brackets one pass may gather (256 MB)
 
 _UNITS = {
     "": 1,
@@ -144,6 +148,19 @@ def time_limit() -> tuple[float, str]:
     return DEFAULT_TIME_S, "the default"
 
 
+def bracket_bins(paths: int, outputs: int, quantiles: int) -> int:
+    """How a streamed run finds its exact quantiles in bounded memory: 1 when one pass can
+    gather the values inside every bracket within GATHER_BYTES; else the number of bins each
+    bracket is first counted in (constant memory), so that a second pass gathers only the
+    bins that hold the ranks (twice the share, for ranks that straddle two bins)."""
+    if paths <= SAMPLE_MAX:
+        return 1
+    inside = paths * outputs * quantiles * BRACKET_SHARE * BYTES_PER_VALUE
+    if inside <= GATHER_BYTES:
+        return 1
+    return math.ceil(2 * inside / GATHER_BYTES) + 1
+
+
 def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: int = 3) -> int:
     """Bytes a Monte Carlo run holds for its outputs (8 B a value).
 
@@ -152,7 +169,9 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
     outputs), one summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object
     overhead) and, beyond SAMPLE_MAX paths, the values inside each quantile's bracket: about
     2 (5 sd + 8) / SAMPLE_MAX of the paths, sd = sqrt(SAMPLE_MAX / 4) the largest binomial sd
-    of a rank in the pilot (uncertainty/summaries.py), ~2 % a quantile and output.
+    of a rank in the pilot (uncertainty/summaries.py), ~2 % a quantile and output; where those
+    would exceed GATHER_BYTES, the bins of `bracket_bins` (counts and cuts) and GATHER_BYTES of
+    values gathered from the bins that hold the ranks, whatever the paths.
     The model's own working arrays for a chunk are not counted (they scale with the chunk).
     """
     paths, outputs, chunk = int(paths), int(outputs), int(min(chunk, paths))
@@ -164,8 +183,10 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
     summaries = segments * (4 * outputs * BYTES_PER_VALUE + SUMMARY_OVERHEAD_BYTES)
     inside = 0
     if paths > SAMPLE_MAX:
-        share = 2 * (5 * math.sqrt(SAMPLE_MAX / 4) + 8) / SAMPLE_MAX
-        inside = math.ceil(paths * outputs * int(quantiles) * share * BYTES_PER_VALUE)
+        inside = math.ceil(paths * outputs * int(quantiles) * BRACKET_SHARE * BYTES_PER_VALUE)
+        bins = bracket_bins(paths, outputs, quantiles)
+        if bins > 1:  # counts and cuts of each bracket's bins, and the bins that hold the ranks
+            inside = 2 * outputs * int(quantiles) * bins * BYTES_PER_VALUE + GATHER_BYTES
     return block + sample + summaries + inside
 
 

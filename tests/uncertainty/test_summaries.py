@@ -147,6 +147,63 @@ def test_one_pass_with_a_pilot_equals_numpy_for_any_chunking(n, cuts, m, seed):
             assert np.array_equal(q[j], _numpy_quantiles(values[j])), j
 
 
+def _binned(values: np.ndarray, cuts: list[int], m: int, bins: int):
+    """A pilot of the first m paths cut in `bins` bins; one pass counting every chunk in them;
+    then passes that gather the bins holding the ranks (and wider ones where those missed)."""
+    edges = [0, *cuts, values.shape[1]]
+    pilot = S.pilot(values[:, :m].copy(), values.shape[1], QS, bins)
+    parts = []
+    for a, b in itertools.pairwise(edges):
+        if b > a:
+            part = S.chunk_summary(values[:, a:b], a, None)
+            part.binned = S.count_bins(values[:, a:b], pilot.bins)
+            parts.append(part)
+    summary = S.tree_reduce(parts, S.merge)
+    gathered = []
+
+    def second_pass(br):
+        chunks = [S.tally(values[:, a:b], br) for a, b in itertools.pairwise(edges) if b > a]
+        t = S.tree_reduce(chunks, S.merge_tally)
+        gathered.append(sum(x.size for parts in t.inside.values() for x in parts))
+        return t
+
+    return S.exact_quantiles(summary, QS, second_pass, pilot), gathered
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    cuts=st.lists(st.integers(0, 3000), max_size=12),
+    m=st.integers(1, 3000),
+    bins=st.integers(2, 60),
+    seed=st.integers(0, 2**16),
+)
+def test_counting_in_bins_then_gathering_equals_numpy(n, cuts, m, bins, seed):
+    """The bounded-memory way (a pass counts each bracket's bins, the next gathers the bins
+    holding the ranks) gives np.quantile / np.nanquantile bit for bit, for any pilot, chunking
+    and number of bins."""
+    values = _rows(seed, n)
+    q, _ = _binned(values, sorted(c for c in cuts if c < n), min(m, n), bins)
+    for j in range(values.shape[0]):
+        if np.isnan(values[j]).all():
+            assert np.isnan(q[j]).all()
+        else:
+            assert np.array_equal(q[j], _numpy_quantiles(values[j])), j
+
+
+def test_bins_bound_what_a_pass_gathers():
+    """200,000 normal paths, a pilot of 5,000: its brackets hold ~2-8 % of the paths each; cut
+    in 50 bins, the gathering pass keeps about 1/50 of that (two bins at most per rank)."""
+    values = np.random.default_rng(4).normal(size=(2, 200_000))
+    plain, _ = _one_pass(values, [70_000], 5000)
+    q, gathered = _binned(values, [70_000], 5000, 50)
+    assert np.array_equal(q, plain) and np.array_equal(q, np.quantile(values, QS, axis=1).T)
+    pilot = S.pilot(values[:, :5000].copy(), 200_000, QS)
+    inside = S.tally(values, pilot.brackets)
+    whole = sum(x.size for parts in inside.inside.values() for x in parts)
+    assert 0 < gathered[0] <= 2 * whole / 50
+
+
 def test_a_representative_pilot_needs_no_second_pass():
     """Normal draws, a pilot of 5,000 of 200,000 paths: every bracket (5 binomial sds of the
     pilot, P(miss) ~ 1e-6 each) holds its ranks, so the one pass is the only pass."""
@@ -284,6 +341,42 @@ def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkey
     passes = (len(calls) - 1) // 20
     assert passes >= 2 and len(calls) == 1 + 20 * passes
     assert seen[-1] == (20_000 * passes, 20_000 * passes)
+
+
+def test_a_run_too_large_to_gather_counts_in_bins_then_gathers(monkeypatch):
+    """Where the values inside the brackets would exceed limits.GATHER_BYTES (1 kB here), the
+    run counts them in bins and a second pass gathers the bins holding the ranks: the kept
+    run's numbers, two passes of the model (plus the pilot), and a progress total of both."""
+    from aicapex import limits
+
+    monkeypatch.setattr(S, "SAMPLE_MAX", 500)
+    monkeypatch.setattr(S, "PILOT_PATHS", 700)
+    monkeypatch.setattr(limits, "SAMPLE_MAX", 500)
+    monkeypatch.setattr(limits, "GATHER_BYTES", 1000)
+    assert limits.bracket_bins(20_000, 4, len(QS)) > 1
+    seen, calls = [], []
+
+    def fn(x):
+        calls.append(len(x["u"]))
+        return MODEL.fn(x)
+
+    model = FunctionModel(fn, MODEL.names, entity="acme", year=2026)
+    binned = run_model(
+        model,
+        INPUTS,
+        20_000,
+        3,
+        chunk_size=1000,
+        keep=False,
+        quantiles=QS,
+        on_progress=lambda done, total: seen.append((done, total)),
+    )
+    kept = _run(20_000, 1000, keep=True, quantiles=QS)
+    for q in QS:
+        assert np.array_equal(binned.quantiles[q], np.quantile(kept.values, q, axis=1))
+    assert np.array_equal(binned.stats.mean, kept.stats.mean)
+    assert sum(calls) == 700 + 2 * 20_000
+    assert seen[-1] == (40_000, 40_000) and all(total == 40_000 for _, total in seen)
 
 
 def test_draws_do_not_depend_on_where_a_chunk_starts(monkeypatch):

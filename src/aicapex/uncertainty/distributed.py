@@ -130,6 +130,7 @@ def run_distributed(
     segments = segment_count(spec.paths)
     remote_model = client.scatter(model, broadcast=True, hash=False)
     done = 0
+    passes = 1
 
     def first_pass() -> S.Summary:
         """Segment summaries merged in the engine's fixed tree, as tasks on the cluster (the
@@ -169,8 +170,9 @@ def run_distributed(
         """Segment tallies merged here as they arrive, each released on its worker at once:
         counts add and the values inside the brackets only gather for a partition, so the
         order does not matter, and no worker holds the whole tally."""
-        nonlocal done, total
-        total += spec.paths  # a second pass (a bracket missed): its paths count on top
+        nonlocal done, total, passes
+        passes += 1  # a binned run's gathering pass was planned; a missed bracket's was not
+        total = max(total, spec.paths * passes)
         tally: S.Tally | None = None
         futures = [
             client.submit(_tally_task, remote_model, spec, s, br, pure=False)

@@ -369,7 +369,10 @@ def run_model(
     # a streamed run whose sample cannot hold every path brackets its quantiles from a pilot
     # (its first PILOT_PATHS paths, evaluated first) and tallies against them in its one pass
     use_pilot = bool(qs) and (spec.stride or 1) > 1
-    total = paths
+    # beyond GATHER_BYTES of values inside the brackets, the pass counts them in bins and a
+    # second pass gathers the bins that hold the ranks: bounded memory whatever the paths
+    bins = limits.bracket_bins(paths, k, len(qs)) if use_pilot else 1
+    total = paths * (2 if bins > 1 else 1)
     # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
     # the first chunks; either refusal is a LimitError saying what to pass instead.
     limits.check_memory(
@@ -396,8 +399,11 @@ def run_model(
     try:
         pilot = None
         if use_pilot:
-            pilot = S.pilot(_first_paths(model, spec, S.PILOT_PATHS), paths, qs)
-            spec = dataclasses.replace(spec, stride=None, brackets=pilot.brackets)
+            pilot = S.pilot(_first_paths(model, spec, S.PILOT_PATHS), paths, qs, bins)
+            if pilot.bins is None:
+                spec = dataclasses.replace(spec, stride=None, brackets=pilot.brackets)
+            else:
+                spec = dataclasses.replace(spec, stride=None, bins=pilot.bins)
         if distributed:
             from .distributed import run_distributed
 
@@ -454,10 +460,14 @@ def _run_local(
         if on_progress is not None:
             on_progress(done, total)
 
+    passes = 1
+
     def again() -> None:
-        """A second pass (a bracket missed): its paths count on top of the first's."""
-        nonlocal total
-        total += spec.paths
+        """Another pass (a binned run's gathering, or a bracket that missed): its paths count
+        on top, unless the run planned them from the start."""
+        nonlocal total, passes
+        passes += 1
+        total = max(total, spec.paths * passes)
 
     segments = range(segment_count(spec.paths))
     # --keep-paths appends the chunks in order from this process: one process then

@@ -78,8 +78,14 @@ def _child_start() -> None:
     thread per core each ran the network's clearing (a (paths, nodes) x (nodes, nodes) product
     per iteration) 1.6x slower than one process alone. The sampler's threads would oversubscribe
     too, and a thread pool the parent made before the fork has no threads here."""
+    import signal
+
     from threadpoolctl import threadpool_limits
 
+    # Ctrl-C reaches the whole process group: the parent stops the run (its pool waits for the
+    # segments running, then goes); a child interrupted between two tasks would die instead
+    # and break the pool, which the parent would report as an error rather than an interruption
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(1)
     sampling._THREADS = 1
     sampling._pool = None

@@ -66,6 +66,7 @@ class RunSpec:
     stride: int | None  # sample stride; None: no sample (the paths are kept, or a pilot's)
     events: tuple[tuple[str, float], ...]
     brackets: S.Brackets | None = None  # a pilot's: the first pass tallies every path too
+    bins: dict[tuple[int, int], np.ndarray] | None = None  # or counts it in the pilot's bins
 
 
 def evaluate_into(
@@ -105,6 +106,8 @@ def run_segment(
             summary = S.chunk_summary(block, start, spec.stride, spec.events, scratch)
             if spec.brackets is not None:
                 summary.tally = S.tally(block, spec.brackets)
+            elif spec.bins is not None:
+                summary.binned = S.count_bins(block, spec.bins)
             summaries.append(summary)
         else:
             tallies.append(S.tally(block, brackets))

@@ -26,6 +26,11 @@ evaluated before the run, and every chunk is tallied against them as it is summa
 bracket that missed (a pilot unlike the rest of the run) needs a second pass, with the pilot as
 the sample and a wider margin. With a pilot of 65,536 paths a bracket misses with probability
 ~1e-6 (5 binomial standard deviations either side).
+
+Bounded memory for any number of paths (`Pilot.bins`): the values inside the brackets are ~2 %
+of the paths a quantile and column. Where they would not fit (limits.bracket_bins), the pass
+counts each bracket's values in bins instead (`count_bins`: integers, constant memory), `narrow`
+picks the bins that hold the ranks, and a second pass gathers only those: exact all the same.
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class Summary:
     paths: int  # all paths, known or not
     sample: list[np.ndarray] = field(default_factory=list)  # (k, m_i) pieces, in path order
     tally: Tally | None = None  # the paths counted against a pilot's brackets (one-pass runs)
+    binned: dict[tuple[int, int], np.ndarray] | None = None  # counts in a pilot's bins (huge runs)
 
     @property
     def variance(self) -> np.ndarray:
@@ -142,6 +148,9 @@ def merge(a: Summary, b: Summary) -> Summary:
     if (a.tally is None) != (b.tally is None):
         raise ValueError("merging a tallied summary with one that is not")
     tallied = None if a.tally is None or b.tally is None else merge_tally(a.tally, b.tally)
+    binned = None
+    if a.binned is not None and b.binned is not None:
+        binned = {key: a.binned[key] + b.binned[key] for key in a.binned}
     return Summary(
         n,
         mean,
@@ -151,6 +160,7 @@ def merge(a: Summary, b: Summary) -> Summary:
         a.paths + b.paths,
         a.sample + b.sample,
         tallied,
+        binned,
     )
 
 
@@ -305,24 +315,81 @@ def resolve(
 @dataclass
 class Pilot:
     """The run's first paths, evaluated before the run so that its one pass can tally every
-    path against brackets drawn from them (`summary.tally`)."""
+    path against brackets drawn from them (`summary.tally`), or, for a run whose values inside
+    the brackets would not fit in memory, count them in bins (`summary.binned`)."""
 
     sample: np.ndarray  # (k, m): the outputs of the first m paths
     brackets: Brackets  # 5 binomial sds around each wanted rank, as `brackets`
+    # (j, i) -> sorted cut values inside bracket (j, i): bin 0 holds x < cuts[0], bin t
+    # cuts[t-1] <= x < cuts[t], the last x >= cuts[-1]; None: the pass gathers instead
+    bins: dict[tuple[int, int], np.ndarray] | None = None
 
 
 PILOT_PATHS = SAMPLE_MAX  # the pilot's size: the brackets of a second pass over a stride sample
 
 
-def pilot(values: np.ndarray, paths: int, qs: Sequence[float]) -> Pilot:
+def pilot(values: np.ndarray, paths: int, qs: Sequence[float], bins: int = 1) -> Pilot:
     """Brackets for a run of `paths` paths from the outputs `values` (k, m) of its first m paths.
     The ranks are placed against the run's known paths as the pilot's known share projects
-    them; `resolve` checks them against the true counts after the pass."""
+    them; `resolve` checks them against the true counts after the pass. bins > 1: each bracket
+    is also cut in about `bins` bins (limits.bracket_bins), at the pilot's values inside it
+    and, between two of those, at equal steps."""
     m = values.shape[1]
     known = m - np.count_nonzero(np.isnan(values), axis=1)
     projected = np.rint(paths * known / max(1, m)).astype(np.int64)
     todo = np.repeat((known > 0)[:, None], len(qs), axis=1)
-    return Pilot(values, brackets(values, projected, qs, todo))
+    br = brackets(values, projected, qs, todo)
+    if bins <= 1:
+        return Pilot(values, br)
+    cuts = {}
+    for j, i in zip(*np.nonzero(br.todo)):
+        row = values[j]
+        lo, hi = br.lo[j, i], br.hi[j, i]
+        points = np.unique(row[(row >= lo) & (row <= hi)])  # sorted, NaN fails both tests
+        if points.size < 2:
+            cuts[(int(j), int(i))] = points
+            continue
+        steps = -(-(bins - 1) // (points.size - 1))  # cuts between two neighbouring points
+        inner = points[:-1, None] + (np.diff(points)[:, None] * np.arange(steps) / steps)
+        cuts[(int(j), int(i))] = np.unique(np.append(inner.ravel(), points[-1]))
+    return Pilot(values, br, cuts)
+
+
+def count_bins(
+    values: np.ndarray, bins: dict[tuple[int, int], np.ndarray]
+) -> dict[tuple[int, int], np.ndarray]:
+    """Count a chunk (k, n) in each bracket's bins (`Pilot.bins`); NaN in none."""
+    out = {}
+    for (j, i), cuts in bins.items():
+        row = values[j]
+        where = np.searchsorted(cuts, row, side="right")  # NaN sorts after every cut
+        counts = np.bincount(where, minlength=cuts.size + 1).astype(np.int64)
+        counts[-1] -= np.count_nonzero(np.isnan(row))
+        out[(j, i)] = counts
+    return out
+
+
+def narrow(
+    binned: dict[tuple[int, int], np.ndarray],
+    bins: dict[tuple[int, int], np.ndarray],
+    todo: np.ndarray,
+    count: np.ndarray,
+    qs: Sequence[float],
+) -> Brackets:
+    """Brackets [lo, hi] around the bins that hold each wanted pair of ranks, from the run's
+    counts in the bins: a pass that tallies against them gathers only those bins' values."""
+    k = len(count)
+    lo = np.full((k, len(qs)), -np.inf)
+    hi = np.full((k, len(qs)), np.inf)
+    for j, i in zip(*np.nonzero(todo)):
+        cuts = bins[(int(j), int(i))]
+        below = np.cumsum(binned[(int(j), int(i))])  # values in bins 0 .. t
+        r_lo, r_hi, _ = type7_ranks(int(count[j]), qs[i])
+        a = int(np.searchsorted(below, r_lo, side="right"))  # the bin holding rank r_lo
+        b = int(np.searchsorted(below, r_hi, side="right"))
+        lo[j, i] = cuts[a - 1] if 0 < a <= cuts.size else -np.inf
+        hi[j, i] = cuts[b] if b < cuts.size else np.inf
+    return Brackets(lo, hi, todo.copy())
 
 
 def exact_quantiles(
@@ -344,10 +411,15 @@ def exact_quantiles(
     todo = np.repeat(known[:, None], len(qs), axis=1)
     margins: tuple[float, ...] = _MARGINS
     if pilot is not None:
-        if summary.tally is None:
-            raise ValueError("a pilot's run must tally its paths against the pilot's brackets")
         sample = pilot.sample
-        missed = resolve(summary.tally, pilot.brackets, summary.count, qs, out)
+        if summary.tally is not None:  # gathered in the run's pass
+            missed = resolve(summary.tally, pilot.brackets, summary.count, qs, out)
+        elif summary.binned is not None and pilot.bins is not None:
+            # counted in bins: a second pass gathers the bins that hold the ranks
+            br = narrow(summary.binned, pilot.bins, pilot.brackets.todo, summary.count, qs)
+            missed = resolve(second_pass(br), br, summary.count, qs, out)
+        else:
+            raise ValueError("a pilot's run must tally or bin its paths against the pilot")
         todo &= missed | ~pilot.brackets.todo
         margins = _MARGINS[1:]
     else:
