@@ -73,18 +73,24 @@ def test_run_memory_by_hand():
     assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
 
 
-def test_a_huge_streamed_run_counts_in_bins_in_bounded_memory():
+def test_a_huge_streamed_run_counts_in_bins_in_bounded_memory(monkeypatch):
+    # 20 GB available: the memory limit is 10 GB, an eighth of it 1.25 GB, so a pass may gather
+    # GATHER_MAX_BYTES = 2^30 = 1,073,741,824 bytes
+    monkeypatch.setattr(limits, "available_memory", lambda: 20_000_000_000)
+    assert limits.gather_bytes() == 1 << 30
     # 1e11 paths x 6 outputs x 3 quantiles: inside the brackets 1e11 x 18 x 1,296 / 65,536
-    # x 8 B = 2.8477e11 B, far above GATHER_BYTES = 2^28 = 268,435,456; so each bracket is cut
-    # in ceil(2 x 2.8477e11 / 2^28) + 1 = 2,122 + 1 = 2,123 bins
-    assert limits.bracket_bins(10**11, 6, 3) == 2123
+    # x 8 B = 2.8477e11 B; so each bracket is cut in ceil(2 x 2.8477e11 / 2^30) + 1 = 531 + 1
+    assert limits.bracket_bins(10**11, 6, 3) == 532
     assert limits.bracket_bins(10**6, 6, 3) == 1  # 1e6 x 18 x 0.0198 x 8 = 2.8 MB: gathered
     # memory: block 16,384 x 6 x 8 = 786,432; pilot 65,536 x 6 x 8 = 3,145,728; 762,940
     # segments (1e11 / 131,072, rounded up) x (4 x 6 x 8 + 1024) = 927,735,040; bins: counts
-    # and cuts 2 x 6 x 3 x 2,123 x 8 = 611,424, and 2^28 gathered
+    # and cuts 2 x 6 x 3 x 532 x 8 = 153,216, and 2^30 gathered
     assert limits.run_memory(10**11, 6, chunk=16_384, keep=False) == (
-        786_432 + 3_145_728 + 927_735_040 + 611_424 + 268_435_456
+        786_432 + 3_145_728 + 927_735_040 + 153_216 + 1_073_741_824
     )
+    # a smaller machine gathers less: 1.6 GB available, limit 0.8 GB, an eighth 100 MB
+    monkeypatch.setattr(limits, "available_memory", lambda: 1_600_000_000)
+    assert limits.gather_bytes() == 100_000_000
 
 
 def test_sobol_memory_by_hand():

@@ -38,7 +38,7 @@ SUMMARY_OVERHEAD_BYTES = 1024  # one segment's Summary: Python objects around it
 # the share of a run's paths inside one quantile's bracket drawn from a pilot of SAMPLE_MAX paths
 # (5 binomial sds of a rank and 8 either side, the sd at most sqrt(SAMPLE_MAX / 4)): ~2 %
 BRACKET_SHARE = 2 * (5 * math.sqrt(SAMPLE_MAX / 4) + 8) / SAMPLE_MAX
-GATHER_BYTES = 1 << 28  # values inside the brackets one pass may gather (256 MB)
+GATHER_MAX_BYTES = 1 << 30  # values inside the brackets one pass may gather: at most 1 GiB
 
 _UNITS = {
     "": 1,
@@ -148,17 +148,24 @@ def time_limit() -> tuple[float, str]:
     return DEFAULT_TIME_S, "the default"
 
 
+def gather_bytes() -> int:
+    """Bytes of values inside the quantiles' brackets one pass may gather: GATHER_MAX_BYTES, or
+    an eighth of the memory limit where that is less."""
+    return min(GATHER_MAX_BYTES, memory_limit()[0] // 8)
+
+
 def bracket_bins(paths: int, outputs: int, quantiles: int) -> int:
     """How a streamed run finds its exact quantiles in bounded memory: 1 when one pass can
-    gather the values inside every bracket within GATHER_BYTES; else the number of bins each
-    bracket is first counted in (constant memory), so that a second pass gathers only the
+    gather the values inside every bracket within `gather_bytes()`; else the number of bins
+    each bracket is first counted in (constant memory), so that a second pass gathers only the
     bins that hold the ranks (twice the share, for ranks that straddle two bins)."""
     if paths <= SAMPLE_MAX:
         return 1
     inside = paths * outputs * quantiles * BRACKET_SHARE * BYTES_PER_VALUE
-    if inside <= GATHER_BYTES:
+    budget = gather_bytes()
+    if inside <= budget:
         return 1
-    return math.ceil(2 * inside / GATHER_BYTES) + 1
+    return math.ceil(2 * inside / budget) + 1
 
 
 def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: int = 3) -> int:
@@ -170,8 +177,8 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
     overhead) and, beyond SAMPLE_MAX paths, the values inside each quantile's bracket: about
     2 (5 sd + 8) / SAMPLE_MAX of the paths, sd = sqrt(SAMPLE_MAX / 4) the largest binomial sd
     of a rank in the pilot (uncertainty/summaries.py), ~2 % a quantile and output; where those
-    would exceed GATHER_BYTES, the bins of `bracket_bins` (counts and cuts) and GATHER_BYTES of
-    values gathered from the bins that hold the ranks, whatever the paths.
+    would exceed `gather_bytes()`, the bins of `bracket_bins` (counts and cuts) and that many
+    bytes of values gathered from the bins that hold the ranks, whatever the paths.
     The model's own working arrays for a chunk are not counted (they scale with the chunk).
     """
     paths, outputs, chunk = int(paths), int(outputs), int(min(chunk, paths))
@@ -186,7 +193,7 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
         inside = math.ceil(paths * outputs * int(quantiles) * BRACKET_SHARE * BYTES_PER_VALUE)
         bins = bracket_bins(paths, outputs, quantiles)
         if bins > 1:  # counts and cuts of each bracket's bins, and the bins that hold the ranks
-            inside = 2 * outputs * int(quantiles) * bins * BYTES_PER_VALUE + GATHER_BYTES
+            inside = 2 * outputs * int(quantiles) * bins * BYTES_PER_VALUE + gather_bytes()
     return block + sample + summaries + inside
 
 

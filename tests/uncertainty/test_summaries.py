@@ -344,7 +344,7 @@ def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkey
 
 
 def test_a_run_too_large_to_gather_counts_in_bins_then_gathers(monkeypatch):
-    """Where the values inside the brackets would exceed limits.GATHER_BYTES (1 kB here), the
+    """Where the values inside the brackets would exceed limits.gather_bytes() (1 kB here), the
     run counts them in bins and a second pass gathers the bins holding the ranks: the kept
     run's numbers, two passes of the model (plus the pilot), and a progress total of both."""
     from aicapex import limits
@@ -352,7 +352,7 @@ def test_a_run_too_large_to_gather_counts_in_bins_then_gathers(monkeypatch):
     monkeypatch.setattr(S, "SAMPLE_MAX", 500)
     monkeypatch.setattr(S, "PILOT_PATHS", 700)
     monkeypatch.setattr(limits, "SAMPLE_MAX", 500)
-    monkeypatch.setattr(limits, "GATHER_BYTES", 1000)
+    monkeypatch.setattr(limits, "GATHER_MAX_BYTES", 1000)
     assert limits.bracket_bins(20_000, 4, len(QS)) > 1
     seen, calls = [], []
 

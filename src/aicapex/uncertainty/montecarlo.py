@@ -369,7 +369,7 @@ def run_model(
     # a streamed run whose sample cannot hold every path brackets its quantiles from a pilot
     # (its first PILOT_PATHS paths, evaluated first) and tallies against them in its one pass
     use_pilot = bool(qs) and (spec.stride or 1) > 1
-    # beyond GATHER_BYTES of values inside the brackets, the pass counts them in bins and a
+    # beyond limits.gather_bytes() of values inside the brackets, the pass counts them in bins and a
     # second pass gathers the bins that hold the ranks: bounded memory whatever the paths
     bins = limits.bracket_bins(paths, k, len(qs)) if use_pilot else 1
     total = paths * (2 if bins > 1 else 1)
