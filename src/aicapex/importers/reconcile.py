@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from ..dataset import Dataset
+from ..dataset.dataset import FILED_ORIGIN_PREFIX
 from ..periods import Period, parse_period
 from ..units import UNITS, convert
 from .sec_parse import concept_table
@@ -286,7 +287,7 @@ def unchecked(
 
 def _reconcile(dataset, filing_facts, entity):
     press = dataset.facts
-    press = press[~press["origin"].fillna("").str.startswith("import:")]
+    press = press[~press["origin"].fillna("").str.startswith(FILED_ORIGIN_PREFIX)]
     if entity is not None:
         press = press[press["entity"] == entity]
     press = press[press["metric"].isin(_checkable_metrics())]

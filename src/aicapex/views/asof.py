@@ -82,9 +82,11 @@ def _read(store: Store | None, name: str) -> pd.DataFrame | None:
 
 def article_dates(dataset: Dataset) -> pd.DataFrame:
     """One row per article (source) with its date when known: source, outlet, date (ISO or None)."""
+    from ..dataset.dataset import FILED_ORIGIN_PREFIX
+
     facts = dataset.facts
     arts = facts[facts["filed"].isna()] if "filed" in facts.columns else facts
-    arts = arts[~arts["origin"].astype(str).str.startswith("import:")]
+    arts = arts[~arts["origin"].astype(str).str.startswith(FILED_ORIGIN_PREFIX)]
     rows = []
     for source, grp in arts.groupby("source", dropna=True, sort=True):
         when = None

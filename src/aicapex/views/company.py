@@ -411,9 +411,10 @@ def _risks(sh: _Shared, entity: str):
 
 def _claims(sh: _Shared, entity: str):
     from .. import metrics
+    from ..dataset.dataset import FILED_ORIGIN_PREFIX
 
     f = sh.ds.facts
-    f = f[(f["entity"] == entity) & ~f["origin"].astype(str).str.startswith("import:")]
+    f = f[(f["entity"] == entity) & ~f["origin"].astype(str).str.startswith(FILED_ORIGIN_PREFIX)]
     fact_to_output: dict[str, str] = {}
     for name in metrics.names():
         m = metrics.get(name)
