@@ -129,23 +129,9 @@ def register(app: typer.Typer) -> None:
             df = df[df["metric"] == metric]
         if period:
             df = df[df["period"] == period.upper()]
-        cols = [
-            "entity",
-            "metric",
-            "period",
-            "value",
-            "low",
-            "high",
-            "unit",
-            "scale",
-            "basis",
-            "as_of",
-            "source",
-            "outlet",
-            "quote",
-            "note",
-            "origin",
-        ]
+        from ..dataset.schema import FACT_DISPLAY_COLUMNS
+
+        cols = list(FACT_DISPLAY_COLUMNS)
         if fmt is Format.table:  # the terminal gets the columns up to the source file
             cols = cols[: cols.index("source") + 1]
         if stale:

@@ -311,6 +311,25 @@ _AMOUNT = {
     "unit": "string",
     "scale": "float64",
 }
+# the order in which a person reads a fact: the figure, then where it comes from (the
+# `facts` command cuts it after `source` on a terminal; the workbook's sources sheet shows all)
+FACT_DISPLAY_COLUMNS = [
+    "entity",
+    "metric",
+    "period",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "scale",
+    "basis",
+    "as_of",
+    "source",
+    "outlet",
+    "quote",
+    "note",
+    "origin",
+]
 COLUMNS: dict[str, dict[str, str]] = {
     "entities": {
         "id": "string",

@@ -163,28 +163,13 @@ def workbook_bytes(
     return buf.getvalue()
 
 
-SOURCE_COLUMNS = [
-    "entity",
-    "metric",
-    "period",
-    "value",
-    "low",
-    "high",
-    "unit",
-    "scale",
-    "basis",
-    "outlet",
-    "quote",
-    "source",
-    "note",
-    "origin",
-]
-
-
 def sources_frame(dataset) -> pd.DataFrame:
-    """Every fact with its outlet, original sentence and source (file name or filing URL)."""
+    """Every fact with its outlet, original sentence and source (file name or filing URL), in
+    the columns and order of `aicapex facts`."""
+    from ..dataset.schema import FACT_DISPLAY_COLUMNS
+
     facts = dataset.facts
-    cols = [c for c in SOURCE_COLUMNS if c in facts.columns]
+    cols = [c for c in FACT_DISPLAY_COLUMNS if c in facts.columns]
     return facts[cols].reset_index(drop=True)
 
 
