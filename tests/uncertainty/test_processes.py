@@ -108,6 +108,9 @@ def test_one_process_where_forking_is_not_safe(monkeypatch):
     assert out == [1]
     monkeypatch.setenv("AICAPEX_PROCESSES", "1")
     assert P.usable(8) == 1
+    monkeypatch.setenv("AICAPEX_PROCESSES", "two")
+    with pytest.raises(ScenarioError, match="AICAPEX_PROCESSES = 'two'"):
+        P.usable(8)
 
 
 def test_shared_buffer_is_seen_by_a_forked_child():

@@ -4,8 +4,8 @@
 A local dask.distributed cluster takes 2-3 s to start and ships the model to each worker; a
 forked process starts in milliseconds with the prepared model, its inputs and the run's output
 buffer already in memory. The buffer is a shared anonymous mapping, so each task writes its
-segment's paths where the parent reads them, and only the segment summaries (a few arrays of
-length k) travel back. The tasks are the in-process run's own functions (segments.py) over the
+segment's paths where the parent reads them, and only the segment summaries travel back (a few
+arrays of length k, and a pilot's tallies: the few % of values inside the brackets). The tasks are the in-process run's own functions (segments.py) over the
 same layout and streams, and the summaries merge in the same fixed tree, so the numbers are
 identical to a one-process run for any number of processes.
 
@@ -25,6 +25,7 @@ from typing import Any, Self
 
 import numpy as np
 
+from ..errors import ScenarioError
 from . import sampling
 from . import summaries as S
 from .segments import Model, RunSpec, segment_paths, segment_summary, segment_tally
@@ -50,7 +51,13 @@ def usable(segments: int, processes: int | None = None) -> int:
     import multiprocessing
 
     if processes is None:
-        cap = int(os.environ.get("AICAPEX_PROCESSES") or 0)
+        raw = os.environ.get("AICAPEX_PROCESSES") or "0"
+        try:
+            cap = int(raw)
+        except ValueError:
+            raise ScenarioError(
+                f"AICAPEX_PROCESSES = {raw!r}: expected a whole number of processes (1: one)"
+            ) from None
         processes = min(cores(), cap) if cap > 0 else cores()
     if (
         processes <= 1
@@ -65,8 +72,9 @@ def usable(segments: int, processes: int | None = None) -> int:
 
 def shared_buffer(rows: int, paths: int) -> np.ndarray:
     """An uninitialised float64 (rows, paths) array in a shared anonymous mapping: what a forked
-    process writes there, the parent reads. Pages are mapped and zeroed in one call
-    (MAP_POPULATE) instead of one fault at a time as the tasks first write them."""
+    process writes there, the parent reads. Its pages are faulted in by the tasks that first
+    write them, in parallel (mapping and zeroing 1 GB of shared pages up front, MAP_POPULATE,
+    took 0.8 s here, longer than private pages: 0.5 s)."""
     nbytes = max(8, rows * paths * 8)
     flags = mmap.MAP_SHARED | mmap.MAP_ANONYMOUS
     buf = mmap.mmap(-1, nbytes, flags=flags)
