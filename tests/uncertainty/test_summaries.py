@@ -102,26 +102,32 @@ def test_brackets_that_miss_are_widened_until_exact():
     assert np.array_equal(q[0], np.quantile(row, QS))
 
 
-def _one_pass(values: np.ndarray, cuts: list[int], m: int):
-    """A pilot of the first m paths, then one pass tallying every chunk against its brackets;
-    returns the quantiles and how many second passes the brackets that missed needed."""
+def _piloted(values: np.ndarray, cuts: list[int], m: int, bins: int = 1):
+    """A pilot of the first m paths, then one pass over the chunks: tallied against the pilot's
+    brackets (bins 1), or counted in `bins` bins of them; then the passes that gather (the bins
+    holding the ranks; wider brackets where those missed). Returns the quantiles and the number
+    of values each further pass gathered."""
     edges = [0, *cuts, values.shape[1]]
-    pilot = S.pilot(values[:, :m].copy(), values.shape[1], QS)
+    pilot = S.pilot(values[:, :m].copy(), values.shape[1], QS, bins)
     parts = []
     for a, b in itertools.pairwise(edges):
         if b > a:
             part = S.chunk_summary(values[:, a:b], a, None)
-            part.tally = S.tally(values[:, a:b], pilot.brackets)
+            if pilot.bins is None:
+                part.tally = S.tally(values[:, a:b], pilot.brackets)
+            else:
+                part.binned = S.count_bins(values[:, a:b], pilot.bins)
             parts.append(part)
     summary = S.tree_reduce(parts, S.merge)
-    passes = []
+    gathered = []
 
     def second_pass(br):
-        passes.append(br)
         chunks = [S.tally(values[:, a:b], br) for a, b in itertools.pairwise(edges) if b > a]
-        return S.tree_reduce(chunks, S.merge_tally)
+        t = S.tree_reduce(chunks, S.merge_tally)
+        gathered.append(sum(x.size for parts in t.inside.values() for x in parts))
+        return t
 
-    return S.exact_quantiles(summary, QS, second_pass, pilot), len(passes)
+    return S.exact_quantiles(summary, QS, second_pass, pilot), gathered
 
 
 def _numpy_quantiles(row: np.ndarray) -> np.ndarray:
@@ -139,35 +145,12 @@ def test_one_pass_with_a_pilot_equals_numpy_for_any_chunking(n, cuts, m, seed):
     """Whatever the pilot's size, the tally of one pass (plus, where a bracket missed, wider
     passes) gives np.quantile / np.nanquantile bit for bit."""
     values = _rows(seed, n)
-    q, _ = _one_pass(values, sorted(c for c in cuts if c < n), min(m, n))
+    q, _ = _piloted(values, sorted(c for c in cuts if c < n), min(m, n))
     for j in range(values.shape[0]):
         if np.isnan(values[j]).all():
             assert np.isnan(q[j]).all()
         else:
             assert np.array_equal(q[j], _numpy_quantiles(values[j])), j
-
-
-def _binned(values: np.ndarray, cuts: list[int], m: int, bins: int):
-    """A pilot of the first m paths cut in `bins` bins; one pass counting every chunk in them;
-    then passes that gather the bins holding the ranks (and wider ones where those missed)."""
-    edges = [0, *cuts, values.shape[1]]
-    pilot = S.pilot(values[:, :m].copy(), values.shape[1], QS, bins)
-    parts = []
-    for a, b in itertools.pairwise(edges):
-        if b > a:
-            part = S.chunk_summary(values[:, a:b], a, None)
-            part.binned = S.count_bins(values[:, a:b], pilot.bins)
-            parts.append(part)
-    summary = S.tree_reduce(parts, S.merge)
-    gathered = []
-
-    def second_pass(br):
-        chunks = [S.tally(values[:, a:b], br) for a, b in itertools.pairwise(edges) if b > a]
-        t = S.tree_reduce(chunks, S.merge_tally)
-        gathered.append(sum(x.size for parts in t.inside.values() for x in parts))
-        return t
-
-    return S.exact_quantiles(summary, QS, second_pass, pilot), gathered
 
 
 @settings(max_examples=25, deadline=None)
@@ -183,7 +166,7 @@ def test_counting_in_bins_then_gathering_equals_numpy(n, cuts, m, bins, seed):
     holding the ranks) gives np.quantile / np.nanquantile bit for bit, for any pilot, chunking
     and number of bins."""
     values = _rows(seed, n)
-    q, _ = _binned(values, sorted(c for c in cuts if c < n), min(m, n), bins)
+    q, _ = _piloted(values, sorted(c for c in cuts if c < n), min(m, n), bins)
     for j in range(values.shape[0]):
         if np.isnan(values[j]).all():
             assert np.isnan(q[j]).all()
@@ -195,8 +178,8 @@ def test_bins_bound_what_a_pass_gathers():
     """200,000 normal paths, a pilot of 5,000: its brackets hold ~2-8 % of the paths each; cut
     in 50 bins, the gathering pass keeps about 1/50 of that (two bins at most per rank)."""
     values = np.random.default_rng(4).normal(size=(2, 200_000))
-    plain, _ = _one_pass(values, [70_000], 5000)
-    q, gathered = _binned(values, [70_000], 5000, 50)
+    plain, _ = _piloted(values, [70_000], 5000)
+    q, gathered = _piloted(values, [70_000], 5000, 50)
     assert np.array_equal(q, plain) and np.array_equal(q, np.quantile(values, QS, axis=1).T)
     pilot = S.pilot(values[:, :5000].copy(), 200_000, QS)
     inside = S.tally(values, pilot.brackets)
@@ -208,8 +191,8 @@ def test_a_representative_pilot_needs_no_second_pass():
     """Normal draws, a pilot of 5,000 of 200,000 paths: every bracket (5 binomial sds of the
     pilot, P(miss) ~ 1e-6 each) holds its ranks, so the one pass is the only pass."""
     values = np.random.default_rng(3).normal(size=(4, 200_000))
-    q, passes = _one_pass(values, [50_000, 120_000], 5000)
-    assert passes == 0
+    q, passes = _piloted(values, [50_000, 120_000], 5000)
+    assert passes == []
     assert np.array_equal(q, np.quantile(values, QS, axis=1).T)
 
 
@@ -219,8 +202,8 @@ def test_a_pilot_that_misses_is_widened_until_exact():
     n = 10_000
     row = np.arange(n, dtype=float)
     row[:1000] = -1.0 - np.arange(1000)
-    q, passes = _one_pass(row[None, :], [3000, 7000], 1000)
-    assert passes >= 1
+    q, passes = _piloted(row[None, :], [3000, 7000], 1000)
+    assert len(passes) >= 1
     assert np.array_equal(q[0], np.quantile(row, QS))
 
 
