@@ -75,28 +75,6 @@ def _fact_factor(dataset: Dataset, entity: str, metric: str, period: str) -> flo
     return r.scale
 
 
-class _MemoDataset(Dataset):
-    """The run's dataset with `resolve` memoised: the financial layer resolves the same figures
-    on every call, and a Monte Carlo run calls it once per chunk. The tables are never mutated."""
-
-    def resolve(
-        self,
-        entity: str,
-        metric: str,
-        period: str,
-        *,
-        as_of: str | None = None,
-        filed_first: bool = False,
-    ) -> Any:
-        cache = self.__dict__.setdefault("_resolved", {})
-        key = (entity, metric, period, as_of, filed_first)
-        if key not in cache:
-            cache[key] = Dataset.resolve(
-                self, entity, metric, period, as_of=as_of, filed_first=filed_first
-            )
-        return cache[key]
-
-
 def _memo_network(network: DealNetwork) -> DealNetwork:
     """The network with its matrices and external assets computed once: `stress_network` asks for
     them (pandas filters and scatter-adds over the deal tables) on every call, and a Monte Carlo run
@@ -162,14 +140,8 @@ class LinkedModel:
         network: DealNetwork | None = None,
         stress_options: Mapping[str, Any] | None = None,
     ) -> None:
-        self.dataset = _MemoDataset(
-            dataset.entities, dataset.facts, dataset.deals, dataset.constants
-        )
-        # the same tables: what was already worked out on them (the fact index, resolved
-        # figures, e.g. by a command that listed the modelled companies first) still holds
-        self.dataset.__dict__.update(
-            {k: v for k, v in dataset.__dict__.items() if k.startswith("_") and k != "_resolved"}
-        )
+        # the figures are resolved once, when the layers are prepared below, not per chunk
+        self.dataset = dataset
         self.assumptions = scenario = assumptions
         metrics = [canonical_metric(m) for m in metrics]
         unknown_metrics = [m for m in metrics if m not in METRICS]
