@@ -34,8 +34,7 @@ def split_modelled(ds: Dataset, entities: Iterable[str]) -> tuple[list[str], dic
 
 def not_modelled_reason(ds: Dataset, entity: str) -> str:
     """Why an entity is not modelled, and what the dataset holds for it instead."""
-    f = ds.facts
-    held = f.loc[f["entity"] == entity, "metric"].dropna().nunique()
+    held = len(ds.fact_index().metrics(entity))
     have = (
         f"the dataset holds {held} other metrics for it (`aicapex facts --entity {entity}`)"
         if held
