@@ -126,3 +126,22 @@ def test_shared_buffer_is_seen_by_a_forked_child():
     child.join()
     assert child.exitcode == 0
     assert buf.tolist() == [[0.0] * 5, [7.0] * 5]
+
+
+def test_a_forked_child_gets_a_sampler_pool_of_its_own():
+    """A forked child inherits the parent's thread pool object but none of its threads: the
+    sampler forgets it at the fork (os.register_at_fork), so a child that draws with threads
+    makes a pool of its own instead of waiting for ever on a dead one."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork start method here")
+    assert sampling._executor().submit(int, "1").result() == 1  # the parent's pool, running
+
+    def child():
+        raise SystemExit(sampling._executor().submit(int, "7").result(timeout=10))
+
+    p = multiprocessing.get_context("fork").Process(target=child)
+    p.start()
+    p.join(30)
+    assert p.exitcode == 7

@@ -85,7 +85,7 @@ def _child_start() -> None:
     """One core per process. OpenBLAS's threads spin while they wait: two processes with a
     thread per core each ran the network's clearing (a (paths, nodes) x (nodes, nodes) product
     per iteration) 1.6x slower than one process alone. The sampler's threads would oversubscribe
-    too, and a thread pool the parent made before the fork has no threads here."""
+    too."""
     import signal
 
     from threadpoolctl import threadpool_limits
@@ -95,8 +95,7 @@ def _child_start() -> None:
     # and break the pool, which the parent would report as an error rather than an interruption
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(1)
-    sampling._THREADS = 1
-    sampling._pool = None
+    sampling.use_threads(1)
 
 
 def _summary_task(token: int, segment: int) -> S.Summary:

@@ -119,6 +119,25 @@ def _executor() -> ThreadPoolExecutor:
     return _pool
 
 
+def use_threads(n: int) -> None:
+    """Draw with at most n threads from now on (1: none), e.g. in a process that has one core
+    to itself."""
+    global _THREADS, _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False)
+    _THREADS, _pool = max(1, int(n)), None
+
+
+def _forget_pool() -> None:
+    # a forked child inherits the pool object but none of its threads
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 class Sampler:
     """Draws successive chunks of paths from path `start` on; constants come back as Python
     floats (they broadcast). A chunk that crosses a segment boundary is drawn in pieces."""
