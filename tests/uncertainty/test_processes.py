@@ -40,8 +40,17 @@ def segments(monkeypatch):
 
 
 @forking
-@pytest.mark.parametrize("keep", [True, False])
-def test_forked_run_equals_one_process(segments, keep):
+@pytest.mark.parametrize(
+    ("keep", "pilot"),
+    [
+        (True, None),
+        (False, 400),  # part of a chunk: the first segment evaluates it again
+        (False, 1400),  # two whole chunks, evaluated by the processes, read by the first segment
+    ],
+)
+def test_forked_run_equals_one_process(segments, monkeypatch, keep, pilot):
+    if pilot is not None:
+        monkeypatch.setattr(S, "PILOT_PATHS", pilot)
     seen = []
 
     def run(processes, keep=keep, **kw):

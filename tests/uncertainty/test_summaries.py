@@ -271,10 +271,18 @@ def test_streamed_run_equals_kept_run(monkeypatch, pilot_paths):
         streamed.summary((0.3,))
 
 
-def test_a_streamed_run_evaluates_each_path_once_plus_its_pilot(monkeypatch):
-    """One pass: the model sees the run's paths once, and the pilot's first paths once more."""
+@pytest.mark.parametrize(
+    ("pilot", "evaluated"),
+    [
+        (700, 20_000 + 700),  # the pilot's 700 paths are part of a chunk: evaluated again
+        (2_000, 20_000),  # two whole chunks: the pass reads them from the pilot
+    ],
+)
+def test_a_streamed_run_evaluates_each_path_once(monkeypatch, pilot, evaluated):
+    """One pass: the model sees the run's paths once; the pilot's first paths once more,
+    unless they make whole chunks of the run, which the pass then reads instead."""
     monkeypatch.setattr(S, "SAMPLE_MAX", 500)
-    monkeypatch.setattr(S, "PILOT_PATHS", 700)
+    monkeypatch.setattr(S, "PILOT_PATHS", pilot)
     seen = []
 
     def fn(x):
@@ -282,21 +290,30 @@ def test_a_streamed_run_evaluates_each_path_once_plus_its_pilot(monkeypatch):
         return MODEL.fn(x)
 
     model = FunctionModel(fn, MODEL.names, entity="acme", year=2026)
-    run_model(model, INPUTS, 20_000, 3, chunk_size=1000, keep=False, progress=False)
-    assert sum(seen) == 20_000 + 700
+    streamed = run_model(
+        model, INPUTS, 20_000, 3, chunk_size=1000, keep=False, quantiles=QS, progress=False
+    )
+    assert sum(seen) == evaluated
+    kept = run_model(MODEL, INPUTS, 20_000, 3, chunk_size=1000, keep=True, progress=False)
+    assert np.array_equal(streamed.stats.mean, kept.stats.mean)
+    for q in QS:
+        assert np.array_equal(streamed.quantiles[q], np.quantile(kept.values, q, axis=1))
 
 
 def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkeypatch):
-    """The model's first evaluation (the pilot) gives outputs 100 below every later one, so its
-    brackets miss; wider passes over re-generated chunks still give np.quantile of the run's own
-    paths, and the progress total grows by the run's paths for each extra pass."""
+    """The pilot's brackets are drawn as if its outputs were 100 below the run's, so they miss;
+    wider passes over re-generated chunks still give np.quantile of the run's own paths, and the
+    progress total grows by the run's paths for each extra pass. The first pass reads the
+    pilot's chunk instead of evaluating it again."""
     monkeypatch.setattr(S, "SAMPLE_MAX", 500)
     monkeypatch.setattr(S, "PILOT_PATHS", 1000)
+    real_pilot = S.pilot
+    monkeypatch.setattr(S, "pilot", lambda values, *a: real_pilot(values - 100.0, *a))
     calls = []
 
     def fn(x):
         calls.append(len(x["u"]))
-        return {"u": x["u"] + (0.0 if len(calls) == 1 else 100.0)}
+        return {"u": x["u"] + 100.0}
 
     seen = []
     streamed = run_model(
@@ -307,6 +324,7 @@ def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkey
         chunk_size=1000,
         keep=False,
         quantiles=QS,
+        processes=1,
         on_progress=lambda done, total: seen.append((done, total)),
     )
     shifted = run_model(
@@ -320,9 +338,10 @@ def test_a_pilot_unlike_the_run_costs_more_passes_counted_in_the_progress(monkey
     )
     for q in QS:
         assert np.array_equal(streamed.quantiles[q], np.quantile(shifted.values, q, axis=1))
-    assert calls[0] == 1000  # the pilot, then 20 chunks a pass
-    passes = (len(calls) - 1) // 20
-    assert passes >= 2 and len(calls) == 1 + 20 * passes
+    # the pilot (chunk 0), the rest of the first pass (19 chunks), then 20 chunks a pass
+    assert calls[0] == 1000 and len(calls) >= 1 + 19 + 20
+    passes = 1 + (len(calls) - 20) // 20
+    assert len(calls) == 20 + 20 * (passes - 1)
     assert seen[-1] == (20_000 * passes, 20_000 * passes)
 
 

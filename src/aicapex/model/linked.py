@@ -213,6 +213,7 @@ class LinkedModel:
                 if m not in self.financial_outputs:
                     self.financial_outputs.append(m)
         self._coefs: PressCoefficients | None = None
+        self._prepared: PreparedFinancials | None = None
         self._network: DealNetwork | None = None
         self._link: OcfLink | None = None
         self._rental: RentalLink | None = None
@@ -226,6 +227,9 @@ class LinkedModel:
             # one deterministic pass (every input at its median) fixes the entities the run covers
             probe = self._financials(scenario.values(), 1, entities)
             self.entities = probe.entities
+            # the engine's runs (`evaluate` into its buffer) go through this, prepared now: a
+            # forked process then inherits it instead of preparing its own
+            self._prepared = prepare_financials(self.dataset, self.entities, self.years)
         # ROIC (H15): on the financial layer's capex and server life (roic/layer.py)
         self._roic = None
         if any(m in ROIC_OUTPUTS for m in self.metrics):
@@ -286,7 +290,6 @@ class LinkedModel:
         self._metric_entities = {
             m: list(self.columns.loc[self.columns["metric"] == m, "entity"]) for m in self.metrics
         }
-        self._prepared: PreparedFinancials | None = None
         self._company_rows = {}  # financial metric -> its first row in the output block
         for m in self.metrics:
             if m in FINANCIAL_OUTPUTS:

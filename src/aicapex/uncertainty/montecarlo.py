@@ -397,16 +397,12 @@ def run_model(
     # the projection starts from the first finished segment
     on_progress = _AfterFirst(guard, on_progress) if distributed else guard
     try:
-        pilot = None
-        if use_pilot:
-            pilot = S.pilot(_first_paths(model, spec, S.PILOT_PATHS), paths, qs, bins)
-            if pilot.bins is None:
-                spec = dataclasses.replace(spec, stride=None, brackets=pilot.brackets)
-            else:
-                spec = dataclasses.replace(spec, stride=None, bins=pilot.bins)
         if distributed:
             from .distributed import run_distributed
 
+            pilot = None
+            if use_pilot:
+                spec, pilot = _piloted(spec, _first_paths(model, spec), qs, bins)
             stats, quants = run_distributed(
                 model,
                 spec,
@@ -421,7 +417,15 @@ def run_model(
             values = None
         else:
             stats, quants, values = _run_local(
-                model, spec, qs, bool(keep), keep_paths, on_progress, total, processes, pilot
+                model,
+                spec,
+                qs,
+                bool(keep),
+                keep_paths,
+                on_progress,
+                total,
+                processes,
+                bins if use_pilot else None,
             )
     finally:
         if bar is not None:
@@ -449,8 +453,10 @@ def _run_local(
     on_progress: Callable[[int, int], Any] | None,
     total: int,
     processes: int | None = None,
-    pilot: S.Pilot | None = None,
+    pilot_bins: int | None = None,
 ) -> tuple[S.Summary, np.ndarray, np.ndarray | None]:
+    """The run in this process, or on forked processes; pilot_bins: with a pilot, cut in this
+    many bins a bracket (`limits.bracket_bins`; None: no pilot)."""
     k = len(model.columns)
     done = 0
 
@@ -472,10 +478,14 @@ def _run_local(
     segments = range(segment_count(spec.paths))
     # --keep-paths appends the chunks in order from this process: one process then
     forks = 1 if keep_paths else P.usable(len(segments), processes)
+    pilot: S.Pilot | None = None
     if forks > 1:
         values = P.shared_buffer(k, spec.paths) if keep else None
-        with P.ForkedRun(model, spec, values, forks) as run:
-            stats = S.tree_reduce(run.summaries(segments, tick), S.merge)
+        first = _pilot_paths(spec) if pilot_bins is not None else 0
+        with P.ForkedRun(model, values, forks, first) as run:
+            if pilot_bins is not None:  # the pilot's chunks on every process too
+                spec, pilot = _piloted(spec, run.first_paths(spec), qs, pilot_bins)
+            stats = S.tree_reduce(run.summaries(spec, segments, tick), S.merge)
             if values is not None:
                 quants = np.full((k, len(qs)), np.nan)
                 if qs:
@@ -484,15 +494,19 @@ def _run_local(
 
             def forked_pass(br: S.Brackets) -> S.Tally:
                 again()
-                return S.tree_reduce(run.tallies(segments, br, tick), S.merge_tally)
+                return S.tree_reduce(run.tallies(spec, segments, br, tick), S.merge_tally)
 
             return stats, S.exact_quantiles(stats, qs, forked_pass, pilot), None
 
+    given = None
+    if pilot_bins is not None:
+        given = _first_paths(model, spec)
+        spec, pilot = _piloted(spec, given, qs, pilot_bins)
     values = output_buffer(k, spec.paths) if keep else None
     writer = _ParquetSink(keep_paths, model.columns) if keep_paths else None
     try:
         parts = [
-            segment_summary(model, spec, s, values=values, sink=writer, on_chunk=tick)
+            segment_summary(model, spec, s, values=values, sink=writer, on_chunk=tick, given=given)
             for s in segments
         ]
         if writer is not None:
@@ -518,15 +532,31 @@ def _run_local(
     return stats, S.exact_quantiles(stats, qs, second_pass, pilot), None
 
 
-def _first_paths(model: Model, spec: RunSpec, m: int) -> np.ndarray:
-    """The outputs (k, m) of the run's first m paths (at most one segment), chunk by chunk."""
-    m = min(m, spec.paths, sampling.SEGMENT_PATHS)
+def _pilot_paths(spec: RunSpec) -> int:
+    """The size of a run's pilot: its first PILOT_PATHS paths, at most one segment."""
+    return min(S.PILOT_PATHS, spec.paths, sampling.SEGMENT_PATHS)
+
+
+def _first_paths(model: Model, spec: RunSpec) -> np.ndarray:
+    """The outputs (k, m) of the run's first m = `_pilot_paths` paths, chunk by chunk."""
+    m = _pilot_paths(spec)
     values = np.empty((len(model.columns), m))
     sampler = spec.input_set.sampler(spec.seed, 0)
     for start in range(0, m, spec.chunk):
         n = min(spec.chunk, m - start)
         evaluate_into(model, sampler.draw(n), n, values[:, start : start + n])
     return values
+
+
+def _piloted(
+    spec: RunSpec, first: np.ndarray, qs: Sequence[float], bins: int
+) -> tuple[RunSpec, S.Pilot]:
+    """The run's spec with the brackets (or bins) of the pilot `first` (its first paths'
+    outputs), and the pilot: the one pass then tallies (or counts) every path against them."""
+    pilot = S.pilot(first, spec.paths, qs, bins)
+    if pilot.bins is None:
+        return dataclasses.replace(spec, stride=None, brackets=pilot.brackets), pilot
+    return dataclasses.replace(spec, stride=None, bins=pilot.bins), pilot
 
 
 class _AfterFirst:

@@ -88,20 +88,30 @@ def run_segment(
     values: np.ndarray | None = None,
     sink: Callable[[int, np.ndarray], object] | None = None,
     on_chunk: Callable[[int], object] | None = None,
+    given: np.ndarray | None = None,
 ) -> S.Summary | S.Tally:
     """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
     against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
-    them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each."""
+    them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each.
+    `given` (k, m): the outputs of the run's first m paths, already evaluated in chunks of
+    spec.chunk (a pilot): a chunk among them is read, not evaluated again (the same numbers)."""
     chunks = segment_chunks(spec.paths, spec.chunk, segment)
     k = len(model.columns)
-    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
+    known = 0 if given is None else given.shape[1]
+    sampler = None
     buffer = np.empty((k, max(n for _, n in chunks))) if values is None else values
     summaries: list[S.Summary] = []
     tallies: list[S.Tally] = []
     scratch: dict[str, np.ndarray] = {}
     for start, n in chunks:
         block = values[:, start : start + n] if values is not None else buffer[:, :n]
-        evaluate_into(model, sampler.draw(n), n, block)
+        if start + n <= known:
+            assert given is not None
+            block[...] = given[:, start : start + n]
+        else:
+            if sampler is None:  # starts at the first chunk to evaluate (streams skip ahead)
+                sampler = spec.input_set.sampler(spec.seed, start)
+            evaluate_into(model, sampler.draw(n), n, block)
         if brackets is None:
             summary = S.chunk_summary(block, start, spec.stride, spec.events, scratch)
             if spec.brackets is not None:
@@ -128,9 +138,12 @@ def segment_summary(
     values: np.ndarray | None = None,
     sink: Callable[[int, np.ndarray], object] | None = None,
     on_chunk: Callable[[int], object] | None = None,
+    given: np.ndarray | None = None,
 ) -> S.Summary:
     """The first pass over one segment (see run_segment)."""
-    out = run_segment(model, spec, segment, values=values, sink=sink, on_chunk=on_chunk)
+    out = run_segment(
+        model, spec, segment, values=values, sink=sink, on_chunk=on_chunk, given=given
+    )
     assert isinstance(out, S.Summary)
     return out
 
