@@ -114,11 +114,13 @@ def _memo_network(network: DealNetwork) -> DealNetwork:
 # a streamed run of the full model (7 companies x 12 grid years, 14 nodes, 126 outputs) grew by
 # ~275 MB from chunks of 4,096 to 65,536 paths, ~4.5 kB a path, ~46 B a cell or node (the
 # financial layer works in slices of its own, so its temporaries do not grow with the chunk).
-# Chunks of 16,384 paths ran as fast as 65,536 (and 20 % faster than 4,096: fewer per-chunk
-# steps) with a quarter of the memory: that is the ceiling.
+# In one process, chunks of 16,384 paths ran as fast as 65,536 (and 20 % faster than 4,096:
+# fewer per-chunk steps) with a quarter of the memory; two processes sharing the L3 cache ran
+# 1 M paths of the full model 7 % faster in chunks of 8,192 than of 16,384 (and 4 % faster than
+# 4,096): that is the ceiling.
 _BYTES_PER_PATH_CELL = 48
 _CHUNK_BUDGET_BYTES = 300e6
-_CHUNK_MAX = 1 << 14
+_CHUNK_MAX = 1 << 13
 
 
 class LinkedModel:
