@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import textwrap
-from datetime import date
+from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from aicapex.cli import main
 from aicapex.dataset import Store, open_dataset
-from aicapex.views.asof import as_of, stale_companies
+from aicapex.views.asof import _iso, as_of, stale_companies
 
 
 def run(capsys, *args):
@@ -113,3 +114,23 @@ def test_missing_is_na_not_blank(tmp_path, capsys):
     assert code == 0, err
     row = next(line for line in out.splitlines() if "New Co" in line)
     assert "n/a" in row
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-01-05", "2024-01-05"),
+        ("20240105", "2024-01-05"),  # a compact ISO date, as pandas reads it too
+        ("2024-02-30", None),  # no such day
+        ("2024-01-05 10:00", "2024-01-05"),
+        ("not a date", None),
+        (date(2024, 1, 5), "2024-01-05"),
+        (datetime(2024, 1, 5, 23, 59), "2024-01-05"),
+        (pd.Timestamp("2024-01-05 10:00"), "2024-01-05"),
+        (None, None),
+        (float("nan"), None),
+        (pd.NA, None),
+    ],
+)
+def test_a_filing_date_is_read_as_its_iso_day(value, expected):
+    assert _iso(value) == expected

@@ -61,7 +61,13 @@ def parse_horizon(horizon: str | tuple[int, int] | Horizon | None) -> Horizon:
 
 
 def fiscal_end_months(ds: Dataset) -> dict[str, int]:
-    return dict(zip(ds.entities["id"], ds.entities["fiscal_year_end_month"].astype(int)))
+    """Entity id -> the month its fiscal year ends (12: December), read once per dataset (its
+    tables are never mutated): building the network reads ~60 figures."""
+    cached = ds.__dict__.get("_fiscal_end_months")
+    if cached is None:
+        ids, months = ds.entities["id"], ds.entities["fiscal_year_end_month"].astype(int)
+        cached = ds.__dict__["_fiscal_end_months"] = dict(zip(ids, months))
+    return dict(cached)
 
 
 def calendar_year(period: str, fiscal_year_end_month: int = 12) -> int:
@@ -84,7 +90,10 @@ def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False
     money in USD bn. Several periods in one calendar year: the latest period wins."""
     fye = fiscal_end_months(ds).get(entity, 12)
     rows = []
-    for period in ds.reports(entity, metric)["period"].dropna().unique():
+    # the periods in the order of their first row in the facts table, from the fact index (not
+    # a copy of the rows: ~2 ms a figure, ~60 figures to build the network)
+    groups = ds.fact_index().periods(entity, metric)
+    for _, period in sorted((min(at), p) for p, at in groups.items() if p is not None and at):
         p = parse_period(period)
         if annual_only and not p.is_annual:
             continue
@@ -101,7 +110,8 @@ def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False
             }
         )
     df = pd.DataFrame(rows, columns=["period", "year", "end", "value", "rule"])
-    return df.sort_values("end").reset_index(drop=True)
+    # stable: periods ending in the same month keep their order in the facts table
+    return df.sort_values("end", kind="stable").reset_index(drop=True)
 
 
 def yearly_flow(
