@@ -301,3 +301,19 @@ def test_year_paths_match_path_from_points(
     np.testing.assert_allclose(
         fast, path_from_points(points, grid, growth, n), rtol=1e-12, atol=1e-12, equal_nan=True
     )
+
+
+def test_a_run_without_explanations_gives_the_same_numbers(tmp_path):
+    """explain=False (a Monte Carlo chunk) records no figures, but every output is the same, bit
+    for bit; the explained run records where each figure came from."""
+    ds, _ = random_dataset(tmp_path, np.random.default_rng(11))
+    prepared = prepare_financials(ds, ["a", "b"], YEARS)
+    a = FinancialAssumptions(
+        alt_server_life_years=3, server_share=0.6, ocf_growth=np.linspace(-0.1, 0.3, 7)
+    )
+    explained = prepared.run(a)
+    quiet = prepared.run(a, explain=False)
+    for name, values in explained.arrays.items():
+        np.testing.assert_array_equal(quiet.arrays[name], values, err_msg=name)
+    for e in ("a", "b"):
+        assert explained.explanation[e].uses and not quiet.explanation[e].uses

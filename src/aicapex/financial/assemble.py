@@ -54,6 +54,9 @@ class EntityExplanation:
     # metric -> year -> where the figure used came from ("filed <accession>", "reported",
     # "guidance", "estimate", "user", "override", "derived")
     origin: dict[str, dict[int, str]] = field(default_factory=dict)
+    # records nothing (`record` returns at once): a Monte Carlo chunk's run, whose numbers are
+    # explained by the deterministic run's explanation, not by one per chunk
+    quiet: bool = field(default=False, repr=False)
 
     def record(
         self,
@@ -67,6 +70,8 @@ class EntityExplanation:
         derivation: str | None = None,
         source: tuple[str, str] | None = None,
     ) -> None:
+        if self.quiet:
+            return
         arr = np.asarray(value, float)
         if rule == "override":
             origin = "override"
@@ -248,10 +253,16 @@ def _opening(
 
 
 def assemble(
-    ef: EntityFigures, overrides: dict[Any, Any], case: Any, start: int | None = None
+    ef: EntityFigures,
+    overrides: dict[Any, Any],
+    case: Any,
+    start: int | None = None,
+    *,
+    explain: bool = True,
 ) -> tuple[EntityPoints, EntityExplanation]:
-    """The known points of one entity and the explanation of where each came from."""
-    expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric)
+    """The known points of one entity and the explanation of where each came from (explain
+    False: an explanation that records no figures, for a Monte Carlo chunk)."""
+    expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric, quiet=not explain)
 
     def get(m: str) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
         return _values(ef, m, overrides, case, expl)

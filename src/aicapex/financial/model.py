@@ -11,6 +11,7 @@ can then run many times with other assumptions and overrides (a Monte Carlo run 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,12 +186,15 @@ class PreparedFinancials:
         outputs: Iterable[str] | None = None,
         chunk_paths: int = DEFAULT_CHUNK_PATHS,
         out: Mapping[str, np.ndarray] | None = None,
+        explain: bool = True,
     ) -> FinancialResult:
         """Run the financial layer; see `run_financials` for the arguments.
 
         out: optional arrays to write kept outputs into, each (paths, entities, years), e.g. views
         of a caller's (columns, paths) buffer: `buf[rows].reshape(entities, years, paths).transpose(2, 0, 1)`;
         the result's arrays are then those same arrays (no allocation, no copy).
+        explain: False leaves the result's explanations without the figures used (their notes
+        stay): a Monte Carlo chunk, whose numbers the deterministic run explains.
         """
         a = assumptions if assumptions is not None else FinancialAssumptions()
         keep = _check_outputs(outputs)
@@ -226,7 +230,9 @@ class PreparedFinancials:
                     for e in missing
                 )
             )
-        assembled = {e: assemble(figures[e], ov, r["capex_case"], years[0]) for e in chosen}
+        assembled = {
+            e: assemble(figures[e], ov, r["capex_case"], years[0], explain=explain) for e in chosen
+        }
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
         lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
@@ -390,7 +396,7 @@ def _lives_and_shares(
         schedule = prior = None
         if life_src == "entity":
             schedule, prior = _life_schedule(pts.server_lives, grid, n)
-            if schedule is not None:
+            if schedule is not None and not expl.quiet:
                 expl.notes.append(
                     "server life schedule: "
                     + ", ".join(
@@ -425,8 +431,30 @@ def _life_schedule(
     is the same in every grid year. Before the first disclosure the first disclosed life holds."""
     if len(lives) < 2:
         return None, None
+    if all(np.size(v) == 1 for v in lives.values()):
+        # no life varies by path: one row (the table broadcasts), the same for every chunk of
+        # a run, so built once (the filed lives are figures, not samples)
+        key = tuple((y, float(np.asarray(v, float).reshape(()))) for y, v in sorted(lives.items()))
+        return _scalar_life_schedule(key, tuple(grid))
+    return _build_life_schedule(lives, grid, n)
+
+
+@functools.lru_cache(maxsize=256)
+def _scalar_life_schedule(
+    lives: tuple[tuple[int, float], ...], grid: tuple[int, ...]
+) -> tuple[Schedule, Schedule] | tuple[None, None]:
+    """`_life_schedule` of lives that are numbers: read-only one-row tables, shared."""
+    out = _build_life_schedule(dict(lives), list(grid), 1)
+    for part in out:
+        if part is not None:
+            part[0].setflags(write=False)
+    return out
+
+
+def _build_life_schedule(
+    lives: dict[int, Any], grid: list[int], n: int
+) -> tuple[Schedule, Schedule] | tuple[None, None]:
     years = sorted(lives)
-    # one row when no life varies by path (the table broadcasts): built once per chunk
     rows = n if any(np.size(v) > 1 for v in lives.values()) else 1
 
     def build(keys: list[int]) -> Schedule:

@@ -29,6 +29,8 @@ def normalise_overrides(
 ) -> dict[OverrideKey, tuple[str, np.ndarray]]:
     """{(entity, metric, year): (period code, values)} with values 0-d or 1-d float arrays."""
     out: dict[OverrideKey, tuple[str, np.ndarray]] = {}
+    if not overrides:  # a Monte Carlo chunk of a run without overrides: nothing to read
+        return out
     problems: list[Problem] = []
     known = set(dataset.entities["id"])
     for raw_key, raw_value in (overrides or {}).items():

@@ -335,6 +335,7 @@ class LinkedModel:
                     overrides=overrides,
                     outputs=self.financial_outputs,
                     out=out,
+                    explain=False,  # a chunk of a run: the layer's own run explains the figures
                 )
             return run_financials(
                 self.dataset,
