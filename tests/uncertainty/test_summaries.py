@@ -409,3 +409,31 @@ def test_progress_callback_sees_every_path():
     seen = []
     _run(10_000, 3000, on_progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (10_000, 10_000) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_a_segment_sends_one_array_a_bracket_and_the_same_quantiles():
+    """A segment's tally holds each bracket's values in one array (compact), whatever its number
+    of chunks; the quantiles are still np.quantile's."""
+    from aicapex.uncertainty.segments import RunSpec, run_segment
+
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=(2, 8000))
+    values[1, ::2] = 0.0  # ties: half the paths at one value
+    pilot = S.pilot(values[:, :1000], 8000, QS)
+    spec = RunSpec(INPUTS, 3, 8000, 500, None, (("<", 0.0),), brackets=pilot.brackets)
+
+    class Fixed:  # the paths' outputs, whatever the inputs: the chunk's slice of `values`
+        columns = MODEL.columns.iloc[:2]
+        start = 0
+
+        def evaluate(self, inputs, n, out):
+            out[...] = values[:, self.start : self.start + n]
+            self.start += n
+            return out
+
+    summary = run_segment(Fixed(), spec, 0)
+    assert all(len(parts) == 1 for parts in summary.tally.inside.values())
+    out = np.full((2, len(QS)), np.nan)
+    missed = S.resolve(summary.tally, pilot.brackets, summary.count, QS, out)
+    assert not missed.any()
+    np.testing.assert_array_equal(out, np.quantile(values, QS, axis=1).T)

@@ -125,9 +125,13 @@ def run_segment(
             sink(start, block)
         if on_chunk is not None:
             on_chunk(n)
+    # one array a bracket for the segment's values inside it (what a task sends back)
     if brackets is None:
-        return S.tree_reduce(summaries, S.merge)
-    return S.tree_reduce(tallies, S.merge_tally)
+        summary = S.tree_reduce(summaries, S.merge)
+        if summary.tally is not None:
+            summary.tally = S.compact(summary.tally)
+        return summary
+    return S.compact(S.tree_reduce(tallies, S.merge_tally))
 
 
 def segment_summary(

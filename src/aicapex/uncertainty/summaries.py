@@ -284,6 +284,17 @@ def tally(values: np.ndarray, br: Brackets) -> Tally:
     return Tally(below, at_lo, at_hi, inside)
 
 
+def compact(t: Tally) -> Tally:
+    """The same tally with each bracket's values in one array (a segment's chunks each add one):
+    a task's result then pickles a few hundred arrays, not thousands. The order of the values
+    inside a bracket does not matter (`resolve` partitions them)."""
+    inside = {
+        key: [parts[0] if len(parts) == 1 else np.concatenate(parts)] if parts else []
+        for key, parts in t.inside.items()
+    }
+    return Tally(t.below, t.at_lo, t.at_hi, inside)
+
+
 def merge_tally(a: Tally, b: Tally) -> Tally:
     inside = {key: a.inside.get(key, []) + b.inside.get(key, []) for key in a.inside | b.inside}
     return Tally(a.below + b.below, a.at_lo + b.at_lo, a.at_hi + b.at_hi, inside)
@@ -451,6 +462,7 @@ __all__ = [
     "Summary",
     "Tally",
     "chunk_summary",
+    "compact",
     "exact_quantiles",
     "merge",
     "merge_tally",
