@@ -3,8 +3,8 @@
 `run_distributed` sends the model once to every worker (`Client.scatter(broadcast=True)`), runs
 each segment of the run's layout (montecarlo.chunk_layout) as one task, the same function the
 in-process run calls (`montecarlo.run_segment`: the same chunks, the same SeedSequence streams),
-and merges the segment summaries in montecarlo's fixed tree, as tasks on the cluster. The
-numbers are therefore identical for any number of workers and to the in-process run. A
+and merges the segment summaries in montecarlo's fixed tree. The numbers are therefore
+identical for any number of workers and to the in-process run. A
 streamed run's pilot brackets are tallied in its first pass, and a second pass, when a bracket
 missed, runs the same way.
 
@@ -97,15 +97,6 @@ def _tally_task(model: Model, spec: RunSpec, segment: int, brackets: S.Brackets)
     return segment_tally(model, spec, segment, brackets)
 
 
-def _tally_of(summary: S.Summary) -> S.Tally:
-    assert summary.tally is not None
-    return summary.tally
-
-
-def _without_tally(summary: S.Summary) -> S.Summary:
-    return dataclasses.replace(summary, tally=None)
-
-
 def run_distributed(
     model: Model,
     spec: RunSpec,
@@ -133,36 +124,34 @@ def run_distributed(
     passes = 1
 
     def first_pass() -> S.Summary:
-        """Segment summaries merged in the engine's fixed tree, as tasks on the cluster (the
-        floating-point merge must not depend on which segment finishes first). A pilot's
-        tallies come to the driver instead, as each segment finishes, and are released on its
-        worker at once (as the second pass's: counts add, and the merge order cannot change a
-        partition), so that no worker gathers them all."""
+        """One task a segment; each summary comes to the driver as its segment finishes and is
+        released on its worker at once, so that no worker holds them all. The summaries merge
+        here in the engine's fixed tree once all are in (the floating-point merge must not
+        depend on which segment finishes first); a pilot's tallies merge as they arrive (counts
+        add, and the order cannot change a partition). A segment's summary is a few arrays of
+        length k and its values inside the brackets (compacted on the worker): three tasks a
+        segment and a merge tree of tasks, as before, cost the scheduler more than the merge."""
         nonlocal done
-        tasks = [
+        futures = [
             client.submit(_summary_task, remote_model, spec, s, pure=False) for s in range(segments)
         ]
-        tallied = spec.brackets is not None
-        if tallied:
-            watched = [client.submit(_tally_of, t, pure=False) for t in tasks]
-            futures = [client.submit(_without_tally, t, pure=False) for t in tasks]
-            del tasks  # each task's result lives as long as its two parts need it
-        else:
-            watched = futures = tasks
-        index = {f.key: i for i, f in enumerate(watched)}
+        index = {f.key: i for i, f in enumerate(futures)}
+        parts: list[S.Summary | None] = [None] * segments
         tally: S.Tally | None = None
-        for f in as_completed(watched):  # type: ignore[no-untyped-call]
-            if f.status == "error":
-                f.result()  # raises the task's exception here
-            if tallied:
-                part = f.result()
-                tally = part if tally is None else S.merge_tally(tally, part)
-                f.release()
-            done += segment_paths(spec.paths, index[f.key])
+        results = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
+        futures.clear()  # as_completed holds them now; each is dropped once read
+        for f, summary in results:
+            if summary.tally is not None:
+                tally = summary.tally if tally is None else S.merge_tally(tally, summary.tally)
+                summary = dataclasses.replace(summary, tally=None)
+            i = index[f.key]
+            parts[i] = summary
+            f.release()
+            done += segment_paths(spec.paths, i)
             if on_progress is not None:
                 on_progress(done, total)
-        merged = S.tree_reduce(futures, lambda a, b: client.submit(S.merge, a, b, pure=False))
-        result: S.Summary = merged.result()
+        result = S.tree_reduce(parts, S.merge)
+        assert result is not None
         result.tally = tally
         return result
 
