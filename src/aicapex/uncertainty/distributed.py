@@ -150,8 +150,8 @@ def run_distributed(
             done += segment_paths(spec.paths, i)
             if on_progress is not None:
                 on_progress(done, total)
-        result = S.tree_reduce(parts, S.merge)
-        assert result is not None
+        assert all(p is not None for p in parts)  # every segment's task reported
+        result = S.tree_reduce([p for p in parts if p is not None], S.merge)
         result.tally = tally
         return result
 
