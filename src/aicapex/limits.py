@@ -270,3 +270,37 @@ def reset() -> None:
     """Forget --max-memory / --max-time (tests, and each `aicapex` invocation)."""
     SETTINGS.max_memory = None
     SETTINGS.max_time = None
+
+
+# glibc's mallopt parameters (malloc.h) and the environment variables it reads at start-up
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+KEEP_MMAP_THRESHOLD = 32 << 20  # the most glibc allows
+KEEP_TRIM_THRESHOLD = 1 << 30
+KEEP_FREED_MEMORY_ENV = {
+    "MALLOC_MMAP_THRESHOLD_": str(KEEP_MMAP_THRESHOLD),
+    "MALLOC_TRIM_THRESHOLD_": str(KEEP_TRIM_THRESHOLD),
+}
+
+
+def keep_freed_memory() -> bool:
+    """Make this process's malloc reuse the memory it frees instead of returning it to the
+    system: blocks up to 32 MB come from the heap, and the heap is not trimmed below 1 GiB. For
+    a process that runs the model chunk after chunk (a command, a forked or Dask worker).
+
+    Why: a fresh page costs a fault on first touch (~3 us on the reference machine, a virtual
+    machine). glibc's defaults map a large block afresh until its threshold adapts and trim the
+    heap whenever 2x that threshold is free at its top, so a chunk's temporaries were faulted
+    in again chunk after chunk: the network layer's stress on 8,192 paths took 11.2 ms with
+    the defaults and 3.0 ms with this; a forked child faulted ~98,000 pages in a 1 M-path run,
+    43,000 with this. The process keeps its peak memory until it exits (the peak itself is
+    unchanged). False where malloc is not glibc's (nothing done)."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(
+        mallopt(_M_MMAP_THRESHOLD, KEEP_MMAP_THRESHOLD)
+        and mallopt(_M_TRIM_THRESHOLD, KEEP_TRIM_THRESHOLD)
+    )

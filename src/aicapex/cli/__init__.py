@@ -190,6 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = lambda message, *a, **k: print(
         f"aicapex: warning: {message}", file=sys.stderr
     )
+    if argv is None and sys.argv[1:2] != ["dashboard"]:
+        # the console script's process runs one command: it may keep the memory it frees
+        # (limits.keep_freed_memory); the dashboard's server lives on and gives it back
+        from ..limits import keep_freed_memory
+
+        keep_freed_memory()
     try:
         returned = app(args=argv, standalone_mode=False, prog_name="aicapex")
         # outside standalone mode typer turns Ctrl-C into Exit(130) and an Exit into its code,

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScenarioError
+from ..limits import KEEP_FREED_MEMORY_ENV
 from . import summaries as S
 from .segments import Model, RunSpec, segment_count, segment_paths, segment_summary, segment_tally
 
@@ -34,14 +35,15 @@ def local_cluster(workers: int) -> Any:
     import dask
     from distributed import LocalCluster
 
-    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536; setting it at all turns off glibc's
-    # dynamic mmap threshold, so every multi-MB temporary of a chunk is mmapped and page-faulted
-    # afresh. Measured on the reference machine: a 106 x 4,380 float temporary (subtract,
-    # square, sum) 1.1 ms without the variable, 8.8 ms with it. The model makes dozens per chunk.
-    with (
-        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}),
-        warnings.catch_warnings(),
-    ):
+    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 (return freed memory at once), so
+    # every multi-MB temporary of a chunk is mmapped and page-faulted afresh: a 106 x 4,380
+    # float temporary (subtract, square, sum) took 8.8 ms with it against 1.1 ms without, on the
+    # reference machine. Our workers keep what they free instead, as a forked run's processes
+    # do (limits.keep_freed_memory: glibc reads these variables when the worker starts).
+    environ = {
+        f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in KEEP_FREED_MEMORY_ENV.items()
+    }
+    with dask.config.set(environ), warnings.catch_warnings():
         # the scheduler's small HTTP server (health checks; no dashboard) tries port 8787 first
         # and takes a free one when another cluster holds it: not worth a warning to the user
         warnings.filterwarnings("ignore", message="Port .* is already in use")

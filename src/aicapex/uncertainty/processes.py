@@ -34,6 +34,7 @@ from typing import Any, Self
 import numpy as np
 
 from ..errors import ScenarioError
+from ..limits import keep_freed_memory
 from . import sampling
 from . import summaries as S
 from .segments import (
@@ -112,29 +113,7 @@ def _child_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(1)
     sampling.use_threads(1)
-    _keep_freed_memory()
-
-
-# glibc's mallopt parameters (malloc.h)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-
-
-def _keep_freed_memory() -> None:
-    """Make this process's malloc reuse the memory it frees instead of returning it to the
-    system: blocks up to 32 MB (the most glibc allows) come from the heap, and the heap is never
-    trimmed. A fresh page costs a fault on first touch (~3 us here, the first chunk's arrays
-    fault ~20,000 of them); with glibc's default, which maps large blocks afresh until its
-    threshold adapts, a forked process faulted ~98,000 pages in a 1 M-path run of the full
-    model, 43,000 with this (~0.15 s less a process). The child lives for one run; nothing where
-    malloc is not glibc's."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-    mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+    keep_freed_memory()
 
 
 def _first_task(token: int, spec: RunSpec, start: int, n: int) -> None:
