@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from aicapex.errors import ScenarioError
+from aicapex.uncertainty import distributed as D
 from aicapex.uncertainty import distributions as d
 from aicapex.uncertainty.distributed import client_for, run_distributed
 from aicapex.uncertainty.montecarlo import FunctionModel, RunSpec, run_model
@@ -32,7 +33,9 @@ def client():
         yield c
 
 
-def test_two_workers_give_the_in_process_numbers(client):
+@pytest.mark.parametrize("block", [1, 2])  # segments a task: three tasks, or (0, 1) and (2)
+def test_two_workers_give_the_in_process_numbers(client, monkeypatch, block):
+    monkeypatch.setattr(D, "block_size", lambda segments, threads: block)
     kw = dict(chunk_size=25_000, quantiles=QS, progress=False)
     kept = run_model(MODEL, INPUTS, PATHS, 5, keep=True, **kw)
     streamed = run_model(MODEL, INPUTS, PATHS, 5, keep=False, **kw)
@@ -79,3 +82,19 @@ def test_run_model_on_an_existing_scheduler(client):
     assert there.summary(QS).equals(here.summary(QS))
     with pytest.raises(ScenarioError, match="cannot connect"):
         run_model(MODEL, INPUTS, 10, 1, scheduler="tcp://127.0.0.1:1", progress=False)
+
+
+@pytest.mark.parametrize(
+    ("segments", "threads", "size"),
+    [
+        (3, 2, 1),  # fewer segments than tasks wanted: one a task
+        (153, 2, 2),  # 20 M paths on 2 workers: 153 // 4 = 38 tasks a thread < 64, so 2
+        (7_630, 2, 64),  # 1e9 paths: 7,630 // 128 = 59 < 64, so 64 (120 tasks)
+        (7_630, 64, 2),  # many threads: small blocks
+    ],
+)
+def test_a_task_runs_the_largest_block_that_leaves_enough_tasks(segments, threads, size):
+    """Blocks are powers of two (subtrees of the fixed merge tree) leaving at least
+    TASKS_PER_THREAD (32) tasks a thread."""
+    assert D.TASKS_PER_THREAD == 32
+    assert D.block_size(segments, threads) == size

@@ -1,9 +1,9 @@
 """Monte Carlo segments as tasks on a Dask cluster (dask.distributed).
 
 `run_distributed` sends the model once to every worker (`Client.scatter(broadcast=True)`), runs
-each segment of the run's layout (montecarlo.chunk_layout) as one task, the same function the
-in-process run calls (`montecarlo.run_segment`: the same chunks, the same SeedSequence streams),
-and merges the segment summaries in montecarlo's fixed tree. The numbers are therefore
+aligned blocks of segments of the run's layout (montecarlo.chunk_layout) as tasks, with the
+function the in-process run calls for each (`segments.run_segment`: the same chunks, the same
+SeedSequence streams), and merges the summaries in montecarlo's fixed tree. The numbers are therefore
 identical for any number of workers and to the in-process run. A
 streamed run's pilot brackets are tallied in its first pass, and a second pass, when a bracket
 missed, runs the same way.
@@ -91,12 +91,34 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Iter
                 os.environ[key] = value
 
 
-def _summary_task(model: Model, spec: RunSpec, segment: int) -> S.Summary:
-    return segment_summary(model, spec, segment)
+# A task runs an aligned block of 2^j segments and merges them in the engine's fixed tree (such a
+# block is a subtree of it, so merging the blocks' results gives the same tree, bit for bit):
+# fewer, larger tasks cost the driver, which also hosts the scheduler, less (~7 ms of its CPU a
+# task here, beside two workers on two cores), while at least TASKS_PER_THREAD tasks a worker
+# thread keep the last ones from leaving a worker idle for long.
+TASKS_PER_THREAD = 32
 
 
-def _tally_task(model: Model, spec: RunSpec, segment: int, brackets: S.Brackets) -> S.Tally:
-    return segment_tally(model, spec, segment, brackets)
+def block_size(segments: int, threads: int) -> int:
+    """Segments a task: the largest power of two leaving TASKS_PER_THREAD tasks a thread."""
+    size = 1
+    while segments // (2 * size) >= TASKS_PER_THREAD * max(1, threads):
+        size *= 2
+    return size
+
+
+def _summary_task(model: Model, spec: RunSpec, first: int, last: int) -> S.Summary:
+    summary = S.tree_reduce([segment_summary(model, spec, s) for s in range(first, last)], S.merge)
+    if summary.tally is not None:
+        summary.tally = S.compact(summary.tally)
+    return summary
+
+
+def _tally_task(
+    model: Model, spec: RunSpec, first: int, last: int, brackets: S.Brackets
+) -> S.Tally:
+    tallies = [segment_tally(model, spec, s, brackets) for s in range(first, last)]
+    return S.compact(S.tree_reduce(tallies, S.merge_tally))
 
 
 def run_distributed(
@@ -121,24 +143,31 @@ def run_distributed(
     from distributed import as_completed
 
     segments = segment_count(spec.paths)
+    size = block_size(segments, sum(client.nthreads().values()))
+    blocks = [(a, min(segments, a + size)) for a in range(0, segments, size)]
+
+    def paths_in(block: tuple[int, int]) -> int:
+        return sum(segment_paths(spec.paths, s) for s in range(*block))
+
     remote_model = client.scatter(model, broadcast=True, hash=False)
     done = 0
     passes = 1
 
     def first_pass() -> S.Summary:
-        """One task a segment; each summary comes to the driver as its segment finishes and is
-        released on its worker at once, so that no worker holds them all. The summaries merge
-        here in the engine's fixed tree once all are in (the floating-point merge must not
-        depend on which segment finishes first); a pilot's tallies merge as they arrive (counts
-        add, and the order cannot change a partition). A segment's summary is a few arrays of
-        length k and its values inside the brackets (compacted on the worker): three tasks a
-        segment and a merge tree of tasks, as before, cost the scheduler more than the merge."""
+        """One task a block of segments; each block's summary comes to the driver as it
+        finishes and is released on its worker at once, so that no worker holds them all. The
+        summaries merge here in the engine's fixed tree once all are in (the floating-point
+        merge must not depend on which block finishes first); a pilot's tallies merge as they
+        arrive (counts add, and the order cannot change a partition). A block's summary is a
+        few arrays of length k and its values inside the brackets (compacted on the worker):
+        three tasks a segment and a merge tree of tasks, as before, cost the scheduler more
+        than the merge."""
         nonlocal done
         futures = [
-            client.submit(_summary_task, remote_model, spec, s, pure=False) for s in range(segments)
+            client.submit(_summary_task, remote_model, spec, a, b, pure=False) for a, b in blocks
         ]
         index = {f.key: i for i, f in enumerate(futures)}
-        parts: list[S.Summary | None] = [None] * segments
+        parts: list[S.Summary | None] = [None] * len(blocks)
         tally: S.Tally | None = None
         results = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
         futures.clear()  # as_completed holds them now; each is dropped once read
@@ -149,7 +178,7 @@ def run_distributed(
             i = index[f.key]
             parts[i] = summary
             f.release()
-            done += segment_paths(spec.paths, i)
+            done += paths_in(blocks[i])
             if on_progress is not None:
                 on_progress(done, total)
         assert all(p is not None for p in parts)  # every segment's task reported
@@ -166,15 +195,14 @@ def run_distributed(
         total = max(total, spec.paths * passes)
         tally: S.Tally | None = None
         futures = [
-            client.submit(_tally_task, remote_model, spec, s, br, pure=False)
-            for s in range(segments)
+            client.submit(_tally_task, remote_model, spec, a, b, br, pure=False) for a, b in blocks
         ]
         index = {f.key: i for i, f in enumerate(futures)}
         results = as_completed(futures, with_results=True)  # type: ignore[no-untyped-call]
         futures.clear()  # as_completed holds them now; each is dropped once read
         for f, part in results:
             tally = part if tally is None else S.merge_tally(tally, part)
-            done += segment_paths(spec.paths, index[f.key])
+            done += paths_in(blocks[index[f.key]])
             f.release()
             if on_progress is not None:
                 on_progress(done, total)
