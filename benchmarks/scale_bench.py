@@ -146,16 +146,24 @@ def workers(paths: list[int], repeat: int) -> None:
         for label, runs in res.items():
             wall = statistics.median(w for w, _ in runs)
             peak = max(p for _, p in runs)
-            print(f"  {label:22s} {wall:8.1f} s   peak tree RSS {peak:7.0f} MB")
-        w1 = statistics.median(w for w, _ in res["1 worker"])
-        w2 = statistics.median(w for w, _ in res["2 workers"])
-        p1 = statistics.median(w for w, _ in res["in process, 1 process"])
-        p2 = statistics.median(w for w, _ in res["in process"])
+            each = ", ".join(f"{w:.1f}" for w, _ in runs)
+            print(f"  {label:22s} {wall:8.1f} s ({each})   peak tree RSS {peak:7.0f} MB")
+        # the speed-ups pair by pair (the runs of one repeat are neighbours in time: the
+        # machine's drift between repeats cancels), and their median
+        pairs = {
+            "workers": [a / b for (a, _), (b, _) in zip(res["1 worker"], res["2 workers"])],
+            "processes": [
+                a / b for (a, _), (b, _) in zip(res["in process, 1 process"], res["in process"])
+            ],
+        }
         same = all(outs[label] == outs["1 worker"] for label, _, _ in configs)
-        print(
-            f"  speed-up 1 -> 2 workers {w1 / w2:4.2f}x; in process 1 -> {os.cpu_count()} "
-            f"processes {p1 / p2:4.2f}x; identical means and quantiles: {same}"
-        )
+        for what, ratios in pairs.items():
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            print(
+                f"  speed-up 1 -> {os.cpu_count()} {what}: {statistics.median(ratios):4.2f}x "
+                f"(median of pairs; each: {each})"
+            )
+        print(f"  identical means and quantiles: {same}")
 
 
 def model(paths: int, repeat: int) -> None:
