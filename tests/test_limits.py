@@ -3,6 +3,8 @@ a request beyond a limit is a LimitError that says how much, the limit, and what
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -157,3 +159,11 @@ def test_run_model_refuses_before_allocating():
     # keep every path of 1e9 paths x 2 outputs: 16 GB, refused at once (no 16 GB allocation)
     with pytest.raises(LimitError, match="16 GB"):
         run_model(_Model(), InputSet({"x": Uniform(0, 1)}), 10**9, 1, keep=True)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_a_process_can_keep_the_memory_it_frees():
+    """glibc takes both settings (in a child process: this one's allocator is left as it is)."""
+    code = "from aicapex.limits import keep_freed_memory; print(keep_freed_memory())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -98,3 +98,15 @@ def test_a_task_runs_the_largest_block_that_leaves_enough_tasks(segments, thread
     TASKS_PER_THREAD (32) tasks a thread."""
     assert D.TASKS_PER_THREAD == 32
     assert D.block_size(segments, threads) == size
+
+
+def test_our_workers_keep_the_memory_they_free(client):
+    """Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536; ours get limits'
+    KEEP_FREED_MEMORY_ENV instead (glibc reads it when the worker starts)."""
+    import os
+
+    from aicapex.limits import KEEP_FREED_MEMORY_ENV
+
+    seen = client.run(lambda: {k: os.environ.get(k) for k in KEEP_FREED_MEMORY_ENV})
+    assert len(seen) == 2
+    assert all(env == KEEP_FREED_MEMORY_ENV for env in seen.values())

@@ -190,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     warnings.showwarning = lambda message, *a, **k: print(
         f"aicapex: warning: {message}", file=sys.stderr
     )
-    if argv is None and sys.argv[1:2] != ["dashboard"]:
+    if argv is None and "dashboard" not in sys.argv[1:]:
         # the console script's process runs one command: it may keep the memory it frees
-        # (limits.keep_freed_memory); the dashboard's server lives on and gives it back
+        # (limits.keep_freed_memory); the dashboard's server lives on and gives it back (the
+        # word anywhere: global options may come before the command)
         from ..limits import keep_freed_memory
 
         keep_freed_memory()
