@@ -298,7 +298,7 @@ def keep_freed_memory() -> bool:
 
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no C library to open (Windows), no mallopt
         return False
     return bool(
         mallopt(_M_MMAP_THRESHOLD, KEEP_MMAP_THRESHOLD)
