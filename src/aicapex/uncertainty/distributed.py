@@ -3,10 +3,10 @@
 `run_distributed` sends the model once to every worker (`Client.scatter(broadcast=True)`), runs
 aligned blocks of segments of the run's layout (montecarlo.chunk_layout) as tasks, with the
 function the in-process run calls for each (`segments.run_segment`: the same chunks, the same
-SeedSequence streams), and merges the summaries in montecarlo's fixed tree. The numbers are therefore
-identical for any number of workers and to the in-process run. A
-streamed run's pilot brackets are tallied in its first pass, and a second pass, when a bracket
-missed, runs the same way.
+SeedSequence streams), and merges the summaries in montecarlo's fixed tree. The numbers are
+therefore identical for any number of workers and to the in-process run. A streamed run's
+pilot brackets are tallied in its first pass, and a second pass, when a bracket missed, runs
+the same way.
 
 `workers=N` starts a local cluster of N processes (one thread each, no dashboard, bound to
 127.0.0.1) for the run; `scheduler=ADDRESS` uses an existing cluster. dask.distributed is
