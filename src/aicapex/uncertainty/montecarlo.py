@@ -45,6 +45,7 @@ from .segments import (
     chunk_layout,
     evaluate_into,
     run_segment,
+    segment_chunks,
     segment_count,
     segment_summary,
     segment_tally,
@@ -542,8 +543,7 @@ def _first_paths(model: Model, spec: RunSpec) -> np.ndarray:
     m = _pilot_paths(spec)
     values = np.empty((len(model.columns), m))
     sampler = spec.input_set.sampler(spec.seed, 0)
-    for start in range(0, m, spec.chunk):
-        n = min(spec.chunk, m - start)
+    for start, n in segment_chunks(m, spec.chunk, 0):  # the run's own first chunks
         evaluate_into(model, sampler.draw(n), n, values[:, start : start + n])
     return values
 

@@ -216,9 +216,8 @@ class ForkedRun:
         """The outputs (k, m) of the run's first m paths (the pilot), chunk by chunk of
         spec.chunk as the segment tasks lay them out, evaluated in the processes."""
         assert self.first is not None  # sized at construction
-        m = self.first.shape[1]
-        starts = range(0, m, spec.chunk)
-        self._run([(_first_task, self.token, spec, a, min(spec.chunk, m - a)) for a in starts])
+        chunks = segment_chunks(self.first.shape[1], spec.chunk, 0)  # the run's first chunks
+        self._run([(_first_task, self.token, spec, a, n) for a, n in chunks])
         return self.first
 
     def summaries(
