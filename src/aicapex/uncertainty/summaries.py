@@ -273,7 +273,7 @@ def tally(values: np.ndarray, br: Brackets) -> Tally:
         below[j, i] = np.count_nonzero(row < lo)
         if hi == lo:  # one value holds both ranks (a 0/1 flag, a gap that is mostly 0)
             at_lo[j, i] = np.count_nonzero(row == lo)
-            inside[(int(j), int(i))] = [row[:0]]
+            inside[(int(j), int(i))] = [np.empty(0)]  # not a view of the reused chunk buffer
             continue
         # the values in [lo, hi] first (a few % of the row, unless ties), then the counts at the
         # ends and the values strictly inside among those: 6 passes over the row, not 10
