@@ -116,12 +116,14 @@ def _child_start() -> None:
     keep_freed_memory()
 
 
-def _first_task(token: int, spec: RunSpec, start: int, n: int) -> None:
+def _first_task(token: int, spec: RunSpec, chunks: Sequence[tuple[int, int]]) -> None:
+    """Evaluate consecutive chunks of the pilot into the shared buffer, drawing them from one
+    sampler: a sampler started inside a segment draws and drops the paths before its start."""
     model, _, first = _RUNS[token]
     assert first is not None
-    evaluate_into(
-        model, spec.input_set.sampler(spec.seed, start).draw(n), n, first[:, start : start + n]
-    )
+    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
+    for start, n in chunks:
+        evaluate_into(model, sampler.draw(n), n, first[:, start : start + n])
 
 
 def _summary_task(token: int, spec: RunSpec, segment: int) -> S.Summary:
@@ -217,7 +219,11 @@ class ForkedRun:
         spec.chunk as the segment tasks lay them out, evaluated in the processes."""
         assert self.first is not None  # sized at construction
         chunks = segment_chunks(self.first.shape[1], spec.chunk, 0)  # the run's first chunks
-        self._run([(_first_task, self.token, spec, a, n) for a, n in chunks])
+        # one run of consecutive chunks a process: a task that starts at chunk c draws and drops
+        # the c chunks before it (one a chunk: 36 chunks drawn for 8, two runs: 12)
+        step = -(-len(chunks) // self.processes)
+        runs = [chunks[i : i + step] for i in range(0, len(chunks), step)]
+        self._run([(_first_task, self.token, spec, run) for run in runs])
         return self.first
 
     def summaries(
