@@ -35,6 +35,7 @@ picks the bins that hold the ranks, and a second pass gathers only those: exact 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -214,6 +215,15 @@ class Brackets:
     hi: np.ndarray  # (k, q)
     todo: np.ndarray  # (k, q) bool: brackets still to tally
 
+    @functools.cached_property
+    def plan(self) -> list[tuple[int, int, float, float]]:
+        """(j, i, lo, hi) of each bracket to tally, as Python numbers: read once a run, not
+        once a chunk."""
+        return [
+            (int(j), int(i), float(self.lo[j, i]), float(self.hi[j, i]))
+            for j, i in zip(*np.nonzero(self.todo))
+        ]
+
 
 @dataclass
 class Tally:
@@ -260,6 +270,25 @@ def brackets(
     return Brackets(lo, hi, todo)
 
 
+def _count_bracket(row: np.ndarray, lo: float, hi: float) -> tuple[int, int, int, np.ndarray]:
+    """A row's counts < lo, == lo and == hi (when hi > lo), and its values strictly inside."""
+    count = np.count_nonzero
+    if hi == lo:  # one value holds both ranks
+        # an array of its own, not a view of the reused chunk buffer
+        return int(count(row < lo)), int(count(row == lo)), 0, np.empty(0)
+    # the values in [lo, hi] first (a few % of the row, unless ties), then the counts at the ends
+    # and the values strictly inside among those; below from the count <= hi (NaN is neither):
+    # 5 passes over the row
+    le = row <= hi
+    closed = row[le & (row >= lo)]
+    return (
+        int(count(le)) - closed.size,
+        int(count(closed == lo)),
+        int(count(closed == hi)),
+        closed[(closed > lo) & (closed < hi)],
+    )
+
+
 def tally(values: np.ndarray, br: Brackets) -> Tally:
     """Count a chunk (k, n) against the brackets; keep the values strictly inside each."""
     k, nq = br.lo.shape
@@ -267,20 +296,15 @@ def tally(values: np.ndarray, br: Brackets) -> Tally:
     at_lo = np.zeros((k, nq), np.int64)
     at_hi = np.zeros((k, nq), np.int64)
     inside: dict[tuple[int, int], list[np.ndarray]] = {}
-    for j, i in zip(*np.nonzero(br.todo)):
-        row = values[j]
-        lo, hi = br.lo[j, i], br.hi[j, i]
-        below[j, i] = np.count_nonzero(row < lo)
-        if hi == lo:  # one value holds both ranks (a 0/1 flag, a gap that is mostly 0)
-            at_lo[j, i] = np.count_nonzero(row == lo)
-            inside[(int(j), int(i))] = [np.empty(0)]  # not a view of the reused chunk buffer
-            continue
-        # the values in [lo, hi] first (a few % of the row, unless ties), then the counts at the
-        # ends and the values strictly inside among those: 6 passes over the row, not 10
-        closed = row[(row >= lo) & (row <= hi)]
-        at_lo[j, i] = np.count_nonzero(closed == lo)
-        at_hi[j, i] = np.count_nonzero(closed == hi)
-        inside[(int(j), int(i))] = [closed[(closed > lo) & (closed < hi)]]
+    # a column whose quantiles share a bracket (a 0/1 flag, a gap that is mostly 0) is counted
+    # once; the brackets then share the array of values inside, which no one writes to
+    counted: dict[tuple[int, float, float], tuple[int, int, int, np.ndarray]] = {}
+    for j, i, lo, hi in br.plan:
+        found = counted.get((j, lo, hi))
+        if found is None:
+            found = counted[(j, lo, hi)] = _count_bracket(values[j], lo, hi)
+        below[j, i], at_lo[j, i], at_hi[j, i], strict = found
+        inside[(j, i)] = [strict]
     return Tally(below, at_lo, at_hi, inside)
 
 
