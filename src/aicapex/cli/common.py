@@ -196,21 +196,21 @@ def emit(
         csv_safe(df).to_csv(sys.stdout, index=False)
     else:
         from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
 
         from ..views.labels import cell, entity_names, humanize
+        from ..views.table import table
 
         shown = humanize(df, entity_names(STATE.last_dataset))
-        table = Table(title=title, show_lines=False)
-        names_cols = {"Entity", "From", "To", "Metric"}  # names read badly when wrapped
-        for col in shown.columns:
-            table.add_column(str(col), overflow="fold", no_wrap=str(col) in names_cols)
-        for row in shown.itertuples(index=False):
-            # Text, not markup: a user's note "[/bold]" is shown as typed (rich would raise)
-            table.add_row(*(Text(cell(v, float_format)) for v in row))
         console = Console(width=max(160, Console().width))
-        console.print(table)
+        console.print(
+            table(
+                list(shown.columns),
+                [[cell(v, float_format) for v in row] for row in shown.itertuples(index=False)],
+                title=title,
+                no_wrap={"Entity", "From", "To", "Metric"},  # names read badly when wrapped
+                width=console.width,
+            )
+        )
         if footer:
             console.print(as_of(run).line(), style="dim", highlight=False, markup=False)
 
