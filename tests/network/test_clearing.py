@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from aicapex.errors import ModelError
-from aicapex.network.clearing import clearing_vector
+from aicapex.network.clearing import _exceeds, clearing_vector
 
 METHODS = ["auto", "default_set", "fixed_point"]
 
@@ -188,3 +188,20 @@ def test_rogers_veraart_properties(net, alpha, beta):
     if picard.converged:
         np.testing.assert_allclose(p, picard.payments, atol=1e-6 * max(1, L.max()))
     assert (p <= clearing_vector(L, e).payments + scale).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 40), st.integers(1, 16)),
+        elements=st.one_of(
+            st.floats(0, 1e-8, allow_nan=False),
+            st.floats(0, 1e3, allow_nan=False),
+            st.just(np.nan),
+        ),
+    )
+)
+def test_the_paths_still_moving_are_numpys_row_maximum_above_tol(change):
+    # the reference: NumPy's own reduction along the node axis (a NaN row is not moving)
+    assert np.array_equal(_exceeds(change, 1e-10), change.max(axis=1) > 1e-10)

@@ -186,7 +186,20 @@ def _moving(new: np.ndarray, old: np.ndarray, tol: float) -> np.ndarray:
     """Paths whose largest change in this step exceeds tol."""
     diff = np.subtract(new, old)
     np.abs(diff, out=diff)
-    return diff.max(axis=1) > tol
+    return _exceeds(diff, tol)
+
+
+def _exceeds(change: np.ndarray, tol: float) -> np.ndarray:
+    """change.max(axis=1) > tol for (paths, nodes) changes, NaN rows False as there. NumPy
+    reduces along a short inner axis path by path (8,192 x 14: 345 us here); one test over the
+    whole array, then a maximum node by node where some path moves, takes 10-100 us."""
+    paths, nodes = change.shape
+    if nodes == 0 or not (change > tol).any():
+        return np.zeros(paths, bool)
+    largest = change[:, 0].copy()
+    for j in range(1, nodes):
+        np.maximum(largest, change[:, j], out=largest)  # NaN stays NaN, as in max
+    return largest > tol
 
 
 def _fixed_point(
@@ -228,7 +241,7 @@ def _fixed_point(
                 )
             np.subtract(buf, cur, out=diff)
             np.abs(diff, out=diff)
-            moving = diff.max(axis=1)[active] > tol
+            moving = _exceeds(diff, tol)[active]
             cur, buf = buf, cur
         else:
             if cur is not p:
