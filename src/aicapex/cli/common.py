@@ -207,9 +207,10 @@ def emit(
                 list(shown.columns),
                 [[cell(v, float_format) for v in row] for row in shown.itertuples(index=False)],
                 title=title,
-                no_wrap={"Entity", "From", "To", "Metric"},  # names read badly when wrapped
+                no_wrap={"Entity", "From", "To", "Metric"},  # names: wrapped at spaces only
                 width=console.width,
-            )
+            ),
+            crop=False,  # a table whose values need more than the console is printed whole
         )
         if footer:
             console.print(as_of(run).line(), style="dim", highlight=False, markup=False)
