@@ -127,6 +127,12 @@ def cash_waterfall(
     with np.errstate(invalid="ignore", over="ignore"):
         unsure = np.isnan(o_t.sum(axis=2) + c_t.sum(axis=2) + r_t.sum(axis=2))  # (E, T)
     for e in range(n_e):
+        if unsure[e].all() and any(np.isnan(x[e]).all() for x in (o_t, c_t, r_t)):
+            # a flow no source gives (an entity with no OCF figure): every output is n/a, as
+            # the year loop would find year after year
+            for arr in out.values():
+                arr[e] = np.nan
+            continue
         _entity(
             o_t[e],
             c_t[e],
