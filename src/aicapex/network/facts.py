@@ -10,6 +10,7 @@ period length.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -85,11 +86,13 @@ def _in_unit(value: float, unit: str, scale: float) -> float:
     return value * scale
 
 
-def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False) -> pd.DataFrame:
-    """The default value of each reported period of (entity, metric), as rows (period, year, value);
-    money in USD bn. Several periods in one calendar year: the latest period wins."""
+def _reported_rows(
+    ds: Dataset, entity: str, metric: str, annual_only: bool = False
+) -> list[dict[str, Any]]:
+    """`reported` as a list of row dicts, in its order: what the network's ~60 reads need,
+    without a DataFrame each (~0.5 ms apiece, a third of building the network)."""
     fye = fiscal_end_months(ds).get(entity, 12)
-    rows = []
+    rows: list[dict[str, Any]] = []
     # the periods in the order of their first row in the facts table, from the fact index (not
     # a copy of the rows: ~2 ms a figure, ~60 figures to build the network)
     groups = ds.fact_index().periods(entity, metric)
@@ -109,9 +112,17 @@ def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False
                 "rule": r.rule,
             }
         )
-    df = pd.DataFrame(rows, columns=["period", "year", "end", "value", "rule"])
     # stable: periods ending in the same month keep their order in the facts table
-    return df.sort_values("end", kind="stable").reset_index(drop=True)
+    rows.sort(key=lambda row: row["end"])
+    return rows
+
+
+def reported(ds: Dataset, entity: str, metric: str, *, annual_only: bool = False) -> pd.DataFrame:
+    """The default value of each reported period of (entity, metric), as rows (period, year, end,
+    value, rule) ordered by the period's end; money in USD bn. Several periods in one calendar
+    year: the latest period wins."""
+    rows = _reported_rows(ds, entity, metric, annual_only)
+    return pd.DataFrame(rows, columns=["period", "year", "end", "value", "rule"])
 
 
 def yearly_flow(
@@ -119,13 +130,13 @@ def yearly_flow(
 ) -> tuple[np.ndarray, str] | None:
     """Annual figures of a flow for each year (USD bn for money), with a note of which years are
     reported; None when the entity reports no annual figure of the metric."""
-    df = reported(ds, entity, metric, annual_only=True)
-    if df.empty:
+    rows = _reported_rows(ds, entity, metric, annual_only=True)
+    if not rows:
         return None
-    by_year = df.groupby("year")["value"].last()
-    known = by_year.index.to_numpy(float)
-    values = np.interp(np.asarray(years, float), known, by_year.to_numpy(float))
-    have = [str(y) for y in years if y in by_year.index]
+    by_year = {row["year"]: row["value"] for row in rows}  # the year's latest period wins
+    known = np.array(sorted(by_year), float)
+    values = np.interp(np.asarray(years, float), known, [by_year[y] for y in sorted(by_year)])
+    have = [str(y) for y in years if y in by_year]
     note = f"{metric} reported for {', '.join(have) or 'none of these years'}"
     if len(have) < len(years):
         note += (
@@ -138,10 +149,10 @@ def latest_stock(
     ds: Dataset, entity: str, metric: str, *, up_to_year: int | None = None
 ) -> tuple[float, str] | None:
     """The latest reported figure of a stock (cash, RPO, backlog), optionally in or before a year."""
-    df = reported(ds, entity, metric)
-    if df.empty:
+    rows = _reported_rows(ds, entity, metric)
+    if not rows:
         return None
-    if up_to_year is not None and (df["year"] <= up_to_year).any():
-        df = df[df["year"] <= up_to_year]
-    row = df.iloc[-1]
+    if up_to_year is not None and any(row["year"] <= up_to_year for row in rows):
+        rows = [row for row in rows if row["year"] <= up_to_year]
+    row = rows[-1]
     return float(row["value"]), str(row["period"])
