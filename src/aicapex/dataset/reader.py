@@ -16,9 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import DataError, Problem
-from .schema import COLUMNS, FILE_KEYS, MODELS, record_to_row
-
-TABLES = tuple(MODELS)
+from .schema import COLUMNS, FILE_KEYS, TABLES
 
 # A dataset file is typed by hand: 20 MB is thousands of times the shipped data. Larger files
 # are refused by their size, before anything is read or parsed (docs/reliability.md).
@@ -208,6 +206,8 @@ def validate_records(
     raw: dict[str, list[tuple[str, dict]]], file: str, *, require_quote: bool
 ) -> tuple[dict[str, list[dict]], list[Problem]]:
     """Validate raw records against the schema; returns rows per table and problems found."""
+    from .records import MODELS, record_to_row  # built here, not by every command's import
+
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     problems: list[Problem] = []
     for table, records in raw.items():
