@@ -24,6 +24,7 @@ Cores: in process, a run of two or more segments runs them on forked processes, 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import mmap
 import time
@@ -399,22 +400,28 @@ def run_model(
     on_progress = _AfterFirst(guard, on_progress) if distributed else guard
     try:
         if distributed:
-            from .distributed import run_distributed
+            from .distributed import client_starting, run_distributed
 
-            pilot = None
-            if use_pilot:
-                spec, pilot = _piloted(spec, _first_paths(model, spec), qs, bins)
-            stats, quants = run_distributed(
-                model,
-                spec,
-                qs,
-                workers=workers,
-                scheduler=scheduler,
-                client=client,
-                on_progress=on_progress,
-                total=total,
-                pilot=pilot,
+            # the cluster starts (its workers importing the model's modules) while the pilot
+            # runs here
+            starting = (
+                contextlib.nullcontext(lambda: client)
+                if client is not None
+                else client_starting(workers, scheduler)
             )
+            with starting as started:
+                pilot = None
+                if use_pilot:
+                    spec, pilot = _piloted(spec, _first_paths(model, spec), qs, bins)
+                stats, quants = run_distributed(
+                    model,
+                    spec,
+                    qs,
+                    client=started(),
+                    on_progress=on_progress,
+                    total=total,
+                    pilot=pilot,
+                )
             values = None
         else:
             stats, quants, values = _run_local(
