@@ -110,3 +110,24 @@ def test_our_workers_keep_the_memory_they_free(client):
     seen = client.run(lambda: {k: os.environ.get(k) for k in KEEP_FREED_MEMORY_ENV})
     assert len(seen) == 2
     assert all(env == KEEP_FREED_MEMORY_ENV for env in seen.values())
+
+
+def _imported(name: str) -> bool:
+    import sys
+
+    return name in sys.modules
+
+
+def test_a_local_cluster_starts_beside_the_caller_with_the_model_modules_imported():
+    """client_starting: the caller goes on while the cluster starts; its workers have imported
+    the model's modules before any task (preload); the thread that opened the client closes it
+    with the block; an error in the start reaches the caller."""
+    import threading
+
+    with D.client_starting(workers=1) as started:
+        client = started()
+        assert set(client.run(_imported, "aicapex.model.linked").values()) == {True}
+    assert client.status == "closed"
+    assert not [t for t in threading.enumerate() if t.name == "aicapex-cluster"]
+    with pytest.raises(ScenarioError, match="positive integer"), D.client_starting(workers=0) as s:
+        s()
