@@ -124,7 +124,7 @@ def test_a_local_cluster_starts_beside_the_caller_with_the_model_modules_importe
     with the block; an error in the start reaches the caller."""
     import threading
 
-    with D.client_starting(workers=1) as started:
+    with D.client_starting(workers=1, preload=["aicapex.model.linked"]) as started:
         client = started()
         assert set(client.run(_imported, "aicapex.model.linked").values()) == {True}
     assert client.status == "closed"

@@ -30,8 +30,11 @@ from . import summaries as S
 from .segments import Model, RunSpec, segment_count, segment_paths, segment_summary, segment_tally
 
 
-def local_cluster(workers: int) -> Any:
-    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard."""
+def local_cluster(workers: int, preload: Sequence[str] = ()) -> Any:
+    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard, whose
+    workers import this module and the modules in `preload` as they start (the model's: not
+    when the model arrives, ~0.4-0.9 s of numpy, pandas and the layers on the reference
+    machine)."""
     import dask
     from distributed import LocalCluster
 
@@ -55,21 +58,16 @@ def local_cluster(workers: int) -> Any:
             dashboard_address=None,
             memory_limit=0,  # the run's memory is bounded by its chunks; no spilling to disk
             silence_logs=40,  # logging.ERROR
-            # each worker imports the model's modules as it starts, not when the model arrives
-            # (`client_starting` starts the cluster while the driver builds the pilot)
-            preload=list(WORKER_PRELOAD),
+            preload=list(dict.fromkeys([__name__, *preload])),
         )
 
 
-# What a worker imports as it starts: the modules that unpickling the linked model and running
-# its segments need (~0.4-0.9 s of numpy, pandas and the layers on the reference machine).
-WORKER_PRELOAD = ("aicapex.model.linked", "aicapex.uncertainty.distributed")
-
-
 @contextlib.contextmanager
-def client_for(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+def client_for(
+    workers: int | None = None, scheduler: str | None = None, preload: Sequence[str] = ()
+) -> Iterator[Any]:
     """A dask.distributed Client: on the cluster at `scheduler`, else on a local cluster of
-    `workers` processes that lives as long as the block."""
+    `workers` processes that lives as long as the block (`preload`: see `local_cluster`)."""
     from distributed import Client
 
     if scheduler:
@@ -89,7 +87,7 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Iter
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with local_cluster(workers) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        with local_cluster(workers, preload) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
     finally:
         for key, value in old.items():
@@ -100,11 +98,13 @@ def client_for(workers: int | None = None, scheduler: str | None = None) -> Iter
 
 
 @contextlib.contextmanager
-def client_starting(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """`client_for(workers, scheduler)` opened on a thread while the caller goes on (a local
-    cluster takes ~1 s to start its workers and their imports): yields a function that waits
-    for the client and returns it. The thread that opened the client closes it (a Client is
-    entered and left in one context), when the block ends."""
+def client_starting(
+    workers: int | None = None, scheduler: str | None = None, preload: Sequence[str] = ()
+) -> Iterator[Any]:
+    """`client_for(workers, scheduler, preload)` opened on a thread while the caller goes on (a
+    local cluster takes ~1 s to start its workers and their imports): yields a function that
+    waits for the client and returns it. The thread that opened the client closes it (a Client
+    is entered and left in one context), when the block ends."""
     import threading
     from concurrent.futures import Future
 
@@ -114,7 +114,7 @@ def client_starting(workers: int | None = None, scheduler: str | None = None) ->
 
     def hold() -> None:
         try:
-            with client_for(workers, scheduler) as client:
+            with client_for(workers, scheduler, preload) as client:
                 ready.set_result(client)
                 done.wait()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread

@@ -402,12 +402,12 @@ def run_model(
         if distributed:
             from .distributed import client_starting, run_distributed
 
-            # the cluster starts (its workers importing the model's modules) while the pilot
+            # the cluster starts (its workers importing the model's module) while the pilot
             # runs here
             starting = (
                 contextlib.nullcontext(lambda: client)
                 if client is not None
-                else client_starting(workers, scheduler)
+                else client_starting(workers, scheduler, preload=_importable(type(model)))
             )
             with starting as started:
                 pilot = None
@@ -538,6 +538,13 @@ def _run_local(
         )
 
     return stats, S.exact_quantiles(stats, qs, second_pass, pilot), None
+
+
+def _importable(cls: type) -> list[str]:
+    """The module a worker imports to unpickle an object of `cls`, if it can import it by name
+    (not a script's __main__)."""
+    name = cls.__module__
+    return [] if name.startswith("__") else [name]
 
 
 def _pilot_paths(spec: RunSpec) -> int:
