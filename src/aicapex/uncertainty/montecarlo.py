@@ -44,7 +44,7 @@ from .segments import (
     Model,
     RunSpec,
     chunk_layout,
-    evaluate_into,
+    evaluate_chunks,
     run_segment,
     segment_chunks,
     segment_count,
@@ -556,9 +556,7 @@ def _first_paths(model: Model, spec: RunSpec) -> np.ndarray:
     """The outputs (k, m) of the run's first m = `_pilot_paths` paths, chunk by chunk."""
     m = _pilot_paths(spec)
     values = np.empty((len(model.columns), m))
-    sampler = spec.input_set.sampler(spec.seed, 0)
-    for start, n in segment_chunks(m, spec.chunk, 0):  # the run's own first chunks
-        evaluate_into(model, sampler.draw(n), n, values[:, start : start + n])
+    evaluate_chunks(model, spec, segment_chunks(m, spec.chunk, 0), values)  # the run's chunks
     return values
 
 

@@ -40,7 +40,7 @@ from . import summaries as S
 from .segments import (
     Model,
     RunSpec,
-    evaluate_into,
+    evaluate_chunks,
     segment_chunks,
     segment_paths,
     segment_summary,
@@ -117,13 +117,10 @@ def _child_start() -> None:
 
 
 def _first_task(token: int, spec: RunSpec, chunks: Sequence[tuple[int, int]]) -> None:
-    """Evaluate consecutive chunks of the pilot into the shared buffer, drawing them from one
-    sampler: a sampler started inside a segment draws and drops the paths before its start."""
+    """Evaluate consecutive chunks of the pilot into the shared buffer."""
     model, _, first = _RUNS[token]
     assert first is not None
-    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
-    for start, n in chunks:
-        evaluate_into(model, sampler.draw(n), n, first[:, start : start + n])
+    evaluate_chunks(model, spec, chunks, first)
 
 
 def _summary_task(token: int, spec: RunSpec, segment: int) -> S.Summary:

@@ -7,7 +7,7 @@ and each segment in chunks of `chunk` paths from its first path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -77,6 +77,16 @@ def evaluate_into(
     if res is not out:
         out[...] = res
     return out
+
+
+def evaluate_chunks(
+    model: Model, spec: RunSpec, chunks: Sequence[tuple[int, int]], out: np.ndarray
+) -> None:
+    """Evaluate consecutive chunks (start, n) of the run into out[:, start : start + n], drawn
+    from one sampler (one started inside a segment draws and drops the paths before it)."""
+    sampler = spec.input_set.sampler(spec.seed, chunks[0][0])
+    for start, n in chunks:
+        evaluate_into(model, sampler.draw(n), n, out[:, start : start + n])
 
 
 def run_segment(
