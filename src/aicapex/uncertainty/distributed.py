@@ -151,17 +151,13 @@ def block_size(segments: int, threads: int) -> int:
 
 
 def _summary_task(model: Model, spec: RunSpec, first: int, last: int) -> S.Summary:
-    summary = S.tree_reduce([segment_summary(model, spec, s) for s in range(first, last)], S.merge)
-    if summary.tally is not None:
-        summary.tally = S.compact(summary.tally)
-    return summary
+    return S.merged([segment_summary(model, spec, s) for s in range(first, last)])
 
 
 def _tally_task(
     model: Model, spec: RunSpec, first: int, last: int, brackets: S.Brackets
 ) -> S.Tally:
-    tallies = [segment_tally(model, spec, s, brackets) for s in range(first, last)]
-    return S.compact(S.tree_reduce(tallies, S.merge_tally))
+    return S.merged_tally([segment_tally(model, spec, s, brackets) for s in range(first, last)])
 
 
 def run_distributed(

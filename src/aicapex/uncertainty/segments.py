@@ -136,12 +136,7 @@ def run_segment(
         if on_chunk is not None:
             on_chunk(n)
     # one array a bracket for the segment's values inside it (what a task sends back)
-    if brackets is None:
-        summary = S.tree_reduce(summaries, S.merge)
-        if summary.tally is not None:
-            summary.tally = S.compact(summary.tally)
-        return summary
-    return S.compact(S.tree_reduce(tallies, S.merge_tally))
+    return S.merged(summaries) if brackets is None else S.merged_tally(tallies)
 
 
 def segment_summary(

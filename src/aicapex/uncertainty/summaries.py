@@ -320,6 +320,20 @@ def compact(t: Tally) -> Tally:
     return Tally(t.below, t.at_lo, t.at_hi, inside)
 
 
+def merged(parts: Sequence[Summary]) -> Summary:
+    """Summaries of consecutive paths merged in the fixed tree, their tallies compacted (what a
+    segment or a block of segments sends back)."""
+    summary = tree_reduce(parts, merge)
+    if summary.tally is not None:
+        summary.tally = compact(summary.tally)
+    return summary
+
+
+def merged_tally(parts: Sequence[Tally]) -> Tally:
+    """Tallies merged in the fixed tree and compacted (see `merged`)."""
+    return compact(tree_reduce(parts, merge_tally))
+
+
 def merge_tally(a: Tally, b: Tally) -> Tally:
     inside = {key: a.inside.get(key, []) + b.inside.get(key, []) for key in a.inside | b.inside}
     return Tally(a.below + b.below, a.at_lo + b.at_lo, a.at_hi + b.at_hi, inside)
@@ -491,6 +505,8 @@ __all__ = [
     "exact_quantiles",
     "merge",
     "merge_tally",
+    "merged",
+    "merged_tally",
     "pilot",
     "sample_stride",
     "tally",
