@@ -33,7 +33,7 @@ def normalise_overrides(
         return out
     problems: list[Problem] = []
     known = set(dataset.entities["id"])
-    for raw_key, raw_value in (overrides or {}).items():
+    for raw_key, raw_value in overrides.items():
         where = f"overrides[{raw_key!r}]"
         key = tuple(raw_key.split(".")) if isinstance(raw_key, str) else tuple(raw_key)
         if len(key) != 3:
