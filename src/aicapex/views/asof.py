@@ -16,10 +16,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from ..dataset.schema import as_of_date
 
 if TYPE_CHECKING:
     from ..dataset import Dataset, Store
@@ -42,16 +44,13 @@ def _version() -> str:
 def _iso(x) -> str | None:
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
         return None
-    # the usual cases without pd.Timestamp (~3 us each, ~3,500 filed dates a command)
-    if isinstance(x, str) and len(x) == 10:
+    # the usual cases without pd.Timestamp (~3 us each, ~3,500 filed dates a command): a date,
+    # a datetime (pd.Timestamp too) or YYYY-MM-DD text, read as the dataset reads `as_of`
+    if isinstance(x, date) or (isinstance(x, str) and len(x) == 10):
         try:
-            return date.fromisoformat(x).isoformat()
+            return as_of_date(x)
         except ValueError:
             pass  # pandas' reading of it, or None
-    elif isinstance(x, datetime):  # pd.Timestamp too
-        return x.date().isoformat()
-    elif isinstance(x, date):
-        return x.isoformat()
     try:
         return pd.Timestamp(x).date().isoformat()
     except (ValueError, TypeError):
