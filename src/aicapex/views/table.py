@@ -66,7 +66,7 @@ class _Lines:
     @property
     def width(self) -> int:
         """Cells wide, borders included."""
-        return sum(w + 2 * _PAD for w in self.widths) + len(self.widths) + 1
+        return _frame(len(self.widths), self.widths)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         box = HEAVY_HEAD.substitute(options, safe=True)
@@ -176,6 +176,7 @@ def table(
     `no_wrap` hold names: they wrap only at spaces, and only when the table needs it."""
     headers = [str(h) for h in headers]
     cells = [[str(c) for c in row] for row in rows]
+    names = set(no_wrap)
     # headers go to rich as markup (as they always have): the lines take only those without it
     plain = all(_plain(h) and not set(h) & {"[", ":"} for h in headers) and all(
         _plain(c) for row in cells for c in row
@@ -186,8 +187,7 @@ def table(
             # (rich draws an empty column its own way)
             one_line = [[[c] for c in row] for row in cells]
             return _Lines([[h] for h in headers], one_line, natural, title)
-        names = {i for i, h in enumerate(headers) if h in set(no_wrap)}
-        widths = _narrowed(headers, cells, names, width)
+        widths = _narrowed(headers, cells, {i for i, h in enumerate(headers) if h in names}, width)
         if widths is not None:
             return _Lines(
                 [_wrap(h, w) for h, w in zip(headers, widths, strict=True)],
@@ -199,9 +199,8 @@ def table(
     from rich.text import Text
 
     wrapped = Table(title=title, show_lines=False)
-    keep = set(no_wrap)
     for h in headers:
-        wrapped.add_column(h, overflow="fold", no_wrap=h in keep)
+        wrapped.add_column(h, overflow="fold", no_wrap=h in names)
     for row in cells:
         # Text, not markup: a user's note "[/bold]" is shown as typed (rich would raise)
         wrapped.add_row(*(Text(c) for c in row))
