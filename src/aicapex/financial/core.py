@@ -438,10 +438,10 @@ def compute(
 
 
 def waterfall_fields(keep: Iterable[str]) -> set[str]:
-    """The waterfall fields the kept outputs need."""
+    """The waterfall fields the kept outputs need. Not fcf: `compute` takes it as OCF - capex
+    (its own formula, no year loop), so the waterfall's copy would be computed and dropped."""
     keep = set(keep)
     need = keep & set(WATERFALL_OUTPUTS)
     need |= {"net_debt"} if "leverage" in keep else set()
     need |= {"interest"} if "coverage" in keep else set()
-    need |= {"fcf"} if "required_ocf_growth" in keep else set()
-    return need
+    return need - {"fcf"}
