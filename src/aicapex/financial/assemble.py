@@ -204,6 +204,13 @@ class EntityPoints:
     )  # metric -> (year, from an override)
 
 
+def case_moves(metric: str, fig: Figure) -> bool:
+    """Whether the capex case moves this figure: a capex range (the case picks a point in it);
+    a point (low = value = high: every filed year) stays the one number whatever the case,
+    without an array of it per path."""
+    return metric == "capex" and not (fig.low == fig.value == fig.high)
+
+
 def _values(
     ef: EntityFigures,
     metric: str,
@@ -226,9 +233,7 @@ def _values(
                 expl.record(metric, year, period, values[year], rule="override")
             continue
         fig = figs[year]  # not overridden: a dataset figure
-        # a capex range moves with the case; a point (low = value = high: every filed year)
-        # stays the one number whatever the case, without an array of it per path
-        ranged = metric == "capex" and not (fig.low == fig.value == fig.high)
+        ranged = case_moves(metric, fig)
         values[year] = (
             range_case(fig.value, fig.low, fig.high, case) if ranged else np.asarray(fig.value)
         )

@@ -22,7 +22,13 @@ import pandas as pd
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, Problem
 from . import defaults as D
-from .assemble import assemble, record_life_and_share
+from .assemble import (
+    EntityExplanation,
+    EntityPoints,
+    assemble,
+    case_moves,
+    record_life_and_share,
+)
 from .assumptions import FinancialAssumptions
 from .core import compute, new_array
 from .inputs import EntityFigures, capex_entities, entity_figures
@@ -176,6 +182,26 @@ class PreparedFinancials:
     years: tuple[int, ...]
     figures: dict[str, EntityFigures] = field(repr=False)
     defaults: _DatasetDefaults = field(repr=False)
+    # entity -> its assembled points for a run that explains nothing, where nothing sampled
+    # reaches them (no override of the entity, no capex range for the case to move): the same
+    # points chunk after chunk of a Monte Carlo run, assembled once
+    _fixed_points: dict[str, tuple[EntityPoints, EntityExplanation]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _assemble(
+        self, entity: str, overrides: dict[Any, Any], case: Any, explain: bool
+    ) -> tuple[EntityPoints, EntityExplanation]:
+        """`assemble` for one entity, from the cache where the run cannot change its points."""
+        capex = self.figures[entity].get("capex").values()
+        fixed = not explain and not any(case_moves("capex", f) for f in capex)
+        fixed = fixed and not any(key[0] == entity for key in overrides)
+        if fixed and entity in self._fixed_points:
+            return self._fixed_points[entity]
+        out = assemble(self.figures[entity], overrides, case, self.years[0], explain=explain)
+        if fixed:
+            self._fixed_points[entity] = out
+        return out
 
     def run(
         self,
@@ -230,9 +256,7 @@ class PreparedFinancials:
                     for e in missing
                 )
             )
-        assembled = {
-            e: assemble(figures[e], ov, r["capex_case"], years[0], explain=explain) for e in chosen
-        }
+        assembled = {e: self._assemble(e, ov, r["capex_case"], explain) for e in chosen}
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
         lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
