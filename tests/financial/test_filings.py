@@ -188,3 +188,42 @@ def test_balances_anchored_at_the_last_filed_year_end_before_the_years_asked(db)
     assert r.value("cash", "alphabet", 2020) == pytest.approx(119.675 + 65.124 - 22.281 - 31.149)
     assert r.value("debt", "alphabet", 2020) == pytest.approx(3.958)
     assert r.value("interest", "alphabet", 2020) == pytest.approx(0.05 * 3.958)
+
+
+def test_the_dataset_of_a_run_holds_the_filed_actuals_once(db):
+    """`open_dataset` appends the store's filed facts (dataset.filed); merging them again, as
+    callers that read the store themselves do, adds no row twice."""
+    press = open_dataset(db, filings=False)
+    ds = open_dataset(db)
+    filed = read_filing_facts(Store(db))
+    assert len(ds.facts) == len(press.facts) + len(filed)
+    assert not press.facts["origin"].astype(str).str.startswith("import:sec:").any()
+    assert len(with_filed_facts(ds, filed).facts) == len(ds.facts)
+    assert len(with_filed_facts(press, filed, filed).facts) == len(ds.facts)
+
+
+def test_every_command_reads_the_same_filed_actuals(db, capsys):
+    """One dataset for every command: Alphabet's FY2025 capex is the filed 91.447 (not the
+    press's 92.5) in `financials`, in `simulate` (a filed point: the same on every path) and on
+    the company page; Nvidia, whose capex only its filings give, is modelled by `simulate` too."""
+    (row,) = _json(capsys, db, "--entity", "alphabet", "--years", "2025:2025")
+    assert row["capex"] == pytest.approx(91.447)
+
+    def simulate(*args):
+        code = main(["--db", str(db), "simulate", "--paths", "64", *args, "--format", "json"])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        return json.loads(out)["rows"]
+
+    (sim,) = simulate("--entity", "alphabet", "--metric", "capex", "--year", "2025")
+    assert sim["mean"] == pytest.approx(91.447)
+    assert sim["p5"] == pytest.approx(91.447) and sim["p95"] == pytest.approx(91.447)
+    rows = simulate("--entity", "nvidia", "--metric", "capex", "--year", "2026")
+    assert rows[0]["mean"] == pytest.approx(6.042)  # FY2026 10-K, as above
+
+    code = main(["--db", str(db), "company", "alphabet", "--paths", "64", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    capex = json.loads(out)["parts"]["capex"]["rows"]
+    (fy2025,) = [r for r in capex if r["year"] == 2025]
+    assert fy2025["capex"] == pytest.approx(91.447)

@@ -61,11 +61,13 @@ USER_OPTION = typer.Option(
 )
 
 
-def dataset(user_files: list[Path] | None = None) -> Dataset:
-    """The dataset from the store (loaded on first use) plus this run's user files."""
+def dataset(user_files: list[Path] | None = None, *, filings: bool = True) -> Dataset:
+    """The dataset from the store (loaded on first use) plus this run's user files and the
+    filed actuals imported into the store (filings=False: without them), the one dataset every
+    command's model reads."""
     from ..dataset import open_dataset
 
-    ds = open_dataset(STATE.db, list(user_files or []))
+    ds = open_dataset(STATE.db, list(user_files or []), filings=filings)
     STATE.last_dataset = ds
     STATE.user_files = tuple(str(u) for u in user_files or ())
     return ds

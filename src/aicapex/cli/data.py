@@ -63,7 +63,7 @@ def status_command(
     store = open_store()
     ds = None
     if store.exists():
-        ds = dataset()
+        ds = dataset(filings=False)  # the store's filed tables are counted from the store
     st = status(ds, store)
     if fmt is Format.json:
         out = {
@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Every reported figure with its source and original sentence."""
-        ds = dataset(user)
+        ds = dataset(user, filings=False)  # filed figures: `aicapex filings`
         df = ds.facts
         if stale:
             from ..importers import read_filing_facts

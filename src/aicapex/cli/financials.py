@@ -163,9 +163,7 @@ def register(app: typer.Typer) -> None:
         FinancialAssumptions(convention=convention, **fixed)  # a bad value: DataError naming it
         # the linked model's deterministic run: the scenario at its medians, these values fixed
         assumptions = replace(Assumptions.of(scenario, **fixed), convention=convention)
-        ds = dataset(user)
-        if filings:
-            ds = _with_filings(ds)
+        ds = dataset(user, filings=filings)
         if check:
             from ..financial.check import check_claims
 
@@ -300,22 +298,3 @@ def _frames(result: Any, not_modelled: dict[str, str], years: tuple[int, ...]) -
             [result.coverage(), not_modelled_coverage(not_modelled, years)], ignore_index=True
         ),
     )
-
-
-def _with_filings(ds):
-    """The dataset plus the filed actuals imported into the store (none imported: unchanged)."""
-    from ..financial import with_filed_facts
-    from ..importers import read_filing_facts
-    from .common import open_store
-
-    store = open_store()
-    if not store.exists():
-        return ds
-    frames = [read_filing_facts(store)]
-    try:
-        from ..importers.filed_quarterly import read_filed_quarterly_facts
-
-        frames.append(read_filed_quarterly_facts(store))
-    except ImportError:  # the filed-quarterly importer is optional
-        pass
-    return with_filed_facts(ds, *frames)

@@ -20,14 +20,6 @@ def _filing_facts():
     return read_filing_facts(open_store())
 
 
-def _with_filed_quarterly(ds):
-    """The dataset plus the store's filed-quarterly facts (`aicapex import filed-quarterly`):
-    the ROIC section and `explain --metric roic` read the latest filed backlog and capex."""
-    from .roic import with_store_filed_quarterly
-
-    return with_store_filed_quarterly(ds)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("report")
     def report(
@@ -63,7 +55,7 @@ def register(app: typer.Typer) -> None:
         from ..report import build_report
         from .progress import atomic_dir, progress
 
-        ds, facts = _with_filed_quarterly(dataset(user)), _filing_facts()
+        ds, facts = dataset(user), _filing_facts()
         # Written into a temporary folder beside --out and moved into place at the end, so
         # Ctrl-C leaves no half-written report.
         with progress("report", unit="sections") as bar, atomic_dir(out.parent) as tmp:
@@ -123,9 +115,7 @@ def register(app: typer.Typer) -> None:
         """Print how a number is derived: formula, each input's value and source, down to quoted facts."""
         from ..trace import explain
 
-        tree = explain(
-            _with_filed_quarterly(dataset(user)), entity, metric, year, scenario=scenario
-        )
+        tree = explain(dataset(user), entity, metric, year, scenario=scenario)
         if as_json:
             typer.echo(json.dumps(tree.to_dict(), ensure_ascii=False, indent=1))
         else:

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..errors import AicapexError
-from .common import FORMAT_OPTION, USER_OPTION, Format, dataset, emit, open_store
+from .common import FORMAT_OPTION, USER_OPTION, Format, dataset, emit
 
 roic_app = typer.Typer(
     help="Return on AI capital against WACC, and the revenue the build-out needs (docs/roic.md).",
@@ -16,20 +16,6 @@ roic_app = typer.Typer(
 
 BASES = ("run_rate", "annual_plan", "trailing_12m")
 ENTITIES_OPTION = typer.Option(None, "--entity", help="Company (repeatable).")
-
-
-def with_store_filed_quarterly(ds):
-    """`ds` plus the store's filed-quarterly facts (`aicapex import filed-quarterly`), if any:
-    the ROIC layer reads the latest filed backlog and quarterly capex from them."""
-    from ..importers.filed_quarterly import read_filed_quarterly_facts
-    from ..roic.inputs import with_filed_quarterly
-
-    return with_filed_quarterly(ds, read_filed_quarterly_facts(open_store()))
-
-
-def _roic_dataset(user: list[Path] | None):
-    """The store's dataset (+ user files) plus the imported filed-quarterly facts, if any."""
-    return with_store_filed_quarterly(dataset(user))
 
 
 def _frame(rows: list[dict]):
@@ -135,7 +121,7 @@ def forward(
         from ..trace.derivations_roic import explain_forward
 
         tree = explain_forward(
-            _roic_dataset(user),
+            dataset(user),
             entity,
             capex_basis,
             **_overrides(
@@ -152,7 +138,7 @@ def forward(
             typer.echo(tree.render())
         return
     t = roic_table(
-        _roic_dataset(user),
+        dataset(user),
         [entity],
         **_overrides(
             ai_share=ai_share,
@@ -224,7 +210,7 @@ def table(
     """Forward ROIC of Microsoft, Alphabet, Amazon, Oracle and Meta under three capex bases."""
     from ..roic.table import roic_table
 
-    ds = _roic_dataset(user)
+    ds = dataset(user)
     t = roic_table(
         ds,
         **_overrides(
@@ -254,7 +240,7 @@ def sources(
     from ..roic import COMPANIES
     from ..roic.table import roic_sources
 
-    df = roic_sources(_roic_dataset(user), entity or COMPANIES)
+    df = roic_sources(dataset(user), entity or COMPANIES)
     emit(df, fmt, title="ROIC inputs and their sources", float_format="{:,.3f}")
 
 
@@ -271,7 +257,7 @@ def question(
     """ "AI's $600B question": GPU spend / GPU share / (1 - margin), beside reported AI revenue."""
     from ..roic.table import revenue_question
 
-    df = revenue_question(_roic_dataset(user), gpu_spend, gpu_share, margin)
+    df = revenue_question(dataset(user), gpu_spend, gpu_share, margin)
     emit(df, fmt, title="end-user revenue needed vs reported AI revenue (USD bn a year)")
 
 

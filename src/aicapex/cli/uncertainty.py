@@ -9,7 +9,6 @@ import typer
 from .. import defaults
 from ..errors import ScenarioError
 from .common import FORMAT_OPTION, Format, dataset, emit
-from .roic import with_store_filed_quarterly
 
 SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
 
@@ -86,7 +85,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
         U = _layer()
-        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
+        ds = dataset(user)  # with the filed actuals: the ROIC metrics read the filed backlog
         qs = sorted(
             {0.05, 0.5, 0.95} | set(quantile or ())
         )  # p5/p50/p95 always, plus any asked for
@@ -146,7 +145,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Which assumptions drive one output: tornado swings or Sobol indices (S1, ST)."""
         U = _layer()
-        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
+        ds = dataset(user)  # with the filed actuals: the ROIC metrics read the filed backlog
         metric = _canonical([metric])[0]
         entity = entity or (
             defaults.ACCELERATOR if metric in U.CLUSTER_OUTPUTS else defaults.ENTITY
@@ -200,7 +199,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Key outputs of several scenarios side by side (same seed and paths)."""
         U = _layer()
-        ds = with_store_filed_quarterly(dataset(user))  # ROIC metrics read the filed backlog
+        ds = dataset(user)  # with the filed actuals: the ROIC metrics read the filed backlog
         long = U.compare(
             ds,
             scenarios,

@@ -26,12 +26,8 @@ def _args() -> argparse.Namespace:
 
 @st.cache_resource(show_spinner=False)
 def _dataset(db: str | None):
-    # plus the filed-quarterly facts (`aicapex import filed-quarterly`): the ROIC view's backlog
-    from aicapex.dataset import Store
-    from aicapex.importers.filed_quarterly import read_filed_quarterly_facts
-    from aicapex.roic.inputs import with_filed_quarterly
-
-    return with_filed_quarterly(open_dataset(db), read_filed_quarterly_facts(Store(db)))
+    # with the filed actuals the store holds, as every command reads it
+    return open_dataset(db)
 
 
 def _with_user_file(ds, upload):

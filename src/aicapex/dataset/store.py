@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 from ..errors import DataError, Problem
 from .dataset import Dataset, build_dataset, shipped_hash
+from .filed import store_filed_facts, with_filed_facts
 from .reader import TABLES
 from .schema import COLUMNS
 
@@ -339,9 +340,12 @@ class Store:
         return Dataset(**tables)
 
 
-def open_dataset(db: str | Path | None = None, user_files: Sequence[str | Path] = ()) -> Dataset:
+def open_dataset(
+    db: str | Path | None = None, user_files: Sequence[str | Path] = (), *, filings: bool = True
+) -> Dataset:
     """The dataset for a run: the store's tables (loading the shipped data on first use), plus
-    user files applied on top for this run only."""
+    user files applied on top for this run only, plus the filed actuals imported into the store
+    (`dataset.filed`; filings=False: the shipped and user facts alone)."""
     store = Store(db)
     if not store.exists():
         store.load()
@@ -354,4 +358,4 @@ def open_dataset(db: str | Path | None = None, user_files: Sequence[str | Path] 
     ds = store.read()
     if user_files:
         ds = build_dataset(user_files, base=ds)
-    return ds
+    return with_filed_facts(ds, *store_filed_facts(store)) if filings else ds

@@ -4,6 +4,7 @@ Money is USD billions; arrays are shaped (paths, entities, years); the year axis
 company's fiscal-year label (FY2026 -> 2026; Microsoft's fiscal year ends in June).
 """
 
+from ..dataset.filed import with_filed_facts  # the dataset's own merge, kept here by name
 from .assumptions import CAPEX_CASES, FinancialAssumptions
 from .depreciation import (
     depreciation_fraction,
@@ -11,7 +12,6 @@ from .depreciation import (
     scheduled_depreciation,
     vintage_depreciation,
 )
-from .inputs import with_filed_facts
 from .model import PreparedFinancials, prepare_financials, resolved_assumptions, run_financials
 from .result import OUTPUTS, FinancialResult
 from .series import path_from_points, range_case

@@ -82,20 +82,6 @@ def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
 _BASIS_ORIGIN = {"actual": "reported", "guidance": "guidance"}
 
 
-def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
-    """The dataset plus facts imported from filings (the store's `filing_facts` of
-    `aicapex import sec`, and `filed_quarterly_facts`), so a run reads filed actuals. Their rows
-    keep concept, accession, form and filing date; `resolve_figure` prefers them over press
-    actuals (precedence: user > filed > reported > guidance > estimate)."""
-    parts = [f for f in frames if f is not None and not f.empty]
-    if not parts:
-        return ds
-    cols = list(ds.facts.columns)
-    added = pd.concat([f.reindex(columns=cols) for f in parts], ignore_index=True)
-    added = added.astype(ds.facts.dtypes.to_dict())
-    return ds.with_tables(facts=pd.concat([ds.facts, added], ignore_index=True))
-
-
 def resolve_figure(ds: Dataset, entity: str, metric: str, period: str) -> Figure | None:
     """The default value of one figure, money converted to USD bn, with its rows.
 

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..dataset import Store
+from ..dataset import Store, filed
 from ..dataset.schema import COLUMNS, SLUG
 from ..errors import DataError, Problem
 from ..periods import parse_period
@@ -46,7 +46,7 @@ from .sec import FILING_FACT_COLUMNS
 
 CSV_NAME = "capex-and-backlog.csv"
 SOURCE_NAME = "SOURCE.txt"
-FACTS_TABLE = "filed_quarterly_facts"
+FACTS_TABLE = filed.FILED_QUARTERLY_FACTS_TABLE  # part of the dataset every run reads
 CONSTANTS_TABLE = "filed_quarterly_constants"
 FACT_COLUMNS = FILING_FACT_COLUMNS
 CONSTANT_COLUMNS = COLUMNS["constants"]

@@ -25,12 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..dataset import filed
 from ..dataset.schema import COLUMNS, SLUG
 from ..errors import DataError, Problem
 from .sec_calendar import classify, infer_fiscal_year_end_month
 from .sec_parse import cik_table, load_companyfacts, mapped_entries
 
-FILING_FACTS_TABLE = "filing_facts"
+FILING_FACTS_TABLE = filed.FILING_FACTS_TABLE  # part of the dataset every run reads
 SUPERSEDED_TABLE = "filing_facts_superseded"
 FILING_ENTITIES_TABLE = "filing_entities"
 

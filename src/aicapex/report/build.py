@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import defaults
 from ..dataset import Dataset
+from ..dataset.filed import with_filed_facts
 from ..errors import AicapexError, ModelError
 from ..model import load_scenario
 from ..views.labels import entity_names, name_entities
@@ -42,7 +43,8 @@ def build_sections(
         raise ModelError(f"paths must be at least 1, got {paths}")
     check_scenarios(scenarios)
     ctx = ReportContext(
-        dataset,
+        # every section reads the filed actuals (already in a dataset `open_dataset` gave)
+        with_filed_facts(dataset, filing_facts),
         tuple(scenarios),
         int(paths),
         int(seed),
@@ -79,7 +81,8 @@ def build_report(
 ) -> list[Path]:
     """Write `out_path` (self-contained HTML), its Markdown twin (`.md`) and `<stem>_tables/*.csv`.
 
-    `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison.
+    `filing_facts` (importers.read_filing_facts) adds the press-vs-filing comparison, and its
+    filed actuals to the dataset of every section (`dataset.filed.with_filed_facts`).
     Also writes `<stem>.run.json` (this run, for a later `--baseline` or `aicapex diff`);
     `xlsx` adds `<stem>.xlsx` (views/xlsx.report_workbook); `baseline` (a saved run JSON) adds the
     "Since last time" section; `as_of` (views.asof.AsOf) is stated under the title; `sweep` (a

@@ -30,18 +30,10 @@ ASSUMPTION_CONSTANTS = (
 )
 
 
-def dataset_with_filings(ctx: ReportContext):
-    """The report's dataset plus the filed actuals the store holds (filed > press actuals)."""
-    if "financial_dataset" not in ctx.cache:
-        filed = getattr(ctx, "filing_facts", None)
-        ctx.cache["financial_dataset"] = financial.with_filed_facts(ctx.dataset, filed)
-    return ctx.cache["financial_dataset"]
-
-
 def run_default(ctx: ReportContext):
     """The default financial run, cached on the context (other sections and explain reuse it)."""
     if "financial" not in ctx.cache:
-        ctx.cache["financial"] = financial.run_financials(dataset_with_filings(ctx))
+        ctx.cache["financial"] = financial.run_financials(ctx.dataset)
     return ctx.cache["financial"]
 
 
@@ -152,7 +144,7 @@ def lives_frame(ds, entities=None) -> pd.DataFrame:
 def financial_section(ctx: ReportContext) -> Section:
     from ..financial.check import check_claims
 
-    ds = dataset_with_filings(ctx)
+    ds = ctx.dataset
     result = run_default(ctx)
     frame = result.to_frame()
     lives = lives_frame(ds, entities=list(result.entities))

@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from ..dataset import Dataset
-from ..dataset.schema import COLUMNS
+from ..dataset.filed import with_filed_facts
 from ..periods import parse_period
 from . import formulas
 from .defaults import PLAN_PERIODS
 
-FILED_ORIGIN = "import:filed_quarterly:"  # origin of the importer's rows
 BACKLOG_METRICS = ("rpo", "backlog")  # preferred in this order
 CAPEX_METRICS = ("capex_incl_finance_leases", "capex")
 
@@ -56,15 +55,9 @@ class Observed:
 
 
 def with_filed_quarterly(dataset: Dataset, filed_facts: pd.DataFrame | None) -> Dataset:
-    """The dataset with the imported filed-quarterly facts appended (same fact columns)."""
-    if filed_facts is None or filed_facts.empty:
-        return dataset
-    if dataset.facts["origin"].fillna("").str.startswith(FILED_ORIGIN).any():
-        return dataset  # already merged (a second call must not count each figure twice)
-    cols = COLUMNS["facts"]
-    extra = filed_facts.reindex(columns=list(cols)).astype(cols)
-    facts = pd.concat([dataset.facts, extra], ignore_index=True)
-    return dataset.with_tables(facts=facts)
+    """The dataset with the imported filed-quarterly facts appended (`dataset.filed`: a dataset
+    that already holds them, as `open_dataset` gives, is returned as it is)."""
+    return with_filed_facts(dataset, filed_facts)
 
 
 def _quarters(dataset: Dataset, entity: str, metric: str) -> list[str]:
