@@ -6,6 +6,7 @@ July 2025 to June 2026; Nvidia's FY2026 ends in January 2026).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -52,12 +53,21 @@ class Period:
 
 def parse_period(text: object) -> Period:
     """Parse `FY2026`, `FY2026Q1`, `FY2026H1`, `CY2026`...; raises ValueError otherwise."""
-    s = str(text).strip().upper()
-    m = _PERIOD.match(s)
-    if not m:
+    period = _parse_text(text if isinstance(text, str) else str(text))
+    if period is None:
         raise ValueError(
             f"unparseable period {text!r}: expected FY2026, FY2026Q1, FY2026H1 or CY2026"
         )
+    return period
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Period | None:
+    """The Period a code names (None: not a period code), cached: a run with filed histories
+    parses the same few hundred codes thousands of times, and a Period is immutable."""
+    m = _PERIOD.match(text.strip().upper())
+    if not m:
+        return None
     cal, year, q, qi, h, hi = m.groups()
     if q:
         return Period(cal, int(year), "Q", int(qi))

@@ -39,7 +39,7 @@ def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
     """The dataset plus filed facts, so a run reads filed actuals. A frame's rows whose origin
     (the imported file) the dataset already holds are not added again: merging twice, or merging
     into a dataset `open_dataset` already merged them into, counts no figure twice."""
-    have = set(ds.facts["origin"].dropna().astype(str))
+    have = set(ds.facts["origin"].dropna().unique().tolist())
     cols = COLUMNS["facts"]
     parts = []
     for f in frames:
@@ -49,7 +49,7 @@ def with_filed_facts(ds: Dataset, *frames: pd.DataFrame | None) -> Dataset:
         new = f[~origin.isin(have).fillna(False).to_numpy(bool)]
         if not new.empty:
             parts.append(new.reindex(columns=list(cols)))
-            have |= set(origin.dropna())
+            have |= set(origin.dropna().unique().tolist())
     if not parts:
         return ds
     added = pd.concat(parts, ignore_index=True).astype(ds.facts.dtypes.to_dict())

@@ -70,7 +70,7 @@ def _annual_periods(ds: Dataset, entity: str, metric: str) -> dict[int, str]:
     index = ds.fact_index()
     groups = index.periods(entity, metric)
     codes = [c for c in groups if c is not None]
-    user = {c for c in codes if any(index.is_user(i) for i in groups[c])}
+    user = {c for c in codes if any(index.user[i] for i in groups[c])}
     by_year: dict[int, str] = {}
     for code in sorted(codes, key=lambda c: (c not in user, c.startswith("CY"), c)):
         p = parse_period(code)
@@ -304,10 +304,13 @@ def _entity_figures(ds: Dataset, entity: str) -> EntityFigures:
 
 def capex_entities(ds: Dataset, years: tuple[int, ...]) -> list[str]:
     """Entities with an annual capex figure in `years`, in the dataset's entity order."""
-    f = ds.facts[ds.facts["metric"].isin(D.CAPEX_METRICS)]
     have = set()
-    for entity, code in zip(f["entity"], f["period"]):
-        p = parse_period(code)
-        if p.is_annual and p.year in years:
-            have.add(entity)
+    for (entity, metric), periods in ds.fact_index().groups.items():
+        if metric not in D.CAPEX_METRICS or entity in have:
+            continue
+        for code in periods:
+            p = parse_period(code) if code is not None else None
+            if p is not None and p.is_annual and p.year in years:
+                have.add(entity)
+                break
     return [e for e in ds.entities["id"] if e in have]

@@ -51,12 +51,17 @@ class _DatasetDefaults:
 
     @classmethod
     def read(cls, dataset: Dataset) -> _DatasetDefaults:
-        return cls(
-            _constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
-            _constant(dataset, D.SERVER_LIFE_CONSTANT),
-            _constant(dataset, D.SERVER_SHARE_CONSTANT),
-            dataset.value(*D.OCF_GROWTH_FACT),
-        )
+        """Read once per dataset object (its tables are never mutated), as `entity_figures`."""
+        cached = dataset.__dict__.get("_financial_defaults")
+        if cached is None:
+            cached = dataset.__dict__["_financial_defaults"] = cls(
+                _constant(dataset, D.ALT_SERVER_LIFE_CONSTANT, D.ALT_SERVER_LIFE_BOUND),
+                _constant(dataset, D.SERVER_LIFE_CONSTANT),
+                _constant(dataset, D.SERVER_SHARE_CONSTANT),
+                dataset.value(*D.OCF_GROWTH_FACT),
+            )
+        assert isinstance(cached, cls)
+        return cached
 
 
 def resolved_assumptions(dataset: Dataset, a: FinancialAssumptions) -> dict[str, Any]:

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..dataset.filed import FILED_FACT_TABLES
 from ..dataset.schema import as_of_date
 
 if TYPE_CHECKING:
     from ..dataset import Dataset, Store
 
 STALE_AFTER_DAYS = 120  # a company whose newest filing is older than this is "stale"
-FILING_TABLES = ("filing_facts", "filed_quarterly_facts")  # store tables of filed figures
 ARTICLE_DATE_COLUMNS = ("as_of", "published", "date")
 _ISO_DATE = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)\b")
 
@@ -58,14 +58,19 @@ def _iso(x) -> str | None:
 
 
 def filing_rows(dataset: Dataset | None, store: Store | None = None) -> pd.DataFrame:
-    """Every filed figure known: entity, date (filing date, else period end), table."""
+    """Every filed figure known: entity, date (filing date, else period end), table. A row the
+    dataset holds from one of the store's tables (`open_dataset` appends them) counts once,
+    from the table."""
     frames = []
+    tables = {name: df for name in FILED_FACT_TABLES if (df := _read(store, name)) is not None}
     if dataset is not None and "filed" in dataset.facts.columns:
         f = dataset.facts[dataset.facts["filed"].notna()]
+        for df in tables.values():
+            if not df.empty and "origin" in df.columns:
+                f = f[~f["origin"].isin(df["origin"].dropna().unique()).fillna(False)]
         frames.append(pd.DataFrame({"entity": f["entity"], "date": f["filed"], "table": "facts"}))
-    for name in FILING_TABLES:
-        df = _read(store, name)
-        if df is None or df.empty:
+    for name, df in tables.items():
+        if df.empty:
             continue
         when = df["filed"] if "filed" in df.columns else pd.Series(pd.NA, index=df.index)
         if "end" in df.columns:
@@ -240,7 +245,7 @@ def status(dataset: Dataset | None, store: Store, *, today: date | None = None) 
         if "basis" in dataset.facts.columns:
             for basis, n in dataset.facts["basis"].astype(str).value_counts().sort_index().items():
                 kinds.append({"table": "facts", "source_kind": f"basis={basis}", "rows": int(n)})
-    for name in FILING_TABLES:
+    for name in FILED_FACT_TABLES:
         df = _read(store, name)
         if df is not None and "origin" in df.columns:
             for kind, n in df["origin"].astype(str).value_counts().sort_index().items():
