@@ -141,8 +141,12 @@ def test_cap_per_path():
     assert wf.cash[:, 0, 0] == pytest.approx([-6.0, 0.0])
 
 
-def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap):
-    """A plain loop over paths, entities and years: the rules of the module docstring, one number at a time."""
+def reference_waterfall(
+    ocf, capex, returns, opening_debt, opening_cash, rate, cap, debt_start=None, cash_start=None
+):
+    """A plain loop over paths, entities and years: the rules of the module docstring, one number
+    at a time. debt_start / cash_start: per entity, the first year whose flows move the balance
+    (before it the balance is n/a and no debt is added)."""
     names = (
         "fcf",
         "residual",
@@ -163,6 +167,8 @@ def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, c
         c = None if cap is None else float(np.broadcast_to(cap, (n_p,))[p])
         for e in range(n_e):
             new_debt, cash, started = 0.0, float(opening_cash[p, e]), False
+            d0 = 0 if debt_start is None else debt_start[e]
+            c0 = 0 if cash_start is None else cash_start[e]
             for t in range(n_t):
                 fcf = ocf[p, e, t] - capex[p, e, t]
                 out["fcf"][p, e, t] = fcf
@@ -174,9 +180,11 @@ def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, c
                     borrow = gap if c is None else min(gap, c)
                     cut = min(gap - borrow, max(returns[p, e, t], 0.0))
                     unfunded = gap - borrow - cut
-                    out["interest"][p, e, t] = r * (opening_debt[p, e] + new_debt)
-                    new_debt += borrow
-                    cash += max(res, 0.0) - unfunded
+                    if t >= d0:
+                        out["interest"][p, e, t] = r * (opening_debt[p, e] + new_debt)
+                        new_debt += borrow
+                    if t >= c0:
+                        cash += max(res, 0.0) - unfunded
                     for k, v in (
                         ("residual", res),
                         ("funding_gap", gap),
@@ -185,10 +193,12 @@ def reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, c
                         ("unfunded_gap", unfunded),
                     ):
                         out[k][p, e, t] = v
-                if started:
+                if started and t >= d0:
                     out["new_debt"][p, e, t] = new_debt
                     out["debt"][p, e, t] = opening_debt[p, e] + new_debt
+                if started and t >= c0:
                     out["cash"][p, e, t] = cash
+                if started and t >= max(d0, c0):
                     out["net_debt"][p, e, t] = opening_debt[p, e] + new_debt - cash
     return out
 
@@ -212,9 +222,11 @@ caps = st.one_of(
     cap=caps,
     start=st.integers(min_value=0, max_value=4),  # 4: an entity with no flows at all
     holes=arrays(bool, (3, 2, 4)),
+    debt_start=st.lists(st.integers(0, 4), min_size=2, max_size=2),
+    cash_start=st.lists(st.integers(0, 4), min_size=2, max_size=2),
 )
 def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(
-    ocf, capex, returns, rate, cap, start, holes
+    ocf, capex, returns, rate, cap, start, holes, debt_start, cash_start
 ):
     ocf = ocf.copy()
     ocf[:, 0, :start] = np.nan  # the first entity's flows start later
@@ -222,8 +234,10 @@ def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(
     # known and unknown paths in the same year, of one entity or of all
     returns = np.where(holes, np.nan, returns)
     opening_debt, opening_cash = np.full((3, 2), 40.0), np.full((3, 2), 7.0)
-    wf = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
-    ref = reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap)
+    # the balances move from these years on (an opening balance reported after the flows start)
+    starts = {"debt_start": debt_start, "cash_start": cash_start}
+    wf = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap, **starts)
+    ref = reference_waterfall(ocf, capex, returns, opening_debt, opening_cash, rate, cap, **starts)
     for name, expected in ref.items():
         np.testing.assert_allclose(
             getattr(wf, name), expected, rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=name
@@ -266,3 +280,28 @@ def test_no_cap_and_a_large_cap_agree(ocf, capex, returns, rate):
     assert np.all(free.unfunded_gap == 0) and np.all(free.returns_cut == 0)
     for name in ("residual", "funding_gap", "new_debt", "debt", "cash", "interest"):
         np.testing.assert_array_equal(getattr(large, name), getattr(free, name), err_msg=name)
+
+
+def test_balances_move_only_from_the_year_after_their_reported_opening():
+    """A history whose flows start before the opening balance (a filed history: flows from
+    2022, debt and cash reported at the end of 2024). By hand, rate 10 %, each year OCF 20,
+    capex 10, returns 25 up to 2024, then OCF 30 in 2025-2026: the gaps of 2022-2024 (15 each)
+    are in the reported debt already, so the model adds no debt and charges no interest for
+    them. 2025: residual 30 - 10 - 25 = -5, gap 5, debt 50 + 5; 2026: interest 0.1 x 5 = 0.5,
+    gap 5.5, new debt 10.5, debt 60.5. Cash stays at the reported 8."""
+    ocf = np.array([[[20.0, 20, 20, 30, 30]]])
+    capex = np.full((1, 1, 5), 10.0)
+    returns = np.full((1, 1, 5), 25.0)
+    opening_debt, opening_cash = np.array([[50.0]]), np.array([[8.0]])
+    wf = cash_waterfall(
+        ocf, capex, returns, opening_debt, opening_cash, 0.1, debt_start=[3], cash_start=[3]
+    )
+    assert wf.funding_gap[0, 0].tolist() == pytest.approx([15, 15, 15, 5, 5.5])
+    assert wf.incremental_interest[0, 0].tolist() == pytest.approx([0, 0, 0, 0, 0.5])
+    np.testing.assert_allclose(wf.new_debt[0, 0], [np.nan, np.nan, np.nan, 5, 10.5])
+    np.testing.assert_allclose(wf.debt[0, 0], [np.nan, np.nan, np.nan, 55, 60.5])
+    np.testing.assert_allclose(wf.cash[0, 0], [np.nan, np.nan, np.nan, 8, 8])
+    np.testing.assert_allclose(wf.interest[0, 0], [np.nan, np.nan, np.nan, 5.0, 5.5])
+    # from the first year (the default): the same flows accumulate debt from 2022 on
+    whole = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, 0.1)
+    assert whole.funding_gap[0, 0, 3] == pytest.approx(5 + 0.1 * (15 + 16.5 + 18.15))

@@ -147,10 +147,14 @@ def test_properties_on_random_networks(net):
     # a node that can pay in full does
     solvent = ~r.defaulted
     np.testing.assert_allclose(p[solvent], np.broadcast_to(owed, p.shape)[solvent], atol=scale)
-    # greatest clearing vector: Picard from above reaches the same point
-    np.testing.assert_allclose(
-        p, clearing_vector(L, e, method="fixed_point").payments, atol=1e-6 * max(1, L.max())
-    )
+    # greatest clearing vector: Picard from above decreases to it, so every iterate lies above
+    # it, and once converged it is that point (a cycle that leaks ~1e-7 a step, found by
+    # hypothesis, has not converged after max_iter steps: 0.994 where the exact rounds give 0.625)
+    atol = 1e-6 * max(1, L.max())
+    picard = clearing_vector(L, e, method="fixed_point")
+    assert (p <= picard.payments + atol).all()
+    if picard.converged:
+        np.testing.assert_allclose(p, picard.payments, atol=atol)
     # EN redistributes a shock, it does not create losses. Each node's net worth, e + received - paid,
     # is >= 0, falls (weakly) when external assets fall, and the net worths sum to the external assets
     # (every payment is someone's receipt). So the losses the shock causes, wherever the shortfalls pass

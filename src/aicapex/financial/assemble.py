@@ -431,12 +431,17 @@ def assemble(
         opening[name] = found[1] if found is not None else np.asarray(np.nan)
         if found is not None and first_flow is not None and found[0] >= first_flow:
             # no balance before the waterfall starts (a history from the first filed capex):
-            # the balance is anchored at its first reported year end, n/a before
+            # the balance is anchored at that year end; the flows up to it are in it already
             anchor[name] = found[0]
             expl.notes.append(
-                f"opening {name}: first reported at the end of {found[0]}, after the waterfall "
-                f"starts ({first_flow}); {name} is that balance plus the model's flows after it, "
-                f"n/a up to {found[0] - 1}"
+                f"opening {name}: reported at the end of {found[0]}, after the flows start "
+                f"({first_flow}); {name} is that balance plus the model's flows after it, n/a "
+                f"up to {found[0]}"
+                + (
+                    " (the model adds debt, and charges interest on it, from the year after)"
+                    if name == "debt"
+                    else ""
+                )
             )
 
     lives, _ = _values(ef, D.SERVER_LIFE_METRIC, overrides, case, expl, record=False)

@@ -289,13 +289,20 @@ def compute(
             get("opening_cash"),
             per_path("rate"),
             cap,
-            outputs=waterfall_fields(keep) | balances_for_anchors(),
+            outputs=waterfall_fields(keep),
+            debt_start=balance_start("debt"),
+            cash_start=balance_start("cash"),
         )
 
-    def balances_for_anchors() -> set[str]:
-        # an anchored balance is shifted by the waterfall's own debt and cash at the anchor
-        need = waterfall_fields(keep) & {"debt", "cash", "net_debt", "interest"}
-        return {"debt", "cash"} if need and any(p.balance_anchor for p in assembled) else set()
+    def balance_start(which: str) -> list[int]:
+        """Per entity, the first grid year whose flows move the balance: the year after an
+        opening balance reported after the flows start (a filed history; the flows up to it
+        are in that balance already, its interest in the reported OCF), else the first."""
+        starts = []
+        for p in assembled:
+            year = p.balance_anchor.get(which)
+            starts.append(0 if year is None else int(np.searchsorted(grid, year, "right")))
+        return starts
 
     def capex_buildings() -> np.ndarray:
         other = np.subtract(1.0, get("server_share"))
@@ -390,50 +397,6 @@ def compute(
         formulas[name] = waterfall_output(name)
     # FCF needs no year loop: without this, asking for fcf alone ran the whole waterfall
     formulas["fcf"] = lambda: get("ocf") - get("capex")
-    anchored = [i for i, p in enumerate(assembled) if p.balance_anchor]
-
-    def balance_shifts() -> dict[str, list[tuple[int, int, np.ndarray]]]:
-        """Per balance, (entity, anchor year index, the waterfall's balance at the end of the
-        anchor year minus the reported one), read before any output is shifted in place."""
-        wf = get("waterfall")
-        shifts: dict[str, list[tuple[int, int, np.ndarray]]] = {"debt": [], "cash": []}
-        for i in anchored:
-            for which, year in assembled[i].balance_anchor.items():
-                raw = getattr(wf, which, None)
-                if year not in grid or raw is None:
-                    continue
-                t = grid.index(year)
-                opening = _take(getattr(assembled[i], f"opening_{which}"), sl, n)
-                shifts[which].append((i, t, raw[:, i, t] - opening))
-        return shifts
-
-    def anchored_balance(name: str) -> Callable[[], np.ndarray]:
-        """A balance first reported after the waterfall starts (a filed history): that balance
-        plus the model's flows after it (the waterfall ran with it as the opening), n/a before.
-        Shifts the waterfall's own array in place (no copy)."""
-
-        def compute_one() -> np.ndarray:
-            shifts = get("balance_shifts")
-            out: np.ndarray = getattr(get("waterfall"), name)
-            terms = {
-                "debt": (("debt", 1.0),),
-                "cash": (("cash", 1.0),),
-                "net_debt": (("debt", 1.0), ("cash", -1.0)),
-                "interest": (("debt", 1.0),),
-            }[name]
-            for which, sign in terms:
-                for i, t, shift in shifts[which]:
-                    k = per_path("rate")[:, 0] if name == "interest" else sign
-                    out[:, i, :] -= (k * shift)[:, None]
-                    out[:, i, : t + 1] = np.nan
-            return out
-
-        return compute_one
-
-    if anchored:
-        formulas["balance_shifts"] = balance_shifts
-        for name in ("debt", "cash", "net_debt", "interest"):
-            formulas[name] = anchored_balance(name)
     return {name: get(name) for name in keep}
 
 

@@ -29,7 +29,7 @@ contiguous; the outputs are (paths, entities, years) views of that memory (see `
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,6 +97,8 @@ def cash_waterfall(
     debt_cap_usd_bn: np.ndarray | float | None = None,
     *,
     outputs: Iterable[str] | None = None,
+    debt_start: Sequence[int] | None = None,
+    cash_start: Sequence[int] | None = None,
 ) -> Waterfall:
     """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate and the cap on new
     debt a year (USD bn per entity; None: no cap) scalar, (P,) or (P|1, 1). `outputs`: the
@@ -104,6 +106,12 @@ def cash_waterfall(
 
     A year whose OCF, capex or returns is NaN leaves the balances where they were and its own
     outputs NaN; balances start at the opening values in the first year with all three known.
+
+    debt_start, cash_start: per entity, the first year (index) whose flows move the balance,
+    where the opening balance is reported at the end of the year before (a filed history whose
+    flows start earlier; default 0). Before it the balance is n/a (new_debt and interest, or
+    cash), and a year's funding gap carries no interest on debt the model added: the earlier
+    flows are in the reported balance already, and the interest on it in the reported OCF.
     """
     keep = set(WATERFALL_OUTPUTS if outputs is None else outputs)
     ocf = np.asarray(ocf_usd_bn, float)
@@ -126,6 +134,8 @@ def cash_waterfall(
     # overflow, makes a sum NaN; either way the exact mask is then computed for that cell)
     with np.errstate(invalid="ignore", over="ignore"):
         unsure = np.isnan(o_t.sum(axis=2) + c_t.sum(axis=2) + r_t.sum(axis=2))  # (E, T)
+    debt_from = [0] * n_e if debt_start is None else [int(t) for t in debt_start]
+    cash_from = [0] * n_e if cash_start is None else [int(t) for t in cash_start]
     for e in range(n_e):
         if unsure[e].all() and any(np.isnan(x[e]).all() for x in (o_t, c_t, r_t)):
             # a flow no source gives (an entity with no OCF figure): every output is n/a, as
@@ -145,6 +155,8 @@ def cash_waterfall(
             {k: v[e] for k, v in out.items()},
             want_cash,
             "residual" in keep or want_cash,
+            debt_from[e],
+            cash_from[e],
         )
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
@@ -174,8 +186,12 @@ def _entity(
     out: dict[str, np.ndarray],
     want_cash: bool,
     want_res: bool,
+    debt_from: int = 0,
+    cash_from: int = 0,
 ) -> None:
-    """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name] (T, P)."""
+    """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name]
+    (T, P); new debt (and its interest) counts from year `debt_from`, cash moves from
+    `cash_from` (see `cash_waterfall`)."""
     n_t, n_p = ocf.shape
     d = np.empty(n_p)  # FCF - returns, before interest on new debt
     new_debt = np.zeros(n_p)
@@ -219,15 +235,18 @@ def _entity(
             missing = gap - borrow
             cut = np.minimum(missing, np.maximum(rt, 0.0))
             unfunded = missing - cut
+        moves_debt, moves_cash = t >= debt_from, want_cash and t >= cash_from
         if all_known:
-            new_debt += borrow
-            if want_cash:
+            if moves_debt:
+                new_debt += borrow
+            if moves_cash:
                 cash += np.maximum(res, 0.0)
                 if cap is not None:
                     cash -= unfunded
         else:
-            np.add(new_debt, borrow, out=new_debt, where=known)
-            if want_cash:
+            if moves_debt:
+                np.add(new_debt, borrow, out=new_debt, where=known)
+            if moves_cash:
                 step = np.maximum(res, 0.0) if cap is None else np.maximum(res, 0.0) - unfunded
                 np.add(cash, step, out=cash, where=known)
         for name, value in (
@@ -243,6 +262,11 @@ def _entity(
                     out[name][t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
         if not all_known and "interest" in out:
             out["interest"][t][~known] = np.nan
-        for name, state in (("new_debt", new_debt), ("cash", cash)):
+        for name, state, moves in (("new_debt", new_debt, moves_debt), ("cash", cash, moves_cash)):
             if name in out:
-                out[name][t] = state if all_started else np.where(started, state, np.nan)
+                if not moves:  # before the reported opening balance: n/a, as the balance
+                    out[name][t] = np.nan
+                else:
+                    out[name][t] = state if all_started else np.where(started, state, np.nan)
+        if "interest" in out and not moves_debt:
+            out["interest"][t] = np.nan
