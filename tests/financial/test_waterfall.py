@@ -166,6 +166,10 @@ def reference_waterfall(
         r = float(np.broadcast_to(rate, (n_p,))[p])
         c = None if cap is None else float(np.broadcast_to(cap, (n_p,))[p])
         for e in range(n_e):
+            if any(np.isnan(x[:, e]).all() for x in (ocf, capex, returns)):
+                # a flow no source gives, on any path or year: every balance output n/a
+                out["fcf"][p, e] = ocf[p, e] - capex[p, e]
+                continue
             new_debt, cash, started = 0.0, float(opening_cash[p, e]), False
             d0 = 0 if debt_start is None else debt_start[e]
             c0 = 0 if cash_start is None else cash_start[e]
@@ -224,9 +228,10 @@ caps = st.one_of(
     holes=arrays(bool, (3, 2, 4)),
     debt_start=st.lists(st.integers(0, 4), min_size=2, max_size=2),
     cash_start=st.lists(st.integers(0, 4), min_size=2, max_size=2),
+    needed_from=st.integers(0, 4),
 )
 def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(
-    ocf, capex, returns, rate, cap, start, holes, debt_start, cash_start
+    ocf, capex, returns, rate, cap, start, holes, debt_start, cash_start, needed_from
 ):
     ocf = ocf.copy()
     ocf[:, 0, :start] = np.nan  # the first entity's flows start later
@@ -242,6 +247,27 @@ def test_waterfall_matches_a_plain_loop_with_and_without_a_cap(
         np.testing.assert_allclose(
             getattr(wf, name), expected, rtol=1e-12, atol=1e-9, equal_nan=True, err_msg=name
         )
+    # a caller that reads from year `needed_from` on: the same numbers there; an entity's years
+    # before it and before both its starts (nothing later depends on them) are n/a
+    part = cash_waterfall(
+        ocf,
+        capex,
+        returns,
+        opening_debt,
+        opening_cash,
+        rate,
+        cap,
+        **starts,
+        needed_from=needed_from,
+    )
+    for name, expected in ref.items():
+        got = getattr(part, name)
+        for e in range(2):
+            skip = 0 if name == "fcf" else min(needed_from, debt_start[e], cash_start[e])
+            assert np.isnan(got[:, e, :skip]).all(), name
+            np.testing.assert_allclose(
+                got[:, e, skip:], expected[:, e, skip:], rtol=1e-12, atol=1e-9, equal_nan=True
+            )
 
 
 @settings(max_examples=100, deadline=None)

@@ -125,11 +125,14 @@ def compute(
     sl: slice,
     n: int,
     keep: Iterable[str],
+    first_year: int = 0,
 ) -> dict[str, np.ndarray]:
     """The outputs in `keep` for the paths `sl` of n: all (m, entities, grid years), USD bn.
 
     assembled: each entity's `EntityPoints`; lives_shares: each entity's server life and share,
-    (n,) arrays; r: the resolved assumptions (scalars or (n,) samples).
+    (n,) arrays; r: the resolved assumptions (scalars or (n,) samples). first_year: the first
+    grid year the caller reads; the waterfall may leave earlier years that no later one depends
+    on n/a.
     """
     m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
     shape = (m, n_e, n_t)
@@ -292,6 +295,7 @@ def compute(
             outputs=waterfall_fields(keep),
             debt_start=balance_start("debt"),
             cash_start=balance_start("cash"),
+            needed_from=first_year,
         )
 
     def balance_start(which: str) -> list[int]:

@@ -301,7 +301,7 @@ class PreparedFinancials:
             arrays[o] = given
         for start in range(0, n, step):
             sl = slice(start, min(start + step, n))
-            chunk = compute(points, lives_shares, r, grid, sl, n, needed)
+            chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year)
             for o in needed:
                 if o in arrays:
                     arrays[o][sl] = chunk[o][:, :, first_year:]

@@ -99,6 +99,7 @@ def cash_waterfall(
     outputs: Iterable[str] | None = None,
     debt_start: Sequence[int] | None = None,
     cash_start: Sequence[int] | None = None,
+    needed_from: int = 0,
 ) -> Waterfall:
     """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate and the cap on new
     debt a year (USD bn per entity; None: no cap) scalar, (P,) or (P|1, 1). `outputs`: the
@@ -112,6 +113,8 @@ def cash_waterfall(
     flows start earlier; default 0). Before it the balance is n/a (new_debt and interest, or
     cash), and a year's funding gap carries no interest on debt the model added: the earlier
     flows are in the reported balance already, and the interest on it in the reported OCF.
+    needed_from: the first year the caller reads: an entity's years before it and before both
+    its starts, on which no later year depends, are left n/a, not computed.
     """
     keep = set(WATERFALL_OUTPUTS if outputs is None else outputs)
     ocf = np.asarray(ocf_usd_bn, float)
@@ -130,14 +133,11 @@ def cash_waterfall(
         out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
         out.setdefault("cash", np.empty((n_e, n_t, n_p)))
-    # (entity, year) cells where some path has no flows: reductions, no temporaries (a NaN, or an
-    # overflow, makes a sum NaN; either way the exact mask is then computed for that cell)
-    with np.errstate(invalid="ignore", over="ignore"):
-        unsure = np.isnan(o_t.sum(axis=2) + c_t.sum(axis=2) + r_t.sum(axis=2))  # (E, T)
     debt_from = [0] * n_e if debt_start is None else [int(t) for t in debt_start]
     cash_from = [0] * n_e if cash_start is None else [int(t) for t in cash_start]
     for e in range(n_e):
-        if unsure[e].all() and any(np.isnan(x[e]).all() for x in (o_t, c_t, r_t)):
+        # (the first path's years first: a flow known there is not absent, without a full pass)
+        if any(np.isnan(x[e, :, 0]).all() and np.isnan(x[e]).all() for x in (o_t, c_t, r_t)):
             # a flow no source gives (an entity with no OCF figure): every output is n/a, as
             # the year loop would find year after year
             for arr in out.values():
@@ -151,12 +151,12 @@ def cash_waterfall(
             opening_cash[e],
             rate,
             cap,
-            unsure[e],
             {k: v[e] for k, v in out.items()},
             want_cash,
             "residual" in keep or want_cash,
             debt_from[e],
             cash_from[e],
+            min(needed_from, debt_from[e], cash_from[e]),
         )
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
@@ -182,16 +182,16 @@ def _entity(
     opening_cash: np.ndarray,
     rate: Any,
     cap: Any,
-    unsure: Any,
     out: dict[str, np.ndarray],
     want_cash: bool,
     want_res: bool,
     debt_from: int = 0,
     cash_from: int = 0,
+    skip: int = 0,
 ) -> None:
     """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name]
     (T, P); new debt (and its interest) counts from year `debt_from`, cash moves from
-    `cash_from` (see `cash_waterfall`)."""
+    `cash_from`, and the years before `skip` are n/a (see `cash_waterfall`)."""
     n_t, n_p = ocf.shape
     d = np.empty(n_p)  # FCF - returns, before interest on new debt
     new_debt = np.zeros(n_p)
@@ -199,15 +199,23 @@ def _entity(
     started = np.zeros(n_p, bool)
     all_started = False
     res_buf, inc, gap_buf = np.empty(n_p), np.empty(n_p), np.empty(n_p)
-    for t in range(n_t):
+    for arr in out.values():
+        arr[:skip] = np.nan
+    folded = skip == 0  # the skipped years' known paths are in `started` (read when needed)
+    for t in range(skip, n_t):
         rt = returns[t]
         np.subtract(ocf[t], capex[t], out=d)
         d -= rt  # (OCF - capex) - returns: the order of the FCF identity
-        all_known = not unsure[t]
+        nan = np.isnan(d)
+        all_known = not nan.any()  # the year's own row, just computed (in cache)
         if all_known:
             all_started = True
         else:
-            known = ~np.isnan(d)
+            known = ~nan
+            if not (folded or all_started):  # a skipped year started the paths it knew
+                for u in range(skip):
+                    started |= ~np.isnan(ocf[u] - capex[u] - returns[u])
+                folded = True
             if not known.any() and not (all_started or started.any()):
                 for arr in out.values():
                     arr[t] = np.nan
