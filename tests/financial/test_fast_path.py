@@ -298,8 +298,14 @@ def test_year_paths_match_path_from_points(
     growth = rng.uniform(-0.3, 0.5, n) if sampled_growth else float(rng.uniform(-0.3, 0.5))
     grid = list(range(first, first + length))
     fast = _flows([points], grid, growth, slice(0, n), n)[:, 0, :]
+    expected = path_from_points(points, grid, growth, n)
+    np.testing.assert_allclose(fast, expected, rtol=1e-12, atol=1e-12, equal_nan=True)
+    # from a later year on (the years before it n/a): the same numbers there
+    start = length // 2
+    later = _flows([points], grid, growth, slice(0, n), n, [start])[:, 0, :]
+    assert np.isnan(later[:, :start]).all()
     np.testing.assert_allclose(
-        fast, path_from_points(points, grid, growth, n), rtol=1e-12, atol=1e-12, equal_nan=True
+        later[:, start:], expected[:, start:], rtol=1e-12, atol=1e-12, equal_nan=True
     )
 
 

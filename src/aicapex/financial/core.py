@@ -12,6 +12,7 @@ and nothing is computed that no kept output needs (`fcf` and `funding_gap` need 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -71,14 +72,22 @@ class _Growth:
 
 
 def _fill_path(
-    row: np.ndarray, points: dict[int, Any], grid: list[int], growth: _Growth, sl: slice, n: int
+    row: np.ndarray,
+    points: dict[int, Any],
+    grid: list[int],
+    growth: _Growth,
+    sl: slice,
+    n: int,
+    start: int = 0,
 ) -> None:
-    """Write one entity's year path into row (years, paths): the rules of `series.path_from_points`."""
+    """Write one entity's year path into row (years, paths): the rules of `series.path_from_points`;
+    the years before `start` (that no one reads) n/a."""
     if not points:
         row[:] = np.nan
         return
     known = sorted(points)
     t0 = grid.index(known[0]) if known[0] in grid else (0 if known[0] < grid[0] else len(grid))
+    t0 = max(t0, start)  # a year's value comes from the points, not from the years before
     row[:t0] = np.nan
     last = (
         grid.index(known[-1]) + 1
@@ -99,21 +108,27 @@ def _fill_path(
             row[t] = np.where((a > 0) & (b > 0), geometric, a + (b - a) * w)
     after = len(grid) - max(last, t0)
     if after > 0:  # every year after the last known point: last x (1 + g)^k, k = 1, 2, ...
-        start = len(grid) - after
-        k0 = grid[start] - known[-1]
+        first = len(grid) - after
+        k0 = grid[first] - known[-1]
         np.multiply(
-            _take(points[known[-1]], sl, n), growth.upto(k0 + after - 1)[k0 - 1 :], out=row[start:]
+            _take(points[known[-1]], sl, n), growth.upto(k0 + after - 1)[k0 - 1 :], out=row[first:]
         )
 
 
 def _flows(
-    points: list[dict[int, Any]], grid: list[int], growth: Any, sl: slice, n: int
+    points: list[dict[int, Any]],
+    grid: list[int],
+    growth: Any,
+    sl: slice,
+    n: int,
+    start: list[int] | None = None,
 ) -> np.ndarray:
+    """Each entity's year path (see `_fill_path`), n/a before its `start` year (default: none)."""
     m = sl.stop - sl.start
     out = new_array(m, len(points), len(grid))
     g = _Growth(_take(growth, sl, n))
     for i, p in enumerate(points):
-        _fill_path(out[:, i, :].T, p, grid, g, sl, n)
+        _fill_path(out[:, i, :].T, p, grid, g, sl, n, 0 if start is None else start[i])
     return out
 
 
@@ -155,7 +170,7 @@ def compute(
         g = _Growth(_take(r["returns_growth"], sl, n))
         for i, pts in enumerate(assembled):
             if pts.returns:
-                _fill_path(out[:, i, :].T, pts.returns, grid, g, sl, n)
+                _fill_path(out[:, i, :].T, pts.returns, grid, g, sl, n, flow_from()[i])
             else:
                 out[:, i] = 0.0
         return out
@@ -298,6 +313,14 @@ def compute(
             needed_from=first_year,
         )
 
+    @functools.cache
+    def flow_from() -> list[int]:
+        """Per entity, the first grid year whose OCF and returns someone reads: the year before
+        the first one the caller reads (required growth looks one year back), or the first year
+        of the waterfall's balances if earlier (see `cash_waterfall`'s needed_from)."""
+        debt, cash = balance_start("debt"), balance_start("cash")
+        return [max(0, min(first_year - 1, d, c)) for d, c in zip(debt, cash, strict=True)]
+
     def balance_start(which: str) -> list[int]:
         """Per entity, the first grid year whose flows move the balance: the year after an
         opening balance reported after the flows start (a filed history; the flows up to it
@@ -327,7 +350,9 @@ def compute(
 
     formulas: dict[str, Callable[[], Any]] = {
         "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
-        "ocf": lambda: _flows([p.ocf for p in assembled], grid, r["ocf_growth"], sl, n),
+        "ocf": lambda: _flows(
+            [p.ocf for p in assembled], grid, r["ocf_growth"], sl, n, flow_from()
+        ),
         "shareholder_returns": returns,
         "returns_in_waterfall": returns_in_waterfall,
         "revenue": revenue,
@@ -394,13 +419,21 @@ def compute(
         "required_ocf_growth": required_growth,
     }
 
+    def fcf() -> np.ndarray:
+        # from the year before the first one read (required growth looks one year back)
+        lo = max(0, first_year - 1)
+        out = new_array(m, n_e, n_t)
+        out[:, :, :lo] = np.nan
+        np.subtract(get("ocf")[:, :, lo:], get("capex")[:, :, lo:], out=out[:, :, lo:])
+        return out
+
     def waterfall_output(field: str) -> Callable[[], Any]:
         return lambda: getattr(get("waterfall"), field)
 
     for name in WATERFALL_OUTPUTS:
         formulas[name] = waterfall_output(name)
     # FCF needs no year loop: without this, asking for fcf alone ran the whole waterfall
-    formulas["fcf"] = lambda: get("ocf") - get("capex")
+    formulas["fcf"] = fcf
     return {name: get(name) for name in keep}
 
 
