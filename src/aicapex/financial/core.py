@@ -292,7 +292,7 @@ def compute(
 
     def required_growth() -> np.ndarray:
         out = new_array(m, n_e, n_t, np.nan)
-        capex, ocf = get("capex"), get("ocf")
+        capex, ocf = recent_capex(), get("ocf")
         out[:, :, 1:] = ratio(get("fcf")[:, :, :-1] + capex[:, :, 1:], ocf[:, :, :-1]) - 1.0
         return out
 
@@ -301,7 +301,7 @@ def compute(
         cap = None if cap is None or np.all(np.isinf(cap)) else per_path("new_debt_cap_usd_bn")
         return cash_waterfall(
             get("ocf"),
-            get("capex"),
+            recent_capex(),
             get("returns_in_waterfall"),
             get("opening_debt"),
             get("opening_cash"),
@@ -312,6 +312,12 @@ def compute(
             cash_start=balance_start("cash"),
             needed_from=first_year,
         )
+
+    def recent_capex() -> np.ndarray:
+        """Capex for the readers of the years from `flow_from` on (fcf, the waterfall, required
+        growth): the whole history if a formula already needed it (depreciation's vintages),
+        else the paths from `flow_from` only."""
+        return cache["capex"] if "capex" in cache else get("capex_recent")
 
     @functools.cache
     def flow_from() -> list[int]:
@@ -350,6 +356,9 @@ def compute(
 
     formulas: dict[str, Callable[[], Any]] = {
         "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
+        "capex_recent": lambda: _flows(
+            [p.capex for p in assembled], grid, r["capex_growth"], sl, n, flow_from()
+        ),
         "ocf": lambda: _flows(
             [p.ocf for p in assembled], grid, r["ocf_growth"], sl, n, flow_from()
         ),
@@ -424,7 +433,7 @@ def compute(
         lo = max(0, first_year - 1)
         out = new_array(m, n_e, n_t)
         out[:, :, :lo] = np.nan
-        np.subtract(get("ocf")[:, :, lo:], get("capex")[:, :, lo:], out=out[:, :, lo:])
+        np.subtract(get("ocf")[:, :, lo:], recent_capex()[:, :, lo:], out=out[:, :, lo:])
         return out
 
     def waterfall_output(field: str) -> Callable[[], Any]:
