@@ -260,3 +260,28 @@ def test_no_interest_on_gaps_before_the_reported_opening_balance(tmp_path):
     h = run_financials(ds, a, entities=["h"], years=range(2022, 2027))
     assert [h.value("funding_gap", "h", y) for y in (2022, 2023, 2024)] == [15.0, 15.0, 15.0]
     assert np.isnan(h.value("debt", "h", 2024)) and np.isnan(h.value("new_debt", "h", 2023))
+
+
+def test_a_balance_no_source_gives_starts_with_the_other(tmp_path):
+    """The same history with cash reported at the end of 2024 and no debt figure at all (as
+    Snowflake files): debt is n/a, and the model's new debt starts with the cash, after 2024:
+    new debt 5 in 2025, 10.5 in 2026, interest 0.5 on the model's own 5 (not on the 2022-2024
+    gaps)."""
+    text = "entities:\n  - {id: h, name: H, kind: hyperscaler, fiscal_year_end_month: 12}\nfacts:\n"
+    line = "  - {{entity: h, metric: {m}, period: FY{y}, value: {v}, unit: USD, scale: 1e9, basis: actual, source: own}}\n"
+    rows = {"capex": [10] * 5, "operating_cash_flow": [20, 20, 20, 30, 30]}
+    rows["buybacks_and_dividends"] = [25] * 5
+    for m, values in rows.items():
+        text += "".join(line.format(m=m, y=y, v=v) for y, v in zip(range(2022, 2027), values))
+    text += line.format(m="cash", y=2024, v=8)
+    path = tmp_path / "h.yaml"
+    path.write_text(text)
+    ds = build_dataset([path], shipped=False)
+    a = FinancialAssumptions(
+        rate=0.1, alt_server_life_years=3, server_life_years=5, server_share=0.6, ocf_growth=0.0
+    )
+    r = run_financials(ds, a, entities=["h"], years=[2025, 2026])
+    assert r.value("new_debt", "h", 2025) == pytest.approx(5.0)
+    assert r.value("new_debt", "h", 2026) == pytest.approx(10.5)
+    assert r.value("incremental_interest", "h", 2026) == pytest.approx(0.5)
+    assert np.isnan(r.value("debt", "h", 2026))
