@@ -251,3 +251,24 @@ def test_drawing_only_what_is_read_changes_no_number_of_the_linked_layers(shippe
     fast = simulate(shipped_dataset, "burry", 2_000, 3, metrics=metrics)
     full = run_model(model, a.input_set(), 2_000, 3, progress=False)
     assert np.array_equal(fast.values, full.values, equal_nan=True)
+
+
+def test_tornado_rows_are_the_inputs_the_output_reads(testco_dataset):
+    """The tornado of a company's FCF lists the inputs its model reads, with the swings the
+    whole input set gives them (the others' medians are the same), and no row for an input
+    it never reads (the GPU cluster's rental price: a swing of 0)."""
+    from aicapex.model import Assumptions, LinkedModel
+    from aicapex.uncertainty.sensitivity import tornado as one_at_a_time
+
+    entity = "testco"
+    df = tornado(testco_dataset, "base", metric="fcf", entity=entity, year=2027)
+    scen = Assumptions.of("base")
+    model = LinkedModel(testco_dataset, scen, metrics=["fcf"], entities=[entity], years=[2027])
+    whole = one_at_a_time(
+        model, scen.input_set(), entity=entity, metric="fcf", year=2027, low=0.05, high=0.95
+    ).set_index("input")
+    assert "price_per_hour" in whole.index and whole.loc["price_per_hour", "swing"] == 0
+    assert set(df["input"]) == set(model.draws(scen.input_set()).inputs)
+    assert "price_per_hour" not in set(df["input"])
+    for row in df.itertuples():
+        assert row.swing == pytest.approx(whole.loc[row.input, "swing"], rel=1e-12, abs=1e-12)

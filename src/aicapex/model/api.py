@@ -183,15 +183,22 @@ def tornado(
     low: float = 0.05,
     high: float = 0.95,
 ) -> pd.DataFrame:
-    """One-at-a-time sensitivity of one output: each uncertain assumption at its p5 and p95, the
-    others at their medians; largest swing first (see sensitivity.tornado)."""
+    """One-at-a-time sensitivity of one output: each uncertain assumption it reads at its p5 and
+    p95, the others at their medians; largest swing first (see sensitivity.tornado)."""
     scen = _assumptions(scenario)
     metric = canonical_metric(metric)
     model = LinkedModel(
         dataset, scen, metrics=[metric], entities=[entity], years=_one_year(metric, year)
     )
+    # the inputs the output reads (an input it never reads swings it by 0: no row for it)
     df = _tornado(
-        model, scen.input_set(), entity=entity, metric=metric, year=year, low=low, high=high
+        model,
+        model.draws(scen.input_set()),
+        entity=entity,
+        metric=metric,
+        year=year,
+        low=low,
+        high=high,
     )
     df.insert(0, "scenario", scen.name)
     return df
@@ -208,7 +215,8 @@ def sobol(
     seed: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions.
+    """First- and total-order Sobol indices of one output over the scenario's uncertain assumptions
+    it reads (one it never reads has S1 = ST = 0; leaving it out saves n runs each).
 
     on_progress(done, total): called with the model runs done, for a progress bar."""
     scen = _assumptions(scenario)
@@ -218,7 +226,7 @@ def sobol(
     )
     df = _sobol(
         model,
-        scen.input_set(),
+        model.draws(scen.input_set()),  # the inputs the output reads: n x (k + 2) runs
         entity=entity,
         metric=metric,
         year=year,
