@@ -100,7 +100,7 @@ def register(app: typer.Typer) -> None:
             model = LinkedModel(
                 ds, a, metrics=metric or ["fcf"], entities=entity or None, years=years
             )
-            return model, a.input_set()
+            return model, model.draws(a.input_set())  # as simulate: the same numbers, less drawn
 
         from .progress import atomic_path, progress
 
