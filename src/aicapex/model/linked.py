@@ -336,6 +336,8 @@ class LinkedModel:
                     outputs=self.financial_outputs,
                     out=out,
                     explain=False,  # a chunk of a run: the layer's own run explains the figures
+                    # the engine's chunk already bounds the memory: one slice a chunk
+                    chunk_paths=max(n, 1),
                 )
             return run_financials(
                 self.dataset,
