@@ -285,3 +285,29 @@ def test_a_balance_no_source_gives_starts_with_the_other(tmp_path):
     assert r.value("new_debt", "h", 2026) == pytest.approx(10.5)
     assert r.value("incremental_interest", "h", 2026) == pytest.approx(0.5)
     assert np.isnan(r.value("debt", "h", 2026))
+
+
+def test_a_quiet_run_on_the_years_its_flows_need_gives_the_same_numbers(db):
+    """A run that explains nothing (a Monte Carlo chunk) and asks for no depreciation runs on
+    the years its flows and balances need (from 2024 for 2025-2030, not from the first filed
+    capex, 2016): bit for bit the numbers of the whole grid; asking for depreciation falls back
+    to the whole grid (its vintages)."""
+    from aicapex.financial import prepare_financials
+
+    ds = open_dataset(db)
+    years = range(2025, 2031)
+    prepared = prepare_financials(ds, ["alphabet", "nvidia", "meta", "amazon"], years)
+    rng = np.random.default_rng(5)
+    a = FinancialAssumptions(capex_case=rng.uniform(0, 1, 7), ocf_growth=rng.uniform(0, 0.3, 7))
+    flows = ["fcf", "funding_gap", "debt", "cash", "interest", "required_ocf_growth"]
+    quiet = prepared.run(a, outputs=flows, explain=False)
+    assert prepared._needs_history == {tuple(flows): False}  # the short grid was used
+    whole = prepared.run(a, outputs=flows)  # explained: the whole grid
+    for name in flows:
+        np.testing.assert_array_equal(getattr(quiet, name), getattr(whole, name), name)
+    dep = ["fcf", "depreciation", "earnings_overstated_cumulative"]
+    quiet = prepared.run(a, outputs=dep, explain=False)
+    assert prepared._needs_history[("fcf", "depreciation", "earnings_overstated")]
+    whole = prepared.run(a, outputs=dep)
+    for name in dep:
+        np.testing.assert_array_equal(getattr(quiet, name), getattr(whole, name), name)

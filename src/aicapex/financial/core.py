@@ -132,6 +132,11 @@ def _flows(
     return out
 
 
+class NeedsHistory(Exception):
+    """Raised by `compute(..., history=False)` when an output needs the capex vintages before
+    the grid it was given (depreciation and what depends on it): run it on the whole grid."""
+
+
 def compute(
     assembled: list[Any],
     lives_shares: list[Any],
@@ -141,13 +146,15 @@ def compute(
     n: int,
     keep: Iterable[str],
     first_year: int = 0,
+    history: bool = True,
 ) -> dict[str, np.ndarray]:
     """The outputs in `keep` for the paths `sl` of n: all (m, entities, grid years), USD bn.
 
     assembled: each entity's `EntityPoints`; lives_shares: each entity's server life and share,
     (n,) arrays; r: the resolved assumptions (scalars or (n,) samples). first_year: the first
     grid year the caller reads; the waterfall may leave earlier years that no later one depends
-    on n/a.
+    on n/a. history False: the grid may start after the first capex (see
+    `PreparedFinancials.run`); an output that needs the vintages raises NeedsHistory.
     """
     m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
     shape = (m, n_e, n_t)
@@ -359,6 +366,17 @@ def compute(
             out += vintage_depreciation(get("capex_land"), per_path("land_life_years"), conv)
         return out
 
+    def vintages(name: str) -> Callable[[], Any]:
+        """A formula that needs the grid to start at the first capex (the vintages)."""
+        formula = formulas[name]
+
+        def checked() -> Any:
+            if not history:
+                raise NeedsHistory(name)
+            return formula()
+
+        return checked
+
     formulas: dict[str, Callable[[], Any]] = {
         "capex": lambda: _flows([p.capex for p in assembled], grid, r["capex_growth"], sl, n),
         "capex_recent": lambda: _flows(
@@ -444,6 +462,8 @@ def compute(
     def waterfall_output(field: str) -> Callable[[], Any]:
         return lambda: getattr(get("waterfall"), field)
 
+    for name in ("capex", "legacy_depreciation"):
+        formulas[name] = vintages(name)
     for name in WATERFALL_OUTPUTS:
         formulas[name] = waterfall_output(name)
     # FCF needs no year loop: without this, asking for fcf alone ran the whole waterfall

@@ -30,7 +30,7 @@ from .assemble import (
     record_life_and_share,
 )
 from .assumptions import FinancialAssumptions
-from .core import compute, new_array
+from .core import NeedsHistory, compute, new_array
 from .inputs import EntityFigures, capex_entities, entity_figures
 from .overrides import normalise_overrides, override_paths
 from .result import OUTPUTS, FinancialResult
@@ -162,6 +162,28 @@ def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, 
     return chosen
 
 
+def _flow_grid(
+    points: list[EntityPoints], years: tuple[int, ...], grid: list[int]
+) -> list[int] | None:
+    """The years a run needs when it needs no capex vintages: from the year before the first
+    asked (required growth looks back one year) or, if earlier, from each entity's first year
+    whose flows move a balance (`core.compute`'s balance_start: the year after a balance
+    reported after the flows start, else the first year with capex and OCF, where the waterfall
+    may start). None where that is the whole grid."""
+    start = years[0] - 1
+    for p in points:
+        if not (p.capex and p.ocf):
+            continue  # no waterfall: its flows are read from the years asked only
+        first_flow = max(min(p.capex), min(p.ocf))
+        for which, other in (("debt", "cash"), ("cash", "debt")):
+            year = p.balance_anchor.get(which)
+            if year is None and np.all(np.isnan(getattr(p, f"opening_{which}"))):
+                year = p.balance_anchor.get(other)
+            start = min(start, first_flow if year is None else year + 1)
+    start = max(start, grid[0])
+    return None if start <= grid[0] else list(range(start, grid[-1] + 1))
+
+
 def _check_years(years: Iterable[int]) -> tuple[int, ...]:
     ys = tuple(int(y) for y in years)
     if not ys or list(ys) != list(range(ys[0], ys[0] + len(ys))):
@@ -191,6 +213,10 @@ class PreparedFinancials:
     # reaches them (no override of the entity, no capex range for the case to move): the same
     # points chunk after chunk of a Monte Carlo run, assembled once
     _fixed_points: dict[str, tuple[EntityPoints, EntityExplanation]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    # the outputs asked for -> whether they need the capex vintages (the whole grid)
+    _needs_history: dict[tuple[str, ...], bool] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -299,9 +325,42 @@ class PreparedFinancials:
                     )
                 )
             arrays[o] = given
-        for start in range(0, n, step):
+        # a run that explains nothing (a Monte Carlo chunk) and needs no capex vintages runs on
+        # the years its flows and balances need, not from the first filed capex (2018 against
+        # 2025-2030): the same numbers, a smaller working set
+        short = None if explain else _flow_grid(points, years, grid)
+        if short is not None and not self._needs_history.get(tuple(needed), False):
+            try:
+                lives_short = _lives_and_shares(assembled, figures, r, n, short)
+                first_short = short.index(years[0])
+                chunks = [
+                    compute(
+                        points,
+                        lives_short,
+                        r,
+                        short,
+                        slice(a, min(a + step, n)),
+                        n,
+                        needed,
+                        first_short,
+                        history=False,
+                    )
+                    for a in range(0, n, step)
+                ]
+                self._needs_history[tuple(needed)] = False
+                grid, first_year = short, first_short
+            except NeedsHistory:
+                self._needs_history[tuple(needed)] = True
+                chunks = []
+        else:
+            chunks = []
+        for k, start in enumerate(range(0, n, step)):
             sl = slice(start, min(start + step, n))
-            chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year)
+            chunk = (
+                chunks[k]
+                if chunks
+                else compute(points, lives_shares, r, grid, sl, n, needed, first_year)
+            )
             for o in needed:
                 if o in arrays:
                     arrays[o][sl] = chunk[o][:, :, first_year:]
