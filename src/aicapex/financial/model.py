@@ -162,6 +162,14 @@ def _select(dataset: Dataset, entities: Iterable[str] | None, years: tuple[int, 
     return chosen
 
 
+def _computed(keep: list[str]) -> list[str]:
+    """The outputs `compute` must give for `keep` (the cumulative one is summed here)."""
+    needed = [o for o in keep if o != "earnings_overstated_cumulative"]
+    if "earnings_overstated_cumulative" in keep and "earnings_overstated" not in needed:
+        needed.append("earnings_overstated")
+    return needed
+
+
 def _flow_grid(
     points: list[EntityPoints], years: tuple[int, ...], grid: list[int]
 ) -> list[int] | None:
@@ -290,7 +298,13 @@ class PreparedFinancials:
         assembled = {e: self._assemble(e, ov, r["capex_case"], explain) for e in chosen}
         first = min(min(p.capex) for p, _ in assembled.values())
         grid = list(range(min(first, years[0]), years[-1] + 1))
-        lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
+        # a run that explains nothing (a Monte Carlo chunk) and needs no capex vintages runs on
+        # the years its flows and balances need, not from the first filed capex (2018 against
+        # 2025-2030): the same numbers, a smaller working set
+        short = None
+        if not explain and not self._needs_history.get(tuple(_computed(keep)), False):
+            short = _flow_grid([pts for pts, _ in assembled.values()], years, grid)
+        lives_shares = _lives_and_shares(assembled, figures, r, n, short or grid)
         land = _per_path(r["land_share"], n)
         if any(np.any(ls.share + land > 1) for ls in lives_shares):
             raise DataError(
@@ -303,13 +317,11 @@ class PreparedFinancials:
                 )
             )
 
-        first_year = grid.index(years[0])
+        first_year = (short or grid).index(years[0])
         # balanced slices of at most chunk_paths (4,380 paths: 2 x 2,190, not 4,096 + 284)
         n_slices = -(-n // max(int(chunk_paths), 1))
         step = -(-n // n_slices)
-        needed = [o for o in keep if o != "earnings_overstated_cumulative"]
-        if "earnings_overstated_cumulative" in keep and "earnings_overstated" not in needed:
-            needed.append("earnings_overstated")
+        needed = _computed(keep)
         points = [pts for pts, _ in assembled.values()]
         arrays = {o: new_array(n, len(chosen), len(years)) for o in keep if o not in (out or {})}
         for o, given in (out or {}).items():
@@ -325,42 +337,20 @@ class PreparedFinancials:
                     )
                 )
             arrays[o] = given
-        # a run that explains nothing (a Monte Carlo chunk) and needs no capex vintages runs on
-        # the years its flows and balances need, not from the first filed capex (2018 against
-        # 2025-2030): the same numbers, a smaller working set
-        short = None if explain else _flow_grid(points, years, grid)
-        if short is not None and not self._needs_history.get(tuple(needed), False):
-            try:
-                lives_short = _lives_and_shares(assembled, figures, r, n, short)
-                first_short = short.index(years[0])
-                chunks = [
-                    compute(
-                        points,
-                        lives_short,
-                        r,
-                        short,
-                        slice(a, min(a + step, n)),
-                        n,
-                        needed,
-                        first_short,
-                        history=False,
-                    )
-                    for a in range(0, n, step)
-                ]
-                self._needs_history[tuple(needed)] = False
-                grid, first_year = short, first_short
-            except NeedsHistory:
-                self._needs_history[tuple(needed)] = True
-                chunks = []
-        else:
-            chunks = []
-        for k, start in enumerate(range(0, n, step)):
+        for start in range(0, n, step):
             sl = slice(start, min(start + step, n))
-            chunk = (
-                chunks[k]
-                if chunks
-                else compute(points, lives_shares, r, grid, sl, n, needed, first_year)
-            )
+            if short is not None:
+                try:
+                    chunk = compute(
+                        points, lives_shares, r, short, sl, n, needed, first_year, history=False
+                    )
+                    self._needs_history[tuple(needed)] = False
+                except NeedsHistory:  # on the first slice: the same on every one
+                    self._needs_history[tuple(needed)] = True
+                    short, first_year = None, grid.index(years[0])
+                    lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
+            if short is None:
+                chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year)
             for o in needed:
                 if o in arrays:
                     arrays[o][sl] = chunk[o][:, :, first_year:]
