@@ -229,6 +229,26 @@ def test_every_command_reads_the_same_filed_actuals(db, capsys):
     assert fy2025["capex"] == pytest.approx(91.447)
 
 
+HISTORY_RUN = FinancialAssumptions(
+    rate=0.1, alt_server_life_years=3, server_life_years=5, server_share=0.6, ocf_growth=0.0
+)
+
+
+def _history(tmp_path, balances: dict[str, float]):
+    """Company h: each year 2022-2026 capex 10 and returns 25, OCF 20 up to 2024 and 30 after
+    ($bn), and `balances` (metric -> value) reported at the end of 2024."""
+    line = "  - {{entity: h, metric: {m}, period: FY{y}, value: {v}, unit: USD, scale: 1e9, basis: actual, source: own}}\n"
+    text = "entities:\n  - {id: h, name: H, kind: hyperscaler, fiscal_year_end_month: 12}\nfacts:\n"
+    rows = {"capex": [10] * 5, "operating_cash_flow": [20, 20, 20, 30, 30]}
+    rows["buybacks_and_dividends"] = [25] * 5
+    for m, values in rows.items():
+        text += "".join(line.format(m=m, y=y, v=v) for y, v in zip(range(2022, 2027), values))
+    text += "".join(line.format(m=m, y=2024, v=v) for m, v in balances.items())
+    path = tmp_path / "h.yaml"
+    path.write_text(text)
+    return build_dataset([path], shipped=False)
+
+
 def test_no_interest_on_gaps_before_the_reported_opening_balance(tmp_path):
     """A filed-like history: flows 2022-2026, debt 50 and cash 8 reported at the end of 2024
     (after the flows start). The gaps of 2022-2024 (returns 25 > FCF 10) were financed already:
@@ -236,20 +256,8 @@ def test_no_interest_on_gaps_before_the_reported_opening_balance(tmp_path):
     2025 FCF 30 - 10 = 20 < returns 25, gap 5, debt 55; 2026 interest 0.1 x 5 = 0.5 on the
     model's own new debt, gap 5.5, debt 60.5 (before: 9.97 in 2025, interest on 49.65 of debt
     the model had added for 2022-2024 on top of the reported 50)."""
-    rows = {"capex": [10] * 5, "operating_cash_flow": [20, 20, 20, 30, 30]}
-    rows["buybacks_and_dividends"] = [25] * 5
-    text = "entities:\n  - {id: h, name: H, kind: hyperscaler, fiscal_year_end_month: 12}\nfacts:\n"
-    line = "  - {{entity: h, metric: {m}, period: FY{y}, value: {v}, unit: USD, scale: 1e9, basis: actual, source: own}}\n"
-    for m, values in rows.items():
-        text += "".join(line.format(m=m, y=y, v=v) for y, v in zip(range(2022, 2027), values))
-    text += line.format(m="total_debt", y=2024, v=50) + line.format(m="cash", y=2024, v=8)
-    path = tmp_path / "h.yaml"
-    path.write_text(text)
-    ds = build_dataset([path], shipped=False)
-    a = FinancialAssumptions(
-        rate=0.1, alt_server_life_years=3, server_life_years=5, server_share=0.6, ocf_growth=0.0
-    )
-    r = run_financials(ds, a, entities=["h"], years=[2025, 2026])
+    ds = _history(tmp_path, {"total_debt": 50, "cash": 8})
+    r = run_financials(ds, HISTORY_RUN, entities=["h"], years=[2025, 2026])
     assert r.value("funding_gap", "h", 2025) == pytest.approx(5.0)
     assert r.value("funding_gap", "h", 2026) == pytest.approx(5.5)
     assert r.value("debt", "h", 2025) == pytest.approx(55.0)
@@ -257,7 +265,7 @@ def test_no_interest_on_gaps_before_the_reported_opening_balance(tmp_path):
     assert r.value("new_debt", "h", 2026) == pytest.approx(10.5)
     assert r.value("cash", "h", 2026) == pytest.approx(8.0)
     # the history itself: the year's own gap, no interest, balances n/a before the reported one
-    h = run_financials(ds, a, entities=["h"], years=range(2022, 2027))
+    h = run_financials(ds, HISTORY_RUN, entities=["h"], years=range(2022, 2027))
     assert [h.value("funding_gap", "h", y) for y in (2022, 2023, 2024)] == [15.0, 15.0, 15.0]
     assert np.isnan(h.value("debt", "h", 2024)) and np.isnan(h.value("new_debt", "h", 2023))
 
@@ -267,20 +275,8 @@ def test_a_balance_no_source_gives_starts_with_the_other(tmp_path):
     Snowflake files): debt is n/a, and the model's new debt starts with the cash, after 2024:
     new debt 5 in 2025, 10.5 in 2026, interest 0.5 on the model's own 5 (not on the 2022-2024
     gaps)."""
-    text = "entities:\n  - {id: h, name: H, kind: hyperscaler, fiscal_year_end_month: 12}\nfacts:\n"
-    line = "  - {{entity: h, metric: {m}, period: FY{y}, value: {v}, unit: USD, scale: 1e9, basis: actual, source: own}}\n"
-    rows = {"capex": [10] * 5, "operating_cash_flow": [20, 20, 20, 30, 30]}
-    rows["buybacks_and_dividends"] = [25] * 5
-    for m, values in rows.items():
-        text += "".join(line.format(m=m, y=y, v=v) for y, v in zip(range(2022, 2027), values))
-    text += line.format(m="cash", y=2024, v=8)
-    path = tmp_path / "h.yaml"
-    path.write_text(text)
-    ds = build_dataset([path], shipped=False)
-    a = FinancialAssumptions(
-        rate=0.1, alt_server_life_years=3, server_life_years=5, server_share=0.6, ocf_growth=0.0
-    )
-    r = run_financials(ds, a, entities=["h"], years=[2025, 2026])
+    ds = _history(tmp_path, {"cash": 8})
+    r = run_financials(ds, HISTORY_RUN, entities=["h"], years=[2025, 2026])
     assert r.value("new_debt", "h", 2025) == pytest.approx(5.0)
     assert r.value("new_debt", "h", 2026) == pytest.approx(10.5)
     assert r.value("incremental_interest", "h", 2026) == pytest.approx(0.5)
