@@ -23,6 +23,13 @@ from .schema import (
 )
 
 
+def _snake_case(v: str) -> str:
+    """A metric or constant id: a snake_case name."""
+    if not SLUG.match(v):
+        raise ValueError("must be a snake_case name")
+    return v
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
@@ -94,6 +101,11 @@ class _Amount(_Record):
         return self
 
     @property
+    def has_amount(self) -> bool:
+        """A value or at least one bound."""
+        return any(x is not None for x in (self.value, self.low, self.high))
+
+    @property
     def central(self) -> float | None:
         """The value, or the midpoint of low/high, or the one bound given."""
         if self.value is not None:
@@ -130,13 +142,11 @@ class Fact(_Amount):
     @field_validator("metric")
     @classmethod
     def _metric(cls, v: str) -> str:
-        if not SLUG.match(v):
-            raise ValueError("must be a snake_case name")
-        return v
+        return _snake_case(v)
 
     @model_validator(mode="after")
     def _has_amount_and_consistent_unit(self):
-        if self.value is None and self.low is None and self.high is None:
+        if not self.has_amount:
             raise ValueError("a fact needs a value or a low/high range")
         if self.metric in MONEY_METRICS and UNITS[self.unit][0] != "money":
             raise ValueError(
@@ -184,7 +194,7 @@ class Deal(_Amount):
     def _consistent(self):
         if self.from_ == self.to:
             raise ValueError(f"a deal from '{self.from_}' to itself")
-        has_amount = any(x is not None for x in (self.value, self.low, self.high))
+        has_amount = self.has_amount
         if has_amount and self.unit is None:
             raise ValueError("an amount needs a unit (USD, shares or ratio)")
         if has_amount and self.unit not in ("USD", "shares", "ratio"):
@@ -209,13 +219,11 @@ class Constant(_Amount):
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
-        if not SLUG.match(v):
-            raise ValueError("must be a snake_case name")
-        return v
+        return _snake_case(v)
 
     @model_validator(mode="after")
     def _has_amount(self):
-        if self.value is None and self.low is None and self.high is None:
+        if not self.has_amount:
             raise ValueError("a constant needs a value or a low/high range")
         return self
 
