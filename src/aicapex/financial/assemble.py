@@ -203,6 +203,15 @@ class EntityPoints:
         default_factory=dict
     )  # metric -> (year, from an override)
 
+    def reported_until(self, which: str) -> int | None:
+        """The year end whose reported balance ("debt" or "cash") the flows after it move: its
+        anchor (a balance reported after the flows start), or, for a balance no source gives,
+        the other one's (Snowflake files cash, no debt); None: it moves from the first flows."""
+        year = self.balance_anchor.get(which)
+        if year is None and np.all(np.isnan(getattr(self, f"opening_{which}"))):
+            year = self.balance_anchor.get({"debt": "cash", "cash": "debt"}[which])
+        return year
+
 
 def case_moves(metric: str, fig: Figure) -> bool:
     """Whether the capex case moves this figure: a capex range (the case picks a point in it);

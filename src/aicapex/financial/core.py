@@ -335,17 +335,12 @@ def compute(
         return [max(0, min(first_year - 1, d, c)) for d, c in zip(debt, cash, strict=True)]
 
     def balance_start(which: str) -> list[int]:
-        """Per entity, the first grid year whose flows move the balance: the year after an
-        opening balance reported after the flows start (a filed history; the flows up to it
-        are in that balance already, its interest in the reported OCF), else the first. A
-        balance no source gives starts with the other one (Snowflake reports cash, no debt:
-        the model adds debt from the year after that cash, not from its first filed flows)."""
-        other = {"debt": "cash", "cash": "debt"}[which]
+        """Per entity, the first grid year whose flows move the balance: the year after the
+        reported one they start from (`EntityPoints.reported_until`: the flows up to it are
+        in that balance already, its interest in the reported OCF), else the first."""
         starts = []
         for p in assembled:
-            year = p.balance_anchor.get(which)
-            if year is None and np.all(np.isnan(getattr(p, f"opening_{which}"))):
-                year = p.balance_anchor.get(other)
+            year = p.reported_until(which)
             starts.append(0 if year is None else int(np.searchsorted(grid, year, "right")))
         return starts
 

@@ -175,18 +175,16 @@ def _flow_grid(
 ) -> list[int] | None:
     """The years a run needs when it needs no capex vintages: from the year before the first
     asked (required growth looks back one year) or, if earlier, from each entity's first year
-    whose flows move a balance (`core.compute`'s balance_start: the year after a balance
-    reported after the flows start, else the first year with capex and OCF, where the waterfall
-    may start). None where that is the whole grid."""
+    whose flows move a balance (the year after `EntityPoints.reported_until`, else the first
+    year with capex and OCF, where the waterfall may start). None where that is the whole
+    grid."""
     start = years[0] - 1
     for p in points:
         if not (p.capex and p.ocf):
             continue  # no waterfall: its flows are read from the years asked only
         first_flow = max(min(p.capex), min(p.ocf))
-        for which, other in (("debt", "cash"), ("cash", "debt")):
-            year = p.balance_anchor.get(which)
-            if year is None and np.all(np.isnan(getattr(p, f"opening_{which}"))):
-                year = p.balance_anchor.get(other)
+        for which in ("debt", "cash"):
+            year = p.reported_until(which)
             start = min(start, first_flow if year is None else year + 1)
     start = max(start, grid[0])
     return None if start <= grid[0] else list(range(start, grid[-1] + 1))
