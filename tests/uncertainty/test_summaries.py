@@ -437,3 +437,23 @@ def test_a_segment_sends_one_array_a_bracket_and_the_same_quantiles():
     missed = S.resolve(summary.tally, pilot.brackets, summary.count, QS, out)
     assert not missed.any()
     np.testing.assert_array_equal(out, np.quantile(values, QS, axis=1).T)
+
+
+def test_a_tally_counts_each_end_of_a_bracket_and_keeps_what_is_strictly_inside():
+    """Counted by hand on [1, 2, 2, 3, 3, 3, 4, 5, NaN]: NaN is below nothing and inside
+    nothing; the ends are counted apart (ties at both, at one, at none), and a bracket of one
+    value counts the values below it and equal to it."""
+    row = np.array([[1.0, 2, 2, 3, 3, 3, 4, 5, np.nan]])
+    cases = [  # lo, hi -> below, at_lo, at_hi, strictly inside
+        (2.0, 3.0, 1, 2, 3, []),
+        (2.0, 4.0, 1, 2, 1, [3.0, 3.0, 3.0]),
+        (1.5, 4.5, 1, 0, 0, [2.0, 2.0, 3.0, 3.0, 3.0, 4.0]),
+        (3.0, 3.0, 3, 3, 0, []),
+        (6.0, 7.0, 8, 0, 0, []),
+    ]
+    for lo, hi, below, at_lo, at_hi, inside in cases:
+        br = S.Brackets(np.array([[lo]]), np.array([[hi]]), np.array([[True]]))
+        t = S.tally(row, br)
+        got = (int(t.below[0, 0]), int(t.at_lo[0, 0]), int(t.at_hi[0, 0]))
+        assert got == (below, at_lo, at_hi), (lo, hi)
+        assert sorted(np.concatenate(t.inside[(0, 0)]).tolist()) == inside, (lo, hi)

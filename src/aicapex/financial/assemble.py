@@ -202,14 +202,20 @@ class EntityPoints:
     chosen_years: dict[str, tuple[int, bool]] = field(
         default_factory=dict
     )  # metric -> (year, from an override)
+    # reported_until's answers: read per chunk by the waterfall and the short grid, and the
+    # opening balance may be an array of paths (the points do not change once assembled)
+    _reported: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
 
     def reported_until(self, which: str) -> int | None:
         """The year end whose reported balance ("debt" or "cash") the flows after it move: its
         anchor (a balance reported after the flows start), or, for a balance no source gives,
         the other one's (Snowflake files cash, no debt); None: it moves from the first flows."""
+        if which in self._reported:
+            return self._reported[which]
         year = self.balance_anchor.get(which)
         if year is None and np.all(np.isnan(getattr(self, f"opening_{which}"))):
             year = self.balance_anchor.get({"debt": "cash", "cash": "debt"}[which])
+        self._reported[which] = year
         return year
 
 
@@ -230,7 +236,9 @@ def _values(
 ) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
     """Year -> value of one metric (dataset default or override); and whether each is a point."""
     figs = ef.get(metric)
-    years = set(figs) | {y for (e, m, y) in overrides if e == ef.entity and m == metric}
+    years = set(figs)
+    if overrides:
+        years |= {y for (e, m, y) in overrides if e == ef.entity and m == metric}
     values: dict[int, np.ndarray] = {}
     point: dict[int, bool] = {}
     for year in sorted(years):
@@ -282,6 +290,9 @@ def assemble(
     """The known points of one entity and the explanation of where each came from (explain
     False: an explanation that records no figures, for a Monte Carlo chunk)."""
     expl = EntityExplanation(ef.entity, "modelled", ef.capex_metric, quiet=not explain)
+    # this entity's overrides only: each figure below looks its own up (a Monte Carlo chunk
+    # passes every sampled fact of every entity, ~25 lookups an entity)
+    overrides = {key: v for key, v in overrides.items() if key[0] == ef.entity}
 
     def get(m: str) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
         return _values(ef, m, overrides, case, expl)

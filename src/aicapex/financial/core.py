@@ -334,6 +334,7 @@ def compute(
         debt, cash = balance_start("debt"), balance_start("cash")
         return [max(0, min(first_year - 1, d, c)) for d, c in zip(debt, cash, strict=True)]
 
+    @functools.cache
     def balance_start(which: str) -> list[int]:
         """Per entity, the first grid year whose flows move the balance: the year after the
         reported one they start from (`EntityPoints.reported_until`: the flows up to it are

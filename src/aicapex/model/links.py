@@ -158,9 +158,13 @@ class RentalLink:
         # (node, year) pairs, each one pass over the paths: a (paths, nodes, years) power and a
         # sum along its short last axis took 10x as long
         flow = np.zeros((len(self.linked), n))
+        powers: dict[float, np.ndarray] = {}  # keep^k, shared by the nodes filed the same year
         for row, flows, exponents in zip(flow, self.flows, self.exponents, strict=True):
             for f, k in zip(flows, exponents, strict=True):
-                row += f * np.power(keep, k)
+                power = powers.get(k)
+                if power is None:
+                    power = powers[k] = np.power(keep, k)
+                row += f * power
         flow = flow.T  # (n, linked)
         total = self.cash + self.flows.sum(axis=-1)
         with np.errstate(divide="ignore", invalid="ignore"):

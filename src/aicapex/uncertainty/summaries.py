@@ -271,23 +271,27 @@ def brackets(
     return Brackets(lo, hi, todo)
 
 
-def _count_bracket(row: np.ndarray, lo: float, hi: float) -> tuple[int, int, int, np.ndarray]:
-    """A row's counts < lo, == lo and == hi (when hi > lo), and its values strictly inside."""
+def _count_bracket(
+    row: np.ndarray, lo: float, hi: float, le: np.ndarray, closed: np.ndarray
+) -> tuple[int, int, int, np.ndarray]:
+    """A row's counts < lo, == lo and == hi (when hi > lo), and its values strictly inside;
+    `le` and `closed` are bool work arrays shaped like the row."""
     count = np.count_nonzero
     if hi == lo:  # one value holds both ranks
+        below = int(count(np.less(row, lo, out=le)))
         # an array of its own, not a view of the reused chunk buffer
-        return int(count(row < lo)), int(count(row == lo)), 0, np.empty(0)
-    # the values in [lo, hi] first (a few % of the row, unless ties), then the counts at the ends
-    # and the values strictly inside among those; below from the count <= hi (NaN is neither):
-    # 5 passes over the row
-    le = row <= hi
-    closed = row[le & (row >= lo)]
-    return (
-        int(count(le)) - closed.size,
-        int(count(closed == lo)),
-        int(count(closed == hi)),
-        closed[(closed > lo) & (closed < hi)],
-    )
+        return below, int(count(np.equal(row, lo, out=le))), 0, np.empty(0)
+    # the values in [lo, hi] first (a few % of the row, unless ties), then those strictly
+    # inside among them; below from the count <= hi (NaN is neither): 5 passes over the row.
+    # A value in [lo, hi] not strictly inside is lo or hi: the ends are counted only when
+    # there are such ties (a chunk holding the pilot's own values), and == hi is the rest.
+    np.less_equal(row, hi, out=le)
+    np.greater_equal(row, lo, out=closed)
+    held = row[np.logical_and(closed, le, out=closed)]
+    strict = held[(held > lo) & (held < hi)]
+    ties = held.size - strict.size
+    at_lo = int(count(held == lo)) if ties else 0
+    return int(count(le)) - held.size, at_lo, ties - at_lo, strict
 
 
 def tally(values: np.ndarray, br: Brackets) -> Tally:
@@ -297,13 +301,14 @@ def tally(values: np.ndarray, br: Brackets) -> Tally:
     at_lo = np.zeros((k, nq), np.int64)
     at_hi = np.zeros((k, nq), np.int64)
     inside: dict[tuple[int, int], list[np.ndarray]] = {}
+    le, closed = np.empty(values.shape[1], bool), np.empty(values.shape[1], bool)
     # a column whose quantiles share a bracket (a 0/1 flag, a gap that is mostly 0) is counted
     # once; the brackets then share the array of values inside, which no one writes to
     counted: dict[tuple[int, float, float], tuple[int, int, int, np.ndarray]] = {}
     for j, i, lo, hi in br.plan:
         found = counted.get((j, lo, hi))
         if found is None:
-            found = counted[(j, lo, hi)] = _count_bracket(values[j], lo, hi)
+            found = counted[(j, lo, hi)] = _count_bracket(values[j], lo, hi, le, closed)
         below[j, i], at_lo[j, i], at_hi[j, i], strict = found
         inside[(j, i)] = [strict]
     return Tally(below, at_lo, at_hi, inside)
