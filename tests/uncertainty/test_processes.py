@@ -154,3 +154,23 @@ def test_a_forked_child_gets_a_sampler_pool_of_its_own():
     p.start()
     p.join(30)
     assert p.exitcode == 7
+
+
+@forking
+def test_the_pilot_brackets_and_nan_counts_from_the_processes_are_those_of_one(segments):
+    """The pilot's brackets, its rows sorted on two processes (every other row each), and its
+    NaN counts, counted where the chunks were evaluated, equal those of one process."""
+    from aicapex.uncertainty.segments import RunSpec
+
+    spec = RunSpec(INPUTS, 11, 9_000, 700, None, S.DEFAULT_EVENTS)
+    with P.ForkedRun(MODEL, None, 2, first_paths=1400) as run:
+        first = run.first_paths(spec)
+        assert run.first_nan is not None
+        assert np.array_equal(run.first_nan, S.nan_counts(first))
+        first[1, ::3] = np.nan  # the children see the shared buffer as it is now
+        count = np.array([9_000, 6_000, 9_000])
+        todo = np.array([[True] * len(QS), [True] * len(QS), [False] + [True] * (len(QS) - 1)])
+        got = run.brackets(first, count, QS, todo)
+    want = S.brackets(first, count, QS, todo)
+    for a, b in ((got.lo, want.lo), (got.hi, want.hi), (got.todo, want.todo)):
+        assert np.array_equal(a, b)

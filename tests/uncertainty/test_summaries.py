@@ -457,3 +457,11 @@ def test_a_tally_counts_each_end_of_a_bracket_and_keeps_what_is_strictly_inside(
         got = (int(t.below[0, 0]), int(t.at_lo[0, 0]), int(t.at_hi[0, 0]))
         assert got == (below, at_lo, at_hi), (lo, hi)
         assert sorted(np.concatenate(t.inside[(0, 0)]).tolist()) == inside, (lo, hi)
+
+
+def test_nan_counts_count_nan_only():
+    """By hand: a row with +inf and -inf sums to NaN but holds no NaN."""
+    rows = np.array(
+        [[1.0, np.nan, 3.0], [np.inf, -np.inf, 0.0], [np.nan, np.nan, np.nan], [1, 2, 3]]
+    )
+    assert S.nan_counts(rows).tolist() == [1, 0, 3, 0]

@@ -492,7 +492,8 @@ def _run_local(
         first = _pilot_paths(spec) if pilot_bins is not None else 0
         with P.ForkedRun(model, values, forks, first) as run:
             if pilot_bins is not None:  # the pilot's chunks on every process too
-                spec, pilot = _piloted(spec, run.first_paths(spec), qs, pilot_bins)
+                evaluated = run.first_paths(spec)
+                spec, pilot = _piloted(spec, evaluated, qs, pilot_bins, run.brackets, run.first_nan)
             stats = S.tree_reduce(run.summaries(spec, segments, tick), S.merge)
             if values is not None:
                 quants = np.full((k, len(qs)), np.nan)
@@ -561,11 +562,17 @@ def _first_paths(model: Model, spec: RunSpec) -> np.ndarray:
 
 
 def _piloted(
-    spec: RunSpec, first: np.ndarray, qs: Sequence[float], bins: int
+    spec: RunSpec,
+    first: np.ndarray,
+    qs: Sequence[float],
+    bins: int,
+    bracket_rows: Callable[..., S.Brackets] | None = None,
+    nan: np.ndarray | None = None,
 ) -> tuple[RunSpec, S.Pilot]:
     """The run's spec with the brackets (or bins) of the pilot `first` (its first paths'
-    outputs), and the pilot: the one pass then tallies (or counts) every path against them."""
-    pilot = S.pilot(first, spec.paths, qs, bins)
+    outputs), and the pilot: the one pass then tallies (or counts) every path against them.
+    bracket_rows, nan: see `summaries.pilot`."""
+    pilot = S.pilot(first, spec.paths, qs, bins, bracket_rows, nan)
     if pilot.bins is None:
         return dataclasses.replace(spec, stride=None, brackets=pilot.brackets), pilot
     return dataclasses.replace(spec, stride=None, bins=pilot.bins), pilot
