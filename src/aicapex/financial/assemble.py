@@ -14,6 +14,7 @@ Derivation rules (each recorded where used):
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,13 +236,34 @@ def _values(
     record: bool = True,
 ) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
     """Year -> value of one metric (dataset default or override); and whether each is a point."""
+    overridden = (
+        [y for (e, m, y) in overrides if e == ef.entity and m == metric] if overrides else []
+    )
+    if metric != "capex" and not overridden and (expl.quiet or not record):
+        # nothing moves these figures (the case moves capex only) and nothing is recorded: the
+        # same dicts every time (a Monte Carlo chunk re-assembles an entity the capex case
+        # moves), copied, as the caller may add derived years to them
+        if metric not in ef.unmoved:
+            ef.unmoved[metric] = _read_values(ef, metric, {}, None, expl, record=False)
+        values, point = ef.unmoved[metric]
+        return dict(values), dict(point)
+    return _read_values(ef, metric, overrides, case, expl, record, overridden)
+
+
+def _read_values(
+    ef: EntityFigures,
+    metric: str,
+    overrides: dict[Any, Any],
+    case: Any,
+    expl: EntityExplanation,
+    record: bool,
+    overridden: Sequence[int] = (),
+) -> tuple[dict[int, np.ndarray], dict[int, bool]]:
+    """`_values`, read from the figures and `overridden`, the years `overrides` gives."""
     figs = ef.get(metric)
-    years = set(figs)
-    if overrides:
-        years |= {y for (e, m, y) in overrides if e == ef.entity and m == metric}
     values: dict[int, np.ndarray] = {}
     point: dict[int, bool] = {}
-    for year in sorted(years):
+    for year in sorted(set(figs) | set(overridden)):
         key = (ef.entity, metric, year)
         if key in overrides:
             period, values[year] = overrides[key]

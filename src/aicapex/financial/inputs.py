@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 
@@ -59,6 +60,8 @@ class EntityFigures:
     entity: str
     capex_metric: str | None
     figures: dict[str, dict[int, Figure]]
+    # metric -> `assemble._values` of it where no case or override moves it (filled on use)
+    unmoved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, metric: str) -> dict[int, Figure]:
         return self.figures.get(metric, {})

@@ -395,6 +395,8 @@ class LinkedModel:
             # it: the link's sum over years is then a few passes over the paths (a (paths,
             # linked, years) copy summed along its short last axis took 5x as long)
             by_entity = np.asarray(main.ocf, float).transpose(1, 2, 0)
+            if cols == list(range(cols[0], cols[-1] + 1)):  # the years are consecutive: one copy
+                return by_entity[rows, cols[0] : cols[-1] + 1].transpose(2, 0, 1)
             return by_entity[rows][:, cols].transpose(2, 0, 1)
         ocf = self._financials(
             inputs, n, list(self._link.linked), years=self._link.years, outputs=["ocf"]

@@ -101,7 +101,10 @@ class OcfLink:
         out = np.ones((n, len(self.nodes)))
         if not self.linked:
             return out
-        sampled = np.broadcast_to(np.nansum(ocf, axis=-1), (n, len(self.linked)))
+        summed = np.sum(ocf, axis=-1)
+        if np.isnan(summed).any():  # a year with no OCF counts 0 (nansum copies the OCF first)
+            summed = np.nansum(ocf, axis=-1)
+        sampled = np.broadcast_to(summed, (n, len(self.linked)))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(
                 self.base_ocf > 0, sampled / np.where(self.base_ocf > 0, self.base_ocf, 1.0), 1.0
