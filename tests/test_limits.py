@@ -58,6 +58,7 @@ def test_engine_constants_are_the_engines():
 
     assert limits.SEGMENT_PATHS == sampling.SEGMENT_PATHS
     assert limits.SAMPLE_MAX == summaries.SAMPLE_MAX
+    assert limits.PILOT_PATHS == summaries.PILOT_PATHS
 
 
 def test_run_memory_by_hand():
@@ -65,11 +66,11 @@ def test_run_memory_by_hand():
     assert limits.run_memory(10**11, 7, chunk=65_536, keep=True) == 5_600_000_000_000 + 3_670_016
     # streamed, 1,000,000 paths x 2 outputs, chunk 1000: block 1000 x 2 x 8 = 16,000; sample
     # 65,536 x 2 x 8 = 1,048,576; segments ceil(1e6 / 131,072) = 8, each 4 x 2 x 8 + 1024 = 1088;
-    # inside the brackets of 3 quantiles: a share 2 (5 x 128 + 8) / 65,536 = 1,296 / 65,536 of
-    # the paths (sd of a rank in a pilot of 65,536 at most sqrt(65,536 / 4) = 128), so
-    # 1e6 x 2 x 3 x 8 x 1,296 / 65,536 = 949,218.75 -> 949,219 bytes
+    # inside the brackets of 3 quantiles: a share 2 (5 sd + 8) / 32,768 of the paths, sd of a
+    # rank in a pilot of 32,768 at most sqrt(32,768 / 4) = 90.5097, so (905.097 + 16) / 32,768
+    # = 0.0281096, and 1e6 x 2 x 3 x 8 x 0.0281096 = 1,349,262.7 -> 1,349,263 bytes
     assert limits.run_memory(10**6, 2, chunk=1000, keep=False) == (
-        16_000 + 1_048_576 + 8 * 1088 + 949_219
+        16_000 + 1_048_576 + 8 * 1088 + 1_349_263
     )
     # no bracket beyond the pilot when the sample holds every path
     assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
@@ -80,15 +81,16 @@ def test_a_huge_streamed_run_counts_in_bins_in_bounded_memory(monkeypatch):
     # GATHER_MAX_BYTES = 2^30 = 1,073,741,824 bytes
     monkeypatch.setattr(limits, "available_memory", lambda: 20_000_000_000)
     assert limits.gather_bytes() == 1 << 30
-    # 1e11 paths x 6 outputs x 3 quantiles: inside the brackets 1e11 x 18 x 1,296 / 65,536
-    # x 8 B = 2.8477e11 B; so each bracket is cut in ceil(2 x 2.8477e11 / 2^30) + 1 = 531 + 1
-    assert limits.bracket_bins(10**11, 6, 3) == 532
-    assert limits.bracket_bins(10**6, 6, 3) == 1  # 1e6 x 18 x 0.0198 x 8 = 2.8 MB: gathered
-    # memory: block 16,384 x 6 x 8 = 786,432; pilot 65,536 x 6 x 8 = 3,145,728; 762,940
-    # segments (1e11 / 131,072, rounded up) x (4 x 6 x 8 + 1024) = 927,735,040; bins: counts
-    # and cuts 2 x 6 x 3 x 532 x 8 = 153,216, and 2^30 gathered
+    # 1e11 paths x 6 outputs x 3 quantiles: inside the brackets (share 0.0281096, above)
+    # 1e11 x 18 x 0.0281096 x 8 B = 4.0478e11 B; so each bracket is cut in
+    # ceil(2 x 4.0478e11 / 2^30) + 1 = ceil(753.96) + 1 = 755 bins
+    assert limits.bracket_bins(10**11, 6, 3) == 755
+    assert limits.bracket_bins(10**6, 6, 3) == 1  # 1e6 x 18 x 0.0281 x 8 = 4.0 MB: gathered
+    # memory: block 16,384 x 6 x 8 = 786,432; the sample 65,536 x 6 x 8 = 3,145,728 (it bounds
+    # the pilot's 32,768 too); 762,940 segments (1e11 / 131,072, rounded up) x (4 x 6 x 8 +
+    # 1024) = 927,735,040; bins: counts and cuts 2 x 6 x 3 x 755 x 8 = 217,440, and 2^30 gathered
     assert limits.run_memory(10**11, 6, chunk=16_384, keep=False) == (
-        786_432 + 3_145_728 + 927_735_040 + 153_216 + 1_073_741_824
+        786_432 + 3_145_728 + 927_735_040 + 217_440 + 1_073_741_824
     )
     # a smaller machine gathers less: 1.6 GB available, limit 0.8 GB, an eighth 100 MB
     monkeypatch.setattr(limits, "available_memory", lambda: 1_600_000_000)

@@ -34,10 +34,11 @@ GUARD_WINDOW_S = 5.0  # the time projection is checked during the run's first se
 # here so that this module stays import-light; tests/test_limits.py pins them to the engine's.
 SEGMENT_PATHS = 1 << 17
 SAMPLE_MAX = 1 << 16
+PILOT_PATHS = 1 << 15
 SUMMARY_OVERHEAD_BYTES = 1024  # one segment's Summary: Python objects around its arrays
-# the share of a run's paths inside one quantile's bracket drawn from a pilot of SAMPLE_MAX paths
-# (5 binomial sds of a rank and 8 either side, the sd at most sqrt(SAMPLE_MAX / 4)): ~2 %
-BRACKET_SHARE = 2 * (5 * math.sqrt(SAMPLE_MAX / 4) + 8) / SAMPLE_MAX
+# the share of a run's paths inside one quantile's bracket drawn from a pilot of PILOT_PATHS
+# paths (5 binomial sds of a rank and 8 either side, the sd at most sqrt(PILOT_PATHS / 4)): ~2.8 %
+BRACKET_SHARE = 2 * (5 * math.sqrt(PILOT_PATHS / 4) + 8) / PILOT_PATHS
 GATHER_MAX_BYTES = 1 << 30  # values inside the brackets one pass may gather: at most 1 GiB
 
 _UNITS = {
@@ -175,8 +176,8 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
     streamed: one chunk (chunk x outputs), the pilot or quantile sample (<= SAMPLE_MAX x
     outputs), one summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object
     overhead) and, beyond SAMPLE_MAX paths, the values inside each quantile's bracket: about
-    2 (5 sd + 8) / SAMPLE_MAX of the paths, sd = sqrt(SAMPLE_MAX / 4) the largest binomial sd
-    of a rank in the pilot (uncertainty/summaries.py), ~2 % a quantile and output; where those
+    2 (5 sd + 8) / PILOT_PATHS of the paths, sd = sqrt(PILOT_PATHS / 4) the largest binomial
+    sd of a rank in the pilot (uncertainty/summaries.py), ~2.8 % a quantile and output; where those
     would exceed `gather_bytes()`, the bins of `bracket_bins` (counts and cuts) and that many
     bytes of values gathered from the bins that hold the ranks, whatever the paths.
     The model's own working arrays for a chunk are not counted (they scale with the chunk).
