@@ -24,11 +24,12 @@ caps the processes (1: never fork).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import mmap
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Self
 
 import numpy as np
@@ -111,9 +112,29 @@ def _child_start() -> None:
     # segments running, then goes); a child interrupted between two tasks would die instead
     # and break the pool, which the parent would report as an error rather than an interruption
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held by the parent across the fork (_sigint_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
     threadpool_limits(1)
     sampling.use_threads(1)
     keep_freed_memory()
+
+
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked while the pool forks its processes: a child starts with it blocked and
+    ignores it before unblocking it (`_child_start`). Ctrl-C during a child's start-up (its
+    imports) otherwise stopped the child inside the pool's initializer, which broke the pool
+    and left the parent waiting on it; held here, the parent gets it as the block ends."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _first_task(token: int, spec: RunSpec, chunks: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -214,7 +235,8 @@ class ForkedRun:
         from concurrent.futures import as_completed
 
         order = sorted(range(len(tasks)), key=lambda i: -work[i]) if work else range(len(tasks))
-        futures = {self.pool.submit(*tasks[i]): i for i in order}
+        with _sigint_held():  # the first submit forks the processes
+            futures = {self.pool.submit(*tasks[i]): i for i in order}
         results: list[Any] = [None] * len(tasks)
         for future in as_completed(futures):
             i = futures[future]
