@@ -127,6 +127,7 @@ class _Network:
 
     rel: np.ndarray
     rel_t: Any  # scipy.sparse matrix (sparse input)
+    owed_nodes: np.ndarray | None
 
     def __init__(self, L: Any, paths: int, sparse: bool) -> None:
         self.sparse = sparse
@@ -137,6 +138,7 @@ class _Network:
             inv = np.where(owed > 0, 1.0 / np.where(owed > 0, owed, 1.0), 0.0)
             self.rel_t = sp.csr_matrix((sp.diags(inv) @ L).T)  # relative^T
             self.owed = np.broadcast_to(owed, (paths, owed.size)).copy()
+            self.owed_nodes = owed
         else:
             owed = L.sum(axis=-1)
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -145,6 +147,8 @@ class _Network:
                 )
             self.rel = rel  # (n, n) or (P|1, n, n)
             self.owed = np.broadcast_to(owed, (paths, L.shape[-1])).copy()
+            # what each node owes on every path, where that is one row (nodes,); else None
+            self.owed_nodes = owed if owed.ndim == 1 else None
 
     def received(self, p: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """relative^T p for payments p of all paths, or of the paths `rows`."""
@@ -450,9 +454,11 @@ def clearing_vector(
             steps, _ = _fixed_point(net, p, e, alpha, beta, tol, max_iter, rows=rows)
             iterations += steps
     new, received = _phi(net, p, e, net.owed, None, alpha, beta)
-    residual = float(np.max(np.abs(new - p))) if p.size else 0.0
-    slack = 1e-9 * np.maximum(1.0, net.owed)
-    defaulted = e + received < net.owed - slack
+    residual = float(np.abs(np.subtract(new, p, out=new), out=new).max()) if p.size else 0.0
+    # owed less a relative slack, per node where every path owes the same (one liabilities
+    # matrix): the same numbers as per path, without two passes over (paths, nodes)
+    owed = net.owed_nodes if net.owed_nodes is not None else net.owed
+    defaulted = e + received < owed - 1e-9 * np.maximum(1.0, owed)
     return ClearingResult(
         payments=p,
         owed=net.owed,
