@@ -205,7 +205,9 @@ class EntityPoints:
     )  # metric -> (year, from an override)
     # reported_until's answers: read per chunk by the waterfall and the short grid, and the
     # opening balance may be an array of paths (the points do not change once assembled)
-    _reported: dict[str, int | None] = field(default_factory=dict, repr=False, compare=False)
+    _reported: dict[str, int | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def reported_until(self, which: str) -> int | None:
         """The year end whose reported balance ("debt" or "cash") the flows after it move: its

@@ -61,7 +61,7 @@ class EntityFigures:
     capex_metric: str | None
     figures: dict[str, dict[int, Figure]]
     # metric -> `assemble._values` of it where no case or override moves it (filled on use)
-    unmoved: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    unmoved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, metric: str) -> dict[int, Figure]:
         return self.figures.get(metric, {})

@@ -7,8 +7,9 @@ The run's shared buffers are anonymous mappings made before the fork: a run that
 has each task write its segment's paths where the parent reads them, and a streamed run's pilot
 (its first paths, whose brackets every segment is tallied against) is evaluated by the
 processes chunk by chunk into one, which the first segment then reads instead of evaluating
-those paths again (the processes also count its NaN values and sort its rows for the brackets). Only the segment summaries travel back (a few arrays of length k, and the
-tallies: the few % of values inside the brackets). The tasks are the in-process run's own
+those paths again (the processes also count its NaN values and sort its rows for the
+brackets). Only the segment summaries travel back (a few arrays of length k, and the tallies:
+the few % of values inside the brackets). The tasks are the in-process run's own
 functions (segments.py) over the same layout and streams, and the summaries merge in the same
 fixed tree, so the numbers are identical to a one-process run for any number of processes.
 
