@@ -42,6 +42,7 @@ from . import summaries as S
 from .segments import (
     Model,
     RunSpec,
+    chunk_buffer,
     evaluate_chunks,
     segment_chunks,
     segment_paths,
@@ -53,6 +54,11 @@ from .segments import (
 # run by token, so that neither the model nor a buffer is ever pickled.
 _RUNS: dict[int, tuple[Model, np.ndarray | None, np.ndarray | None]] = {}
 _tokens = itertools.count()
+# A forked process's work arrays, kept from task to task (it runs one at a time): its segments
+# allocate no chunk buffer, and the one buffer is made before the pilot's chunks (below), so
+# that it does not take the heap their arrays were freed to (a first segment chunk faulted
+# ~5,000 pages in again, ~50 ms a process on the reference machine)
+_WORK: dict[str, np.ndarray] = {}
 
 
 def cores() -> int:
@@ -143,6 +149,7 @@ def _first_task(token: int, spec: RunSpec, chunks: Sequence[tuple[int, int]]) ->
     (`summaries.nan_counts`, counted while they are in this core's cache)."""
     model, _, first = _RUNS[token]
     assert first is not None
+    chunk_buffer(_WORK, len(model.columns), spec.chunk)  # the segments' buffer, made first
     evaluate_chunks(model, spec, chunks, first)
     return S.nan_counts(first[:, chunks[0][0] : chunks[-1][0] + chunks[-1][1]])
 
@@ -158,12 +165,12 @@ def _brackets_task(
 
 def _summary_task(token: int, spec: RunSpec, segment: int) -> S.Summary:
     model, values, first = _RUNS[token]
-    return segment_summary(model, spec, segment, values=values, given=first)
+    return segment_summary(model, spec, segment, values=values, given=first, work=_WORK)
 
 
 def _tally_task(token: int, spec: RunSpec, segment: int, brackets: S.Brackets) -> S.Tally:
     model, _, _ = _RUNS[token]
-    return segment_tally(model, spec, segment, brackets)
+    return segment_tally(model, spec, segment, brackets, work=_WORK)
 
 
 def _quantile_task(token: int, rows: range, qs: Sequence[float]) -> np.ndarray:

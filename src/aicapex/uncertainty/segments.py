@@ -89,6 +89,14 @@ def evaluate_chunks(
         evaluate_into(model, sampler.draw(n), n, out[:, start : start + n])
 
 
+def chunk_buffer(work: dict[str, np.ndarray], rows: int, width: int) -> np.ndarray:
+    """The (rows, >= width) buffer a chunk's outputs are evaluated into, kept in `work`."""
+    buffer = work.get("chunk")
+    if buffer is None or buffer.shape[0] != rows or buffer.shape[1] < width:
+        buffer = work["chunk"] = np.empty((rows, width))
+    return buffer
+
+
 def run_segment(
     model: Model,
     spec: RunSpec,
@@ -99,20 +107,24 @@ def run_segment(
     sink: Callable[[int, np.ndarray], object] | None = None,
     on_chunk: Callable[[int], object] | None = None,
     given: np.ndarray | None = None,
+    work: dict[str, np.ndarray] | None = None,
 ) -> S.Summary | S.Tally:
     """Draw, evaluate and reduce one segment's chunks: its Summary (first pass), or its Tally
     against `brackets` (second pass). `values` (k, paths) receives the paths when the run keeps
     them; `sink(start, block)` sees each chunk (--keep-paths); `on_chunk(n)` after each.
     `given` (k, m): the outputs of the run's first m paths, already evaluated in chunks of
-    spec.chunk (a pilot): a chunk among them is read, not evaluated again (the same numbers)."""
+    spec.chunk (a pilot): a chunk among them is read, not evaluated again (the same numbers).
+    `work`: the work arrays (the chunk's buffer, the summary's), kept by a caller that runs
+    segment after segment (`chunk_buffer`)."""
     chunks = segment_chunks(spec.paths, spec.chunk, segment)
     k = len(model.columns)
     known = 0 if given is None else given.shape[1]
     sampler = None
-    buffer = np.empty((k, max(n for _, n in chunks))) if values is None else values
+    scratch: dict[str, np.ndarray] = {} if work is None else work
+    width = max(n for _, n in chunks)
+    buffer = chunk_buffer(scratch, k, width) if values is None else values
     summaries: list[S.Summary] = []
     tallies: list[S.Tally] = []
-    scratch: dict[str, np.ndarray] = {}
     for start, n in chunks:
         block = values[:, start : start + n] if values is not None else buffer[:, :n]
         if start + n <= known:
@@ -148,10 +160,11 @@ def segment_summary(
     sink: Callable[[int, np.ndarray], object] | None = None,
     on_chunk: Callable[[int], object] | None = None,
     given: np.ndarray | None = None,
+    work: dict[str, np.ndarray] | None = None,
 ) -> S.Summary:
     """The first pass over one segment (see run_segment)."""
     out = run_segment(
-        model, spec, segment, values=values, sink=sink, on_chunk=on_chunk, given=given
+        model, spec, segment, values=values, sink=sink, on_chunk=on_chunk, given=given, work=work
     )
     assert isinstance(out, S.Summary)
     return out
@@ -164,8 +177,9 @@ def segment_tally(
     brackets: S.Brackets,
     *,
     on_chunk: Callable[[int], object] | None = None,
+    work: dict[str, np.ndarray] | None = None,
 ) -> S.Tally:
     """The second pass over one segment: its counts against `brackets` (see run_segment)."""
-    out = run_segment(model, spec, segment, brackets, on_chunk=on_chunk)
+    out = run_segment(model, spec, segment, brackets, on_chunk=on_chunk, work=work)
     assert isinstance(out, S.Tally)
     return out
