@@ -253,6 +253,33 @@ def test_drawing_only_what_is_read_changes_no_number_of_the_linked_layers(shippe
     assert np.array_equal(fast.values, full.values, equal_nan=True)
 
 
+def test_the_financial_assumptions_read_are_those_the_outputs_need(shipped_dataset):
+    """The financial layer takes its assumptions as one object; an input counts as read where
+    the layer reads it for the outputs asked: the interest rate for the funding gap (interest
+    on new debt) and not for FCF (OCF - capex), the alternative server life for the earnings
+    gap only. The numbers equal a run drawing every input."""
+    from aicapex.model import Assumptions, LinkedModel
+    from aicapex.uncertainty import run_model
+
+    a = Assumptions.of("burry")
+    medians = a.input_set().medians()
+
+    def read(*metrics: str) -> set[str]:
+        return LinkedModel(shipped_dataset, a, metrics=list(metrics)).inputs_read(medians)
+
+    fcf = read("fcf")
+    assert {"ocf_growth", "capex_growth", "capex_case"} <= fcf
+    assert not fcf & {"rate", "alt_server_life_years"}
+    assert "rate" in read("funding_gap")
+    assert "alt_server_life_years" in read("earnings_overstated")
+    assert "alt_server_life_years" not in read("depreciation")
+    metrics = ["fcf", "funding_gap"]
+    model = LinkedModel(shipped_dataset, a, metrics=metrics)
+    fast = simulate(shipped_dataset, "burry", 2_000, 3, metrics=metrics)
+    full = run_model(model, a.input_set(), 2_000, 3, progress=False)
+    assert np.array_equal(fast.values, full.values, equal_nan=True)
+
+
 def test_tornado_rows_are_the_inputs_the_output_reads(testco_dataset):
     """The tornado of a company's FCF lists the inputs its model reads, with the swings the
     whole input set gives them (the others' medians are the same), and no row for an input

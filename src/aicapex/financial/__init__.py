@@ -12,7 +12,13 @@ from .depreciation import (
     scheduled_depreciation,
     vintage_depreciation,
 )
-from .model import PreparedFinancials, prepare_financials, resolved_assumptions, run_financials
+from .model import (
+    PreparedFinancials,
+    assumptions_read,
+    prepare_financials,
+    resolved_assumptions,
+    run_financials,
+)
 from .result import OUTPUTS, FinancialResult
 from .series import path_from_points, range_case
 from .summary import financial_summary, required_ocf_growth
@@ -25,6 +31,7 @@ __all__ = [
     "FinancialResult",
     "PreparedFinancials",
     "Waterfall",
+    "assumptions_read",
     "cash_waterfall",
     "depreciation_fraction",
     "financial_summary",

@@ -106,6 +106,28 @@ def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
     }
 
 
+class _Reads(dict):  # type: ignore[type-arg]
+    """The resolved assumptions, noting in `into` each one the run reads (`assumptions_read`)."""
+
+    def __init__(self, resolved: dict[str, Any], into: set[str]) -> None:
+        super().__init__(resolved)
+        self.into = into
+
+    def __getitem__(self, key: str) -> Any:
+        self.into.add(key)
+        return super().__getitem__(key)
+
+
+def assumptions_read(keys: Iterable[str]) -> set[str]:
+    """The `FinancialAssumptions` fields behind resolved keys a run read: each key is its own
+    field, and profit before depreciation grows like OCF unless given (pbd_growth reads
+    ocf_growth too)."""
+    fields = set(keys) - {"convention"}
+    if "pbd_growth" in fields:
+        fields.add("ocf_growth")
+    return fields
+
+
 def _or(value: Any, default: Any) -> np.ndarray:
     return np.asarray(default if value is None else value, float)
 
@@ -250,6 +272,7 @@ class PreparedFinancials:
         chunk_paths: int = DEFAULT_CHUNK_PATHS,
         out: Mapping[str, np.ndarray] | None = None,
         explain: bool = True,
+        reads: set[str] | None = None,
     ) -> FinancialResult:
         """Run the financial layer; see `run_financials` for the arguments.
 
@@ -258,6 +281,8 @@ class PreparedFinancials:
         the result's arrays are then those same arrays (no allocation, no copy).
         explain: False leaves the result's explanations without the figures used (their notes
         stay): a Monte Carlo chunk, whose numbers the deterministic run explains.
+        reads: a set to add the resolved assumptions this run reads to (`assumptions_read` maps
+        them to fields): which ones depends on the outputs, not on the values.
         """
         a = assumptions if assumptions is not None else FinancialAssumptions()
         keep = _check_outputs(outputs)
@@ -279,6 +304,8 @@ class PreparedFinancials:
             )
         n = sizes.pop() if sizes else 1
         r = _resolve(self.defaults, a)
+        if reads is not None:
+            r = _Reads(r, reads)
         chosen, figures, years = list(self.entities), self.figures, self.years
         missing = [
             e
@@ -400,6 +427,7 @@ def run_financials(
     overrides: Mapping[Any, Any] | None = None,
     outputs: Iterable[str] | None = None,
     chunk_paths: int = DEFAULT_CHUNK_PATHS,
+    reads: set[str] | None = None,
 ) -> FinancialResult:
     """Run the financial layer for `entities` (default: every entity with capex in `years`).
 
@@ -410,7 +438,8 @@ def run_financials(
     assumptions: scalars or (paths,) samples (see `FinancialAssumptions`); overrides: figure
     replacements `{(entity, metric, period) or "entity.metric.period": scalar or (paths,)}`.
     Raises ModelError for an entity with no capex figure (naming the missing fact).
-    To run many times on one dataset, `prepare_financials` once and call `.run`.
+    To run many times on one dataset, `prepare_financials` once and call `.run`. reads: see
+    `PreparedFinancials.run`.
     """
     # memoised on the dataset object like `entity_figures` (its tables are never mutated), so a
     # caller running chunk after chunk through this wrapper does the dataset work once
@@ -426,7 +455,12 @@ def run_financials(
         if hashable:
             cache[(entities, years)] = prepared
     return prepared.run(
-        assumptions, paths=paths, overrides=overrides, outputs=outputs, chunk_paths=chunk_paths
+        assumptions,
+        paths=paths,
+        overrides=overrides,
+        outputs=outputs,
+        chunk_paths=chunk_paths,
+        reads=reads,
     )
 
 

@@ -30,7 +30,12 @@ from .. import metrics as metrics_table
 from ..dataset import Dataset
 from ..errors import DataError, ModelError, ScenarioError
 from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
-from ..financial import FinancialAssumptions, prepare_financials, run_financials
+from ..financial import (
+    FinancialAssumptions,
+    assumptions_read,
+    prepare_financials,
+    run_financials,
+)
 from ..financial import defaults as financial_defaults
 from ..roic.layer import ROIC_OUTPUTS, RoicLayer
 from ..units import MONEY_METRICS, convert
@@ -144,6 +149,8 @@ class LinkedModel:
     ) -> None:
         # the figures are resolved once, when the layers are prepared below, not per chunk
         self.dataset = dataset
+        # while `inputs_read` runs: the resolved assumptions the financial layer reads
+        self._reads: set[str] | None = None
         self.assumptions = scenario = assumptions
         metrics = [canonical_metric(m) for m in metrics]
         unknown_metrics = [m for m in metrics if m not in METRICS]
@@ -319,7 +326,10 @@ class LinkedModel:
     ) -> FinancialResult:
         """The financial layer on n paths; `out` (output -> (n, entities, years) view of the caller's
         buffer) makes the main run write its kept outputs straight into the output block."""
-        kwargs = {p: inputs[p] for p in self.financial_params}
+        if self._reads is None:  # an input it does not read may be absent (`draws`)
+            kwargs = {p: inputs[p] for p in self.financial_params if p in inputs}
+        else:  # `inputs_read`: the layer notes what it reads, not this hand-over of every input
+            kwargs = {p: v for p, v in inputs.items() if p in self.financial_params}
         overrides = {
             key: np.asarray(inputs[name], float) * self.fact_factor[name]
             for name, key in self.facts.items()
@@ -338,6 +348,7 @@ class LinkedModel:
                     explain=False,  # a chunk of a run: the layer's own run explains the figures
                     # the engine's chunk already bounds the memory: one slice a chunk
                     chunk_paths=max(n, 1),
+                    reads=self._reads,
                 )
             return run_financials(
                 self.dataset,
@@ -347,6 +358,7 @@ class LinkedModel:
                 paths=n,
                 overrides=overrides,
                 outputs=outputs or self.financial_outputs,
+                reads=self._reads,
             )
         except DataError as exc:
             raise ScenarioError(
@@ -511,8 +523,16 @@ class LinkedModel:
                     seen.add(key)
                 return found
 
-        self.evaluate(Reads(inputs), 1)
-        return seen
+        # the financial layer takes its assumptions as one object: an input counts where the
+        # layer reads it for these outputs (a tornado of FCF has no row for the interest rate,
+        # which only the funding gap reads, nor for the alternative server life)
+        self._reads = set()
+        try:
+            self.evaluate(Reads(inputs), 1)
+            read = assumptions_read(self._reads)
+        finally:
+            self._reads = None
+        return seen | {p for p in self.financial_params if p in read and p in inputs}
 
     def draws(self, input_set: InputSet) -> InputSet:
         """The part of `input_set` a run of this model needs to draw: the inputs it reads at the
