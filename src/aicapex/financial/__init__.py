@@ -13,6 +13,7 @@ from .depreciation import (
     vintage_depreciation,
 )
 from .model import (
+    NotedReads,
     PreparedFinancials,
     assumptions_read,
     prepare_financials,
@@ -29,6 +30,7 @@ __all__ = [
     "OUTPUTS",
     "FinancialAssumptions",
     "FinancialResult",
+    "NotedReads",
     "PreparedFinancials",
     "Waterfall",
     "assumptions_read",

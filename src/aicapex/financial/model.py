@@ -106,16 +106,29 @@ def _resolve(d: _DatasetDefaults, a: FinancialAssumptions) -> dict[str, Any]:
     }
 
 
-class _Reads(dict):  # type: ignore[type-arg]
-    """The resolved assumptions, noting in `into` each one the run reads (`assumptions_read`)."""
+class NotedReads(dict):  # type: ignore[type-arg]
+    """A copy of `values` that adds to `into` each key read from it: by item or `get`, and by
+    `key in` where the key is present (a reader that asks whether a value is given depends on
+    it). What a run reads of its resolved assumptions (`assumptions_read`), or of its inputs
+    (`model.LinkedModel.inputs_read`)."""
 
-    def __init__(self, resolved: dict[str, Any], into: set[str]) -> None:
-        super().__init__(resolved)
+    def __init__(self, values: Mapping[str, Any], into: set[str]) -> None:
+        super().__init__(values)
         self.into = into
 
     def __getitem__(self, key: str) -> Any:
         self.into.add(key)
         return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.into.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        if found and isinstance(key, str):
+            self.into.add(key)
+        return found
 
 
 def assumptions_read(keys: Iterable[str]) -> set[str]:
@@ -305,7 +318,7 @@ class PreparedFinancials:
         n = sizes.pop() if sizes else 1
         r = _resolve(self.defaults, a)
         if reads is not None:
-            r = _Reads(r, reads)
+            r = NotedReads(r, reads)
         chosen, figures, years = list(self.entities), self.figures, self.years
         missing = [
             e

@@ -32,6 +32,7 @@ from ..errors import DataError, ModelError, ScenarioError
 from ..financial import OUTPUTS as FINANCIAL_OUTPUTS
 from ..financial import (
     FinancialAssumptions,
+    NotedReads,
     assumptions_read,
     prepare_financials,
     run_financials,
@@ -506,29 +507,12 @@ class LinkedModel:
         (e.g. the medians): the layers read what they need whatever the values, so the engine
         may draw only these (`InputSet.subset`)."""
         seen: set[str] = set()
-
-        class Reads(dict):  # type: ignore[type-arg]
-            def __getitem__(self, key: str) -> Any:
-                seen.add(key)
-                return super().__getitem__(key)
-
-            def get(self, key: str, default: Any = None) -> Any:
-                seen.add(key)
-                return super().get(key, default)
-
-            def __contains__(self, key: object) -> bool:
-                # `if name in inputs` makes a present input matter even where it is not read
-                found = super().__contains__(key)
-                if found and isinstance(key, str):
-                    seen.add(key)
-                return found
-
         # the financial layer takes its assumptions as one object: an input counts where the
         # layer reads it for these outputs (a tornado of FCF has no row for the interest rate,
         # which only the funding gap reads, nor for the alternative server life)
         self._reads = set()
         try:
-            self.evaluate(Reads(inputs), 1)
+            self.evaluate(NotedReads(inputs, seen), 1)
             read = assumptions_read(self._reads)
         finally:
             self._reads = None
