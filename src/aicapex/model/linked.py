@@ -121,12 +121,14 @@ def _memo_network(network: DealNetwork) -> DealNetwork:
 # ~275 MB from chunks of 4,096 to 65,536 paths, ~4.5 kB a path, ~46 B a cell or node (the
 # financial layer works in slices of its own, so its temporaries do not grow with the chunk).
 # In one process, chunks of 16,384 paths ran as fast as 65,536 (and 20 % faster than 4,096:
-# fewer per-chunk steps) with a quarter of the memory; two processes sharing the L3 cache ran
-# 1 M paths of the full model 7 % faster in chunks of 8,192 than of 16,384 (and 4 % faster than
-# 4,096): that is the ceiling.
+# fewer per-chunk steps) with a quarter of the memory. On two processes, 1 M paths of the full
+# model (134 outputs): chunks of 16,384 0.93x the time of 8,192 (15 pairs), 32,768 1.06x, 4,096
+# 1.15x; the base run (60 outputs) 0.97x. (8,192 was the faster while each chunk's arrays lived
+# until the next garbage collection, beside the next chunk's: `financial.core.compute`.) The
+# per-chunk steps of the layers (~4.5 ms a chunk in Python) are then paid half as often.
 _BYTES_PER_PATH_CELL = 48
 _CHUNK_BUDGET_BYTES = 300e6
-_CHUNK_MAX = 1 << 13
+_CHUNK_MAX = 1 << 14
 
 
 class LinkedModel:
