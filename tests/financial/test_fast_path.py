@@ -268,6 +268,36 @@ def test_outputs_can_be_written_into_a_callers_buffer(tmp_path):
         prepared.run(a, outputs=["fcf"], out={"fcf": np.zeros((9, 2, 3))})
 
 
+@pytest.mark.parametrize(
+    "outputs",
+    [
+        ["fcf", "required_ocf_growth"],  # required growth reads the year before: fcf copied
+        ["funding_gap", "cash", "leverage"],  # leverage reads net debt: cash copied
+        ["interest", "coverage", "residual", "new_debt"],  # coverage reads interest
+        ["unfunded_gap", "returns_cut", "incremental_interest", "debt"],
+    ],
+)
+@pytest.mark.parametrize("cap", [None, 5.0])
+def test_outputs_in_a_callers_buffer_equal_the_layers_own(tmp_path, outputs, cap):
+    """Whether the layer writes an output into the caller's array itself or copies it there,
+    the numbers are those of a run without the caller's arrays, bit for bit (an output whose
+    earlier years another formula reads is computed whole and copied)."""
+    ds, _ = random_dataset(tmp_path, np.random.default_rng(5))
+    prepared = prepare_financials(ds, ["a", "b"], YEARS)
+    a = FinancialAssumptions(
+        alt_server_life_years=3,
+        server_share=0.6,
+        ocf_growth=np.linspace(-0.2, 0.3, 9),
+        new_debt_cap_usd_bn=np.inf if cap is None else cap,
+    )
+    plain = prepared.run(a, outputs=outputs)
+    views = {o: np.full((9, 2, len(YEARS)), -1.0) for o in outputs}
+    given = prepared.run(a, outputs=outputs, out=views)
+    for o in outputs:
+        assert given.arrays[o] is views[o]
+        np.testing.assert_array_equal(views[o], plain.arrays[o], err_msg=o)
+
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

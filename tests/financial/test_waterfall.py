@@ -331,3 +331,43 @@ def test_balances_move_only_from_the_year_after_their_reported_opening():
     # from the first year (the default): the same flows accumulate debt from 2022 on
     whole = cash_waterfall(ocf, capex, returns, opening_debt, opening_cash, 0.1)
     assert whole.funding_gap[0, 0, 3] == pytest.approx(5 + 0.1 * (15 + 16.5 + 18.15))
+
+
+def test_into_takes_the_years_asked_for_where_the_caller_wants_them():
+    """The example above (balances from the fourth year), read from its fourth year on: the
+    funding gaps 5 and 5.5 and the cash 8, 8 by hand, written into the caller's arrays; the
+    years before are not kept. New debt or cash cannot go there when debt is asked for (it is
+    read whole after the year loop)."""
+    ocf = np.array([[[20.0, 20, 20, 30, 30]]])
+    capex = np.full((1, 1, 5), 10.0)
+    returns = np.full((1, 1, 5), 25.0)
+    gap, cash = np.full((1, 1, 2), -1.0), np.full((1, 1, 2), -1.0)
+    wf = cash_waterfall(
+        ocf,
+        capex,
+        returns,
+        np.array([[50.0]]),
+        np.array([[8.0]]),
+        0.1,
+        outputs=["funding_gap", "cash", "new_debt"],
+        debt_start=[3],
+        cash_start=[3],
+        needed_from=3,
+        into={"funding_gap": gap, "cash": cash},
+    )
+    assert wf.funding_gap is gap and wf.cash is cash
+    assert gap[0, 0].tolist() == pytest.approx([5, 5.5])
+    assert cash[0, 0].tolist() == pytest.approx([8, 8])
+    np.testing.assert_allclose(wf.new_debt[0, 0, 3:], [5, 10.5])
+    with pytest.raises(ValueError, match="into"):
+        cash_waterfall(
+            ocf,
+            capex,
+            returns,
+            np.array([[50.0]]),
+            np.array([[8.0]]),
+            0.1,
+            outputs=["debt", "cash"],
+            needed_from=3,
+            into={"cash": cash},
+        )

@@ -13,14 +13,14 @@ and nothing is computed that no kept output needs (`fcf` and `funding_gap` need 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
 from .assemble import TAX_RATE_FALLBACK
 from .depreciation import run_rate_depreciation, scheduled_depreciation, vintage_depreciation
-from .waterfall import WATERFALL_OUTPUTS, cash_waterfall
+from .waterfall import LOOP_OUTPUTS, WATERFALL_OUTPUTS, cash_waterfall
 
 
 def new_array(n_paths: int, n_entities: int, n_years: int, fill: float | None = None) -> np.ndarray:
@@ -147,19 +147,24 @@ def compute(
     keep: Iterable[str],
     first_year: int = 0,
     history: bool = True,
+    into: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """The outputs in `keep` for the paths `sl` of n: all (m, entities, grid years), USD bn.
+    """The outputs in `keep` for the paths `sl` of n and the grid years from `first_year` on:
+    each (m, entities, years), USD bn.
 
     assembled: each entity's `EntityPoints`; lives_shares: each entity's server life and share,
     (n,) arrays; r: the resolved assumptions (scalars or (n,) samples). first_year: the first
     grid year the caller reads; the waterfall may leave earlier years that no later one depends
     on n/a. history False: the grid may start after the first capex (see
     `PreparedFinancials.run`); an output that needs the vintages raises NeedsHistory.
+    into: output -> an (m, entities, years) array to write it into (e.g. a view of the caller's
+    output block), where its formula can (`direct_outputs`); the result is then that array.
     """
     m, n_e, n_t = sl.stop - sl.start, len(assembled), len(grid)
     shape = (m, n_e, n_t)
     keep = list(keep)
     conv = r["convention"]
+    direct = {k: v for k, v in (into or {}).items() if k in direct_outputs(keep)}
 
     def per_path(name: str) -> np.ndarray:  # a scalar or (n,) assumption as (m, 1)
         return np.broadcast_to(_take(r[name], sl, n), (m,))[:, None]
@@ -318,6 +323,7 @@ def compute(
             debt_start=balance_start("debt"),
             cash_start=balance_start("cash"),
             needed_from=first_year,
+            into={k: v for k, v in direct.items() if k in LOOP_OUTPUTS},
         )
 
     def recent_capex() -> np.ndarray:
@@ -448,6 +454,13 @@ def compute(
     }
 
     def fcf() -> np.ndarray:
+        if "fcf" in direct:  # no formula reads it: the years asked for, in place
+            np.subtract(
+                get("ocf")[:, :, first_year:],
+                recent_capex()[:, :, first_year:],
+                out=direct["fcf"],
+            )
+            return direct["fcf"]
         # from the year before the first one read (required growth looks one year back)
         lo = max(0, first_year - 1)
         out = new_array(m, n_e, n_t)
@@ -464,13 +477,30 @@ def compute(
         formulas[name] = waterfall_output(name)
     # FCF needs no year loop: without this, asking for fcf alone ran the whole waterfall
     formulas["fcf"] = fcf
-    kept = {name: get(name) for name in keep}
+    kept = {name: get(name) if name in direct else get(name)[:, :, first_year:] for name in keep}
     # the formulas and `get` refer to each other (a reference cycle): left as they are, the
     # cache's arrays (~24 MB a chunk of 8,192 paths) lived until the next garbage collection,
     # beside the next chunk's, and the heap grew by that much (each new page a fault)
     cache.clear()
     formulas.clear()
     return kept
+
+
+def direct_outputs(keep: Iterable[str]) -> set[str]:
+    """The outputs of `keep` that `compute` can write straight into a caller's array of the
+    years asked for (`into`): those whose earlier years no other formula reads. FCF unless
+    required growth (which reads the year before) is kept; the waterfall's year-by-year outputs
+    unless another formula reads them (coverage reads interest; debt and net debt, new debt and
+    cash)."""
+    keep = set(keep)
+    out = set(LOOP_OUTPUTS) & keep
+    if "required_ocf_growth" not in keep:
+        out |= {"fcf"} & keep
+    if "coverage" in keep:
+        out.discard("interest")
+    if keep & {"debt", "net_debt", "leverage"}:
+        out -= {"new_debt", "cash"}
+    return out
 
 
 def waterfall_fields(keep: Iterable[str]) -> set[str]:

@@ -383,10 +383,21 @@ class PreparedFinancials:
             arrays[o] = given
         for start in range(0, n, step):
             sl = slice(start, min(start + step, n))
+            # the caller's arrays: an output whose formula can write them does (no copy)
+            into = {o: arrays[o][sl] for o in (out or {})}
             if short is not None:
                 try:
                     chunk = compute(
-                        points, lives_shares, r, short, sl, n, needed, first_year, history=False
+                        points,
+                        lives_shares,
+                        r,
+                        short,
+                        sl,
+                        n,
+                        needed,
+                        first_year,
+                        history=False,
+                        into=into,
                     )
                     self._needs_history[tuple(needed)] = False
                 except NeedsHistory:  # on the first slice: the same on every one
@@ -394,13 +405,13 @@ class PreparedFinancials:
                     short, first_year = None, grid.index(years[0])
                     lives_shares = _lives_and_shares(assembled, figures, r, n, grid)
             if short is None:
-                chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year)
+                chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year, into=into)
             for o in needed:
-                if o in arrays:
-                    arrays[o][sl] = chunk[o][:, :, first_year:]
+                if o in arrays and chunk[o] is not into.get(o):
+                    arrays[o][sl] = chunk[o]
             if "earnings_overstated_cumulative" in keep:
                 arrays["earnings_overstated_cumulative"][sl] = _cumsum_known(
-                    chunk["earnings_overstated"][:, :, first_year:]
+                    chunk["earnings_overstated"]
                 )
         return FinancialResult(
             entities=tuple(chosen),

@@ -29,11 +29,23 @@ contiguous; the outputs are (paths, entities, years) views of that memory (see `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+# the outputs the year loop writes year by year (the others are formed after it)
+LOOP_OUTPUTS: tuple[str, ...] = (
+    "residual",
+    "funding_gap",
+    "new_debt",
+    "cash",
+    "interest",
+    "incremental_interest",
+    "returns_cut",
+    "unfunded_gap",
+)
 
 WATERFALL_OUTPUTS: tuple[str, ...] = (
     "fcf",
@@ -100,6 +112,7 @@ def cash_waterfall(
     debt_start: Sequence[int] | None = None,
     cash_start: Sequence[int] | None = None,
     needed_from: int = 0,
+    into: Mapping[str, np.ndarray] | None = None,
 ) -> Waterfall:
     """Run the waterfall. Flows are (P, E, T); opening balances (P|1, E); rate and the cap on new
     debt a year (USD bn per entity; None: no cap) scalar, (P,) or (P|1, 1). `outputs`: the
@@ -115,6 +128,10 @@ def cash_waterfall(
     flows are in the reported balance already, and the interest on it in the reported OCF.
     needed_from: the first year the caller reads: an entity's years before it and before both
     its starts, on which no later year depends, are left n/a, not computed.
+    into: for some of the year loop's outputs (`LOOP_OUTPUTS`), a (P, E, T - needed_from) array
+    to write their years from needed_from on into (e.g. views of the caller's output block):
+    the result's field is then that array, those years only, and the years before are not
+    kept. Not new_debt or cash where debt or net_debt is asked for (read whole after the loop).
     """
     keep = set(WATERFALL_OUTPUTS if outputs is None else outputs)
     ocf = np.asarray(ocf_usd_bn, float)
@@ -128,11 +145,23 @@ def cash_waterfall(
     opening_cash = np.broadcast_to(np.asarray(opening_cash_usd_bn, float), (n_p, n_e)).T  # (E, P)
     opening_debt = np.broadcast_to(np.asarray(opening_debt_usd_bn, float), (n_p, n_e)).T
     want_cash = bool(keep & {"cash", "net_debt"}) or cap is not None
-    out = {k: np.empty((n_e, n_t, n_p)) for k in keep if k not in ("fcf", "debt", "net_debt")}
+    tails = {k: v for k, v in (into or {}).items() if k in keep}
+    read_after = {"new_debt", "cash"} if keep & {"debt", "net_debt"} else set()
+    if set(tails) - set(LOOP_OUTPUTS) or set(tails) & read_after:
+        raise ValueError(f"into: not written by the year loop: {sorted(set(tails))}")
+    out = {
+        k: np.empty((n_e, n_t, n_p))
+        for k in keep
+        if k not in ("fcf", "debt", "net_debt") and k not in tails
+    }
     if keep & {"debt", "net_debt"}:
         out.setdefault("new_debt", np.empty((n_e, n_t, n_p)))
     if "net_debt" in keep:
         out.setdefault("cash", np.empty((n_e, n_t, n_p)))
+    # an output written into `tails`: its years before needed_from go to one scratch row each
+    # (the loop reads a year's row in that year only)
+    scratch = {k: np.empty(n_p) for k in tails}
+    by_entity = {k: v.transpose(1, 2, 0) for k, v in tails.items()}  # (E, T - needed_from, P)
     debt_from = [0] * n_e if debt_start is None else [int(t) for t in debt_start]
     cash_from = [0] * n_e if cash_start is None else [int(t) for t in cash_start]
     for e in range(n_e):
@@ -142,7 +171,12 @@ def cash_waterfall(
             # the year loop would find year after year
             for arr in out.values():
                 arr[e] = np.nan
+            for arr in by_entity.values():
+                arr[e] = np.nan
             continue
+        rows: dict[str, Sequence[np.ndarray]] = {k: v[e] for k, v in out.items()}
+        for k, v in by_entity.items():
+            rows[k] = [scratch[k]] * needed_from + list(v[e])
         _entity(
             o_t[e],
             c_t[e],
@@ -151,7 +185,7 @@ def cash_waterfall(
             opening_cash[e],
             rate,
             cap,
-            {k: v[e] for k, v in out.items()},
+            rows,
             want_cash,
             "residual" in keep or want_cash,
             debt_from[e],
@@ -160,6 +194,7 @@ def cash_waterfall(
         )
     view = {k: v.transpose(2, 0, 1) for k, v in out.items()}
     result = {k: view[k] for k in keep if k in view}
+    result.update(tails)
     if "fcf" in keep:
         result["fcf"] = ocf - capex
     if keep & {"debt", "net_debt"}:
@@ -182,16 +217,17 @@ def _entity(
     opening_cash: np.ndarray,
     rate: Any,
     cap: Any,
-    out: dict[str, np.ndarray],
+    out: Mapping[str, Sequence[np.ndarray]],
     want_cash: bool,
     want_res: bool,
     debt_from: int = 0,
     cash_from: int = 0,
     skip: int = 0,
 ) -> None:
-    """The year loop of one entity: flows (T, P), balances (P,), outputs written into out[name]
-    (T, P); new debt (and its interest) counts from year `debt_from`, cash moves from
-    `cash_from`, and the years before `skip` are n/a (see `cash_waterfall`)."""
+    """The year loop of one entity: flows (T, P), balances (P,), outputs written into the rows
+    out[name][t] (a (T, P) array, or a sequence of T rows (P,)); new debt (and its interest)
+    counts from year `debt_from`, cash moves from `cash_from`, and the years before `skip` are
+    n/a (see `cash_waterfall`)."""
     n_t, n_p = ocf.shape
     d = np.empty(n_p)  # FCF - returns, before interest on new debt
     new_debt = np.zeros(n_p)
@@ -199,8 +235,9 @@ def _entity(
     started = np.zeros(n_p, bool)
     all_started = False
     res_buf, inc, gap_buf = np.empty(n_p), np.empty(n_p), np.empty(n_p)
-    for arr in out.values():
-        arr[:skip] = np.nan
+    for rows in out.values():
+        for row in rows[:skip]:
+            row[...] = np.nan
     folded = skip == 0  # the skipped years' known paths are in `started` (read when needed)
     for t in range(skip, n_t):
         rt = returns[t]
@@ -217,8 +254,8 @@ def _entity(
                     started |= ~np.isnan(ocf[u] - capex[u] - returns[u])
                 folded = True
             if not known.any() and not (all_started or started.any()):
-                for arr in out.values():
-                    arr[t] = np.nan
+                for rows in out.values():
+                    rows[t][...] = np.nan
                 continue
             started |= known
             all_known = bool(known.all())
@@ -227,8 +264,9 @@ def _entity(
         res = out["residual"][t] if direct and "residual" in out else res_buf
         gap = out["funding_gap"][t] if direct and "funding_gap" in out else gap_buf
         if "interest" in out:
-            np.add(opening_debt, new_debt, out=out["interest"][t])
-            out["interest"][t] *= rate
+            interest = out["interest"][t]
+            np.add(opening_debt, new_debt, out=interest)
+            interest *= rate
         np.multiply(rate, new_debt, out=inc)
         # residual = (FCF - returns) - inc; gap = max(-residual, 0) = max(inc - (FCF - returns), 0),
         # exactly (IEEE negation is exact), one pass fewer
@@ -263,18 +301,18 @@ def _entity(
             ("incremental_interest", inc),
         ) + ((("returns_cut", cut), ("unfunded_gap", unfunded)) if cap is not None else ()):
             if name in out and not (direct and name in ("residual", "funding_gap")):
-                out[name][t] = value if all_known else np.where(known, value, np.nan)
+                out[name][t][...] = value if all_known else np.where(known, value, np.nan)
         if cap is None:
             for name in ("returns_cut", "unfunded_gap"):
                 if name in out:
-                    out[name][t] = 0.0 if all_known else np.where(known, 0.0, np.nan)
+                    out[name][t][...] = 0.0 if all_known else np.where(known, 0.0, np.nan)
         if not all_known and "interest" in out:
             out["interest"][t][~known] = np.nan
         for name, state, moves in (("new_debt", new_debt, moves_debt), ("cash", cash, moves_cash)):
             if name in out:
                 if not moves:  # before the reported opening balance: n/a, as the balance
-                    out[name][t] = np.nan
+                    out[name][t][...] = np.nan
                 else:
-                    out[name][t] = state if all_started else np.where(started, state, np.nan)
+                    out[name][t][...] = state if all_started else np.where(started, state, np.nan)
         if "interest" in out and not moves_debt:
-            out["interest"][t] = np.nan
+            out["interest"][t][...] = np.nan
