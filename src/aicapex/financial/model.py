@@ -367,7 +367,14 @@ class PreparedFinancials:
         step = -(-n // n_slices)
         needed = _computed(keep)
         points = [pts for pts, _ in assembled.values()]
-        arrays = {o: new_array(n, len(chosen), len(years)) for o in keep if o not in (out or {})}
+        # a Monte Carlo chunk in one slice keeps the layer's own arrays of the years asked (views,
+        # which its caller only reads) instead of copies
+        views = not explain and n_slices == 1
+        arrays = {
+            o: new_array(n, len(chosen), len(years))
+            for o in keep
+            if o not in (out or {}) and not (views and o in needed)
+        }
         for o, given in (out or {}).items():
             if o not in keep or np.shape(given) != (n, len(chosen), len(years)):
                 raise DataError(
@@ -407,7 +414,11 @@ class PreparedFinancials:
             if short is None:
                 chunk = compute(points, lives_shares, r, grid, sl, n, needed, first_year, into=into)
             for o in needed:
-                if o in arrays and chunk[o] is not into.get(o):
+                if o not in keep:  # needed by a kept one only
+                    continue
+                if o not in arrays:  # views: the one slice
+                    arrays[o] = chunk[o]
+                elif chunk[o] is not into.get(o):
                     arrays[o][sl] = chunk[o]
             if "earnings_overstated_cumulative" in keep:
                 arrays["earnings_overstated_cumulative"][sl] = _cumsum_known(
