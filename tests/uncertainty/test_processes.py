@@ -174,28 +174,3 @@ def test_the_pilot_brackets_and_nan_counts_from_the_processes_are_those_of_one(s
     want = S.brackets(first, count, QS, todo)
     for a, b in ((got.lo, want.lo), (got.hi, want.hi), (got.todo, want.todo)):
         assert np.array_equal(a, b)
-
-
-def _sleep(seconds):
-    import time
-
-    time.sleep(seconds)
-
-
-@forking
-def test_after_an_error_processes_get_a_grace_then_are_stopped():
-    """`_stop`: a process that ends within the grace is reaped as it ends; one still running
-    after it (a task that would hang the command) is killed, and none is left."""
-    import multiprocessing
-    import time
-
-    ctx = multiprocessing.get_context("fork")
-    quick, stuck = ctx.Process(target=_sleep, args=(0.1,)), ctx.Process(target=_sleep, args=(60,))
-    quick.start()
-    stuck.start()
-    t = time.monotonic()
-    P._stop([quick, stuck], grace_s=1.0)
-    took = time.monotonic() - t
-    assert not quick.is_alive() and quick.exitcode == 0
-    assert not stuck.is_alive() and stuck.exitcode == -9  # SIGKILL, after the grace
-    assert 1.0 <= took < 10

@@ -61,25 +61,6 @@ _tokens = itertools.count()
 _WORK: dict[str, np.ndarray] = {}
 
 
-# after an error or Ctrl-C, how long the run's processes may take to end the task they are on
-# (a segment: ~0.1-1 s) before they are stopped
-STOP_GRACE_S = 5.0
-
-
-def _stop(processes: Sequence[Any], grace_s: float) -> None:
-    """Wait up to grace_s for `processes` (multiprocessing processes) to exit, then kill the
-    ones left and reap them."""
-    import time
-
-    deadline = time.monotonic() + grace_s
-    for p in processes:
-        p.join(max(0.0, deadline - time.monotonic()))
-    for p in processes:
-        if p.is_alive():
-            p.kill()
-            p.join()
-
-
 def cores() -> int:
     """The cores this process may run on (its CPU affinity), at least 1."""
     try:
@@ -220,7 +201,6 @@ class ForkedRun:
         _RUNS[self.token] = (model, values, self.first)
         self.first_nan: np.ndarray | None = None  # NaN values a row of `first`, once evaluated
         self.pool: Any = None
-        self._before: set[int] = set()  # child processes that are not the pool's (__enter__)
 
     def __enter__(self) -> Self:
         import gc
@@ -231,8 +211,6 @@ class ForkedRun:
         # pages one by one; frozen objects it leaves alone (the gc module's advice before fork).
         # Thawed on leaving, so that a long-lived caller (a notebook) keeps collecting them.
         gc.freeze()
-        # the processes this process had already started: the pool's are the others
-        self._before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
 
         self.pool = ProcessPoolExecutor(
             self.processes,
@@ -243,18 +221,13 @@ class ForkedRun:
 
     def __exit__(self, *exc: object) -> None:
         import gc
-        import multiprocessing
 
         if self.pool is not None:
             # After a finished run the processes are idle: they exit while the caller goes on
             # (tearing down a process's memory took ~40 ms here). After an error or Ctrl-C the
-            # run gives the tasks still running STOP_GRACE_S to end, then stops their processes,
-            # so that none outlives it and the command does not hang on one (a full test run
-            # once waited > 30 s after Ctrl-C in the pool's own shutdown; not reproduced)
-            ours = [p for p in multiprocessing.active_children() if p.pid not in self._before]
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            if exc[0] is not None:
-                _stop(ours, STOP_GRACE_S)
+            # run waits for the tasks still running, so that none outlives it.
+            failed = exc[0] is not None
+            self.pool.shutdown(wait=failed, cancel_futures=True)
         _RUNS.pop(self.token, None)
         gc.unfreeze()
 
