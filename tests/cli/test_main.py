@@ -160,8 +160,14 @@ def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
     import psutil
 
     env = {k: v for k, v in os.environ.items() if k != "AICAPEX_PROCESSES"}
+    # the command with SIGINT at its default, as a terminal's job has it: a test run started in
+    # the background by a shell (`make test &`, nohup) ignores SIGINT, its commands inherit
+    # that, and Python then leaves Ctrl-C ignored (the run went on and the test hung); a
+    # one-line wrapper resets it and execs the command in its place (the same process)
+    reset = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    reset += "os.execv(sys.argv[1], sys.argv[1:])"
     p = subprocess.Popen(
-        [str(SCRIPT), "simulate", "--paths", "50000000"],
+        [sys.executable, "-c", reset, str(SCRIPT), "simulate", "--paths", "50000000"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -148,7 +148,10 @@ def cash_waterfall(
     tails = {k: v for k, v in (into or {}).items() if k in keep}
     read_after = {"new_debt", "cash"} if keep & {"debt", "net_debt"} else set()
     if set(tails) - set(LOOP_OUTPUTS) or set(tails) & read_after:
-        raise ValueError(f"into: not written by the year loop: {sorted(set(tails))}")
+        raise ValueError(
+            f"into: {sorted(tails)}: only the year loop's outputs ({', '.join(LOOP_OUTPUTS)}), "
+            "and not new_debt or cash where debt or net_debt is asked for"
+        )
     out = {
         k: np.empty((n_e, n_t, n_p))
         for k in keep
