@@ -338,17 +338,17 @@ def test_into_takes_the_years_asked_for_where_the_caller_wants_them():
     funding gaps 5 and 5.5 and the cash 8, 8 by hand, written into the caller's arrays; the
     years before are not kept. New debt or cash cannot go there when debt is asked for (it is
     read whole after the year loop)."""
-    ocf = np.array([[[20.0, 20, 20, 30, 30]]])
-    capex = np.full((1, 1, 5), 10.0)
-    returns = np.full((1, 1, 5), 25.0)
+    flows = (
+        np.array([[[20.0, 20, 20, 30, 30]]]),  # OCF
+        np.full((1, 1, 5), 10.0),  # capex
+        np.full((1, 1, 5), 25.0),  # returns
+        np.array([[50.0]]),  # opening debt
+        np.array([[8.0]]),  # opening cash
+        0.1,
+    )
     gap, cash = np.full((1, 1, 2), -1.0), np.full((1, 1, 2), -1.0)
     wf = cash_waterfall(
-        ocf,
-        capex,
-        returns,
-        np.array([[50.0]]),
-        np.array([[8.0]]),
-        0.1,
+        *flows,
         outputs=["funding_gap", "cash", "new_debt"],
         debt_start=[3],
         cash_start=[3],
@@ -360,14 +360,4 @@ def test_into_takes_the_years_asked_for_where_the_caller_wants_them():
     assert cash[0, 0].tolist() == pytest.approx([8, 8])
     np.testing.assert_allclose(wf.new_debt[0, 0, 3:], [5, 10.5])
     with pytest.raises(ValueError, match="into"):
-        cash_waterfall(
-            ocf,
-            capex,
-            returns,
-            np.array([[50.0]]),
-            np.array([[8.0]]),
-            0.1,
-            outputs=["debt", "cash"],
-            needed_from=3,
-            into={"cash": cash},
-        )
+        cash_waterfall(*flows, outputs=["debt", "cash"], needed_from=3, into={"cash": cash})
