@@ -96,3 +96,23 @@ def test_prob_counts_by_hand():
     assert np.isnan(r.prob("x", "<", 0, entity="c"))
     assert r.prob("x", "<", 0, entity=["a", "b"], any_of=True) == 0.75  # paths 2, 3, 4
     assert list(r.prob("x", ">=", 0, entity=["a", "b"])["prob"]) == [0.5, 2 / 3]
+
+
+@pytest.mark.parametrize(
+    ("paths", "distributed", "pilot"),
+    [
+        (10_000, False, 10_000),  # a run shorter than the pilot is its own pilot
+        (20_000_000, False, 32_768),  # in process: PILOT_PATHS whatever the run
+        (1_000_000, True, 32_768),  # 1 M / 64 = 15,625: not above PILOT_PATHS
+        (8_000_000, True, 65_536),  # 125,000: the largest power of two up to it
+        (20_000_000, True, 131_072),  # 312,500, but at most one segment
+    ],
+)
+def test_the_pilot_is_larger_on_dask_for_a_large_run(paths, distributed, pilot):
+    """On Dask the driver evaluates the pilot while the cluster starts: up to 1/64 of the run,
+    a power of two, from PILOT_PATHS (32,768) to one segment (131,072)."""
+    from aicapex.uncertainty import montecarlo as M
+    from aicapex.uncertainty.segments import RunSpec
+
+    spec = RunSpec(InputSet({"u": d.uniform(0, 1)}), 1, paths, 8192, None, ())
+    assert M._pilot_paths(spec, distributed=distributed) == pilot
