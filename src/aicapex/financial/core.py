@@ -490,15 +490,15 @@ def direct_outputs(keep: Iterable[str]) -> set[str]:
     """The outputs of `keep` that `compute` can write straight into a caller's array of the
     years asked for (`into`): those whose earlier years no other formula reads. FCF unless
     required growth (which reads the year before) is kept; the waterfall's year-by-year outputs
-    unless another formula reads them (coverage reads interest; debt and net debt, new debt and
-    cash)."""
+    unless another formula reads them (coverage reads interest), or the waterfall itself after
+    its year loop (debt and net debt read new debt and cash: see `waterfall_fields`)."""
     keep = set(keep)
     out = set(LOOP_OUTPUTS) & keep
     if "required_ocf_growth" not in keep:
         out |= {"fcf"} & keep
     if "coverage" in keep:
         out.discard("interest")
-    if keep & {"debt", "net_debt", "leverage"}:
+    if waterfall_fields(keep) & {"debt", "net_debt"}:
         out -= {"new_debt", "cash"}
     return out
 
