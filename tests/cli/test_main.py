@@ -147,13 +147,10 @@ def test_ctrl_c_exits_130_and_says_so(interrupted_command, capsys):
     assert capsys.readouterr().err.strip() == "aicapex: interrupted"
 
 
-@pytest.mark.skipif(
-    sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2,
-    reason="process groups, fork and two cores (one core: the run stays in one process)",
-)
-def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
-    """Ctrl-C reaches the terminal's whole process group: the run's forked processes and the
-    command. It exits 130 at once and no process of the run is left."""
+def _interrupt(args: list[str], processes: int, settle_s: float = 0.0):
+    """Run the console script with `args` as a terminal's foreground job, wait until it has
+    `processes` processes below it (and `settle_s` more), press Ctrl-C (SIGINT to the whole
+    process group); returns (exit status, stderr, the processes that were below it)."""
     import signal
     import time
 
@@ -167,7 +164,7 @@ def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
     reset = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
     reset += "os.execv(sys.argv[1], sys.argv[1:])"
     p = subprocess.Popen(
-        [sys.executable, "-c", reset, str(SCRIPT), "simulate", "--paths", "50000000"],
+        [sys.executable, "-c", reset, str(SCRIPT), *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -177,16 +174,43 @@ def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
     try:
         parent = psutil.Process(p.pid)
         deadline = time.monotonic() + 60
-        while not parent.children() and time.monotonic() < deadline:
+        while len(parent.children(recursive=True)) < processes and time.monotonic() < deadline:
             time.sleep(0.1)
-        children = parent.children()
-        assert children, "the run never forked its processes"
+        time.sleep(settle_s)
+        children = parent.children(recursive=True)
+        assert len(children) >= processes, f"the run started {len(children)} processes"
         os.killpg(p.pid, signal.SIGINT)
         _, err = p.communicate(timeout=30)
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
-    assert p.returncode == 130
-    assert "aicapex: interrupted" in err
     time.sleep(0.5)
-    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    left = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+    return p.returncode, err, left
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or len(os.sched_getaffinity(0)) < 2,
+    reason="process groups, fork and two cores (one core: the run stays in one process)",
+)
+def test_ctrl_c_stops_a_run_on_forked_processes_and_leaves_none_behind():
+    """Ctrl-C reaches the terminal's whole process group: the run's forked processes and the
+    command. It exits 130 at once and no process of the run is left."""
+    code, err, left = _interrupt(["simulate", "--paths", "50000000"], processes=1)
+    assert code == 130
+    assert "aicapex: interrupted" in err
+    assert not left
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process groups")
+def test_ctrl_c_stops_a_run_on_dask_workers_quietly_and_leaves_none_behind():
+    """On a local Dask cluster Ctrl-C reaches the workers too: they leave it to the command
+    (no traceback of their own), which closes the cluster and exits 130; no process of the
+    run (the workers, the server they fork from) is left."""
+    code, err, left = _interrupt(
+        ["simulate", "--paths", "50000000", "--workers", "2"], processes=4, settle_s=2.0
+    )
+    assert code == 130
+    assert "aicapex: interrupted" in err
+    assert "Traceback" not in err, err
+    assert not left

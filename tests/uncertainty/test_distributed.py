@@ -112,6 +112,28 @@ def test_our_workers_keep_the_memory_they_free(client):
     assert all(env == KEEP_FREED_MEMORY_ENV for env in seen.values())
 
 
+def test_our_workers_fork_from_one_server_and_leave_ctrl_c_to_the_command(client):
+    """Local workers fork from the forkserver (a spawned worker's parent is this process, where
+    its nanny lives), draw on one thread each, and ignore SIGINT (dask_setup): Ctrl-C stops
+    the command, which closes the cluster."""
+    import os
+    import signal
+
+    parents = client.run(os.getppid)
+    assert len(parents) == 2
+    assert os.getpid() not in parents.values()
+    assert len(set(parents.values())) == 1
+    ignored = client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+    assert set(ignored.values()) == {True}
+    assert set(client.run(_sampling_threads).values()) == {1}
+
+
+def _sampling_threads() -> int:
+    from aicapex.uncertainty import sampling
+
+    return sampling._THREADS
+
+
 def _imported(name: str) -> bool:
     import sys
 

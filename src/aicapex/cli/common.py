@@ -73,6 +73,20 @@ def dataset(user_files: list[Path] | None = None, *, filings: bool = True) -> Da
     return ds
 
 
+def start_workers_early(workers: int | None) -> None:
+    """With --workers N, start the process the local Dask workers fork from now, before the
+    dataset and the model are read: it imports Dask, NumPy, pandas and the linked model beside
+    this process instead of after it (uncertainty.distributed.start_forkserver)."""
+    if workers is not None and workers > 0:
+        from ..workers import start_forkserver
+
+        start_forkserver(WORKER_PRELOAD)
+
+
+# the module a worker needs to unpickle the CLI's model (model.linked.LinkedModel)
+WORKER_PRELOAD = ("aicapex.model.linked",)
+
+
 def open_store() -> Store:
     """The DuckDB store at --db (default: $AICAPEX_DB or the user data dir)."""
     from ..dataset import Store

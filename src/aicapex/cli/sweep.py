@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import AicapexError, ScenarioError
-from .common import FORMAT_OPTION, Format, dataset, emit
+from .common import FORMAT_OPTION, Format, dataset, emit, start_workers_early
 
 SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
 STATS = ("mean", "sd", "p5", "p50", "p95", "prob_negative")
@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
             )
         else:
             points = SW.grid(axes)
+        start_workers_early(workers)
         ds = dataset(user)
         from ..model import Assumptions, LinkedModel
         from ..model.api import _years

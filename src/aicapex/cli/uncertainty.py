@@ -8,7 +8,7 @@ import typer
 
 from .. import defaults
 from ..errors import ScenarioError
-from .common import FORMAT_OPTION, Format, dataset, emit
+from .common import FORMAT_OPTION, Format, dataset, emit, start_workers_early
 
 SCENARIO_HELP = "Scenario: a shipped name (base, burry, huang, credit_crunch) or a YAML file."
 
@@ -84,6 +84,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
+        start_workers_early(workers)
         U = _layer()
         ds = dataset(user)  # with the filed actuals: the ROIC metrics read the filed backlog
         qs = sorted(

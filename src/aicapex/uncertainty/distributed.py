@@ -10,14 +10,15 @@ the same way.
 
 `workers=N` starts a local cluster of N processes (one thread each, no dashboard, bound to
 127.0.0.1) for the run; `scheduler=ADDRESS` uses an existing cluster. dask.distributed is
-imported here only, on use.
+imported here only, on use. Local workers fork from a server process that has imported Dask,
+NumPy, pandas and the model once (multiprocessing's forkserver; `start_forkserver`), not each
+spawned afresh.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -25,28 +26,35 @@ from typing import Any
 import numpy as np
 
 from ..errors import ScenarioError
-from ..limits import KEEP_FREED_MEMORY_ENV
+from ..workers import WORKER_ENV, start_forkserver
 from . import summaries as S
 from .segments import Model, RunSpec, segment_count, segment_paths, segment_summary, segment_tally
 
 
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook, run as each worker of our local clusters starts (this module is
+    preloaded): Ctrl-C in a terminal reaches its whole process group, and the command stops
+    the run and closes the cluster, so the worker ignores it instead of printing a traceback
+    of its own."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def local_cluster(workers: int, preload: Sequence[str] = ()) -> Any:
-    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard, whose
-    workers import this module and the modules in `preload` as they start (the model's: not
-    when the model arrives, ~0.4-0.9 s of numpy, pandas and the layers on the reference
-    machine)."""
+    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1, no dashboard, forked
+    from the forkserver (`start_forkserver`: with this module and the modules in `preload`
+    imported, the model's, not when the model arrives), or spawned where there is none."""
     import dask
     from distributed import LocalCluster
 
-    # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 (return freed memory at once), so
-    # every multi-MB temporary of a chunk is mmapped and page-faulted afresh: a 106 x 4,380
-    # float temporary (subtract, square, sum) took 8.8 ms with it against 1.1 ms without, on the
-    # reference machine. Our workers keep what they free instead, as a forked run's processes
-    # do (limits.keep_freed_memory: glibc reads these variables when the worker starts).
-    environ = {
-        f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in KEEP_FREED_MEMORY_ENV.items()
-    }
-    with dask.config.set(environ), warnings.catch_warnings():
+    method = "forkserver" if start_forkserver(preload) else "spawn"
+    # a spawned worker reads WORKER_ENV from these (a forked one has them from the server)
+    config = {f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_ENV.items()}
+    config["distributed.worker.multiprocessing-method"] = method
+    with dask.config.set(config), warnings.catch_warnings():
         # the scheduler's small HTTP server (health checks; no dashboard) tries port 8787 first
         # and takes a free one when another cluster holds it: not worth a warning to the user
         warnings.filterwarnings("ignore", message="Port .* is already in use")
@@ -82,19 +90,8 @@ def client_for(
         return
     if not workers or workers < 1:
         raise ScenarioError(f"workers = {workers!r}: must be a positive integer")
-    # the workers draw with one thread each: the sampler's thread pool would oversubscribe
-    env = {"AICAPEX_SAMPLE_THREADS": "1"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        with local_cluster(workers, preload) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-            yield client
-    finally:
-        for key, value in old.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with local_cluster(workers, preload) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        yield client
 
 
 @contextlib.contextmanager
