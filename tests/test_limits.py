@@ -76,6 +76,22 @@ def test_run_memory_by_hand():
     assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
 
 
+def test_a_dask_runs_larger_pilot_counts_its_sample_and_narrower_brackets(monkeypatch):
+    """A Dask run's pilot is 131,072 paths at 20 M (montecarlo._pilot_paths): the estimate
+    holds that pilot, not the 65,536-path sample, and brackets drawn from it."""
+    monkeypatch.setattr(limits, "available_memory", lambda: 20_000_000_000)  # gathers 2^30 B
+    # sd of a rank in a pilot of 131,072 at most sqrt(131,072 / 4) = 181.0193, so the share is
+    # 2 (5 x 181.0193 + 8) / 131,072 = 0.01393275 (half the 0.0281 of 32,768, to within the 8)
+    assert limits.bracket_share(131_072) == pytest.approx(0.01393275, rel=1e-6)
+    # 20e6 paths x 60 outputs x 3 quantiles x 0.01393275 x 8 B = 401,263,190 B: one pass
+    assert limits.bracket_bins(20_000_000, 60, 3, pilot=131_072) == 1
+    # block 16,384 x 60 x 8 = 7,864,320; the pilot 131,072 x 60 x 8 = 62,914,560; 153 segments
+    # (20e6 / 131,072 = 152.6, up) x (4 x 60 x 8 + 1024) = 450,432
+    assert limits.run_memory(20_000_000, 60, chunk=16_384, keep=False, pilot=131_072) == (
+        7_864_320 + 62_914_560 + 450_432 + 401_263_190
+    )
+
+
 def test_a_huge_streamed_run_counts_in_bins_in_bounded_memory(monkeypatch):
     # 20 GB available: the memory limit is 10 GB, an eighth of it 1.25 GB, so a pass may gather
     # GATHER_MAX_BYTES = 2^30 = 1,073,741,824 bytes

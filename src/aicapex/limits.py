@@ -36,10 +36,15 @@ SEGMENT_PATHS = 1 << 17
 SAMPLE_MAX = 1 << 16
 PILOT_PATHS = 1 << 15
 SUMMARY_OVERHEAD_BYTES = 1024  # one segment's Summary: Python objects around its arrays
-# the share of a run's paths inside one quantile's bracket drawn from a pilot of PILOT_PATHS
-# paths (5 binomial sds of a rank and 8 either side, the sd at most sqrt(PILOT_PATHS / 4)): ~2.8 %
-BRACKET_SHARE = 2 * (5 * math.sqrt(PILOT_PATHS / 4) + 8) / PILOT_PATHS
 GATHER_MAX_BYTES = 1 << 30  # values inside the brackets one pass may gather: at most 1 GiB
+
+
+def bracket_share(pilot: int = PILOT_PATHS) -> float:
+    """The share of a run's paths inside one quantile's bracket drawn from a pilot of `pilot`
+    paths: 5 binomial sds of a rank and 8 either side, the sd at most sqrt(pilot / 4)
+    (uncertainty/summaries.py); ~2.8 % for PILOT_PATHS, ~1.4 % for a Dask run's 131,072."""
+    return 2 * (5 * math.sqrt(pilot / 4) + 8) / pilot
+
 
 _UNITS = {
     "": 1,
@@ -155,31 +160,40 @@ def gather_bytes() -> int:
     return min(GATHER_MAX_BYTES, memory_limit()[0] // 8)
 
 
-def bracket_bins(paths: int, outputs: int, quantiles: int) -> int:
+def bracket_bins(paths: int, outputs: int, quantiles: int, *, pilot: int = PILOT_PATHS) -> int:
     """How a streamed run finds its exact quantiles in bounded memory: 1 when one pass can
-    gather the values inside every bracket within `gather_bytes()`; else the number of bins
-    each bracket is first counted in (constant memory), so that a second pass gathers only the
-    bins that hold the ranks (twice the share, for ranks that straddle two bins)."""
+    gather the values inside every bracket (drawn from a pilot of `pilot` paths) within
+    `gather_bytes()`; else the number of bins each bracket is first counted in (constant
+    memory), so that a second pass gathers only the bins that hold the ranks (twice the share,
+    for ranks that straddle two bins)."""
     if paths <= SAMPLE_MAX:
         return 1
-    inside = paths * outputs * quantiles * BRACKET_SHARE * BYTES_PER_VALUE
+    inside = paths * outputs * quantiles * bracket_share(pilot) * BYTES_PER_VALUE
     budget = gather_bytes()
     if inside <= budget:
         return 1
     return math.ceil(2 * inside / budget) + 1
 
 
-def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: int = 3) -> int:
+def run_memory(
+    paths: int,
+    outputs: int,
+    *,
+    chunk: int,
+    keep: bool,
+    quantiles: int = 3,
+    pilot: int = PILOT_PATHS,
+) -> int:
     """Bytes a Monte Carlo run holds for its outputs (8 B a value).
 
     keep: every path of every output (paths x outputs) plus one chunk being evaluated.
-    streamed: one chunk (chunk x outputs), the pilot or quantile sample (<= SAMPLE_MAX x
-    outputs), one summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object
-    overhead) and, beyond SAMPLE_MAX paths, the values inside each quantile's bracket: about
-    2 (5 sd + 8) / PILOT_PATHS of the paths, sd = sqrt(PILOT_PATHS / 4) the largest binomial
-    sd of a rank in the pilot (uncertainty/summaries.py), ~2.8 % a quantile and output; where those
-    would exceed `gather_bytes()`, the bins of `bracket_bins` (counts and cuts) and that many
-    bytes of values gathered from the bins that hold the ranks, whatever the paths.
+    streamed: one chunk (chunk x outputs), the quantile sample or the pilot of `pilot` paths,
+    the larger (at most max(SAMPLE_MAX, pilot) x outputs; a Dask run's pilot is larger), one
+    summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object overhead) and,
+    beyond SAMPLE_MAX paths, the values inside each quantile's bracket: `bracket_share(pilot)`
+    of the paths a quantile and output; where those would exceed `gather_bytes()`, the bins of
+    `bracket_bins` (counts and cuts) and that many bytes of values gathered from the bins that
+    hold the ranks, whatever the paths.
     The model's own working arrays for a chunk are not counted (they scale with the chunk).
     """
     paths, outputs, chunk = int(paths), int(outputs), int(min(chunk, paths))
@@ -187,12 +201,13 @@ def run_memory(paths: int, outputs: int, *, chunk: int, keep: bool, quantiles: i
     if keep:
         return paths * outputs * BYTES_PER_VALUE + block
     segments = -(-paths // SEGMENT_PATHS)
-    sample = min(paths, SAMPLE_MAX) * outputs * BYTES_PER_VALUE
+    sample = min(paths, max(SAMPLE_MAX, int(pilot))) * outputs * BYTES_PER_VALUE
     summaries = segments * (4 * outputs * BYTES_PER_VALUE + SUMMARY_OVERHEAD_BYTES)
     inside = 0
     if paths > SAMPLE_MAX:
-        inside = math.ceil(paths * outputs * int(quantiles) * BRACKET_SHARE * BYTES_PER_VALUE)
-        bins = bracket_bins(paths, outputs, quantiles)
+        share = bracket_share(pilot)
+        inside = math.ceil(paths * outputs * int(quantiles) * share * BYTES_PER_VALUE)
+        bins = bracket_bins(paths, outputs, quantiles, pilot=pilot)
         if bins > 1:  # counts and cuts of each bracket's bins, and the bins that hold the ranks
             inside = 2 * outputs * int(quantiles) * bins * BYTES_PER_VALUE + gather_bytes()
     return block + sample + summaries + inside

@@ -373,12 +373,15 @@ def run_model(
     use_pilot = bool(qs) and (spec.stride or 1) > 1
     # beyond limits.gather_bytes() of values inside the brackets, the pass counts them in bins and a
     # second pass gathers the bins that hold the ranks: bounded memory whatever the paths
-    bins = limits.bracket_bins(paths, k, len(qs)) if use_pilot else 1
+    pilot_paths = _pilot_paths(spec, distributed)  # a Dask run's is larger
+    bins = limits.bracket_bins(paths, k, len(qs), pilot=pilot_paths) if use_pilot else 1
     total = paths * (2 if bins > 1 else 1)
     # Bounded work (aicapex.limits): memory estimated before allocating, time projected from
     # the first chunks; either refusal is a LimitError saying what to pass instead.
     limits.check_memory(
-        limits.run_memory(paths, k, chunk=chunk, keep=bool(keep), quantiles=len(qs)),
+        limits.run_memory(
+            paths, k, chunk=chunk, keep=bool(keep), quantiles=len(qs), pilot=pilot_paths
+        ),
         what=f"a run of {paths:,} paths x {k:,} outputs" + (" keeping every path" if keep else ""),
         instead="pass fewer --paths"
         + (f" (at most {limits.max_paths(k):,})" if keep else "")
@@ -412,7 +415,7 @@ def run_model(
             with starting as started:
                 pilot = None
                 if use_pilot:
-                    first = _first_paths(model, spec, _pilot_paths(spec, distributed=True))
+                    first = _first_paths(model, spec, pilot_paths)
                     spec, pilot = _piloted(spec, first, qs, bins)
                 stats, quants = run_distributed(
                     model,
