@@ -465,3 +465,38 @@ def test_nan_counts_count_nan_only():
         [[1.0, np.nan, 3.0], [np.inf, -np.inf, 0.0], [np.nan, np.nan, np.nan], [1, 2, 3]]
     )
     assert S.nan_counts(rows).tolist() == [1, 0, 3, 0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    row=st.lists(
+        st.one_of(
+            st.integers(-5, 5).map(float),  # ties with the cuts
+            st.floats(-6, 6),
+            st.sampled_from([np.nan, np.inf, -np.inf]),
+        ),
+        max_size=200,
+    ),
+    cuts=st.lists(st.integers(-5, 5).map(float), max_size=8, unique=True).map(sorted),
+)
+def test_counts_in_bins_are_by_definition(row, cuts):
+    """count_bins: bin 0 holds the values below the first cut, bin t those in
+    [cuts[t-1], cuts[t]), the last those at or above the last cut; NaN in none. Counted here
+    value by value against that definition."""
+    values = np.array([row, row[::-1]], dtype=float).reshape(2, len(row))
+    cuts = np.array(cuts, dtype=float)
+    got = S.count_bins(values, {(0, 0): cuts, (1, 2): cuts})
+    edges = [-np.inf, *cuts.tolist(), np.inf]
+    for j in (0, 1):
+        want = [0] * (cuts.size + 1)
+        for v in values[j]:
+            if np.isnan(v):
+                continue
+            for t in range(cuts.size + 1):
+                lower_ok = t == 0 or v >= edges[t]
+                upper_ok = t == cuts.size or v < edges[t + 1]
+                if lower_ok and upper_ok:
+                    want[t] += 1
+        key = (0, 0) if j == 0 else (1, 2)
+        assert got[key].tolist() == want
+        assert got[key].dtype == np.int64

@@ -450,13 +450,33 @@ def pilot(
 def count_bins(
     values: np.ndarray, bins: dict[tuple[int, int], np.ndarray]
 ) -> dict[tuple[int, int], np.ndarray]:
-    """Count a chunk (k, n) in each bracket's bins (`Pilot.bins`); NaN in none."""
+    """Count a chunk (k, n) in each bracket's bins (`Pilot.bins`); NaN in none. Bin 0 holds
+    the values below the first cut, bin t those in [cuts[t-1], cuts[t]), the last those at or
+    above the last cut.
+
+    Only the values between the first and the last cut (a few % of the row) are looked up
+    among the cuts; the two outer bins are counted by comparison. A bracket has hundreds of
+    cuts (one at each pilot value inside it), and looking up every value of the row among them
+    made the counting pass of a binned run (20 M paths of 134 outputs) 2.5x as long as its
+    gathering pass."""
     out = {}
+    n = values.shape[1]
+    low, high = np.empty(n, bool), np.empty(n, bool)
     for (j, i), cuts in bins.items():
         row = values[j]
-        where = np.searchsorted(cuts, row, side="right")  # NaN sorts after every cut
-        counts = np.bincount(where, minlength=cuts.size + 1).astype(np.int64)
-        counts[-1] -= np.count_nonzero(np.isnan(row))
+        counts = np.zeros(cuts.size + 1, np.int64)
+        if cuts.size == 0:
+            counts[0] = n - np.count_nonzero(np.isnan(row))
+        else:
+            first, last = cuts[0], cuts[-1]
+            counts[0] = np.count_nonzero(np.less(row, first, out=low))
+            counts[-1] = np.count_nonzero(np.greater_equal(row, last, out=high))
+            # the rest in [first, last); NaN fails every comparison: in no bin
+            np.greater_equal(row, first, out=low)
+            middle = row[np.logical_and(low, np.less(row, last, out=high), out=low)]
+            if middle.size:
+                where = np.searchsorted(cuts, middle, side="right")
+                counts += np.bincount(where, minlength=cuts.size + 1)
         out[(j, i)] = counts
     return out
 
