@@ -76,9 +76,9 @@ def test_run_memory_by_hand():
     assert limits.run_memory(65_536, 2, chunk=1000, keep=False) == 16_000 + 1_048_576 + 1088
 
 
-def test_a_dask_runs_larger_pilot_counts_its_sample_and_narrower_brackets(monkeypatch):
-    """A Dask run's pilot is 131,072 paths at 20 M (montecarlo._pilot_paths): the estimate
-    holds that pilot, not the 65,536-path sample, and brackets drawn from it."""
+def test_a_large_runs_larger_pilot_counts_its_sample_and_narrower_brackets(monkeypatch):
+    """A run's pilot is 131,072 paths at 20 M (montecarlo._pilot_paths): the estimate holds
+    that pilot, not the 65,536-path sample, and brackets drawn from it."""
     monkeypatch.setattr(limits, "available_memory", lambda: 20_000_000_000)  # gathers 2^30 B
     # sd of a rank in a pilot of 131,072 at most sqrt(131,072 / 4) = 181.0193, so the share is
     # 2 (5 x 181.0193 + 8) / 131,072 = 0.01393275 (half the 0.0281 of 32,768, to within the 8)

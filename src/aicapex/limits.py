@@ -42,7 +42,7 @@ GATHER_MAX_BYTES = 1 << 30  # values inside the brackets one pass may gather: at
 def bracket_share(pilot: int = PILOT_PATHS) -> float:
     """The share of a run's paths inside one quantile's bracket drawn from a pilot of `pilot`
     paths: 5 binomial sds of a rank and 8 either side, the sd at most sqrt(pilot / 4)
-    (uncertainty/summaries.py); ~2.8 % for PILOT_PATHS, ~1.4 % for a Dask run's 131,072."""
+    (uncertainty/summaries.py); ~2.8 % for PILOT_PATHS, ~1.4 % for a large run's 131,072."""
     return 2 * (5 * math.sqrt(pilot / 4) + 8) / pilot
 
 
@@ -188,7 +188,7 @@ def run_memory(
 
     keep: every path of every output (paths x outputs) plus one chunk being evaluated.
     streamed: one chunk (chunk x outputs), the quantile sample or the pilot of `pilot` paths,
-    the larger (at most max(SAMPLE_MAX, pilot) x outputs; a Dask run's pilot is larger), one
+    the larger (at most max(SAMPLE_MAX, pilot) x outputs; a large run's pilot is larger), one
     summary per segment of SEGMENT_PATHS paths (4 arrays of `outputs` plus object overhead) and,
     beyond SAMPLE_MAX paths, the values inside each quantile's bracket: `bracket_share(pilot)`
     of the paths a quantile and output; where those would exceed `gather_bytes()`, the bins of

@@ -99,20 +99,19 @@ def test_prob_counts_by_hand():
 
 
 @pytest.mark.parametrize(
-    ("paths", "distributed", "pilot"),
+    ("paths", "pilot"),
     [
-        (10_000, False, 10_000),  # a run shorter than the pilot is its own pilot
-        (20_000_000, False, 32_768),  # in process: PILOT_PATHS whatever the run
-        (1_000_000, True, 32_768),  # 1 M / 64 = 15,625: not above PILOT_PATHS
-        (8_000_000, True, 65_536),  # 125,000: the largest power of two up to it
-        (20_000_000, True, 131_072),  # 312,500, but at most one segment
+        (10_000, 10_000),  # a run shorter than the pilot is its own pilot
+        (1_000_000, 32_768),  # 1 M / 64 = 15,625: not above PILOT_PATHS
+        (8_000_000, 65_536),  # 125,000: the largest power of two up to it
+        (20_000_000, 131_072),  # 312,500, but at most one segment
     ],
 )
-def test_the_pilot_is_larger_on_dask_for_a_large_run(paths, distributed, pilot):
-    """On Dask the driver evaluates the pilot while the cluster starts: up to 1/64 of the run,
-    a power of two, from PILOT_PATHS (32,768) to one segment (131,072)."""
+def test_the_pilot_is_larger_for_a_large_run(paths, pilot):
+    """Up to 1/64 of the run, a power of two, from PILOT_PATHS (32,768) to one segment
+    (131,072)."""
     from aicapex.uncertainty import montecarlo as M
     from aicapex.uncertainty.segments import RunSpec
 
     spec = RunSpec(InputSet({"u": d.uniform(0, 1)}), 1, paths, 8192, None, ())
-    assert M._pilot_paths(spec, distributed=distributed) == pilot
+    assert M._pilot_paths(spec) == pilot
