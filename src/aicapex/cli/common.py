@@ -73,11 +73,12 @@ def dataset(user_files: list[Path] | None = None, *, filings: bool = True) -> Da
     return ds
 
 
-def start_workers_early(workers: int | None) -> None:
-    """With --workers N, start the process the local Dask workers fork from now, before the
-    dataset and the model are read: it imports Dask, NumPy, pandas and the linked model beside
-    this process instead of after it (uncertainty.distributed.start_forkserver)."""
-    if workers is not None and workers > 0:
+def start_workers_early(workers: int | None, scheduler: str | None = None) -> None:
+    """With --workers N (and no --scheduler, which takes precedence), start the process the
+    local Dask workers fork from now, before the dataset and the model are read: it imports
+    Dask, NumPy, pandas and the linked model beside this process instead of after it
+    (aicapex.workers.start_forkserver)."""
+    if workers is not None and workers > 0 and not scheduler:
         from ..workers import start_forkserver
 
         start_forkserver(WORKER_PRELOAD)

@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
             )
         else:
             points = SW.grid(axes)
-        start_workers_early(workers)
+        start_workers_early(workers, scheduler)
         ds = dataset(user)
         from ..model import Assumptions, LinkedModel
         from ..model.api import _years

@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         fmt: Format = FORMAT_OPTION,
     ) -> None:
         """Monte Carlo of the model under a scenario: mean, p5, p50, p95 and P(< 0) per entity, metric, year."""
-        start_workers_early(workers)
+        start_workers_early(workers, scheduler)
         U = _layer()
         ds = dataset(user)  # with the filed actuals: the ROIC metrics read the filed backlog
         qs = sorted(
