@@ -126,6 +126,14 @@ def test_our_workers_fork_from_one_server_and_leave_ctrl_c_to_the_command(client
     ignored = client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
     assert set(ignored.values()) == {True}
     assert set(client.run(_sampling_threads).values()) == {1}
+    # no dashboard: nothing sampled for one (QUIET_CLUSTER)
+    assert set(client.run(_dask_config, "distributed.worker.profile.enabled").values()) == {False}
+
+
+def _dask_config(key: str) -> object:
+    import dask
+
+    return dask.config.get(key)
 
 
 def _sampling_threads() -> int:
