@@ -14,8 +14,8 @@ Dask worker or on many (distributed.py runs segments as tasks).
 Memory: a run keeps every path of every output (`values`, 8 bytes x paths x columns) when that
 fits in `KEEP_BYTES` (or keep=True), which makes `.samples()` and any later quantile or event
 possible; otherwise it streams: summaries only, memory independent of the paths, exact
-quantiles from a pilot (the first PILOT_PATHS paths, evaluated first) whose brackets every chunk
-is tallied against in the one pass (summaries.py; a bracket that misses its rank costs a second
+quantiles from a pilot (the first paths, `_pilot_paths`, evaluated first) whose brackets every
+chunk is tallied against in the one pass (summaries.py; a bracket that misses its rank costs a second
 pass over re-generated chunks). Both give the same statistics.
 
 Cores: in process, a run of two or more segments runs them on forked processes, one a core
@@ -369,7 +369,7 @@ def run_model(
         input_set, int(seed), paths, chunk, None if keep else S.sample_stride(paths), events
     )
     # a streamed run whose sample cannot hold every path brackets its quantiles from a pilot
-    # (its first PILOT_PATHS paths, evaluated first) and tallies against them in its one pass
+    # (its first `_pilot_paths` paths, evaluated first) and tallies against them in its one pass
     use_pilot = bool(qs) and (spec.stride or 1) > 1
     # beyond limits.gather_bytes() of values inside the brackets, the pass counts them in bins and a
     # second pass gathers the bins that hold the ranks: bounded memory whatever the paths
