@@ -38,13 +38,13 @@ def test_bar_with_rate_and_eta_on_a_terminal():
     code = (
         "import time\n"
         "from aicapex.cli.progress import progress\n"
-        "with progress('crunching', total=4, unit='paths', delay_s=0) as t:\n"
+        "with progress('crunching', total=4000, unit='paths', delay_s=0) as t:\n"
         "    for _ in range(4):\n"
-        "        time.sleep(0.3); t.advance()\n"
+        "        time.sleep(0.3); t.advance(1000)\n"
         "print('table')\n"
     )
     master, slave = os.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80"}
     proc = subprocess.run(
         [sys.executable, "-c", code],
         check=False,
@@ -70,6 +70,7 @@ def test_bar_with_rate_and_eta_on_a_terminal():
     assert "crunching" in err
     assert "paths/s" in err  # the rate
     assert "ETA" in err
+    assert "2.0 k/4.0 k" in err  # paths done of the total
 
 
 def test_atomic_path_replaces_only_on_success(tmp_path: Path):

@@ -105,11 +105,19 @@ class Tracker:
                     return Text(f"? {unit}/s", style="progress.data.speed")
                 return Text(f"{_si(speed)} {unit}/s", style="progress.data.speed")
 
-        # Fits an 80-column terminal: what, bar, percent, rate, time left.
+        class DoneColumn(ProgressColumn):
+            """Units done of the total, e.g. '12.3 M/20.0 M'."""
+
+            def render(self, task) -> Text:
+                total = "?" if task.total is None else _si(task.total)
+                return Text(f"{_si(task.completed)}/{total}", style="progress.download")
+
+        # Fits an 80-column terminal: what, bar, percent, done of total, rate, time left.
         self._bar = Progress(
             TextColumn("{task.description}"),
-            BarColumn(bar_width=24),
+            BarColumn(bar_width=16),
             TextColumn("{task.percentage:>3.0f}%"),
+            DoneColumn(),
             RateColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
