@@ -143,6 +143,50 @@ def test_missing_returns_stay_missing_and_fcf_is_computed(tmp_path, capsys):
     assert "missing" in r.notes()["notes"].iloc[0]
 
 
+SNOWFLAKE_10K = "0001640147-25-000052"  # 10-K for FY2025 (to 2025-01-31), filed 2025-03-21
+
+
+def test_a_filer_that_reports_no_dividends_returns_its_buybacks(sec_file, tmp_path, capsys):
+    """Snowflake's filings tag buybacks but no dividends paid in any year (neither
+    PaymentsOfDividends nor PaymentsOfDividendsCommonStock:
+      jq -r '.facts["us-gaap"] | keys[]' CIK0001640147_SNOWFLAKE.json | grep -i dividend
+    lists only DividendsCash and a share-based-payment assumption). Its shareholder returns are
+    its buybacks, a lower bound, not n/a; dividends stay missing (n/a), not 0.
+    PaymentsForRepurchaseOfCommonStock FY2025 (2024-02-01..2025-01-31): 1,932,333,000."""
+    db = tmp_path / "s.duckdb"
+    assert (
+        main(["--db", str(db), "import", "sec", str(sec_file("CIK0001640147_SNOWFLAKE.json"))]) == 0
+    )
+    capsys.readouterr()
+    (row,) = _json(capsys, db, "--entity", "snowflake", "--years", "2025")
+    assert row["buybacks"] == pytest.approx(1.932333)
+    assert row["shareholder_returns"] == pytest.approx(1.932333)
+    assert row["dividends"] is None
+    assert row["origin"]["buybacks"] == f"filed {SNOWFLAKE_10K}"
+    assert row["origin"]["shareholder_returns"] == "derived"
+
+
+def test_press_buybacks_alone_do_not_stand_for_returns(tmp_path, capsys):
+    """Without filings, buybacks from the press and no dividends do not say that none were
+    paid: returns stay missing."""
+    user = tmp_path / "press.yaml"
+    user.write_text(
+        "entities:\n  - {id: pressco, name: Press Co, kind: other, fiscal_year_end_month: 12}\n"
+        "facts:\n"
+        "  - {entity: pressco, metric: capex, period: FY2025, value: 30, unit: USD, scale: 1e9, "
+        "basis: actual, source: own}\n"
+        "  - {entity: pressco, metric: operating_cash_flow, period: FY2025, value: 50, unit: USD, "
+        "scale: 1e9, basis: actual, source: own}\n"
+        "  - {entity: pressco, metric: buybacks, period: FY2025, value: 12, unit: USD, "
+        "scale: 1e9, basis: actual, source: own}\n"
+    )
+    (row,) = _json(
+        capsys, tmp_path / "s.duckdb", "--user", str(user), "--entity", "pressco", "--years", "2025"
+    )
+    assert row["buybacks"] == pytest.approx(12.0)
+    assert row["shareholder_returns"] is None
+
+
 def test_check_sets_the_model_beside_the_claims(db, capsys):
     rows = _json(capsys, db, "--check")
     by = {(r["entity"], r["period"]): r for r in rows}

@@ -376,6 +376,24 @@ def assemble(
                 rule="derived",
                 derivation="buybacks (no dividends reported that year: a lower bound)",
             )
+    # a filer whose filings report buybacks but no dividends in any year (Snowflake): its filed
+    # buybacks, as for the years between above, a lower bound (none paid, or paid under a tag
+    # the importer does not read); a press figure alone is not read that way
+    if not dividends:
+        filed_buybacks = ef.get(D.RETURNS_PARTS[0])
+        for year in sorted(set(buybacks) - set(returns)):
+            figure = filed_buybacks.get(year)
+            if figure is None or figure.origin != "filed":
+                continue
+            returns[year] = buybacks[year]
+            expl.record(
+                D.RETURNS_METRIC,
+                year,
+                str(year),
+                returns[year],
+                rule="derived",
+                derivation="buybacks (no dividends in any of its filings: a lower bound)",
+            )
     for year in sorted(set(residual) - set(returns)):
         if year in ocf and year in capex:
             returns[year] = ocf[year] - capex[year] - residual[year]
