@@ -38,3 +38,13 @@ def test_without_a_forkserver_workers_are_spawned(monkeypatch):
 
 def test_the_cli_has_its_workers_import_the_module_of_its_model():
     assert LinkedModel.__module__ in WORKER_PRELOAD
+
+
+def test_a_server_that_cannot_start_leaves_the_workers_to_spawn(monkeypatch):
+    from multiprocessing import forkserver
+
+    def refuse() -> None:
+        raise OSError("no AF_UNIX sockets here")
+
+    monkeypatch.setattr(forkserver, "ensure_running", refuse)
+    assert start_forkserver() is False

@@ -56,7 +56,8 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
 def start_forkserver(preload: Sequence[str] = ()) -> bool:
     """Start, if not yet running, the process local workers fork from (multiprocessing's
     forkserver), importing SERVER_IMPORTS and `preload` (the model's modules) once, with
-    WORKER_ENV; returns False where there is no forkserver (then workers spawn).
+    WORKER_ENV; returns False where there is no forkserver or it cannot start (then workers
+    spawn).
 
     Call it early (the CLI does, before reading the dataset): it returns at once and the server
     imports beside the caller. Measured on the reference machine (2 cores), a local cluster of 2
@@ -70,8 +71,11 @@ def start_forkserver(preload: Sequence[str] = ()) -> bool:
     context = multiprocessing.get_context("forkserver")
     # the list applies when the server starts (here, or on Dask's first worker); later, unused
     context.set_forkserver_preload(list(dict.fromkeys([*SERVER_IMPORTS, *preload])))
-    with _environ(WORKER_ENV):
-        forkserver.ensure_running()
+    try:
+        with _environ(WORKER_ENV):
+            forkserver.ensure_running()
+    except OSError:  # no socket or process to be had here: the workers spawn instead
+        return False
     return True
 
 
