@@ -360,40 +360,39 @@ def assemble(
             rule="derived",
             derivation="buybacks + dividends",
         )
+
+    def buybacks_alone(years: list[int], why: str) -> None:
+        for year in years:
+            returns[year] = buybacks[year]
+            expl.record(
+                D.RETURNS_METRIC,
+                year,
+                str(year),
+                returns[year],
+                rule="derived",
+                derivation=f"buybacks ({why}: a lower bound)",
+            )
+
     # a year between reported ones with buybacks but no dividends reported (Alphabet 2018-2021,
     # before its first dividend): buybacks alone, a lower bound, rather than an interpolation
     if returns:
-        inside = [
-            y for y in sorted(set(buybacks) - set(returns)) if min(returns) < y < max(returns)
-        ]
-        for year in inside:
-            returns[year] = buybacks[year]
-            expl.record(
-                D.RETURNS_METRIC,
-                year,
-                str(year),
-                returns[year],
-                rule="derived",
-                derivation="buybacks (no dividends reported that year: a lower bound)",
-            )
+        buybacks_alone(
+            [y for y in sorted(set(buybacks) - set(returns)) if min(returns) < y < max(returns)],
+            "no dividends reported that year",
+        )
     # a filer whose filings report buybacks but no dividends in any year (Snowflake): its filed
-    # buybacks, as for the years between above, a lower bound (none paid, or paid under a tag
-    # the importer does not read); a press figure alone is not read that way
+    # buybacks, a lower bound too (none paid, or paid under a tag the importer does not read);
+    # a press figure alone is not read that way
     if not dividends:
-        filed_buybacks = ef.get(D.RETURNS_PARTS[0])
-        for year in sorted(set(buybacks) - set(returns)):
-            figure = filed_buybacks.get(year)
-            if figure is None or figure.origin != "filed":
-                continue
-            returns[year] = buybacks[year]
-            expl.record(
-                D.RETURNS_METRIC,
-                year,
-                str(year),
-                returns[year],
-                rule="derived",
-                derivation="buybacks (no dividends in any of its filings: a lower bound)",
-            )
+        filed = ef.get(D.RETURNS_PARTS[0])
+        buybacks_alone(
+            [
+                y
+                for y in sorted(set(buybacks) - set(returns))
+                if y in filed and filed[y].origin == "filed"
+            ],
+            "no dividends in any of its filings",
+        )
     for year in sorted(set(residual) - set(returns)):
         if year in ocf and year in capex:
             returns[year] = ocf[year] - capex[year] - residual[year]
