@@ -374,7 +374,8 @@ def assemble(
             )
 
     # a year between reported ones with buybacks but no dividends reported (Alphabet 2018-2021,
-    # before its first dividend): buybacks alone, a lower bound, rather than an interpolation
+    # before its first dividend, when its filings from 2013 are read: they tag 0 to 2017 and
+    # from 2022): buybacks alone, a lower bound, rather than an interpolation
     if returns:
         buybacks_alone(
             [y for y in sorted(set(buybacks) - set(returns)) if min(returns) < y < max(returns)],
