@@ -83,3 +83,34 @@ def test_sweep_errors(capsys, files, tmp_path):
     assert code == 2 and "no such sweep file" in capsys.readouterr().err
     code = main(["sweep", "--grid", "server_life_years", "--out", str(tmp_path / "x.parquet")])
     assert code == 2 and "NAME=VALUES" in capsys.readouterr().err
+
+
+def test_sweep_show_names_the_entities(capsys, tmp_path):
+    """The table names entities as every other command does (the store's names), ids stay in
+    CSV. `show` runs as its own process: in this one the sweep's dataset would still be
+    loaded."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    db, out = str(tmp_path / "s.duckdb"), str(tmp_path / "sw.parquet")
+    args = ["--db", db, "sweep", "--scenario", "burry", "--grid", "server_life_years=3,6"]
+    args += ["--entity", "alphabet", "--year", "2026", "--paths", "2000", "--out", out]
+    assert main(args) == 0
+    capsys.readouterr()
+    script = str(Path(sys.executable).with_name("aicapex"))
+
+    def show(*extra: str) -> str:
+        done = subprocess.run(
+            [script, "--db", db, "sweep", "show", out, *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "Alphabet (Google)" in show()
+    assert ",alphabet," in show("--format", "csv")

@@ -146,6 +146,8 @@ def register(app: typer.Typer) -> None:
         keep = [*axes, "entity", "metric", "year", "unit", stat]
         keep = [c for c in keep if c in df.columns]
         first = df.iloc[0]
+        if Format(fmt) is Format.table:
+            dataset()  # the store's entity names and as-of line for the table, as elsewhere
         emit(
             df[keep],
             fmt,
