@@ -329,3 +329,31 @@ def test_db_where_nothing_can_be_written(capsys):
     # /sys refuses new files even to root (tests may run as root, for whom chmod means nothing)
     line = run_error(capsys, "--db", "/sys/aicapex-test.duckdb", "data", "load")
     assert "/sys/aicapex-test.duckdb" in line and "cannot open the store" in line
+
+
+@pytest.mark.parametrize(
+    ("assumption", "says", "remedy"),
+    [
+        # a name the financial layer does not read: fix the name, not the distribution
+        (
+            "alphabet.operating_cash_flw.FY2026: {normal: {mean: 150, sd: 10}}",
+            "'operating_cash_flw'",
+            "fix the assumption's name",
+        ),
+        # a value it rejects (servers more than the whole of capex): bound the distribution
+        (
+            "alphabet.server_share_of_capex.FY2026: {normal: {mean: 1.5, sd: 0.01}}",
+            "server share + land share exceeds 1",
+            "bound the distribution with min/max",
+        ),
+    ],
+)
+def test_a_scenario_the_model_rejects_names_the_input_and_the_remedy(
+    assumption, says, remedy, store, tmp_path, capsys
+):
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: bad\ndescription: test\nassumptions:\n  {assumption}\n")
+    before = snapshot(store)
+    line = run_error(capsys, "--db", str(store), "simulate", "--scenario", str(scenario))
+    assert says in line and line.endswith(remedy), line
+    assert snapshot(store) == before

@@ -364,9 +364,12 @@ class LinkedModel:
                 reads=self._reads,
             )
         except DataError as exc:
+            # a name the financial layer does not read (a typo in the scenario) is fixed there;
+            # a value it rejects is kept in range by bounding the distribution
+            names = all(p.field in ("key", "entity", "metric", "period") for p in exc.problems)
+            remedy = "fix the assumption's name" if names else "bound the distribution with min/max"
             raise ScenarioError(
-                f"{self._who()}the model rejects a sampled input ({exc}); "
-                "bound the distribution with min/max"
+                f"{self._who()}the model rejects a sampled input ({exc}); {remedy}"
             ) from None
 
     def financial_result(self, inputs: Inputs, n: int = 1) -> FinancialResult:
