@@ -346,6 +346,17 @@ def test_db_where_nothing_can_be_written(capsys):
             "server share + land share exceeds 1",
             "bound the distribution with min/max",
         ),
+        # values below a figure's floor: a negative capex, a life of 0 years or less
+        (
+            "alphabet.capex.FY2026: {normal: {mean: -100, sd: 1}}",
+            "capex cannot be negative",
+            "bound the distribution with min/max",
+        ),
+        (
+            "alphabet.server_useful_life.FY2026: {normal: {mean: -3, sd: 0.01}}",
+            "a useful life must be more than 0 years",
+            "bound the distribution with min/max",
+        ),
     ],
 )
 def test_a_scenario_the_model_rejects_names_the_input_and_the_remedy(

@@ -23,6 +23,15 @@ OverrideKey = tuple[
 ]  # entity, metric ("capex" for the entity's capex metric), model year
 OVERRIDABLE: frozenset[str] = frozenset({"capex", *D.CAPEX_METRICS, *MODEL_METRICS})
 
+# Figures whose values have a floor: metric -> (floor, whether the floor itself is out, why). A
+# sampled value below it (a distribution left unbounded) is an error naming it, not a number
+# the model quietly runs on (a negative life gave a depreciation of its own).
+FLOORS: dict[str, tuple[float, bool, str]] = {
+    **{m: (0.0, False, "capex cannot be negative") for m in D.CAPEX_METRICS},
+    D.SERVER_LIFE_METRIC: (0.0, True, "a useful life must be more than 0 years"),
+    "server_share_of_capex": (0.0, False, "a share of capex cannot be negative"),
+}
+
 
 def normalise_overrides(
     overrides: Mapping[Any, Any] | None, dataset: Dataset
@@ -92,6 +101,13 @@ def normalise_overrides(
                 )
             )
             continue
+        floor = FLOORS.get(metric)
+        if floor is not None:
+            low, excluded, why = floor
+            below = values <= low if excluded else values < low
+            if below.any():
+                problems.append(Problem(None, where, "value", float(values[below].min()), why))
+                continue
         metric = "capex" if metric in D.CAPEX_METRICS else metric
         out[(entity, metric, p.year)] = (p.code, values)
     if problems:
