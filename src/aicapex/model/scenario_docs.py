@@ -30,7 +30,8 @@ Other parameters a scenario file may set (see `aicapex.model.PARAMETERS` and doc
 every `aicapex financials` option by its field name, the physical conversion's
 `usd_per_gw_bn`, `gpus_per_gw`, `pue`, `utilisation`, the GPU cluster's `price_per_hour`,
 `price_decline`, `cluster_rate`, fact overrides `ENTITY.METRIC.PERIOD` (in the fact's own
-unit), and two network shocks per deal party: `shock_ENTITY` = F, the party pays fraction F of
+unit; a sampled capex below 0, a useful life of 0 years or less or a negative server share
+is refused: bound such a distribution with min/max), and two network shocks per deal party: `shock_ENTITY` = F, the party pays fraction F of
 each obligation due in the horizon (the `--shock ENTITY=F` of `aicapex network stress`), and
 `asset_shock_ENTITY` = F, its external assets over the horizon times F (`--asset-shock`).
 The layers are linked in every run: the hyperscalers' assets in the deal network follow their
