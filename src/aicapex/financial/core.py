@@ -20,7 +20,7 @@ import numpy as np
 
 from .assemble import TAX_RATE_FALLBACK
 from .depreciation import run_rate_depreciation, scheduled_depreciation, vintage_depreciation
-from .waterfall import LOOP_OUTPUTS, WATERFALL_OUTPUTS, cash_waterfall
+from .waterfall import LOOP_OUTPUTS, WATERFALL_OUTPUTS, cash_waterfall, read_after_loop
 
 
 def new_array(n_paths: int, n_entities: int, n_years: int, fill: float | None = None) -> np.ndarray:
@@ -491,16 +491,14 @@ def direct_outputs(keep: Iterable[str]) -> set[str]:
     years asked for (`into`): those whose earlier years no other formula reads. FCF unless
     required growth (which reads the year before) is kept; the waterfall's year-by-year outputs
     unless another formula reads them (coverage reads interest), or the waterfall itself after
-    its year loop (debt and net debt read new debt and cash: see `waterfall_fields`)."""
+    its year loop (`waterfall.read_after_loop` of the fields the outputs need)."""
     keep = set(keep)
     out = set(LOOP_OUTPUTS) & keep
     if "required_ocf_growth" not in keep:
         out |= {"fcf"} & keep
     if "coverage" in keep:
         out.discard("interest")
-    if waterfall_fields(keep) & {"debt", "net_debt"}:
-        out -= {"new_debt", "cash"}
-    return out
+    return out - read_after_loop(waterfall_fields(keep))
 
 
 def waterfall_fields(keep: Iterable[str]) -> set[str]:

@@ -86,6 +86,13 @@ class Waterfall:
     )
 
 
+def read_after_loop(keep: Iterable[str]) -> set[str]:
+    """The year loop's outputs that `cash_waterfall` reads again after the loop, so that they
+    cannot be written straight into a caller's buffer (`into`): new debt and cash, whose running
+    sums give debt and net debt, where either is kept."""
+    return {"new_debt", "cash"} if set(keep) & {"debt", "net_debt"} else set()
+
+
 def _path_major(x: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
     """(P, E, T) -> contiguous (E, T, P); a view (no copy) when x is already laid out so."""
     return np.ascontiguousarray(np.broadcast_to(x, shape).transpose(1, 2, 0))
@@ -146,8 +153,7 @@ def cash_waterfall(
     opening_debt = np.broadcast_to(np.asarray(opening_debt_usd_bn, float), (n_p, n_e)).T
     want_cash = bool(keep & {"cash", "net_debt"}) or cap is not None
     tails = {k: v for k, v in (into or {}).items() if k in keep}
-    read_after = {"new_debt", "cash"} if keep & {"debt", "net_debt"} else set()
-    if set(tails) - set(LOOP_OUTPUTS) or set(tails) & read_after:
+    if set(tails) - set(LOOP_OUTPUTS) or set(tails) & read_after_loop(keep):
         raise ValueError(
             f"into: {sorted(tails)}: only the year loop's outputs ({', '.join(LOOP_OUTPUTS)}), "
             "and not new_debt or cash where debt or net_debt is asked for"

@@ -15,8 +15,8 @@ Memory: a run keeps every path of every output (`values`, 8 bytes x paths x colu
 fits in `KEEP_BYTES` (or keep=True), which makes `.samples()` and any later quantile or event
 possible; otherwise it streams: summaries only, memory independent of the paths, exact
 quantiles from a pilot (the first paths, `_pilot_paths`, evaluated first) whose brackets every
-chunk is tallied against in the one pass (summaries.py; a bracket that misses its rank costs a second
-pass over re-generated chunks). Both give the same statistics.
+chunk is tallied against in the one pass (summaries.py; a bracket that misses its rank costs a
+second pass over re-generated chunks). Both give the same statistics.
 
 Cores: in process, a run of two or more segments runs them on forked processes, one a core
 (processes.py), with the same numbers; Dask (`workers`, `scheduler`) spreads them over machines.
@@ -576,9 +576,8 @@ def _pilot_paths(spec: RunSpec) -> int:
     return min(m, spec.paths, sampling.SEGMENT_PATHS)
 
 
-def _first_paths(model: Model, spec: RunSpec, m: int | None = None) -> np.ndarray:
-    """The outputs (k, m) of the run's first m paths (default `_pilot_paths`), chunk by chunk."""
-    m = _pilot_paths(spec) if m is None else m
+def _first_paths(model: Model, spec: RunSpec, m: int) -> np.ndarray:
+    """The outputs (k, m) of the run's first m paths (the pilot), chunk by chunk."""
     values = np.empty((len(model.columns), m))
     evaluate_chunks(model, spec, segment_chunks(m, spec.chunk, 0), values)  # the run's chunks
     return values
